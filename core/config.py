@@ -1,0 +1,69 @@
+"""Runtime settings: database URL, cookie key, demo mode. Read from the environment first,
+then from `.streamlit/secrets.toml` (parsed here with tomllib, so no Streamlit needed)."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = ROOT / "data" / "fujian.db"
+MIN_COOKIE_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    demo: bool
+    cookie_key: str
+    cookie_name: str = "fjld_auth"
+    cookie_expiry_days: float = 1.0
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _secrets(path: Path) -> dict:
+    if path.exists():
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    return {}
+
+
+def load_settings(secrets_path: Path | None = None) -> Settings:
+    secrets = _secrets(secrets_path or ROOT / ".streamlit" / "secrets.toml")
+
+    def get(name: str, default=None):
+        return os.environ.get(name, secrets.get(name, secrets.get(name.lower(), default)))
+
+    url = get("DATABASE_URL")
+    demo_raw = get("FJLD_DEMO")
+    # Demo mode is the embedded default; pointing at a shared database means production,
+    # unless demo mode is asked for explicitly.
+    demo = str(demo_raw).lower() in ("1", "true", "yes") if demo_raw is not None else url is None
+    if url is None:
+        DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    key = get("COOKIE_KEY") or ""
+    if not demo and (len(key) < MIN_COOKIE_KEY_LENGTH or len(set(key)) < 10):
+        raise ConfigError(
+            f"COOKIE_KEY must be at least {MIN_COOKIE_KEY_LENGTH} random characters outside demo mode")
+    if not key:
+        # Demo only: a per-process random key (cookies do not survive a restart, which is fine).
+        key = os.urandom(32).hex()
+    return Settings(database_url=normalize_url(url), demo=demo, cookie_key=key)
+
+
+def normalize_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and use psycopg 3 for them."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url

@@ -1,0 +1,86 @@
+"""Item kinds, the mechanism each belongs to, and the default feedback-deadline rule with its
+legal basis (DESIGN §3). Admins may override amount/unit in settings; the basis text stays."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The eight work mechanisms of 四、工作机制 (seed/mechanisms.json carries their full text).
+MECHANISMS = ("四(一)", "四(二)", "四(三)", "四(四)", "四(五)", "四(六)", "四(七)", "四(八)")
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    amount: int | None  # None: no default period (information only, or "as agreed")
+    unit: str | None  # "days" | "months" | "working_days"
+    anchor: str  # which date the period runs from: "received_on" or "sent_on"
+    basis: str  # legal or plan basis, shown next to every computed due date
+    needs_feedback: bool = True
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    mechanism: str
+    direction: str  # human description of the usual direction
+    rule: DeadlineRule
+    outcomes: tuple[str, ...]
+    urgent_rule: DeadlineRule | None = None  # e.g. 诉前检察建议 where harm continues
+    extra_fields: tuple[str, ...] = ()  # kind-specific fields kept in Item.details
+
+
+_RULES_CRIMINAL = "《人民检察院刑事诉讼规则》"
+
+KINDS: dict[str, Kind] = {k.code: k for k in (
+    Kind("crime_transfer", "涉嫌犯罪案件移送", "四(五)", "行政机关 → 区公安分局",
+         DeadlineRule(3, "days", "received_on", "《行政执法机关移送涉嫌犯罪案件的规定》第8条:公安机关自接受之日起3日内作出立案或不予立案决定并书面通知移送机关"),
+         ("立案", "不予立案"), extra_fields=("case_name", "suspected_offence")),
+    Kind("non_filing_explanation", "要求说明不立案理由", "四(五)", "区检察院 → 区公安分局",
+         DeadlineRule(7, "days", "received_on", f"{_RULES_CRIMINAL}第559–560条"),
+         ("已说明理由", "已立案"), extra_fields=("case_name",)),
+    Kind("filing_notice", "通知立案", "四(五)", "区检察院 → 区公安分局",
+         DeadlineRule(15, "days", "received_on", f"{_RULES_CRIMINAL}第563条:公安机关应在15日内立案"),
+         ("已立案", "未立案"), extra_fields=("case_name",)),
+    Kind("procuratorial_opinion", "检察意见", "四(五)", "区检察院 → 行政主管机关",
+         DeadlineRule(2, "months", "received_on", f"{_RULES_CRIMINAL}第373条(及时处理);本地惯例默认收到后2个月,检察意见书另有期限的从其规定"),
+         ("已处理", "部分处理", "不予处理"), extra_fields=("case_name",)),
+    Kind("procuratorial_suggestion", "检察建议", "四(五)", "区检察院 → 行政机关",
+         DeadlineRule(2, "months", "received_on", "《人民检察院检察建议工作规定》:收到检察建议书后2个月内书面回复,建议书另有期限的从其规定"),
+         ("采纳", "部分采纳", "不采纳"), extra_fields=("suggestion_number",)),
+    Kind("pil_pre_suit_suggestion", "行政公益诉讼诉前检察建议", "四(六)", "区检察院 → 行政机关",
+         DeadlineRule(2, "months", "received_on", "两高《关于检察公益诉讼案件适用法律若干问题的解释》第21条:收到检察建议书之日起2个月内"),
+         ("已整改", "整改中", "未整改"),
+         urgent_rule=DeadlineRule(15, "days", "received_on", "两高《关于检察公益诉讼案件适用法律若干问题的解释》第21条:国家利益或社会公共利益损害继续扩大等紧急情形,15日内书面回复"),
+         extra_fields=("suggestion_number",)),
+    Kind("pil_clue_transfer", "公益诉讼线索移送", "四(六)", "行政机关 → 区检察院",
+         DeadlineRule(30, "days", "received_on", "本方案 四(六);无法定期限,默认30日内告知移送单位处理决定"),
+         ("已立案", "不予立案", "移送其他机关")),
+    Kind("pre_suit_consultation", "诉前磋商", "四(六)", "区检察院 ↔ 行政机关",
+         DeadlineRule(None, None, "received_on", "本方案 四(六):期限由双方磋商议定"),
+         ("达成一致", "未达成一致")),
+    Kind("enforcement_clue_transfer", "执法监督线索移送", "四(五)", "区司法局 ↔ 区检察院",
+         DeadlineRule(30, "days", "received_on", "本方案 四(五);默认30日"),
+         ("已立案", "不予立案", "已处理")),
+    Kind("major_case_notice", "重大行政执法案件通报", "四(三)", "行政机关 → 区检察院",
+         DeadlineRule(None, None, "received_on", "本方案 四(三):通报情况,无需反馈", needs_feedback=False),
+         ("已知悉",)),
+    Kind("legal_risk_consultation", "法律风险评估/法律咨询", "四(三)", "行政机关 → 区检察院",
+         DeadlineRule(15, "working_days", "received_on", "本方案 四(三);默认15个工作日"),
+         ("已出具意见", "已答复")),
+    Kind("investigation_assistance", "调查核实协助", "四(七)", "区检察院 → 行政机关",
+         DeadlineRule(15, "days", "received_on", "本方案 四(七);以协助函载明期限为准,默认15日"),
+         ("已协助", "部分协助", "未协助")),
+)}
+
+# Deadlines of meeting follow-ups and supervision are set by the meeting or the convener.
+FOLLOW_UP_BASIS = "本方案 四(二):会议议定"
+SUPERVISION_BASIS = "本方案 五(二):召集人限期督办"
+
+
+def kind(code: str) -> Kind:
+    return KINDS[code]
+
+
+def rule_for(code: str, urgent: bool = False) -> DeadlineRule:
+    k = KINDS[code]
+    return k.urgent_rule if urgent and k.urgent_rule else k.rule

@@ -1,0 +1,78 @@
+"""Lifecycles of DESIGN §4: which transitions are allowed, and derived states."""
+from __future__ import annotations
+
+from datetime import date
+
+# Referral-type items.
+SENT, RECEIVED, IN_PROGRESS, RESPONDED, CLOSED, RETURNED, WITHDRAWN = (
+    "sent", "received", "in_progress", "responded", "closed", "returned", "withdrawn")
+ITEM_STATUSES = (SENT, RECEIVED, IN_PROGRESS, RESPONDED, CLOSED, RETURNED, WITHDRAWN)
+OPEN_ITEM_STATUSES = (SENT, RECEIVED, IN_PROGRESS)
+# status -> action -> new status
+ITEM_TRANSITIONS: dict[str, dict[str, str]] = {
+    SENT: {"receive": RECEIVED, "start": IN_PROGRESS, "respond": RESPONDED, "return": RETURNED, "withdraw": WITHDRAWN},
+    RECEIVED: {"start": IN_PROGRESS, "respond": RESPONDED, "return": RETURNED, "withdraw": WITHDRAWN},
+    IN_PROGRESS: {"respond": RESPONDED, "withdraw": WITHDRAWN},
+    RESPONDED: {"close": CLOSED},
+    CLOSED: {}, RETURNED: {}, WITHDRAWN: {},
+}
+
+# Meeting follow-up items.
+FU_OPEN, FU_IN_PROGRESS, FU_DONE, FU_CANCELLED = "open", "in_progress", "done", "cancelled"
+FOLLOW_UP_STATUSES = (FU_OPEN, FU_IN_PROGRESS, FU_DONE, FU_CANCELLED)
+FOLLOW_UP_TRANSITIONS: dict[str, dict[str, str]] = {
+    FU_OPEN: {"progress": FU_IN_PROGRESS, "complete": FU_DONE, "cancel": FU_CANCELLED},
+    FU_IN_PROGRESS: {"progress": FU_IN_PROGRESS, "complete": FU_DONE, "cancel": FU_CANCELLED},
+    FU_DONE: {}, FU_CANCELLED: {},
+}
+
+# Supervision (督办).
+SUP_DRAFT, SUP_ISSUED, SUP_RESPONDED, SUP_RESOLVED = "draft", "issued", "responded", "resolved"
+SUPERVISION_LEVELS = ("一般", "重点", "挂牌")
+
+# Key tasks (derived, never stored).
+TASK_NOT_STARTED, TASK_IN_PROGRESS, TASK_LATE, TASK_DONE = "not_started", "in_progress", "late", "done"
+
+
+class TransitionRefused(ValueError):
+    pass
+
+
+def next_status(transitions: dict[str, dict[str, str]], status: str, action: str) -> str:
+    try:
+        return transitions[status][action]
+    except KeyError:
+        raise TransitionRefused(f"{status} -/-> {action}") from None
+
+
+def allowed_actions(transitions: dict[str, dict[str, str]], status: str) -> tuple[str, ...]:
+    return tuple(transitions.get(status, {}))
+
+
+def is_overdue(needs_feedback: bool, status: str, due_on: date | None, today: date) -> bool:
+    """Needs feedback, not responded/closed (nor ended otherwise), and today is past the due date."""
+    return bool(needs_feedback and due_on and status in OPEN_ITEM_STATUSES and today > due_on)
+
+
+def answered_late(due_on: date | None, feedback_on: date | None) -> bool:
+    return bool(due_on and feedback_on and feedback_on > due_on)
+
+
+def follow_up_overdue(status: str, due_on: date | None, today: date) -> bool:
+    return bool(due_on and status in (FU_OPEN, FU_IN_PROGRESS) and today > due_on)
+
+
+def supervision_escalated(status: str, deadline: date | None, today: date) -> bool:
+    return bool(deadline and status in (SUP_ISSUED, SUP_RESPONDED) and today > deadline)
+
+
+def task_status(milestones: list[tuple[date, date | None]], latest_percent: int | None, today: date) -> str:
+    """milestones: (planned_on, done_on). Done when every milestone is done (or progress hit 100);
+    late when a milestone is past its planned date and not done; in progress once anything happened."""
+    if (milestones and all(done for _, done in milestones)) or (latest_percent or 0) >= 100:
+        return TASK_DONE
+    if any(done is None and planned < today for planned, done in milestones):
+        return TASK_LATE
+    if any(done for _, done in milestones) or (latest_percent or 0) > 0:
+        return TASK_IN_PROGRESS
+    return TASK_NOT_STARTED

@@ -1,0 +1,137 @@
+"""The command layer: every write is one small command, one per user intent.
+
+    permission → validation (Chinese message per field) → transaction → audit row → commit
+
+Edits carry the version the user saw; a stale version is refused with StaleEdit and nothing is
+written, so the page keeps the user's input and shows the message.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.i18n import t
+from core.permissions import Actor, can
+from db.engine import session_factory
+from db.models import AuditLog
+
+SECRET_COLUMNS = {"password_hash"}
+
+
+class CommandError(Exception):
+    """A refused write. `message` is for the user; `field_errors` maps field keys to messages."""
+
+    def __init__(self, message: str, field_errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field_errors = field_errors or {}
+
+
+class PermissionDenied(CommandError):
+    def __init__(self):
+        super().__init__(t("error.permission_denied"))
+
+
+class ValidationFailed(CommandError):
+    def __init__(self, field_errors: dict[str, str]):
+        super().__init__(t("error.validation_failed"), field_errors)
+
+
+class StaleEdit(CommandError):
+    def __init__(self):
+        super().__init__(t("error.stale_edit"))
+
+
+class NotFound(CommandError):
+    def __init__(self):
+        super().__init__(t("error.not_found"))
+
+
+def snapshot(row) -> dict[str, Any]:
+    """Column values of a row, JSON-ready, secrets left out (for the audit log)."""
+    out: dict[str, Any] = {}
+    for attr in inspect(row).mapper.column_attrs:
+        if attr.key in SECRET_COLUMNS:
+            continue
+        value = getattr(row, attr.key)
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        out[attr.key] = value
+    return out
+
+
+class Command:
+    """Subclasses set `permission`, `action`, `entity` and implement `validate` and `apply`."""
+
+    permission: ClassVar[str]
+    action: ClassVar[str]
+    entity: ClassVar[str]
+
+    def __init__(self, actor: Actor, **data: Any):
+        self.actor = actor
+        self.data = data
+
+    # -- hooks -----------------------------------------------------------------------------
+    def owner_unit_ids(self, session: Session) -> list[int | None] | None:
+        """Units that own the record, for own-unit permissions; None when not unit-scoped."""
+        return None
+
+    def validate(self, session: Session) -> dict[str, str]:
+        return {}
+
+    def apply(self, session: Session) -> tuple[int | None, dict | None, dict | None]:
+        """Make the change; return (entity_id, before, after) for the audit row."""
+        raise NotImplementedError
+
+    # -- helpers ---------------------------------------------------------------------------
+    @staticmethod
+    def load_for_edit(session: Session, model, row_id: int, expected_version: int | None):
+        row = session.get(model, row_id)
+        if row is None:
+            raise NotFound()
+        if expected_version is not None and row.version != expected_version:
+            raise StaleEdit()
+        return row
+
+    # -- the pipeline ----------------------------------------------------------------------
+    def run(self, engine: Engine) -> int | None:
+        session = session_factory(engine)()
+        try:
+            with session.begin():
+                if not can(self.actor, self.permission, self.owner_unit_ids(session)):
+                    raise PermissionDenied()
+                errors = self.validate(session)
+                if errors:
+                    raise ValidationFailed(errors)
+                entity_id, before, after = self.apply(session)
+                session.flush()
+                session.add(AuditLog(user_id=self.actor.user_id, username=self.actor.username,
+                                     action=self.action, entity=self.entity, entity_id=entity_id,
+                                     before=before, after=after))
+            return entity_id
+        except StaleDataError:
+            raise StaleEdit() from None
+        except IntegrityError:
+            raise CommandError(t("error.conflict")) from None
+        except OperationalError:
+            raise CommandError(t("error.database_unavailable")) from None
+        finally:
+            session.close()
+
+
+def text_errors(data: dict, rules: dict[str, tuple[bool, int]]) -> dict[str, str]:
+    """Required/length checks: rules maps field -> (required, max_length)."""
+    errors: dict[str, str] = {}
+    for field, (required, max_len) in rules.items():
+        value = (data.get(field) or "").strip() if isinstance(data.get(field), str) else data.get(field)
+        if required and not value:
+            errors[field] = t("error.required")
+        elif isinstance(value, str) and len(value) > max_len:
+            errors[field] = t("error.too_long", limit=max_len)
+    return errors

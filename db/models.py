@@ -1,0 +1,285 @@
+"""SQLAlchemy models for the whole domain (DESIGN §2–§4). Migrations live in db/migrations."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from core.clock import utcnow
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Versioned:
+    """Optimistic locking: every UPDATE checks and bumps `version`."""
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Unit(Base, Versioned):
+    __tablename__ = "unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    category: Mapped[str] = mapped_column(String(32))
+    leader_name: Mapped[str | None] = mapped_column(String(50))
+    leader_title: Mapped[str | None] = mapped_column(String(100))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Leader(Base):
+    """Conveners and deputy convener of the mechanism (附件 一)."""
+    __tablename__ = "leader"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(100))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Liaison(Base, Versioned):
+    __tablename__ = "liaison"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)
+    reported_on: Mapped[date | None] = mapped_column(Date)
+    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TaskGroup(Base):
+    __tablename__ = "task_group"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(100))
+
+
+class KeyTask(Base, Versioned):
+    __tablename__ = "key_task"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("task_group.id"))
+    title: Mapped[str] = mapped_column(String(100))
+    full_text: Mapped[str] = mapped_column(Text)
+
+
+class TaskAssignment(Base):
+    __tablename__ = "task_assignment"
+    __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("key_task.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    role: Mapped[str] = mapped_column(String(16))  # lead | participating
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Milestone(Base, Versioned):
+    __tablename__ = "milestone"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("key_task.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    planned_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ProgressUpdate(Base):
+    __tablename__ = "progress_update"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("key_task.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    reported_on: Mapped[date] = mapped_column(Date)
+    percent: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Item(Base, Versioned):
+    """A tracked item of any kind in DESIGN §3 (referral, suggestion, notice, consultation…)."""
+    __tablename__ = "item"
+    __table_args__ = (
+        Index("ix_item_status_due", "status", "due_on"),
+        Index("ix_item_to_unit_status", "to_unit_id", "status"),
+        Index("ix_item_from_unit_status", "from_unit_id", "status"),
+        Index("ix_item_sent_on", "sent_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    mechanism: Mapped[str] = mapped_column(String(16))
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    doc_number: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    sent_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    needs_feedback: Mapped[bool] = mapped_column(Boolean, default=True)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    due_rule: Mapped[str | None] = mapped_column(String(200))  # e.g. "2 months from receipt"
+    due_basis: Mapped[str | None] = mapped_column(Text)
+    due_override_reason: Mapped[str | None] = mapped_column(Text)
+    due_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(50))
+    feedback_on: Mapped[date | None] = mapped_column(Date)
+    feedback_text: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    key_task_id: Mapped[int | None] = mapped_column(ForeignKey("key_task.id"))
+    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class ItemEvent(Base):
+    """Timeline of an item: status changes, feedback, notes, supervision."""
+    __tablename__ = "item_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    event_type: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Meeting(Base, Versioned):
+    __tablename__ = "meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    place: Mapped[str | None] = mapped_column(String(200))
+    convened_by: Mapped[str | None] = mapped_column(String(100))
+    topics: Mapped[str | None] = mapped_column(Text)
+    minutes_summary: Mapped[str | None] = mapped_column(Text)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MeetingAttendance(Base):
+    __tablename__ = "meeting_attendance"
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+
+
+class FollowUp(Base, Versioned):
+    """A meeting follow-up item (议定事项)."""
+    __tablename__ = "follow_up"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    due_rule: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    done_on: Mapped[date | None] = mapped_column(Date)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FollowUpAssist(Base):
+    __tablename__ = "follow_up_assist"
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_up.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+
+
+class FollowUpNote(Base):
+    __tablename__ = "follow_up_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_up.id"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    noted_on: Mapped[date] = mapped_column(Date)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Supervision(Base, Versioned):
+    """限期督办 on an item, a follow-up or a key task."""
+    __tablename__ = "supervision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[str] = mapped_column(String(16))  # item | follow_up | key_task
+    target_id: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    level: Mapped[str] = mapped_column(String(8))
+    deadline: Mapped[date] = mapped_column(Date)
+    instruction: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    response_text: Mapped[str | None] = mapped_column(Text)
+    responded_on: Mapped[date | None] = mapped_column(Date)
+    resolution_text: Mapped[str | None] = mapped_column(Text)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class User(Base, Versioned):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    display_name: Mapped[str] = mapped_column(String(50))
+    password_hash: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # Cookies issued before this instant are refused (logout, password change).
+    sessions_valid_after: Mapped[datetime | None] = mapped_column(DateTime)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditLog(Base):
+    """Append-only: who did what to which row, with before/after. Its newest id is the data version."""
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class Setting(Base, Versioned):
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict | list | str | int | bool | None] = mapped_column(JSON)
+
+
+class DeadlineRuleSetting(Base, Versioned):
+    """Admin override of a kind's default deadline (amount and unit); the basis stays in core.kinds."""
+    __tablename__ = "deadline_rule"
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    amount: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str | None] = mapped_column(String(16))
+
+
+class HolidayEntry(Base):
+    """Admin-entered statutory holiday or make-up working day; takes precedence over the package."""
+    __tablename__ = "holiday_entry"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(100))

@@ -1,0 +1,26 @@
+"""Small shared reads."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from db.engine import read_session
+from db.models import AuditLog, Setting, Unit
+
+
+def data_version(engine: Engine) -> int:
+    """Newest audit row id: every write adds one, so any change anywhere bumps it."""
+    with read_session(engine) as session:
+        return session.scalar(select(func.max(AuditLog.id))) or 0
+
+
+def has_demo_data(engine: Engine) -> bool:
+    with read_session(engine) as session:
+        return session.scalar(select(func.count()).select_from(Setting).where(Setting.key == "demo_data")) > 0
+
+
+def units(engine: Engine) -> list[dict]:
+    with read_session(engine) as session:
+        rows = session.execute(select(Unit.id, Unit.code, Unit.name, Unit.category, Unit.active)
+                               .order_by(Unit.sort_order, Unit.id)).all()
+    return [r._asdict() for r in rows]

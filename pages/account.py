@@ -1,0 +1,25 @@
+"""我的账户: change own password (which signs out every other browser)."""
+import streamlit as st
+
+from core.i18n import t
+from db.commands.users import ChangeOwnPassword
+from ui.session import actor, field_error, run_command
+
+st.title(t("page.account"))
+st.subheader(t("account.change_password"))
+form = "account.password"
+with st.form(form, clear_on_submit=False):
+    current = st.text_input(t("account.current_password"), type="password", key=f"{form}.current")
+    field_error(form, "current_password")
+    new = st.text_input(t("account.new_password"), type="password", key=f"{form}.new")
+    field_error(form, "new_password")
+    confirm = st.text_input(t("account.confirm_password"), type="password", key=f"{form}.confirm")
+    if st.form_submit_button(t("account.submit"), type="primary"):
+        if new != confirm:
+            st.error(t("account.mismatch"))
+        elif run_command(ChangeOwnPassword(actor(), current_password=current, new_password=new), form_key=form):
+            # This browser stays signed in: re-issue its session after the cut-off.
+            from core.clock import utcnow
+            st.session_state["auth"] = {"username": actor().username, "issued_at": utcnow()}
+            st.session_state["_set_cookie"] = True
+            st.success(t("account.changed"))

@@ -1,0 +1,78 @@
+"""总览: KPIs, referral status by member unit, overdue by unit, activity by mechanism."""
+import pandas as pd
+import streamlit as st
+
+from core.clock import today
+from core.i18n import fmt_date, t
+from core.kinds import MECHANISMS
+from db.queries import overview as q
+from seed.reference import mechanism_titles
+from ui.charts import bars, stacked_status_by_unit
+from ui.layout import csv_download
+from ui.session import read
+from ui.url_state import url_selectbox
+
+CATEGORIES = ("", "government_department", "procuratorate", "police_fire_traffic", "development_zone", "subdistrict")
+SORTS = ("total", "overdue")
+
+day = today()
+st.title(t("overview.title"))
+st.caption(t("overview.caption", today=fmt_date(day)))
+
+c1, c2, c3 = st.columns(3)
+period = url_selectbox(t("overview.filter.period"), q.PERIODS, key="overview.period", param="period",
+                       format_func=lambda p: t(f"overview.period.{p}"), container=c1)
+category = url_selectbox(t("overview.filter.category"), CATEGORIES, key="overview.category", param="category",
+                         format_func=lambda c: t(f"category.{c}") if c else t("overview.filter.all_categories"),
+                         container=c2)
+sort = url_selectbox(t("overview.filter.sort"), SORTS, key="overview.sort", param="sort",
+                     format_func=lambda s: t(f"overview.sort.{s}"), container=c3)
+category = category or None
+
+k = read(q.kpis, day, period, category)
+m = st.columns(6)
+m[0].metric(t("overview.kpi.open_items"), k.open_items, help=t("overview.kpi.items_in_period", n=k.items_in_period))
+m[1].metric(t("overview.kpi.overdue"), k.overdue)
+m[2].metric(t("overview.kpi.due_7"), k.due_within_7)
+m[3].metric(t("overview.kpi.open_follow_ups"), k.open_follow_ups)
+m[4].metric(t("overview.kpi.overdue_follow_ups"), k.overdue_follow_ups)
+m[5].metric(t("overview.kpi.task_progress"), f"{k.task_progress:.0f}%",
+            delta=t("overview.kpi.tasks_late", n=k.tasks_late) if k.tasks_late else None, delta_color="inverse")
+
+by_unit = read(q.status_by_unit, day, period, category)
+if by_unit.empty:
+    st.info(t("overview.empty"))
+else:
+    totals = (by_unit.groupby(["unit", "category", "sort_order"], as_index=False)
+              .agg(total=("count", "sum"), overdue=("overdue", "first"), sent=("sent", "first")))
+    totals = totals.sort_values([sort, "total" if sort == "overdue" else "overdue", "sort_order"],
+                                ascending=[False, False, True])
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(t("overview.by_unit"))
+        st.caption(t("overview.by_unit_caption"))
+        st.altair_chart(stacked_status_by_unit(by_unit, totals["unit"].tolist()), width="stretch")
+    with right:
+        st.subheader(t("overview.overdue_by_unit"))
+        overdue = read(q.overdue_by_unit, day, category)
+        if overdue.empty:
+            st.success(t("overview.no_overdue"))
+        else:
+            st.altair_chart(bars(overdue, "overdue", "unit", t("overview.col.overdue"), t("overview.col.unit")),
+                            width="stretch")
+    matrix = by_unit.pivot_table(index="unit", columns="status", values="count", aggfunc="sum", fill_value=0)
+    matrix.columns = [t(f"status.{c}") for c in matrix.columns]
+    table = totals.set_index("unit")[["category", "sent", "total", "overdue"]].join(matrix).reset_index()
+    table["category"] = table["category"].map(lambda c: t(f"category.{c}"))
+    table = table.rename(columns={"unit": t("overview.col.unit"), "category": t("overview.col.category"),
+                                  "sent": t("overview.col.sent"), "total": t("overview.col.received"),
+                                  "overdue": t("overview.col.overdue")})
+    st.dataframe(table, hide_index=True, width="stretch")
+    csv_download(table, f"units-{day.isoformat()}.csv", key="overview.download_units")
+
+st.subheader(t("overview.by_mechanism"))
+activity = read(q.activity_by_mechanism, day, period, category)
+titles = read(mechanism_titles)
+activity["label"] = [f"{code} {titles.get(code, '')}" for code in activity["mechanism"]]
+st.altair_chart(bars(activity, "count", "label", t("overview.col.count"), t("overview.col.mechanism"),
+                     color="#2c7fb8"), width="stretch")

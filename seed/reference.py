@@ -1,0 +1,78 @@
+"""Load the reference data extracted from the seed document (硚政〔2025〕1号) idempotently:
+loading twice changes nothing; an edited file updates rows by their stable key."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from core.kinds import KINDS
+from db.engine import session_factory
+from db.models import AuditLog, KeyTask, Leader, Setting, TaskGroup, Unit
+
+SEED_DIR = Path(__file__).resolve().parent
+
+
+def _read_units() -> list[dict]:
+    with (SEED_DIR / "units.csv").open(encoding="utf-8") as f:
+        return [dict(row, sort_order=int(row["sort_order"])) for row in csv.DictReader(f)]
+
+
+def _json(name: str) -> dict:
+    return json.loads((SEED_DIR / name).read_text(encoding="utf-8"))
+
+
+def _upsert(session, model, key_attr: str, key, values: dict) -> bool:
+    """Insert or update one row by its stable key; True when anything changed."""
+    row = session.scalar(select(model).where(getattr(model, key_attr) == key))
+    if row is None:
+        session.add(model(**{key_attr: key}, **values))
+        return True
+    changed = False
+    for attr, value in values.items():
+        if getattr(row, attr) != value:
+            setattr(row, attr, value)
+            changed = True
+    return changed
+
+
+def load_reference(engine: Engine) -> int:
+    """Returns how many rows were inserted or updated (0 on a repeated load)."""
+    changes = 0
+    with session_factory(engine)() as session, session.begin():
+        for u in _read_units():
+            changes += _upsert(session, Unit, "code", u["code"], {
+                "name": u["name"], "category": u["category"], "leader_name": u["leader_name"],
+                "leader_title": u["leader_title"], "sort_order": u["sort_order"]})
+        people = _json("leadership.json")
+        for p in people["leaders"]:
+            changes += _upsert(session, Leader, "key", p["key"], {
+                "role": p["role"], "name": p["name"], "title": p["title"], "sort_order": p["sort_order"]})
+        changes += _upsert(session, Setting, "key", "office", {"value": people["office"]})
+        changes += _upsert(session, Setting, "key", "plan_document", {"value": people["document"]})
+        changes += _upsert(session, Setting, "key", "mechanisms",
+                           {"value": _json("mechanisms.json")["mechanisms"]})
+        session.flush()
+        for g in _json("key_tasks.json")["groups"]:
+            changes += _upsert(session, TaskGroup, "number", g["number"], {"title": g["title"]})
+            session.flush()
+            group_id = session.scalar(select(TaskGroup.id).where(TaskGroup.number == g["number"]))
+            for task in g["tasks"]:
+                changes += _upsert(session, KeyTask, "number", task["number"], {
+                    "group_id": group_id, "title": task["title"], "full_text": task["full_text"]})
+        if changes:
+            session.add(AuditLog(username="system", action="seed.load_reference", entity="reference",
+                                 after={"changes": changes}))
+    return changes
+
+
+def mechanism_titles(engine: Engine) -> dict[str, str]:
+    with session_factory(engine)() as session:
+        value = session.scalar(select(Setting.value).where(Setting.key == "mechanisms")) or []
+    return {m["code"]: m["title"] for m in value}
+
+
+assert all(k.mechanism.startswith("四(") for k in KINDS.values())

@@ -1,0 +1,41 @@
+"""AppTest helpers: run app.py against a copy of a prepared database, signed in as a role."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.clock import utcnow
+from tests.conftest import ROOT, copy_db
+
+
+@pytest.fixture
+def app_env(monkeypatch, tmp_path, demo_template):
+    """Point the app at a fresh copy of the demo database (demo mode)."""
+    url = copy_db(demo_template, tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("FJLD_DEMO", "1")
+    monkeypatch.delenv("COOKIE_KEY", raising=False)
+    return url
+
+
+@pytest.fixture
+def empty_env(monkeypatch, tmp_path, empty_template):
+    """Production mode on a database with reference data only."""
+    url = copy_db(empty_template, tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("FJLD_DEMO", "0")
+    monkeypatch.setenv("COOKIE_KEY", "k" * 8 + "0123456789abcdefghijklmnopqrstuvwxyz")
+    return url
+
+
+def new_app(default_timeout: float = 30) -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=default_timeout)
+
+
+def signed_in_app(username: str, page: str | None = None) -> AppTest:
+    """An AppTest whose browser session is already signed in as `username`."""
+    at = new_app()
+    at.session_state["auth"] = {"username": username, "issued_at": utcnow()}
+    if page:
+        at.switch_page(page)
+    return at

@@ -1,0 +1,114 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, and signed-in AppTests.
+
+PostgreSQL and browser tests skip with a reason on a machine without them; with
+FJLD_REQUIRE_ALL=1 (set by .ci/run) such a skip becomes a failure."""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("FJLD_BCRYPT_ROUNDS", "4")
+TODAY = date(2026, 11, 26)
+os.environ["FJLD_TODAY"] = TODAY.isoformat()
+
+from db.engine import make_engine, migrate  # noqa: E402
+from seed.reference import load_reference  # noqa: E402
+
+REQUIRE_ALL = os.environ.get("FJLD_REQUIRE_ALL") == "1"
+PG_ADMIN_URL = os.environ.get("FJLD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def skip_or_fail(reason: str):
+    if REQUIRE_ALL:
+        pytest.fail(f"required in CI but unavailable: {reason}")
+    pytest.skip(reason)
+
+
+def _pg_database():
+    """Create a fresh PostgreSQL database for this test run; yields its URL."""
+    from sqlalchemy import create_engine, text
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            name = f"fjld_test_{uuid.uuid4().hex[:12]}"
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection problem means "no PostgreSQL here"
+        skip_or_fail(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}")
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    return admin, name, url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """A migrated database with the reference data, on each backend."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path}/test.db")
+        cleanup = None
+    else:
+        admin, name, url = _pg_database()
+        eng = make_engine(url)
+
+        def cleanup():
+            from sqlalchemy import text
+            eng.dispose()
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    migrate(eng)
+    load_reference(eng)
+    yield eng
+    eng.dispose()
+    if cleanup:
+        cleanup()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path):
+    eng = make_engine(f"sqlite:///{tmp_path}/test.db")
+    migrate(eng)
+    load_reference(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """A SQLite file with reference data, a year of demo data and the demo accounts, built once."""
+    from seed.demo import create_demo_accounts, generate_demo
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    eng = make_engine(f"sqlite:///{path}")
+    migrate(eng)
+    load_reference(eng)
+    generate_demo(eng, today=TODAY)
+    create_demo_accounts(eng)
+    eng.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory) -> Path:
+    """Production-like: reference data only, plus one admin account."""
+    from core.permissions import SYSTEM
+    from db.commands.users import CreateUser
+    from core.permissions import Actor
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    eng = make_engine(f"sqlite:///{path}")
+    migrate(eng)
+    load_reference(eng)
+    CreateUser(Actor(None, "system", "admin"), username="root", display_name="管理员", password="Root-pass-2025",
+               role="admin", unit_id=None).run(eng)
+    eng.dispose()
+    assert SYSTEM.role == "system"
+    return path
+
+
+def copy_db(template: Path, tmp_path: Path) -> str:
+    target = tmp_path / f"app-{uuid.uuid4().hex[:8]}.db"
+    shutil.copy(template, target)
+    return f"sqlite:///{target}"

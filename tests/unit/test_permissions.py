@@ -1,0 +1,66 @@
+"""The permission matrix of DESIGN §5, role by role; deny by default."""
+import pytest
+
+from core.permissions import ADMIN, CONVENER, LIAISON, OFFICE, ROLES, SYSTEM, VIEWER, Actor, can, visible_pages
+
+OWN, OTHER = 7, 8
+
+
+def who(role, unit=None):
+    return Actor(user_id=1, username=role, role=role, unit_id=unit)
+
+
+EXPECTED = {  # action -> roles allowed everywhere
+    "view_dashboard": {ADMIN, CONVENER, OFFICE, LIAISON, VIEWER},
+    "edit_records": {ADMIN, OFFICE},
+    "record_feedback": {ADMIN, OFFICE},
+    "issue_supervision": {ADMIN, CONVENER},
+    "resolve_supervision": {ADMIN, CONVENER},
+    "draft_supervision": {ADMIN, CONVENER, OFFICE},
+    "respond_supervision": {ADMIN, OFFICE},
+    "import_data": {ADMIN, OFFICE},
+    "export_data": {ADMIN, CONVENER, OFFICE},
+    "manage_accounts": {ADMIN},
+    "manage_settings": {ADMIN},
+    "read_audit": {ADMIN, CONVENER, OFFICE},
+}
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix_for_records_of_another_unit(role, action):
+    assert can(who(role, unit=OWN), action, owner_unit_ids=[OTHER]) == (role in EXPECTED[action])
+
+
+@pytest.mark.parametrize("action", ["record_feedback", "respond_supervision", "export_data"])
+def test_liaison_acts_only_for_own_unit(action):
+    liaison = who(LIAISON, unit=OWN)
+    assert can(liaison, action, owner_unit_ids=[OWN])
+    assert can(liaison, action, owner_unit_ids=[OTHER, OWN])
+    assert not can(liaison, action, owner_unit_ids=[OTHER])
+    assert not can(who(LIAISON, unit=None), action, owner_unit_ids=[OWN])
+
+
+@pytest.mark.parametrize("action", ["edit_records", "manage_accounts", "issue_supervision", "import_data"])
+def test_liaison_never_gets_office_powers_even_for_own_unit(action):
+    assert not can(who(LIAISON, unit=OWN), action, owner_unit_ids=[OWN])
+
+
+def test_deny_by_default():
+    assert not can(None, "view_dashboard")
+    assert not can(who("intruder"), "view_dashboard")
+    assert not can(who(ADMIN), "no_such_action")
+
+
+def test_system_actor_only_records_sign_ins():
+    assert can(SYSTEM, "authenticate")
+    assert not can(SYSTEM, "manage_accounts")
+    assert not any(can(who(role), "authenticate") for role in ROLES)
+
+
+def test_pages_per_role():
+    assert visible_pages(who(ADMIN)) == ["overview", "admin", "account"]
+    for role in (CONVENER, OFFICE, LIAISON, VIEWER):
+        assert "admin" not in visible_pages(who(role, unit=OWN))
+        assert "overview" in visible_pages(who(role, unit=OWN))
+    assert visible_pages(None) == []

@@ -1,0 +1,113 @@
+"""Sign-in gate. streamlit-authenticator 0.4.2 provides the signed re-authentication cookie
+(its CookieController: a JWT of username and expiry); accounts, bcrypt hashes, lockout and cookie
+revocation live in our database (db/auth.py), which the library leaves open."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pandas as pd
+import streamlit as st
+from streamlit_authenticator.controllers import CookieController
+
+from core.clock import SHANGHAI, utcnow
+from core.i18n import t
+from core.permissions import Actor
+from db import auth
+from db.commands.users import SignOut
+from ui import session as ui_session
+
+AUTH_KEY = "auth"  # {"username", "issued_at"} of the signed-in user in this browser session
+
+
+def _cookies() -> CookieController:
+    s = ui_session.settings()
+    st.session_state.setdefault("logout", False)  # read by the library's cookie model
+    return CookieController(s.cookie_name, s.cookie_key, s.cookie_expiry_days)
+
+
+def _issued_at(token: dict) -> datetime:
+    expiry_days = ui_session.settings().cookie_expiry_days
+    issued = token["exp_date"] - expiry_days * 86400
+    return datetime.fromtimestamp(issued, timezone.utc).replace(tzinfo=None)
+
+
+def current_user() -> Actor | None:
+    """Resolve who is signed in on this run: session first, then the cookie; both are checked
+    against the account row (active, not signed out or re-passworded since)."""
+    engine = ui_session.engine()
+    cookies = _cookies()
+    state = st.session_state.get(AUTH_KEY)
+    if state is None and isinstance(st.context.cookies.get(ui_session.settings().cookie_name), str):
+        token = cookies.get_cookie()
+        if token:
+            state = {"username": token["username"], "issued_at": _issued_at(token)}
+    found = auth.session_user(engine, state["username"], state["issued_at"]) if state else None
+    if found is None:
+        st.session_state.pop(AUTH_KEY, None)
+        st.session_state.pop("actor", None)
+        return None
+    actor, display_name = found
+    st.session_state[AUTH_KEY] = state
+    st.session_state["actor"] = actor
+    st.session_state["display_name"] = display_name
+    if st.session_state.pop("_set_cookie", False):
+        st.session_state["username"] = actor.username  # the library encodes this name
+        cookies.set_cookie()
+    return actor
+
+
+def sign_out() -> None:
+    actor = ui_session.actor()
+    if actor is not None:
+        SignOut(actor).run(ui_session.engine())
+    for key in (AUTH_KEY, "actor", "display_name"):
+        st.session_state.pop(key, None)
+    st.session_state["_delete_cookie"] = True
+
+
+def delete_cookie_if_asked() -> None:
+    if st.session_state.pop("_delete_cookie", False):
+        _cookies().delete_cookie()
+
+
+def signin_page() -> None:
+    st.title(t("signin.title"))
+    st.caption(t("app.subtitle"))
+    with st.form("signin", clear_on_submit=False):
+        username = st.text_input(t("signin.username"), key="signin.username", max_chars=32)
+        password = st.text_input(t("signin.password"), type="password", key="signin.password")
+        submitted = st.form_submit_button(t("signin.submit"), type="primary")
+    if submitted:
+        _attempt(username, password)
+    if ui_session.settings().demo:
+        _demo_accounts()
+
+
+def _attempt(username: str, password: str) -> None:
+    if not username.strip() or not password:
+        st.error(t("signin.missing"))
+        return
+    result = auth.authenticate(ui_session.engine(), username, password)
+    if result.outcome == auth.OK:
+        st.session_state[AUTH_KEY] = {"username": result.actor.username, "issued_at": utcnow()}
+        st.session_state["_set_cookie"] = True
+        st.session_state.pop("signin.password", None)
+        st.rerun()
+    elif result.outcome == auth.LOCKED:
+        until = result.locked_until.replace(tzinfo=timezone.utc).astimezone(SHANGHAI).strftime("%H:%M")
+        st.error(t("signin.locked", until=until))
+    elif result.outcome == auth.INACTIVE:
+        st.error(t("signin.inactive"))
+    else:
+        st.error(t("signin.failed"))
+
+
+def _demo_accounts() -> None:
+    from seed.demo import DEMO_ACCOUNTS
+    st.divider()
+    st.subheader(t("signin.demo_accounts"))
+    st.caption(t("signin.demo_hint"))
+    st.dataframe(pd.DataFrame([{t("signin.col_role"): t(f"role.{a['role']}"),
+                                t("signin.col_username"): a["username"],
+                                t("signin.col_password"): a["password"]} for a in DEMO_ACCOUNTS]),
+                 hide_index=True)

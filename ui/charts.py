@@ -1,0 +1,40 @@
+"""Altair charts used across pages. Labels come from the catalog; text is data, never HTML."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from core.i18n import t
+from core.lifecycles import ITEM_STATUSES
+
+STATUS_COLORS = {"sent": "#9ecae1", "received": "#6baed6", "in_progress": "#3182bd", "responded": "#74c476",
+                 "closed": "#31a354", "returned": "#bdbdbd", "withdrawn": "#d9d9d9"}
+
+
+def stacked_status_by_unit(df: pd.DataFrame, unit_order: list[str]) -> alt.Chart:
+    """Horizontal bars per unit, stacked by lifecycle stage."""
+    data = df.assign(status_label=df["status"].map(lambda s: t(f"status.{s}")))
+    labels = [t(f"status.{s}") for s in ITEM_STATUSES]
+    return (alt.Chart(data).mark_bar().encode(
+        y=alt.Y("unit:N", sort=unit_order, title=None),
+        x=alt.X("count:Q", title=t("overview.col.count")),
+        color=alt.Color("status_label:N", title=t("overview.col.status"),
+                        scale=alt.Scale(domain=labels, range=[STATUS_COLORS[s] for s in ITEM_STATUSES])),
+        order=alt.Order("status_rank:Q"),
+        tooltip=[alt.Tooltip("unit:N", title=t("overview.col.unit")),
+                 alt.Tooltip("status_label:N", title=t("overview.col.status")),
+                 alt.Tooltip("count:Q", title=t("overview.col.count"))],
+    ).transform_calculate(status_rank=f"indexof({labels!r}, datum.status_label)")
+        .properties(height=max(220, 18 * len(unit_order))))
+
+
+def bars(df: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, *, color: str = "#c0392b",
+         horizontal: bool = True) -> alt.Chart:
+    if horizontal:
+        enc = dict(y=alt.Y(f"{y}:N", sort="-x", title=None), x=alt.X(f"{x}:Q", title=x_title))
+    else:
+        enc = dict(x=alt.X(f"{y}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+                   y=alt.Y(f"{x}:Q", title=x_title))
+    return (alt.Chart(df).mark_bar(color=color).encode(
+        **enc, tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:Q", title=x_title)])
+        .properties(height=max(200, 18 * len(df)) if horizontal else 260))
