@@ -1,8 +1,10 @@
 """府检联动工作台 entry point: settings, database, sign-in, role-based navigation.
 
-`st.navigation` is called on every run — with the sign-in page only before sign-in — so the
-pages/ folder is never exposed as Streamlit's legacy navigation, and a page the role may not see
-is not registered at all (its URL leads nowhere)."""
+`st.navigation` is called on every run — with the sign-in page only before sign-in — and a page
+the role may not see is not registered at all, so its URL leads nowhere. The page scripts live in
+app_pages/, not pages/: a folder named pages/ beside this file makes Streamlit start each process
+(and every AppTest run) in its legacy multipage mode, which serves those scripts by URL without
+running this file, i.e. without sign-in."""
 from __future__ import annotations
 
 import logging
@@ -12,19 +14,14 @@ import streamlit as st
 
 from core.config import ConfigError
 from core.i18n import t
-from core.permissions import visible_pages
+from db.queries.common import units
 from ui import auth
 from ui import session as ui_session
 from ui.layout import demo_banner
+from ui.navigation import navigation_for
 
 st.set_page_config(page_title=t("app.title"), page_icon="⚖️", layout="wide")
 st.session_state["_run_id"] = uuid.uuid4().hex
-
-PAGES = {  # page key -> (script, title key, icon, url path, section key)
-    "overview": ("pages/overview.py", "page.overview", ":material/dashboard:", "overview", "nav.section.oversight"),
-    "account": ("pages/account.py", "page.account", ":material/person:", "account", "nav.section.system"),
-    "admin": ("pages/admin.py", "page.admin", ":material/admin_panel_settings:", "admin", "nav.section.system"),
-}
 
 
 def _config_error_page(detail: str):
@@ -46,16 +43,9 @@ def main() -> None:
         st.navigation([st.Page(auth.signin_page, title=t("page.signin"), url_path="signin")],
                       position="hidden").run()
         return
-    sections: dict[str, list] = {}
-    for key in visible_pages(actor):
-        if key not in PAGES:
-            continue
-        script, title_key, icon, url_path, section = PAGES[key]
-        sections.setdefault(t(section), []).append(
-            st.Page(script, title=t(title_key), icon=icon, url_path=url_path, default=key == "overview"))
-    page = st.navigation(sections)
+    page = navigation_for(actor)
     with st.sidebar:
-        unit = st.session_state.get("unit_name")
+        unit = next((u["name"] for u in ui_session.read(units) if u["id"] == actor.unit_id), None)
         st.caption(t("app.signed_in_as", name=st.session_state.get("display_name", actor.username),
                      role=t(f"role.{actor.role}"), unit=f" · {unit}" if unit else ""))
         st.button(t("app.sign_out"), key="app.sign_out", on_click=auth.sign_out)

@@ -20,9 +20,16 @@ AUTH_KEY = "auth"  # {"username", "issued_at"} of the signed-in user in this bro
 
 
 def _cookies() -> CookieController:
+    """The library's cookie controller, created once per run (it draws a component)."""
+    run = st.session_state.get("_run_id")
+    held = st.session_state.get("_cookie_controller")
+    if held and held[0] == run:
+        return held[1]
     s = ui_session.settings()
     st.session_state.setdefault("logout", False)  # read by the library's cookie model
-    return CookieController(s.cookie_name, s.cookie_key, s.cookie_expiry_days)
+    controller = CookieController(s.cookie_name, s.cookie_key, s.cookie_expiry_days)
+    st.session_state["_cookie_controller"] = (run, controller)
+    return controller
 
 
 def _issued_at(token: dict) -> datetime:

@@ -16,7 +16,7 @@ def stacked_status_by_unit(df: pd.DataFrame, unit_order: list[str]) -> alt.Chart
     data = df.assign(status_label=df["status"].map(lambda s: t(f"status.{s}")))
     labels = [t(f"status.{s}") for s in ITEM_STATUSES]
     return (alt.Chart(data).mark_bar().encode(
-        y=alt.Y("unit:N", sort=unit_order, title=None),
+        y=alt.Y("unit:N", sort=unit_order, title=None, axis=alt.Axis(labelLimit=160)),
         x=alt.X("count:Q", title=t("overview.col.count")),
         color=alt.Color("status_label:N", title=t("overview.col.status"),
                         scale=alt.Scale(domain=labels, range=[STATUS_COLORS[s] for s in ITEM_STATUSES])),
@@ -25,16 +25,17 @@ def stacked_status_by_unit(df: pd.DataFrame, unit_order: list[str]) -> alt.Chart
                  alt.Tooltip("status_label:N", title=t("overview.col.status")),
                  alt.Tooltip("count:Q", title=t("overview.col.count"))],
     ).transform_calculate(status_rank=f"indexof({labels!r}, datum.status_label)")
-        .properties(height=max(220, 18 * len(unit_order))))
+        .properties(height=alt.Step(20)))
 
 
 def bars(df: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, *, color: str = "#c0392b",
          horizontal: bool = True) -> alt.Chart:
     if horizontal:
-        enc = dict(y=alt.Y(f"{y}:N", sort="-x", title=None), x=alt.X(f"{x}:Q", title=x_title))
+        enc = dict(y=alt.Y(f"{y}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=200)),
+                   x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(tickMinStep=1)))
     else:
         enc = dict(x=alt.X(f"{y}:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
                    y=alt.Y(f"{x}:Q", title=x_title))
     return (alt.Chart(df).mark_bar(color=color).encode(
         **enc, tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:Q", title=x_title)])
-        .properties(height=max(200, 18 * len(df)) if horizontal else 260))
+        .properties(height=alt.Step(20) if horizontal else 260))

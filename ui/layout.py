@@ -15,7 +15,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def demo_banner() -> None:
     if read(has_demo_data):
-        st.warning(t("app.demo_banner"), icon="🧪")
+        st.warning(t("app.demo_banner"), icon=":material/science:")
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:

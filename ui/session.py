@@ -89,8 +89,20 @@ def run_command(command, *, success: str | None = None, form_key: str | None = N
     return True
 
 
-def field_error(form_key: str, field: str) -> None:
-    """Show the message for one field of a form, if the last submission had one."""
-    message = st.session_state.get(f"{form_key}.errors", {}).get(field)
-    if message:
-        st.caption(f":red[{message}]")
+class FieldErrors:
+    """Per-field messages of a form: reserve a slot under each field while drawing the form,
+    then `show()` after the submit handler has run, so the messages of this very submission
+    appear next to the fields they concern."""
+
+    def __init__(self, form_key: str):
+        self.form_key = form_key
+        self._slots: dict[str, Any] = {}
+
+    def slot(self, field: str) -> None:
+        self._slots[field] = st.empty()
+
+    def show(self) -> None:
+        errors = st.session_state.get(f"{self.form_key}.errors", {})
+        for field, slot in self._slots.items():
+            if field in errors:
+                slot.caption(f":red[{errors[field]}]")

@@ -3,16 +3,17 @@ import streamlit as st
 
 from core.i18n import t
 from db.commands.users import ChangeOwnPassword
-from ui.session import actor, field_error, run_command
+from ui.session import actor, FieldErrors, run_command
 
 st.title(t("page.account"))
 st.subheader(t("account.change_password"))
 form = "account.password"
+errs = FieldErrors(form)
 with st.form(form, clear_on_submit=False):
     current = st.text_input(t("account.current_password"), type="password", key=f"{form}.current")
-    field_error(form, "current_password")
+    errs.slot("current_password")
     new = st.text_input(t("account.new_password"), type="password", key=f"{form}.new")
-    field_error(form, "new_password")
+    errs.slot("new_password")
     confirm = st.text_input(t("account.confirm_password"), type="password", key=f"{form}.confirm")
     if st.form_submit_button(t("account.submit"), type="primary"):
         if new != confirm:
@@ -23,3 +24,4 @@ with st.form(form, clear_on_submit=False):
             st.session_state["auth"] = {"username": actor().username, "issued_at": utcnow()}
             st.session_state["_set_cookie"] = True
             st.success(t("account.changed"))
+    errs.show()

@@ -6,7 +6,7 @@ from core.permissions import ROLES
 from db.commands.users import CreateUser, ResetPassword, UpdateUser
 from db.queries.common import units
 from db.queries.users import list_users
-from ui.session import actor, field_error, read, run_command
+from ui.session import actor, FieldErrors, read, run_command
 
 st.title(t("admin.users"))
 me = actor()
@@ -38,21 +38,23 @@ create_tab, edit_tab = st.tabs([t("admin.create_user"), t("admin.edit_user")])
 
 with create_tab, st.form("admin.create", clear_on_submit=False):
     form = "admin.create"
+    errs = FieldErrors(form)
     username = st.text_input(t("admin.username"), key=f"{form}.username", max_chars=32)
-    field_error(form, "username")
+    errs.slot("username")
     display_name = st.text_input(t("admin.display_name"), key=f"{form}.display_name", max_chars=50)
-    field_error(form, "display_name")
+    errs.slot("display_name")
     password = st.text_input(t("admin.password"), type="password", key=f"{form}.password")
-    field_error(form, "password")
+    errs.slot("password")
     role = st.selectbox(t("admin.role"), ROLES, key=f"{form}.role", format_func=lambda r: t(f"role.{r}"))
-    field_error(form, "role")
+    errs.slot("role")
     unit_id = st.selectbox(t("admin.unit"), unit_options, key=f"{form}.unit_id", format_func=unit_label)
-    field_error(form, "unit_id")
+    errs.slot("unit_id")
     if st.form_submit_button(t("admin.create"), type="primary"):
         if run_command(CreateUser(me, username=username, display_name=display_name, password=password,
                                   role=role, unit_id=unit_id),
                        success=t("admin.created", username=username.strip()), form_key=form):
             st.rerun()
+    errs.show()
 
 with edit_tab:
     if users.empty:
@@ -66,30 +68,34 @@ with edit_tab:
     # is refused instead of silently overwriting someone else's change.
     version_key = f"{form}.version"
     st.session_state.setdefault(version_key, int(row["version"]))
+    errs = FieldErrors(form)
     with st.form(form):
         display_name = st.text_input(t("admin.display_name"), value=row["display_name"], key=f"{form}.display_name",
                                      max_chars=50)
-        field_error(form, "display_name")
+        errs.slot("display_name")
         role = st.selectbox(t("admin.role"), ROLES, index=ROLES.index(row["role"]), key=f"{form}.role",
                             format_func=lambda r: t(f"role.{r}"))
-        field_error(form, "role")
+        errs.slot("role")
         current_unit = None if row["unit_id"] is None or row["unit_id"] != row["unit_id"] else int(row["unit_id"])
         unit_id = st.selectbox(t("admin.unit"), unit_options, index=unit_options.index(current_unit),
                                key=f"{form}.unit_id", format_func=unit_label)
-        field_error(form, "unit_id")
+        errs.slot("unit_id")
         active = st.checkbox(t("admin.active"), value=bool(row["active"]), key=f"{form}.active")
-        field_error(form, "active")
+        errs.slot("active")
         if st.form_submit_button(t("admin.save"), type="primary"):
             if run_command(UpdateUser(me, user_id=int(chosen), version=st.session_state[version_key],
                                       display_name=display_name, role=role, unit_id=unit_id, active=active),
                            success=t("admin.saved", username=row["username"]), form_key=form):
                 st.session_state.pop(version_key, None)
                 st.rerun()
+        errs.show()
+    reset_errs = FieldErrors(f"{form}.reset")
     with st.form(f"{form}.reset", clear_on_submit=True):
         st.markdown(f"**{t('admin.reset_password')}**")
         new_password = st.text_input(t("admin.new_password"), type="password", key=f"{form}.new_password")
-        field_error(form, "new_password")
+        reset_errs.slot("new_password")
         if st.form_submit_button(t("admin.reset")):
             if run_command(ResetPassword(me, user_id=int(chosen), version=None, new_password=new_password),
-                           success=t("admin.reset_done", username=row["username"]), form_key=form):
+                           success=t("admin.reset_done", username=row["username"]), form_key=f"{form}.reset"):
                 st.rerun()
+        reset_errs.show()

@@ -30,14 +30,15 @@ sort = url_selectbox(t("overview.filter.sort"), SORTS, key="overview.sort", para
 category = category or None
 
 k = read(q.kpis, day, period, category)
-m = st.columns(6)
+m = st.columns(6, border=True)
 m[0].metric(t("overview.kpi.open_items"), k.open_items, help=t("overview.kpi.items_in_period", n=k.items_in_period))
 m[1].metric(t("overview.kpi.overdue"), k.overdue)
 m[2].metric(t("overview.kpi.due_7"), k.due_within_7)
 m[3].metric(t("overview.kpi.open_follow_ups"), k.open_follow_ups)
 m[4].metric(t("overview.kpi.overdue_follow_ups"), k.overdue_follow_ups)
 m[5].metric(t("overview.kpi.task_progress"), f"{k.task_progress:.0f}%",
-            delta=t("overview.kpi.tasks_late", n=k.tasks_late) if k.tasks_late else None, delta_color="inverse")
+            delta=t("overview.kpi.tasks_late", n=k.tasks_late) if k.tasks_late else None, delta_color="inverse",
+            delta_arrow="off")
 
 by_unit = read(q.status_by_unit, day, period, category)
 if by_unit.empty:

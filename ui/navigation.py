@@ -1,0 +1,38 @@
+"""The page registry: every page the app has, and the navigation built per role on every run."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.i18n import t
+from core.permissions import Actor, visible_pages
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    script: str
+    title_key: str
+    icon: str
+    url_path: str
+    section_key: str
+
+
+PAGES: dict[str, PageSpec] = {  # key as in core.permissions.PAGE_ACTIONS
+    "overview": PageSpec("app_pages/overview.py", "page.overview", ":material/dashboard:", "overview", "nav.section.oversight"),
+    "account": PageSpec("app_pages/account.py", "page.account", ":material/person:", "account", "nav.section.system"),
+    "admin": PageSpec("app_pages/admin.py", "page.admin", ":material/admin_panel_settings:", "admin", "nav.section.system"),
+}
+
+
+def navigation_for(actor: Actor):
+    """Register only the pages this role may see, grouped in sections."""
+    sections: dict[str, list] = {}
+    for key in visible_pages(actor):
+        spec = PAGES.get(key)
+        if spec is None:
+            continue
+        sections.setdefault(t(spec.section_key), []).append(
+            st.Page(spec.script, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
+                    default=key == "overview"))
+    return st.navigation(sections)
