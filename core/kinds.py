@@ -84,3 +84,21 @@ def kind(code: str) -> Kind:
 def rule_for(code: str, urgent: bool = False) -> DeadlineRule:
     k = KINDS[code]
     return k.urgent_rule if urgent and k.urgent_rule else k.rule
+
+
+UNIT_LABELS = {"days": "日", "months": "个月", "working_days": "个工作日"}
+
+
+def describe_rule(rule: DeadlineRule, urgent: bool = False) -> str:
+    """A short Chinese description of a rule, e.g. 收到后2个月 / 收到后15个工作日."""
+    if rule.amount is None:
+        return "无需反馈" if not rule.needs_feedback else "由双方议定"
+    anchor = "收到后" if rule.anchor == "received_on" else "发出后"
+    return f"{anchor}{rule.amount}{UNIT_LABELS[rule.unit]}" + ("(紧急情形)" if urgent else "")
+
+
+def with_override(rule: DeadlineRule, amount: int | None, unit: str | None) -> DeadlineRule:
+    """The kind's rule with an admin's amount/unit from settings (the basis text stays)."""
+    if amount is None or unit is None:
+        return rule
+    return DeadlineRule(amount, unit, rule.anchor, rule.basis, rule.needs_feedback)

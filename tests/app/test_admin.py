@@ -110,3 +110,14 @@ def test_reset_password(app_env):
     next(b for b in at.button if b.label == "重置密码").click().run()
     assert not at.error
     assert check_password("Viewer-new-9", user_row(app_env, "viewer").password_hash)
+
+
+def test_a_write_elsewhere_shows_on_the_next_rerun(app_env):
+    """Reads are cached on the data version: another session's write appears on the next rerun."""
+    from db.commands.users import CreateUser
+    at = admin_page()
+    before = len(at.dataframe[0].value)
+    CreateUser(Actor(None, "system", "admin"), username="elsewhere", display_name="别处创建", password="Else-where-1",
+               role="viewer", unit_id=None).run(make_engine(app_env))
+    at.run()
+    assert len(at.dataframe[0].value) == before + 1

@@ -1,0 +1,116 @@
+"""Set-up on both backends: migrations match the models, reference data loads idempotently and
+from the seed document, production start has no demo data, the CLI creates the first admin."""
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from core.passwords import check_password
+from db.engine import make_engine, migrate, read_session
+from db.models import AuditLog, Base, KeyTask, Leader, Setting, TaskGroup, Unit, User
+from db.queries.common import data_version, has_demo_data
+from seed import reference
+from tests.conftest import ROOT
+
+SEED_DOC = (ROOT.parent / "shared" / "seed-doc" / "000_815f9cd277b545e8.txt")
+
+
+def count(engine, model):
+    with read_session(engine) as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_migrations_match_models(engine):
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_migrate_twice_is_harmless(engine):
+    migrate(engine)
+    assert count(engine, Unit) == 41
+
+
+def test_reference_data_from_the_plan(engine):
+    assert count(engine, Unit) == 41
+    assert count(engine, TaskGroup) == 5 and count(engine, KeyTask) == 14
+    with read_session(engine) as s:
+        police = s.scalar(select(Unit).where(Unit.code == "public_security"))
+        leaders = s.execute(select(Leader.name, Leader.title).order_by(Leader.sort_order)).all()
+        office = s.scalar(select(Setting.value).where(Setting.key == "office"))
+        task9 = s.scalar(select(KeyTask).where(KeyTask.number == 9))
+        categories = dict(s.execute(select(Unit.category, func.count()).group_by(Unit.category)).all())
+    assert (police.name, police.leader_name, police.leader_title, police.category) == (
+        "区公安分局", "周琰", "政工室主任", "police_fire_traffic")
+    assert leaders == [("刘辉", "区政府副区长"), ("刘星", "区检察院检察长"), ("刘川", "区委(区政府)办公室副主任")]
+    assert office["phone"] == "68839462" and office["email"] == "1306226418@qq.com"
+    assert office["director"] == "杨树龙" and office["members"] == ["丁立", "唐瑞"]
+    assert task9.title == "促进依法行政" and "检察建议" in task9.full_text
+    assert categories == {"government_department": 25, "procuratorate": 1, "police_fire_traffic": 3,
+                          "development_zone": 1, "subdistrict": 11}
+
+
+def test_every_unit_and_task_text_appears_in_the_seed_document():
+    text = SEED_DOC.read_text(encoding="utf-8")
+    flat = text.replace(" ", "")
+    with (ROOT / "seed" / "units.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            assert row["leader_name"] + row["name"] + row["leader_title"] in flat
+    for group in json.loads((ROOT / "seed" / "key_tasks.json").read_text(encoding="utf-8"))["groups"]:
+        for task in group["tasks"]:
+            assert f"{task['number']}.{task['full_text']}" in text
+
+
+def test_reference_load_is_idempotent_and_updates_by_key(engine, tmp_path, monkeypatch):
+    assert reference.load_reference(engine) == 0
+    version = data_version(engine)
+    assert data_version(engine) == version
+    # an edited file updates the row with the same code, never duplicates
+    seed = tmp_path / "seed"
+    shutil.copytree(ROOT / "seed", seed)
+    rows = list(csv.DictReader((seed / "units.csv").open(encoding="utf-8")))
+    for row in rows:
+        if row["code"] == "public_security":
+            row["leader_name"] = "新领导"
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    (seed / "units.csv").write_text(buf.getvalue(), encoding="utf-8")
+    monkeypatch.setattr(reference, "SEED_DIR", seed)
+    assert reference.load_reference(engine) == 1
+    assert count(engine, Unit) == 41
+    with read_session(engine) as s:
+        assert s.scalar(select(Unit.leader_name).where(Unit.code == "public_security")) == "新领导"
+    assert data_version(engine) > version
+
+
+def test_production_database_has_no_demo_data(engine):
+    assert not has_demo_data(engine)
+    assert count(engine, User) == 0
+    with read_session(engine) as s:
+        assert s.scalar(select(AuditLog.action)) == "seed.load_reference"
+
+
+def test_cli_creates_first_admin(tmp_path):
+    url = f"sqlite:///{tmp_path}/cli.db"
+    env = {"DATABASE_URL": url, "FJLD_DEMO": "0", "COOKIE_KEY": "x" * 4 + "0123456789abcdefghijklmnopqrstuvwxyz",
+           "FJLD_BCRYPT_ROUNDS": "4", "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "manage.py", "create-admin", "chief", "--display-name", "王主任",
+                          "--password-stdin"], input="Chief-pass-2025\n", text=True, capture_output=True,
+                         cwd=ROOT, env=env)
+    assert run.returncode == 0, run.stderr
+    engine = make_engine(url)
+    with read_session(engine) as s:
+        user = s.scalar(select(User).where(User.username == "chief"))
+    assert user.role == "admin" and check_password("Chief-pass-2025", user.password_hash)
+    assert count(engine, Unit) == 41
+    weak = subprocess.run([sys.executable, "manage.py", "create-admin", "second", "--password-stdin"],
+                          input="weak\n", text=True, capture_output=True, cwd=ROOT, env=env)
+    assert weak.returncode == 2 and "password" in weak.stderr
