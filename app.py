@@ -18,7 +18,7 @@ from db.queries.common import units
 from ui import auth
 from ui import session as ui_session
 from ui.layout import demo_banner
-from ui.navigation import navigation_for
+from ui.navigation import navigation_for, signin_navigation
 
 st.set_page_config(page_title=t("app.title"), page_icon="⚖️", layout="wide")
 st.session_state["_run_id"] = uuid.uuid4().hex
@@ -40,8 +40,7 @@ def main() -> None:
     auth.delete_cookie_if_asked()
     actor = auth.current_user()
     if actor is None:
-        st.navigation([st.Page(auth.signin_page, title=t("page.signin"), url_path="signin")],
-                      position="hidden").run()
+        signin_navigation(auth.signin_page).run()
         return
     page = navigation_for(actor)
     with st.sidebar:

@@ -8,11 +8,11 @@ from core.kinds import MECHANISMS
 from db.queries import overview as q
 from seed.reference import mechanism_titles
 from ui.charts import bars, stacked_status_by_unit
-from ui.layout import csv_download
+from ui.overview_links import CATEGORIES, category_label
+from ui.tables import download_buttons
 from ui.session import read
 from ui.url_state import url_selectbox
 
-CATEGORIES = ("", "government_department", "procuratorate", "police_fire_traffic", "development_zone", "subdistrict")
 SORTS = ("total", "overdue")
 
 day = today()
@@ -23,8 +23,7 @@ c1, c2, c3 = st.columns(3)
 period = url_selectbox(t("overview.filter.period"), q.PERIODS, key="overview.period", param="period",
                        format_func=lambda p: t(f"overview.period.{p}"), container=c1)
 category = url_selectbox(t("overview.filter.category"), CATEGORIES, key="overview.category", param="category",
-                         format_func=lambda c: t(f"category.{c}") if c else t("overview.filter.all_categories"),
-                         container=c2)
+                         format_func=category_label, container=c2)
 sort = url_selectbox(t("overview.filter.sort"), SORTS, key="overview.sort", param="sort",
                      format_func=lambda s: t(f"overview.sort.{s}"), container=c3)
 category = category or None
@@ -69,7 +68,7 @@ else:
                                   "sent": t("overview.col.sent"), "total": t("overview.col.received"),
                                   "overdue": t("overview.col.overdue")})
     st.dataframe(table, hide_index=True, width="stretch")
-    csv_download(table, f"units-{day.isoformat()}.csv", key="overview.download_units")
+    download_buttons(lambda: table, f"units-{day.isoformat()}", key="overview.download_units")
 
 st.subheader(t("overview.by_mechanism"))
 activity = read(q.activity_by_mechanism, day, period, category)

@@ -10,6 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "data" / "fujian.db"
 MIN_COOKIE_KEY_LENGTH = 32
+# Demo mode without a configured key: one random key per server process, so every browser
+# session of this process can read the cookies it signed (they do not survive a restart).
+_PROCESS_DEMO_KEY = os.urandom(32).hex()
 
 
 class ConfigError(RuntimeError):
@@ -55,8 +58,7 @@ def load_settings(secrets_path: Path | None = None) -> Settings:
         raise ConfigError(
             f"COOKIE_KEY must be at least {MIN_COOKIE_KEY_LENGTH} random characters outside demo mode")
     if not key:
-        # Demo only: a per-process random key (cookies do not survive a restart, which is fine).
-        key = os.urandom(32).hex()
+        key = _PROCESS_DEMO_KEY
     return Settings(database_url=normalize_url(url), demo=demo, cookie_key=key)
 
 

@@ -35,6 +35,9 @@ _MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 # page key -> action needed to see it (pages of later features register here as they land)
 PAGE_ACTIONS: dict[str, str] = {
     "overview": "view_dashboard",
+    "referrals": "view_dashboard",
+    "overdue": "view_dashboard",
+    "supervision": "view_dashboard",
     "admin": "manage_accounts",
     "account": "change_own_password",
 }

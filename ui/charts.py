@@ -39,3 +39,30 @@ def bars(df: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, *, color:
     return (alt.Chart(df).mark_bar(color=color).encode(
         **enc, tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:Q", title=x_title)])
         .properties(height=alt.Step(20) if horizontal else 260))
+
+
+def monthly_by_kind(df: pd.DataFrame) -> alt.Chart:
+    from ui.tables import kind_label
+    data = df.assign(kind_label=df["kind"].map(kind_label))
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count:Q", title=t("overview.col.count")),
+        color=alt.Color("kind_label:N", title=t("item.kind")),
+        tooltip=[alt.Tooltip("month:O", title=t("charts.month")), alt.Tooltip("kind_label:N", title=t("item.kind")),
+                 alt.Tooltip("count:Q", title=t("overview.col.count"))],
+    ).properties(height=300)
+
+
+def median_days_by_kind(df: pd.DataFrame) -> alt.Chart:
+    from ui.tables import kind_label
+    data = df.assign(kind_label=df["kind"].map(kind_label))
+    return bars(data, "median_days", "kind_label", t("charts.median_days"), t("item.kind"), color="#6a51a3")
+
+
+def aging_buckets(df: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(df).mark_bar(color="#c0392b").encode(
+        x=alt.X("bucket:N", sort=None, title=t("overdue.aging_axis"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count:Q", title=t("overview.col.count"), axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("bucket:N", title=t("overdue.aging_axis")),
+                 alt.Tooltip("count:Q", title=t("overview.col.count"))],
+    ).properties(height=260)

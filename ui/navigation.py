@@ -20,6 +20,9 @@ class PageSpec:
 
 PAGES: dict[str, PageSpec] = {  # key as in core.permissions.PAGE_ACTIONS
     "overview": PageSpec("app_pages/overview.py", "page.overview", ":material/dashboard:", "overview", "nav.section.oversight"),
+    "referrals": PageSpec("app_pages/referrals.py", "page.referrals", ":material/swap_horiz:", "referrals", "nav.section.oversight"),
+    "overdue": PageSpec("app_pages/overdue.py", "page.overdue", ":material/alarm:", "overdue", "nav.section.oversight"),
+    "supervision": PageSpec("app_pages/supervision.py", "page.supervision", ":material/gavel:", "supervision", "nav.section.oversight"),
     "account": PageSpec("app_pages/account.py", "page.account", ":material/person:", "account", "nav.section.system"),
     "admin": PageSpec("app_pages/admin.py", "page.admin", ":material/admin_panel_settings:", "admin", "nav.section.system"),
 }
@@ -36,3 +39,11 @@ def navigation_for(actor: Actor):
             st.Page(spec.script, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                     default=key == "overview"))
     return st.navigation(sections)
+
+
+def signin_navigation(signin_page):
+    """Before sign-in only the sign-in form exists — at every page's address, so a deep link
+    (e.g. /referrals?item=12) shows the form and, once signed in, that very page."""
+    pages = [st.Page(signin_page, title=t("page.signin"), url_path="signin", default=True)]
+    pages += [st.Page(signin_page, title=t("page.signin"), url_path=spec.url_path) for spec in PAGES.values()]
+    return st.navigation(pages, position="hidden")

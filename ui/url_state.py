@@ -1,7 +1,7 @@
 """Filters that survive reruns and live in the URL, so a link reproduces a view.
 
-`url_selectbox` seeds the widget from st.query_params on first render and writes every change
-back to the URL."""
+Each helper seeds its widget from st.query_params the first time it is drawn in a session (or
+when the URL changed, e.g. a link from another page) and writes every change back to the URL."""
 from __future__ import annotations
 
 from typing import Callable, Sequence
@@ -9,26 +9,106 @@ from typing import Callable, Sequence
 import streamlit as st
 
 
-def _sync(key: str, param: str, default) -> None:
+def _encode(value) -> str | list[str] | None:
+    if value is None or value == "" or value is False or value == [] or value == ():
+        return None
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return "1" if value is True else str(value)
+
+
+def _write(key: str, param: str, default) -> None:
     value = st.session_state.get(key)
-    if value == default or value is None:
+    encoded = _encode(value)
+    if value == default or encoded is None:
         st.query_params.pop(param, None)
     else:
-        st.query_params[param] = str(value)
+        st.query_params[param] = encoded
+
+
+def _seed(key: str, param: str, decode: Callable[[list[str]], object], default) -> None:
+    """Take the URL's value when the widget is new, or when the URL was changed from outside."""
+    raw = st.query_params.get_all(param)
+    seen_key = f"_url_seen.{key}"
+    if key not in st.session_state or st.session_state.get(seen_key) != raw:
+        if raw or key not in st.session_state:
+            try:
+                st.session_state[key] = decode(raw) if raw else default
+            except (ValueError, TypeError):
+                st.session_state[key] = default
+    st.session_state[seen_key] = raw
+
+
+def _after(key: str, param: str, default) -> None:
+    _write(key, param, default)
+    st.session_state[f"_url_seen.{key}"] = st.query_params.get_all(param)
 
 
 def url_selectbox(label: str, options: Sequence, *, key: str, param: str, default=None,
                   format_func: Callable = str, container=st) -> object:
-    """A selectbox whose value is mirrored in the URL query parameter `param`."""
     options = list(options)
     default = options[0] if default is None else default
-    if key not in st.session_state:
-        wanted = st.query_params.get(param)
-        chosen = next((o for o in options if str(o) == wanted), default)
-        st.session_state[key] = chosen
-    elif st.session_state[key] not in options:
+    by_text = {str(o): o for o in options}
+
+    def decode(raw):
+        return by_text.get(raw[0], default)
+    _seed(key, param, decode, default)
+    if st.session_state[key] not in options:
         st.session_state[key] = default
     value = container.selectbox(label, options, key=key, format_func=format_func,
-                                on_change=_sync, args=(key, param, default))
-    _sync(key, param, default)
+                                on_change=_after, args=(key, param, default))
+    _after(key, param, default)
     return value
+
+
+def url_multiselect(label: str, options: Sequence, *, key: str, param: str, format_func: Callable = str,
+                    container=st, placeholder: str | None = None) -> list:
+    options = list(options)
+    by_text = {str(o): o for o in options}
+
+    def decode(raw):
+        return [by_text[r] for r in raw if r in by_text]
+    _seed(key, param, decode, [])
+    st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    value = container.multiselect(label, options, key=key, format_func=format_func, placeholder=placeholder,
+                                  on_change=_after, args=(key, param, []))
+    _after(key, param, [])
+    return value
+
+
+def url_checkbox(label: str, *, key: str, param: str, container=st) -> bool:
+    _seed(key, param, lambda raw: raw[0] == "1", False)
+    value = container.checkbox(label, key=key, on_change=_after, args=(key, param, False))
+    _after(key, param, False)
+    return value
+
+
+def url_text(label: str, *, key: str, param: str, container=st, max_chars: int = 100,
+             placeholder: str | None = None) -> str:
+    _seed(key, param, lambda raw: raw[0][:max_chars], "")
+    value = container.text_input(label, key=key, max_chars=max_chars, placeholder=placeholder,
+                                 on_change=_after, args=(key, param, ""))
+    _after(key, param, "")
+    return value
+
+
+def url_int(label: str, *, key: str, param: str, default: int | None, min_value: int = 0,
+            max_value: int = 10_000, container=st) -> int | None:
+    def decode(raw):
+        return max(min_value, min(max_value, int(raw[0])))
+    _seed(key, param, decode, default)
+    value = container.number_input(label, key=key, min_value=min_value, max_value=max_value, step=1,
+                                   on_change=_after, args=(key, param, default))
+    _after(key, param, default)
+    return value
+
+
+def set_param(key: str, param: str, value) -> None:
+    """Set a filter programmatically (e.g. from a chart or table click), before it is drawn."""
+    st.session_state[key] = value
+    encoded = _encode(value)
+    if encoded is None:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = encoded
+    st.session_state[f"_url_seen.{key}"] = st.query_params.get_all(param)

@@ -1,0 +1,97 @@
+"""逾期反馈: every overdue item oldest first, aging, per-unit reliability, due soon, late answers."""
+import pandas as pd
+import streamlit as st
+
+from core.clock import today
+from core.i18n import fmt_date, t
+from db.queries import overdue as q
+from db.queries.overview import PERIODS
+from ui.charts import aging_buckets
+from ui.overview_links import CATEGORIES, category_label
+from ui.session import read
+from ui.supervision_forms import supervision_issue_form
+from ui.tables import download_buttons, for_display
+from ui.url_state import set_param, url_int, url_selectbox
+
+day = today()
+st.title(t("overdue.title"))
+st.caption(t("overview.caption", today=fmt_date(day)))
+c1, c2 = st.columns(2)
+category = url_selectbox(t("overview.filter.category"), CATEGORIES, key="overdue.category", param="category",
+                         format_func=category_label, container=c1) or None
+late_period = url_selectbox(t("overdue.late_period"), PERIODS, key="overdue.period", param="period", default="90d",
+                            format_func=lambda p: t(f"overview.period.{p}"), container=c2)
+
+overdue = read(q.overdue_items, day, None, category)
+soon = read(q.due_soon, day, 7, None, category)
+late = read(q.answered_late, day, late_period, None, category)
+m = st.columns(4, border=True)
+m[0].metric(t("overdue.kpi.overdue"), len(overdue))
+m[1].metric(t("overdue.kpi.oldest"), t("overdue.days", n=int(overdue["days_overdue"].max())) if len(overdue) else t("common.none"))
+m[2].metric(t("overdue.kpi.due_7"), len(soon))
+m[3].metric(t("overdue.kpi.answered_late"), len(late))
+
+st.subheader(t("overdue.list"))
+if overdue.empty:
+    st.success(t("overview.no_overdue"))
+else:
+    shown = for_display(overdue, {"title": "item.title", "kind": "item.kind", "to_unit": "item.to_unit",
+                                  "from_unit": "item.from_unit", "due_on": "item.due_on"})
+    shown[t("item.days_overdue")] = overdue["days_overdue"]
+    shown[t("item.working_days_overdue")] = overdue["working_days_overdue"].map(
+        lambda v: t("common.none") if v is None or pd.isna(v) else int(v))
+    shown[t("overdue.col.supervised")] = overdue["open_supervision"].map(lambda n: t("common.yes") if n else "")
+    ids = overdue["id"].tolist()
+
+    def choose():
+        rows = st.session_state["overdue.list"]["selection"]["rows"]
+        set_param("overdue.item", "item", int(ids[rows[0]]) if rows else 0)
+
+    st.dataframe(shown, hide_index=True, width="stretch", on_select=choose, selection_mode="single-row",
+                 key="overdue.list", height=min(460, 38 + 35 * len(shown)))
+    download_buttons(lambda: shown, f"overdue-{day.isoformat()}", key="overdue.download")
+    chosen = url_int(t("referrals.item"), key="overdue.item", param="item", default=0, max_value=10**9)
+    row = overdue[overdue["id"] == chosen]
+    if chosen and not row.empty:
+        r = row.iloc[0]
+        st.markdown(f"**{r['title']}** · {r['to_unit']} · {t('item.overdue_by', n=int(r['days_overdue']))}")
+        st.page_link("app_pages/referrals.py", label=t("overdue.open_detail"), icon=":material/open_in_new:",
+                     query_params={"item": str(int(r["id"]))})
+        supervision_issue_form("item", int(r["id"]), int(r["to_unit_id"]), key=f"overdue.supervise.{int(r['id'])}")
+    else:
+        st.caption(t("overdue.choose_hint"))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("overdue.aging"))
+    st.altair_chart(aging_buckets(q.aging(overdue)), width="stretch")
+with right:
+    st.subheader(t("overdue.due_soon"))
+    if soon.empty:
+        st.caption(t("overdue.none_due_soon"))
+    else:
+        table = for_display(soon, {"title": "item.title", "to_unit": "item.to_unit", "due_on": "item.due_on"})
+        table[t("item.days_left")] = soon["days_left"]
+        st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader(t("overdue.by_unit"))
+units = read(q.unit_reliability, day, category)
+if not units.empty:
+    table = for_display(units, {"unit": "overview.col.unit", "overdue": "status.overdue",
+                                "oldest_due_on": "overdue.col.oldest", "answered": "overdue.col.answered"})
+    table[t("overdue.col.on_time_rate")] = units["on_time_rate"].map(
+        lambda r: t("common.none") if r is None or pd.isna(r) else f"{r:.0%}")
+    table[t("overdue.col.median_days")] = units["median_days"].map(
+        lambda d: t("common.none") if d is None or pd.isna(d) else f"{d:g}")
+    st.caption(t("overdue.by_unit_caption"))
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(lambda: table, f"unit-reliability-{day.isoformat()}", key="overdue.download_units")
+
+st.subheader(t("overdue.answered_late"))
+if late.empty:
+    st.caption(t("overdue.none_late"))
+else:
+    table = for_display(late, {"title": "item.title", "kind": "item.kind", "to_unit": "item.to_unit",
+                               "due_on": "item.due_on", "feedback_on": "item.feedback_on"})
+    table[t("overdue.col.days_late")] = late["days_late"]
+    st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,106 @@
+"""移送与反馈: filters, the unit × stage matrix, the paginated item list, charts, item detail,
+and the new-item form."""
+import math
+
+import pandas as pd
+import streamlit as st
+
+from core.clock import today
+from core.i18n import t
+from core.lifecycles import ITEM_STATUSES
+from core.permissions import can
+from db.queries import referrals as q
+from ui.charts import median_days_by_kind, monthly_by_kind, stacked_status_by_unit
+from ui.item_detail import render_item
+from ui.item_form import new_item_form
+from ui.referral_filters import referral_filters
+from ui.session import actor, read
+from ui.tables import download_buttons, for_display
+from ui.url_state import set_param, url_int, url_selectbox
+
+PAGE_SIZE = 50
+LIST_COLUMNS = {"doc_number": "item.doc_number", "title": "item.title", "kind": "item.kind",
+                "from_unit": "item.from_unit", "to_unit": "item.to_unit", "sent_on": "item.sent_on",
+                "due_on": "item.due_on", "status": "item.status", "outcome": "item.outcome",
+                "feedback_on": "item.feedback_on"}
+day = today()
+me = actor()
+
+st.title(t("referrals.title"))
+if can(me, "edit_records"):
+    with st.expander(t("item_form.title"), icon=":material/add:"):
+        if new_item_form():
+            st.rerun()
+
+f = referral_filters()
+
+# Unit × stage matrix: choosing a unit filters the list below to items it received.
+matrix = read(q.unit_status_matrix, f, day)
+st.subheader(t("referrals.matrix"))
+if matrix.empty:
+    st.info(t("referrals.empty"))
+else:
+    shown = matrix.copy()
+    for status in ITEM_STATUSES:
+        if status not in shown:
+            shown[status] = 0
+    shown = shown[["unit"] + list(ITEM_STATUSES) + ["total", "overdue", "answered_late"]]
+    shown.columns = [t("overview.col.unit")] + [t(f"status.{s}") for s in ITEM_STATUSES] + [
+        t("overview.col.total"), t("status.overdue"), t("item.answered_late")]
+    unit_ids = matrix["unit_id"].tolist()
+
+    def choose_unit():
+        rows = st.session_state["referrals.matrix"]["selection"]["rows"]
+        if rows:
+            set_param("referrals.to", "to", int(unit_ids[rows[0]]))
+            set_param("referrals.page", "page", 1)
+
+    st.dataframe(shown, hide_index=True, width="stretch", on_select=choose_unit, selection_mode="single-row",
+                 key="referrals.matrix", height=min(420, 38 + 35 * len(shown)))
+    st.caption(t("referrals.matrix_hint"))
+
+# The list, one page at a time.
+st.subheader(t("referrals.list"))
+c1, c2, c3 = st.columns([2, 1, 3])
+sort = url_selectbox(t("referrals.sort"), list(q.SORTS), key="referrals.sort", param="sort",
+                     format_func=lambda s: t(f"referrals.sort.{s}"), container=c1)
+page = url_int(t("referrals.page"), key="referrals.page", param="page", default=1, min_value=1, container=c2)
+rows, total = read(q.item_page, f, day, page, PAGE_SIZE, sort)
+pages = max(1, math.ceil(total / PAGE_SIZE))
+c3.caption(t("referrals.count", total=total, page=min(page, pages), pages=pages))
+if rows.empty:
+    st.info(t("referrals.no_match"))
+else:
+    item_ids = rows["id"].tolist()
+
+    def choose_item():
+        selected = st.session_state["referrals.list"]["selection"]["rows"]
+        if selected:
+            set_param("referrals.item", "item", int(item_ids[selected[0]]))
+
+    st.dataframe(for_display(rows, LIST_COLUMNS), hide_index=True, width="stretch", on_select=choose_item,
+                 selection_mode="single-row", key="referrals.list")
+    download_buttons(lambda: for_display(read(q.item_export, f, day, sort),
+                                         LIST_COLUMNS | {"summary": "item.summary", "feedback_text": "item.feedback_text",
+                                                         "due_rule": "item.due_rule"}),
+                     f"items-{day.isoformat()}", key="referrals.download")
+
+item_id = url_int(t("referrals.item"), key="referrals.item", param="item", default=0, max_value=10**9)
+if item_id:
+    st.divider()
+    render_item(int(item_id))
+
+with st.expander(t("referrals.charts"), icon=":material/bar_chart:"):
+    monthly = read(q.monthly_by_kind, f, day)
+    if not monthly.empty:
+        st.markdown(f"**{t('charts.monthly_by_kind')}**")
+        st.altair_chart(monthly_by_kind(monthly), width="stretch")
+    if not matrix.empty:
+        long = matrix.melt(id_vars=["unit_id", "unit"], value_vars=[s for s in ITEM_STATUSES if s in matrix],
+                           var_name="status", value_name="count")
+        st.markdown(f"**{t('charts.status_by_unit')}**")
+        st.altair_chart(stacked_status_by_unit(long[long["count"] > 0], matrix["unit"].tolist()), width="stretch")
+    medians = read(q.median_days_to_feedback, f, day)
+    if not medians.empty:
+        st.markdown(f"**{t('charts.median_days_by_kind')}**")
+        st.altair_chart(median_days_by_kind(medians), width="stretch")

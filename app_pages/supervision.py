@@ -1,0 +1,90 @@
+"""督办: every 限期督办 with filters; issue drafts, respond, resolve."""
+import streamlit as st
+
+from core import lifecycles as lc
+from core.clock import today
+from core.i18n import fmt_date, t
+from db.queries.common import units
+from db.queries.supervision import supervision_list
+from ui.session import read
+from ui.supervision_forms import supervision_step_forms
+from ui.tables import download_buttons
+from ui.url_state import set_param, url_int, url_selectbox
+
+STATUSES = ("", "escalated", lc.SUP_DRAFT, lc.SUP_ISSUED, lc.SUP_RESPONDED, lc.SUP_RESOLVED)
+TARGETS = ("", "item", "follow_up", "key_task")
+day = today()
+
+st.title(t("supervision.title"))
+unit_rows = read(units)
+names = {u["id"]: u["name"] for u in unit_rows}
+c1, c2, c3, c4 = st.columns(4)
+status = url_selectbox(t("item.status"), STATUSES, key="supervision.status", param="status", container=c1,
+                       format_func=lambda s: t(f"sup_status.{s}") if s else t("common.all"))
+level = url_selectbox(t("supervision.level"), ("",) + lc.SUPERVISION_LEVELS, key="supervision.level", param="level",
+                      container=c2, format_func=lambda v: v or t("common.all"))
+unit_id = url_selectbox(t("supervision.unit"), [None] + list(names), key="supervision.unit", param="unit",
+                        container=c3, format_func=lambda u: names.get(u, t("common.all")))
+target = url_selectbox(t("supervision.target_type"), TARGETS, key="supervision.target", param="target",
+                       container=c4, format_func=lambda v: t(f"supervision.target.{v}") if v else t("common.all"))
+
+rows = read(supervision_list, day, status or None, level or None, unit_id, target or None)
+m = st.columns(3, border=True)
+everything = read(supervision_list, day)
+m[0].metric(t("supervision.kpi.open"), int(everything["status"].isin((lc.SUP_ISSUED, lc.SUP_RESPONDED)).sum()))
+m[1].metric(t("supervision.kpi.escalated"), int(everything["escalated"].sum()))
+m[2].metric(t("supervision.kpi.drafts"), int((everything["status"] == lc.SUP_DRAFT).sum()))
+
+if rows.empty:
+    st.info(t("supervision.empty"))
+    st.stop()
+
+
+def state_label(row) -> str:
+    return t("sup_status.escalated") if row["escalated"] else t(f"sup_status.{row['status']}")
+
+
+table = rows.assign(
+    target=[t(f"supervision.target.{v}") for v in rows["target_type"]],
+    state=[state_label(r) for _, r in rows.iterrows()],
+    deadline_text=rows["deadline"].map(fmt_date),
+    issued=rows["issued_on"].map(fmt_date),
+)[["target", "target_title", "unit", "level", "deadline_text", "state", "issued", "instruction"]]
+table.columns = [t("supervision.target_type"), t("supervision.target_title"), t("supervision.unit"),
+                 t("supervision.level"), t("supervision.deadline"), t("item.status"), t("supervision.issued_on"),
+                 t("supervision.instruction")]
+ids = rows["id"].tolist()
+
+
+def choose():
+    selected = st.session_state["supervision.list"]["selection"]["rows"]
+    set_param("supervision.chosen", "id", int(ids[selected[0]]) if selected else 0)
+
+
+st.dataframe(table, hide_index=True, width="stretch", on_select=choose, selection_mode="single-row",
+             key="supervision.list")
+download_buttons(lambda: table, f"supervision-{day.isoformat()}", key="supervision.download")
+
+chosen = url_int(t("supervision.id"), key="supervision.chosen", param="id", default=0, max_value=10**9)
+match = rows[rows["id"] == chosen]
+if chosen and not match.empty:
+    row = match.iloc[0].to_dict()
+    st.divider()
+    st.subheader(row["target_title"] or t("common.none"), anchor=False)
+    target_label = t("supervision.target." + row["target_type"])
+    st.caption(f"{target_label} · {row['unit']} · {row['level']} · "
+               f"{t('supervision.deadline')} {fmt_date(row['deadline'])} · {state_label(row)}")
+    st.markdown(f"**{t('supervision.instruction')}**")
+    st.text(row["instruction"])
+    if row["response_text"]:
+        st.markdown(f"**{t('supervision.response_text')}**({fmt_date(row['responded_on'])})")
+        st.text(row["response_text"])
+    if row["resolution_text"]:
+        st.markdown(f"**{t('supervision.resolution_text')}**({fmt_date(row['resolved_on'])})")
+        st.text(row["resolution_text"])
+    if row["target_type"] == "item":
+        st.page_link("app_pages/referrals.py", label=t("overdue.open_detail"), icon=":material/open_in_new:",
+                     query_params={"item": str(int(row["target_id"]))})
+    supervision_step_forms(row, key=f"supervision.{int(row['id'])}")
+else:
+    st.caption(t("supervision.choose_hint"))

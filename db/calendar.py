@@ -1,0 +1,43 @@
+"""Deadline inputs that live in the database: the admin's holiday entries and rule overrides."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.deadlines import WorkCalendar, compute_due
+from core.kinds import DeadlineRule, describe_rule, rule_for, with_override
+from db.models import DeadlineRuleSetting, HolidayEntry
+
+
+def work_calendar(session: Session) -> WorkCalendar:
+    entries = session.execute(select(HolidayEntry.day, HolidayEntry.is_workday)).all()
+    return WorkCalendar(holidays=[d for d, w in entries if not w], workdays=[d for d, w in entries if w])
+
+
+def effective_rule(session: Session, kind: str, urgent: bool = False) -> DeadlineRule:
+    base = rule_for(kind, urgent)
+    if urgent and base is not rule_for(kind, False):
+        return base  # the urgent rule comes from the law, not from settings
+    override = session.get(DeadlineRuleSetting, kind)
+    return with_override(base, override.amount, override.unit) if override else base
+
+
+def due_for(session: Session, kind: str, urgent: bool, sent_on: date, received_on: date | None):
+    """(due_on, rule text, basis, approximate) for an item by its kind's rule; due_on None when the
+    kind sets no period. The period runs from receipt, or from sending until receipt is known."""
+    rule = effective_rule(session, kind, urgent)
+    if rule.amount is None:
+        return None, describe_rule(rule), rule.basis, False
+    start = received_on if rule.anchor == "received_on" and received_on else sent_on
+    due = compute_due(start, rule.amount, rule.unit, calendar=work_calendar(session))
+    return due.due_on, describe_rule(rule, urgent), rule.basis, due.approximate
+
+
+def due_preview(engine, kind: str, urgent: bool, sent_on: date, received_on: date | None) -> dict:
+    """What the due date of a new item would be, for the form to show while the user types."""
+    from db.engine import read_session
+    with read_session(engine) as session:
+        due_on, rule_text, basis, approximate = due_for(session, kind, urgent, sent_on, received_on)
+    return {"due_on": due_on, "rule": rule_text, "basis": basis, "approximate": approximate}

@@ -1,0 +1,130 @@
+"""Reads for 逾期反馈: overdue items oldest first, aging, per-unit reliability, due soon, late answers."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Engine
+
+from core.deadlines import working_days_between
+from core.kinds import KINDS
+from db.calendar import effective_rule, work_calendar
+from db.engine import read_session
+from db.models import Item, Supervision, Unit
+from db.queries.overview import period_start
+from db.queries.referrals import FROM, TO, answered_late_condition, overdue_condition
+from db.queries.sql import days_between, weighted_median
+from core.lifecycles import OPEN_ITEM_STATUSES, SUP_ISSUED, SUP_RESPONDED
+
+AGING_BUCKETS = (("1–7", 1, 7), ("8–30", 8, 30), ("31–90", 31, 90), (">90", 91, None))
+
+
+def _unit_scope(unit_id: int | None, category: str | None):
+    conds = []
+    if unit_id:
+        conds.append(Item.to_unit_id == unit_id)
+    if category:
+        conds.append(Item.to_unit_id.in_(select(Unit.id).where(Unit.category == category)))
+    return conds
+
+
+def overdue_items(engine: Engine, today: date, unit_id: int | None = None, category: str | None = None) -> pd.DataFrame:
+    """Every overdue item, oldest due date first, with calendar days overdue, and working days
+    overdue where the item's rule counts in working days."""
+    open_sup = (select(func.count()).select_from(Supervision)
+                .where(Supervision.target_type == "item", Supervision.target_id == Item.id,
+                       Supervision.status.in_((SUP_ISSUED, SUP_RESPONDED))).scalar_subquery())
+    with read_session(engine) as s:
+        rows = s.execute(select(Item.id, Item.kind, Item.title, Item.doc_number, TO.name.label("to_unit"),
+                                FROM.name.label("from_unit"), Item.to_unit_id, Item.sent_on, Item.due_on,
+                                Item.status, Item.due_override_reason, open_sup.label("open_supervision"))
+                         .join(TO, TO.id == Item.to_unit_id).join(FROM, FROM.id == Item.from_unit_id)
+                         .where(overdue_condition(today), *_unit_scope(unit_id, category))
+                         .order_by(Item.due_on, Item.id)).all()
+        working_kinds = {k for k in KINDS if effective_rule(s, k).unit == "working_days"}
+        calendar = work_calendar(s)
+    df = pd.DataFrame(rows, columns=["id", "kind", "title", "doc_number", "to_unit", "from_unit", "to_unit_id",
+                                     "sent_on", "due_on", "status", "due_override_reason", "open_supervision"])
+    df["days_overdue"] = [(today - d).days for d in df["due_on"]]
+    df["working_days_overdue"] = [
+        working_days_between(d, today, calendar=calendar) if k in working_kinds and not o else None
+        for k, d, o in zip(df["kind"], df["due_on"], df["due_override_reason"])]
+    return df
+
+
+def aging(overdue: pd.DataFrame) -> pd.DataFrame:
+    """Counts per aging bucket (days overdue 1–7, 8–30, 31–90, over 90)."""
+    counts = []
+    for label, lo, hi in AGING_BUCKETS:
+        mask = overdue["days_overdue"] >= lo
+        if hi is not None:
+            mask &= overdue["days_overdue"] <= hi
+        counts.append({"bucket": label, "count": int(mask.sum())})
+    return pd.DataFrame(counts)
+
+
+def unit_reliability(engine: Engine, today: date, category: str | None = None) -> pd.DataFrame:
+    """Per receiving unit: overdue now, oldest overdue due date, and over the last 12 months of
+    feedback: answered, on-time rate and median days to feedback."""
+    since = today - timedelta(days=365)
+    days = days_between(engine, Item.feedback_on, func.coalesce(Item.received_on, Item.sent_on))
+    answered = and_(Item.feedback_on.is_not(None), Item.feedback_on >= since, Item.due_on.is_not(None))
+    scope = _unit_scope(None, category)
+    with read_session(engine) as s:
+        now = s.execute(select(Item.to_unit_id, func.count(), func.min(Item.due_on))
+                        .where(overdue_condition(today), *scope).group_by(Item.to_unit_id)).all()
+        rates = s.execute(select(Item.to_unit_id, func.count(), func.count().filter(Item.feedback_on <= Item.due_on))
+                          .where(answered, *scope).group_by(Item.to_unit_id)).all()
+        spread = s.execute(select(Item.to_unit_id, days, func.count()).where(answered, *scope)
+                           .group_by(Item.to_unit_id, days)).all()
+        units = s.execute(select(Unit.id, Unit.name, Unit.category, Unit.sort_order)).all()
+    by_unit: dict[int, dict] = {}
+    for unit_id, n, oldest in now:
+        by_unit.setdefault(unit_id, {}).update(overdue=n, oldest_due_on=oldest)
+    for unit_id, n, on_time in rates:
+        by_unit.setdefault(unit_id, {}).update(answered=n, on_time_rate=on_time / n if n else None)
+    medians: dict[int, list] = {}
+    for unit_id, d, n in spread:
+        medians.setdefault(unit_id, []).append((d, n))
+    rows = []
+    for unit_id, name, cat, order in units:
+        if unit_id not in by_unit:
+            continue
+        r = by_unit[unit_id]
+        rows.append({"unit_id": unit_id, "unit": name, "category": cat, "overdue": r.get("overdue", 0),
+                     "oldest_due_on": r.get("oldest_due_on"), "answered": r.get("answered", 0),
+                     "on_time_rate": r.get("on_time_rate"), "median_days": weighted_median(medians.get(unit_id, [])),
+                     "sort_order": order})
+    df = pd.DataFrame(rows, columns=["unit_id", "unit", "category", "overdue", "oldest_due_on", "answered",
+                                     "on_time_rate", "median_days", "sort_order"])
+    return df.sort_values(["overdue", "sort_order"], ascending=[False, True]).drop(columns="sort_order").reset_index(drop=True)
+
+
+def due_soon(engine: Engine, today: date, days: int = 7, unit_id: int | None = None,
+             category: str | None = None) -> pd.DataFrame:
+    with read_session(engine) as s:
+        rows = s.execute(select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on, Item.status)
+                         .join(TO, TO.id == Item.to_unit_id)
+                         .where(Item.needs_feedback.is_(True), Item.status.in_(OPEN_ITEM_STATUSES),
+                                Item.due_on >= today, Item.due_on <= today + timedelta(days=days),
+                                *_unit_scope(unit_id, category))
+                         .order_by(Item.due_on, Item.id)).all()
+    df = pd.DataFrame(rows, columns=["id", "kind", "title", "to_unit", "due_on", "status"])
+    df["days_left"] = [(d - today).days for d in df["due_on"]]
+    return df
+
+
+def answered_late(engine: Engine, today: date, period: str = "90d", unit_id: int | None = None,
+                  category: str | None = None) -> pd.DataFrame:
+    start = period_start(period, today)
+    with read_session(engine) as s:
+        rows = s.execute(select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on,
+                                Item.feedback_on)
+                         .join(TO, TO.id == Item.to_unit_id)
+                         .where(answered_late_condition(), Item.feedback_on >= start if start else True,
+                                *_unit_scope(unit_id, category))
+                         .order_by(Item.feedback_on.desc(), Item.id)).all()
+    df = pd.DataFrame(rows, columns=["id", "kind", "title", "to_unit", "due_on", "feedback_on"])
+    df["days_late"] = [(f - d).days for f, d in zip(df["feedback_on"], df["due_on"])]
+    return df

@@ -1,0 +1,183 @@
+"""Reads for 移送与反馈: filtered, paginated item lists; the unit × stage matrix; charts; the item
+detail with its timeline, supervision and audit history. Everything filters and aggregates in SQL."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
+
+from core.lifecycles import CLOSED, OPEN_ITEM_STATUSES, RESPONDED
+from db.engine import read_session
+from db.models import AuditLog, Item, ItemEvent, KeyTask, Supervision, Unit, User
+from db.queries.overview import period_start
+from db.queries.sql import days_between, weighted_median
+
+SORTS = {
+    "sent_desc": (Item.sent_on.desc(), Item.id.desc()),
+    "sent_asc": (Item.sent_on.asc(), Item.id.asc()),
+    "due_asc": (Item.due_on.asc().nulls_last(), Item.id.asc()),
+    "due_desc": (Item.due_on.desc().nulls_last(), Item.id.desc()),
+    "status": (Item.status.asc(), Item.sent_on.desc(), Item.id.desc()),
+}
+FROM, TO = aliased(Unit, name="from_unit"), aliased(Unit, name="to_unit")
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """Every filter of the referrals page; hashable, so it keys the read cache."""
+    kinds: tuple[str, ...] = ()
+    from_unit_id: int | None = None
+    to_unit_id: int | None = None
+    statuses: tuple[str, ...] = ()
+    outcome: str | None = None
+    period: str = "12m"
+    overdue_only: bool = False
+    due_within: int | None = None
+    text: str = ""
+
+    def without_unit(self) -> "ItemFilter":
+        return replace(self, to_unit_id=None)
+
+
+def overdue_condition(today: date):
+    return and_(Item.needs_feedback.is_(True), Item.status.in_(OPEN_ITEM_STATUSES), Item.due_on < today)
+
+
+def answered_late_condition():
+    return and_(Item.feedback_on.is_not(None), Item.due_on.is_not(None), Item.feedback_on > Item.due_on)
+
+
+def conditions(f: ItemFilter, today: date) -> list:
+    out = []
+    if f.kinds:
+        out.append(Item.kind.in_(f.kinds))
+    if f.from_unit_id:
+        out.append(Item.from_unit_id == f.from_unit_id)
+    if f.to_unit_id:
+        out.append(Item.to_unit_id == f.to_unit_id)
+    if f.statuses:
+        out.append(Item.status.in_(f.statuses))
+    if f.outcome:
+        out.append(Item.outcome == f.outcome)
+    start = period_start(f.period, today)
+    if start:
+        out.append(Item.sent_on >= start)
+    if f.overdue_only:
+        out.append(overdue_condition(today))
+    if f.due_within is not None:
+        out.append(and_(Item.needs_feedback.is_(True), Item.status.in_(OPEN_ITEM_STATUSES),
+                        Item.due_on >= today, Item.due_on <= today + timedelta(days=f.due_within)))
+    text = f.text.strip()
+    if text:
+        like = f"%{text.replace('%', '').replace('_', '')}%"
+        out.append(or_(Item.title.ilike(like), Item.summary.ilike(like), Item.doc_number.ilike(like)))
+    return out
+
+
+def _list_select():
+    return (select(Item.id, Item.kind, Item.doc_number, Item.title, FROM.name.label("from_unit"),
+                   TO.name.label("to_unit"), Item.sent_on, Item.received_on, Item.due_on, Item.status,
+                   Item.outcome, Item.feedback_on, Item.needs_feedback, Item.urgent)
+            .join(FROM, FROM.id == Item.from_unit_id).join(TO, TO.id == Item.to_unit_id))
+
+
+LIST_COLUMNS = ["id", "kind", "doc_number", "title", "from_unit", "to_unit", "sent_on", "received_on", "due_on",
+                "status", "outcome", "feedback_on", "needs_feedback", "urgent"]
+
+
+def item_page(engine: Engine, f: ItemFilter, today: date, page: int = 1, page_size: int = 50,
+              sort: str = "sent_desc") -> tuple[pd.DataFrame, int]:
+    """One page of the filtered list, and the total count (never loads every row)."""
+    where = conditions(f, today)
+    with read_session(engine) as s:
+        total = s.scalar(select(func.count()).select_from(Item).where(*where))
+        rows = s.execute(_list_select().where(*where).order_by(*SORTS.get(sort, SORTS["sent_desc"]))
+                         .limit(page_size).offset(max(0, page - 1) * page_size)).all()
+    return pd.DataFrame(rows, columns=LIST_COLUMNS), total
+
+
+def item_export(engine: Engine, f: ItemFilter, today: date, sort: str = "sent_desc") -> pd.DataFrame:
+    """Every row matching the filters, for a download the user asked for."""
+    with read_session(engine) as s:
+        rows = s.execute(_list_select().add_columns(Item.summary, Item.feedback_text, Item.due_rule)
+                         .where(*conditions(f, today)).order_by(*SORTS.get(sort, SORTS["sent_desc"]))).all()
+    return pd.DataFrame(rows, columns=LIST_COLUMNS + ["summary", "feedback_text", "due_rule"])
+
+
+def unit_status_matrix(engine: Engine, f: ItemFilter, today: date) -> pd.DataFrame:
+    """Rows: receiving units; columns: lifecycle stages, plus overdue and answered-late counts."""
+    where = conditions(f.without_unit(), today)
+    with read_session(engine) as s:
+        rows = s.execute(select(Item.to_unit_id, Item.status, func.count(),
+                                func.count().filter(overdue_condition(today)),
+                                func.count().filter(answered_late_condition()))
+                         .where(*where).group_by(Item.to_unit_id, Item.status)).all()
+        units = s.execute(select(Unit.id, Unit.name, Unit.sort_order)).all()
+    df = pd.DataFrame(rows, columns=["unit_id", "status", "count", "overdue", "answered_late"])
+    if df.empty:
+        return pd.DataFrame(columns=["unit_id", "unit", "total", "overdue", "answered_late"])
+    wide = df.pivot_table(index="unit_id", columns="status", values="count", aggfunc="sum", fill_value=0)
+    sums = df.groupby("unit_id")[["count", "overdue", "answered_late"]].sum()
+    out = wide.join(sums.rename(columns={"count": "total"})).reset_index()
+    names = pd.DataFrame(units, columns=["unit_id", "unit", "sort_order"])
+    out = names.merge(out, on="unit_id", how="inner").sort_values(["total", "sort_order"], ascending=[False, True])
+    return out.drop(columns=["sort_order"]).reset_index(drop=True)
+
+
+def monthly_by_kind(engine: Engine, f: ItemFilter, today: date) -> pd.DataFrame:
+    with read_session(engine) as s:
+        rows = s.execute(select(Item.sent_on, Item.kind, func.count()).where(*conditions(f, today))
+                         .group_by(Item.sent_on, Item.kind)).all()
+    df = pd.DataFrame(rows, columns=["sent_on", "kind", "count"])
+    if df.empty:
+        return pd.DataFrame(columns=["month", "kind", "count"])
+    df["month"] = [d.strftime("%Y-%m") for d in df["sent_on"]]
+    return df.groupby(["month", "kind"], as_index=False)["count"].sum()
+
+
+def median_days_to_feedback(engine: Engine, f: ItemFilter, today: date) -> pd.DataFrame:
+    """Median days from receipt (or sending) to feedback, per kind, over answered items."""
+    days = days_between(engine, Item.feedback_on, func.coalesce(Item.received_on, Item.sent_on))
+    with read_session(engine) as s:
+        rows = s.execute(select(Item.kind, days.label("days"), func.count())
+                         .where(*conditions(f, today), Item.feedback_on.is_not(None))
+                         .group_by(Item.kind, days)).all()
+    by_kind: dict[str, list] = {}
+    for kind, d, n in rows:
+        by_kind.setdefault(kind, []).append((d, n))
+    return pd.DataFrame([{"kind": k, "median_days": weighted_median(v), "answered": sum(n for _, n in v)}
+                         for k, v in by_kind.items()], columns=["kind", "median_days", "answered"])
+
+
+def item_detail(engine: Engine, item_id: int) -> dict | None:
+    """Every field of one item with unit names, its timeline, supervision and audit history."""
+    with read_session(engine) as s:
+        row = s.execute(_list_select().add_columns(
+            Item.summary, Item.details, Item.due_rule, Item.due_basis, Item.due_override_reason,
+            Item.due_approximate, Item.feedback_text, Item.closed_on, Item.key_task_id, Item.external_ref,
+            Item.from_unit_id, Item.to_unit_id, Item.mechanism, Item.is_demo, Item.version,
+            KeyTask.number.label("task_number"), KeyTask.title.label("task_title"))
+            .outerjoin(KeyTask, KeyTask.id == Item.key_task_id).where(Item.id == item_id)).mappings().first()
+        if row is None:
+            return None
+        events = s.execute(select(ItemEvent.occurred_on, ItemEvent.event_type, ItemEvent.from_status,
+                                  ItemEvent.to_status, ItemEvent.note, User.display_name)
+                           .outerjoin(User, User.id == ItemEvent.actor_id).where(ItemEvent.item_id == item_id)
+                           .order_by(ItemEvent.occurred_on, ItemEvent.id)).all()
+        supervision = s.execute(select(Supervision.id, Supervision.level, Supervision.deadline,
+                                       Supervision.instruction, Supervision.status, Supervision.issued_on,
+                                       Supervision.response_text, Supervision.resolution_text, Supervision.version)
+                                .where(Supervision.target_type == "item", Supervision.target_id == item_id)
+                                .order_by(Supervision.id)).all()
+        audit = s.execute(select(AuditLog.at, AuditLog.username, AuditLog.action, AuditLog.before, AuditLog.after)
+                          .where(AuditLog.entity == "item", AuditLog.entity_id == item_id)
+                          .order_by(AuditLog.id)).all()
+    return {"item": dict(row),
+            "events": pd.DataFrame(events, columns=["occurred_on", "event_type", "from_status", "to_status", "note", "actor"]),
+            "supervision": pd.DataFrame(supervision, columns=["id", "level", "deadline", "instruction", "status",
+                                                              "issued_on", "response_text", "resolution_text", "version"]),
+            "audit": pd.DataFrame(audit, columns=["at", "username", "action", "before", "after"])}

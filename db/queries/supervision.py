@@ -1,0 +1,49 @@
+"""Reads for the 督办 list."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, case, select
+from sqlalchemy.engine import Engine
+
+from core.lifecycles import SUP_ISSUED, SUP_RESPONDED
+from db.engine import read_session
+from db.models import FollowUp, Item, KeyTask, Supervision, Unit
+
+COLUMNS = ["id", "target_type", "target_id", "target_title", "unit_id", "unit", "level", "deadline", "status",
+           "issued_on", "instruction", "response_text", "responded_on", "resolution_text", "resolved_on",
+           "version", "escalated"]
+
+
+def supervision_list(engine: Engine, today: date, status: str | None = None, level: str | None = None,
+                     unit_id: int | None = None, target_type: str | None = None) -> pd.DataFrame:
+    """status may be a lifecycle status or "escalated" (issued/responded and past its deadline)."""
+    escalated = and_(Supervision.status.in_((SUP_ISSUED, SUP_RESPONDED)), Supervision.deadline < today)
+    title = case((Supervision.target_type == "item", select(Item.title).where(Item.id == Supervision.target_id)
+                  .scalar_subquery()),
+                 (Supervision.target_type == "follow_up", select(FollowUp.text).where(
+                     FollowUp.id == Supervision.target_id).scalar_subquery()),
+                 else_=select(KeyTask.title).where(KeyTask.id == Supervision.target_id).scalar_subquery())
+    conds = []
+    if status == "escalated":
+        conds.append(escalated)
+    elif status:
+        conds.append(Supervision.status == status)
+    if level:
+        conds.append(Supervision.level == level)
+    if unit_id:
+        conds.append(Supervision.unit_id == unit_id)
+    if target_type:
+        conds.append(Supervision.target_type == target_type)
+    with read_session(engine) as s:
+        rows = s.execute(select(Supervision.id, Supervision.target_type, Supervision.target_id, title.label("t"),
+                                Supervision.unit_id, Unit.name, Supervision.level, Supervision.deadline,
+                                Supervision.status, Supervision.issued_on, Supervision.instruction,
+                                Supervision.response_text, Supervision.responded_on, Supervision.resolution_text,
+                                Supervision.resolved_on, Supervision.version, escalated)
+                         .join(Unit, Unit.id == Supervision.unit_id).where(*conds)
+                         .order_by(Supervision.deadline, Supervision.id)).all()
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    df["escalated"] = df["escalated"].astype(bool)
+    return df

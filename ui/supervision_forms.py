@@ -1,0 +1,70 @@
+"""督办 forms: issue (convener) or draft (office) on any item, follow-up or key task; issue a
+draft, respond (the supervised unit), resolve (convener). Widget keys: <key>.<field>."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from core import lifecycles as lc
+from core.clock import today
+from core.i18n import t
+from core.permissions import can
+from db.commands.supervision import (DraftSupervision, IssueDraftSupervision, IssueSupervision,
+                                     ResolveSupervision, RespondSupervision)
+from ui.session import FieldErrors, actor, run_command
+
+
+def supervision_issue_form(target_type: str, target_id: int, unit_id: int | None, *, key: str) -> None:
+    me = actor()
+    if can(me, IssueSupervision.permission):
+        command_cls, label = IssueSupervision, t("supervision.issue")
+    elif can(me, DraftSupervision.permission):
+        command_cls, label = DraftSupervision, t("supervision.draft")
+    else:
+        return
+    with st.expander(label, icon=":material/gavel:"):
+        errs = FieldErrors(key)
+        with st.form(key):
+            level = st.radio(t("supervision.level"), lc.SUPERVISION_LEVELS, key=f"{key}.level", horizontal=True)
+            deadline = st.date_input(t("supervision.deadline"), value=today() + timedelta(days=7),
+                                     min_value=today(), key=f"{key}.deadline", format="YYYY-MM-DD")
+            errs.slot("deadline")
+            instruction = st.text_area(t("supervision.instruction"), key=f"{key}.instruction", max_chars=1000)
+            errs.slot("instruction")
+            errs.slot("target_id")
+            if st.form_submit_button(label, type="primary"):
+                done = run_command(command_cls(me, target_type=target_type, target_id=target_id, level=level,
+                                               deadline=deadline, instruction=instruction),
+                                   success=t("supervision.saved"), form_key=key)
+                if done:
+                    st.rerun()
+            errs.show()
+
+
+def supervision_step_forms(row: dict, *, key: str) -> None:
+    """The next steps one 督办 allows for this user."""
+    me = actor()
+    steps = []
+    if row["status"] == lc.SUP_DRAFT and can(me, IssueDraftSupervision.permission):
+        steps.append(("issue_draft", IssueDraftSupervision, None))
+    if row["status"] in (lc.SUP_ISSUED, lc.SUP_RESPONDED) and can(me, RespondSupervision.permission, [row["unit_id"]]):
+        steps.append(("respond", RespondSupervision, "response_text"))
+    if row["status"] in (lc.SUP_ISSUED, lc.SUP_RESPONDED) and can(me, ResolveSupervision.permission):
+        steps.append(("resolve", ResolveSupervision, "resolution_text"))
+    for step, command_cls, text_field in steps:
+        form = f"{key}.{step}"
+        errs = FieldErrors(form)
+        with st.form(form):
+            st.markdown(f"**{t(f'supervision.step.{step}')}**")
+            data = {"supervision_id": row["id"], "version": row["version"]}
+            if text_field:
+                data[text_field] = st.text_area(t(f"supervision.{text_field}"), key=f"{form}.{text_field}",
+                                                max_chars=1000)
+                errs.slot(text_field)
+            errs.slot("action")
+            errs.slot("deadline")
+            if st.form_submit_button(t(f"supervision.step.{step}"), type="primary"):
+                if run_command(command_cls(me, **data), success=t("supervision.saved"), form_key=form):
+                    st.rerun()
+            errs.show()
