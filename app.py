@@ -49,6 +49,9 @@ def main() -> None:
                      role=t(f"role.{actor.role}"), unit=f" · {unit}" if unit else ""))
         st.button(t("app.sign_out"), key="app.sign_out", on_click=auth.sign_out)
     demo_banner()
+    flash = st.session_state.pop("_flash", None)  # the outcome of a write that was followed by a rerun
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
     page.run()
 
 

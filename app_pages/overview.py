@@ -8,7 +8,7 @@ from core.kinds import MECHANISMS
 from db.queries import overview as q
 from seed.reference import mechanism_titles
 from ui.charts import bars, stacked_status_by_unit
-from ui.overview_links import CATEGORIES, category_label
+from ui.overview_links import CATEGORIES, category_label, chart_to_list, kpi_link
 from ui.tables import download_buttons
 from ui.session import read
 from ui.url_state import url_selectbox
@@ -29,10 +29,14 @@ sort = url_selectbox(t("overview.filter.sort"), SORTS, key="overview.sort", para
 category = category or None
 
 k = read(q.kpis, day, period, category)
+scope = {"category": category} if category else {}
 m = st.columns(6, border=True)
 m[0].metric(t("overview.kpi.open_items"), k.open_items, help=t("overview.kpi.items_in_period", n=k.items_in_period))
+kpi_link(m[0], "referrals", {"period": "all", "status": ["sent", "received", "in_progress"], **scope})
 m[1].metric(t("overview.kpi.overdue"), k.overdue)
+kpi_link(m[1], "overdue", scope)
 m[2].metric(t("overview.kpi.due_7"), k.due_within_7)
+kpi_link(m[2], "referrals", {"period": "all", "due_within": "7", **scope})
 m[3].metric(t("overview.kpi.open_follow_ups"), k.open_follow_ups)
 m[4].metric(t("overview.kpi.overdue_follow_ups"), k.overdue_follow_ups)
 m[5].metric(t("overview.kpi.task_progress"), f"{k.task_progress:.0f}%",
@@ -51,15 +55,16 @@ else:
     with left:
         st.subheader(t("overview.by_unit"))
         st.caption(t("overview.by_unit_caption"))
-        st.altair_chart(stacked_status_by_unit(by_unit, totals["unit"].tolist()), width="stretch")
+        chart_to_list(stacked_status_by_unit(by_unit, totals["unit"].tolist()), "overview.chart_units",
+                      {"period": period, **scope})
     with right:
         st.subheader(t("overview.overdue_by_unit"))
         overdue = read(q.overdue_by_unit, day, category)
         if overdue.empty:
             st.success(t("overview.no_overdue"))
         else:
-            st.altair_chart(bars(overdue, "overdue", "unit", t("overview.col.overdue"), t("overview.col.unit")),
-                            width="stretch")
+            chart_to_list(bars(overdue, "overdue", "unit", t("overview.col.overdue"), t("overview.col.unit")),
+                          "overview.chart_overdue", {"period": "all", "overdue": "1"})
     matrix = by_unit.pivot_table(index="unit", columns="status", values="count", aggfunc="sum", fill_value=0)
     matrix.columns = [t(f"status.{c}") for c in matrix.columns]
     table = totals.set_index("unit")[["category", "sent", "total", "overdue"]].join(matrix).reset_index()

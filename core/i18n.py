@@ -350,6 +350,7 @@ CATALOG: dict[str, str] = {
     "supervision.kpi.drafts": "待签发草稿",
     "supervision.empty": "没有符合条件的督办。",
     "supervision.choose_hint": "点选列表中的一行,查看详情并办理。",
+    "overview.view_list": "查看明细",
     "common.none": "—",
     "common.download_csv": "下载 CSV",
     "common.download_xlsx": "下载 Excel",

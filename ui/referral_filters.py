@@ -9,6 +9,7 @@ from core.lifecycles import ITEM_STATUSES
 from db.queries.common import units
 from db.queries.overview import PERIODS
 from db.queries.referrals import ItemFilter
+from ui.overview_links import CATEGORIES, category_label
 from ui.session import read
 from ui.url_state import url_checkbox, url_int, url_multiselect, url_selectbox, url_text
 
@@ -39,11 +40,13 @@ def referral_filters(prefix: str = "referrals") -> ItemFilter:
                                 format_func=unit_label, container=c3)
         period = url_selectbox(t("overview.filter.period"), PERIODS, key=f"{prefix}.period", param="period",
                                format_func=lambda p: t(f"overview.period.{p}"), container=c4)
-        c5, c6, c7, c8, c9 = st.columns([3, 2, 2, 1, 1])
+        c5, c6, c7, c0, c8, c9 = st.columns([3, 2, 2, 2, 1, 1])
         statuses = url_multiselect(t("item.status"), ITEM_STATUSES, key=f"{prefix}.status", param="status",
                                    format_func=lambda s: t(f"status.{s}"), container=c5, placeholder=t("common.all"))
         outcome = url_selectbox(t("item.outcome"), [""] + OUTCOMES, key=f"{prefix}.outcome", param="outcome",
                                 format_func=lambda o: o or t("common.all"), container=c6)
+        category = url_selectbox(t("overview.filter.category"), CATEGORIES, key=f"{prefix}.category",
+                                 param="category", format_func=category_label, container=c0)
         text = url_text(t("filters.text"), key=f"{prefix}.q", param="q", container=c7,
                         placeholder=t("filters.text_placeholder"))
         overdue = url_checkbox(t("filters.overdue_only"), key=f"{prefix}.overdue", param="overdue", container=c8)
@@ -51,4 +54,4 @@ def referral_filters(prefix: str = "referrals") -> ItemFilter:
                              max_value=365, container=c9)
     return ItemFilter(kinds=tuple(kinds), from_unit_id=from_unit, to_unit_id=to_unit, statuses=tuple(statuses),
                       outcome=outcome or None, period=period, overdue_only=overdue,
-                      due_within=due_within or None, text=text)
+                      due_within=due_within or None, text=text, category=category or None)

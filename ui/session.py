@@ -84,8 +84,7 @@ def run_command(command, *, success: str | None = None, form_key: str | None = N
         st.session_state.pop(errors_key, None)
     data_version(refresh=True)
     if success:
-        st.toast(success)
-        st.session_state["_flash"] = success
+        st.session_state["_flash"] = success  # shown at the top of the page on the next run
     return True
 
 

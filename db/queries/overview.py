@@ -111,12 +111,12 @@ def status_by_unit(engine: Engine, today: date, period: str = "12m", category: s
 def overdue_by_unit(engine: Engine, today: date, category: str | None = None) -> pd.DataFrame:
     with read_session(engine) as s:
         rows = s.execute(
-            select(Unit.name.label("unit"), Unit.category, func.count().label("overdue"),
+            select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.category, func.count().label("overdue"),
                    func.min(Item.due_on).label("oldest_due_on"))
             .join(Unit, Unit.id == Item.to_unit_id)
             .where(_overdue(today), Unit.category == category if category else True)
-            .group_by(Unit.name, Unit.category).order_by(func.count().desc(), Unit.name)).all()
-    df = pd.DataFrame(rows, columns=["unit", "category", "overdue", "oldest_due_on"])
+            .group_by(Unit.id, Unit.name, Unit.category).order_by(func.count().desc(), Unit.name)).all()
+    df = pd.DataFrame(rows, columns=["unit_id", "unit", "category", "overdue", "oldest_due_on"])
     df["days_overdue"] = [(today - d).days for d in df["oldest_due_on"]]
     return df
 

@@ -38,6 +38,7 @@ class ItemFilter:
     overdue_only: bool = False
     due_within: int | None = None
     text: str = ""
+    category: str | None = None  # the receiving unit's category
 
     def without_unit(self) -> "ItemFilter":
         return replace(self, to_unit_id=None)
@@ -59,6 +60,8 @@ def conditions(f: ItemFilter, today: date) -> list:
         out.append(Item.from_unit_id == f.from_unit_id)
     if f.to_unit_id:
         out.append(Item.to_unit_id == f.to_unit_id)
+    if f.category:
+        out.append(Item.to_unit_id.in_(select(Unit.id).where(Unit.category == f.category)))
     if f.statuses:
         out.append(Item.status.in_(f.statuses))
     if f.outcome:

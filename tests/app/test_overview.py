@@ -80,3 +80,40 @@ def test_sort_by_overdue(app_env):
     at.selectbox(key="overview.sort").set_value("overdue").run()
     table = at.dataframe[0].value
     assert list(table["逾期"]) == sorted(table["逾期"], reverse=True)
+
+
+def _link_params(at, page):
+    from urllib.parse import parse_qs
+    link = next(p for p in at.get("page_link") if p.proto.page == page)
+    return {k: v for k, v in parse_qs(link.proto.query_string).items()}
+
+
+def test_kpi_links_open_lists_with_the_same_count(app_env):
+    """The KPI's link applies the matching filters: the list it opens holds exactly that many items."""
+    at = signed_in_app("office").run()
+    m = metrics(at)
+    for kpi, page in (("在办事项", "referrals"),):
+        params = _link_params(at, page)
+        target = signed_in_app("office", "app_pages/referrals.py")
+        for key, values in params.items():
+            target.query_params[key] = values if len(values) > 1 else values[0]
+        target.run()
+        assert not target.exception
+        count_caption = next(c.value for c in target.caption if c.value.startswith("共 "))
+        assert count_caption.startswith(f"共 {m[kpi]} 件")
+    due = _link_params(at, "referrals")
+    assert due["period"] == ["all"]
+    assert any(p.proto.page == "overdue" for p in at.get("page_link"))
+
+
+def test_kpi_due_soon_link_matches(app_env):
+    at = signed_in_app("office").run()
+    m = metrics(at)
+    link = [p for p in at.get("page_link") if p.proto.page == "referrals"][1]
+    assert "due_within=7" in link.proto.query_string
+    target = signed_in_app("office", "app_pages/referrals.py")
+    target.query_params["period"] = "all"
+    target.query_params["due_within"] = "7"
+    target.run()
+    count_caption = next(c.value for c in target.caption if c.value.startswith("共 "))
+    assert count_caption.startswith(f"共 {m['7日内到期']} 件")

@@ -324,12 +324,45 @@ def test_starting_a_sent_item_counts_as_receipt(engine, units):
     assert (item.status, item.received_on, item.due_on) == (lc.IN_PROGRESS, RECEIVED_ON, date(2026, 11, 23))
 
 
-def test_feedback_on_a_sent_item_counts_as_receipt(engine, units):
+def test_feedback_on_an_item_never_signed_for(engine, units):
     item_id = create(engine, units)
     RecordFeedback(OFFICE, item_id=item_id, on=RECEIVED_ON, feedback_text="采纳并整改", outcome="采纳").run(engine)
     item = get_item(engine, item_id)
-    assert (item.status, item.received_on, item.feedback_on) == (lc.RESPONDED, RECEIVED_ON, RECEIVED_ON)
-    assert item.due_on == date(2026, 11, 23)
+    assert (item.status, item.feedback_on, item.outcome) == (lc.RESPONDED, RECEIVED_ON, "采纳")
+    assert [(e.event_type, e.from_status, e.to_status) for e in events(engine, item_id)] == [
+        ("created", None, "sent"), ("respond", "sent", "responded")]
+
+
+def test_late_feedback_on_an_item_never_signed_for_still_counts_as_late(engine, units):
+    """The item was never signed for, so its due date ran from sending (Fri 09-18 + 2 months = Wed 11-18) and it
+    is shown overdue from 11-19. Feedback recorded on 11-24 came after that due date: it must count as answered
+    late (DESIGN §4), and recording it must not move the due date to two months after the feedback."""
+    item_id = create(engine, units)
+    item = get_item(engine, item_id)
+    assert item.due_on == date(2026, 11, 18)
+    assert lc.is_overdue(item.needs_feedback, item.status, item.due_on, date(2026, 11, 24))
+    RecordFeedback(OFFICE, item_id=item_id, on=date(2026, 11, 24), feedback_text="迟复", outcome="采纳").run(engine)
+    item = get_item(engine, item_id)
+    assert item.due_on == date(2026, 11, 18)
+    assert lc.answered_late(item.due_on, item.feedback_on)
+
+
+@pytest.mark.parametrize("steps,late_step,on", [
+    # starting work before the item was signed for
+    ([], StartItem, date(2026, 9, 21)),
+    # closing before the feedback it closes
+    ([(RecordFeedback, date(2026, 9, 24), {"feedback_text": "已采纳", "outcome": "采纳"})], CloseItem,
+     date(2026, 9, 23)),
+])
+def test_a_step_dated_before_the_step_it_follows_is_refused(engine, units, steps, late_step, on):
+    item_id = create(engine, units, received_on=RECEIVED_ON)  # signed for on 09-22
+    for command, day, extra in steps:
+        command(OFFICE, item_id=item_id, on=day, **extra).run(engine)
+    before = state_of(engine, item_id)
+    with pytest.raises(ValidationFailed) as exc:
+        late_step(OFFICE, item_id=item_id, on=on).run(engine)
+    assert "on" in exc.value.field_errors
+    assert state_of(engine, item_id) == before
 
 
 def test_late_feedback_is_recorded_as_answered_late(engine, units):
@@ -517,11 +550,12 @@ def test_each_kind_accepts_its_own_outcomes(engine, units, kind):
 
 def test_update_item_recomputes_due_date_and_records_an_edit(engine, units):
     item_id = create(engine, units, received_on=RECEIVED_ON)
-    UpdateItem(OFFICE, **fields(units, item_id=item_id, version=1, kind="legal_risk_consultation",
+    version = get_item(engine, item_id).version
+    UpdateItem(OFFICE, **fields(units, item_id=item_id, version=version, kind="legal_risk_consultation",
                                 title="改为法律咨询", received_on=RECEIVED_ON)).run(engine)
     item = get_item(engine, item_id)
     assert (item.title, item.kind, item.mechanism) == ("改为法律咨询", "legal_risk_consultation", "四(三)")
-    assert item.version > 1
+    assert item.version > version
     assert (item.due_on, item.due_rule) == (date(2026, 10, 20), "收到后15个工作日")
     assert item.status == lc.RECEIVED  # editing fields never changes the status
     last = events(engine, item_id)[-1]
@@ -553,11 +587,12 @@ def test_update_with_an_old_version_is_stale_and_changes_nothing(engine, units):
 
 def test_feedback_with_an_old_version_is_stale_and_changes_nothing(engine, units):
     item_id = create(engine, units, received_on=RECEIVED_ON)
-    StartItem(OFFICE, item_id=item_id, on=date(2026, 9, 23), version=1).run(engine)
+    seen = get_item(engine, item_id).version  # what the form was opened with
+    StartItem(OFFICE, item_id=item_id, on=date(2026, 9, 23), version=seen).run(engine)
     before = state_of(engine, item_id)
     with pytest.raises(StaleEdit):
         RecordFeedback(OFFICE, item_id=item_id, on=date(2026, 9, 24), feedback_text="已采纳", outcome="采纳",
-                       version=1).run(engine)
+                       version=seen).run(engine)
     assert state_of(engine, item_id) == before
     item = get_item(engine, item_id)
     assert (item.status, item.feedback_text, item.outcome) == (lc.IN_PROGRESS, None, None)

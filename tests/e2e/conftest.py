@@ -26,9 +26,10 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path, demo_template):
-    """The app in demo mode on a copy of the demo database; yields its base URL."""
+    """The app in demo mode on a copy of the demo database; yields (base URL, database URL)."""
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=copy_db(demo_template, tmp_path), FJLD_DEMO="1")
+    db_url = copy_db(demo_template, tmp_path)
+    env = dict(os.environ, DATABASE_URL=db_url, FJLD_DEMO="1")
     env.pop("COOKIE_KEY", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -46,7 +47,7 @@ def server(tmp_path, demo_template):
                 time.sleep(0.5)
         else:
             pytest.fail("streamlit did not start within 60 s")
-        yield url
+        yield url, db_url
     finally:
         proc.terminate()
         try:
@@ -85,8 +86,16 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(page, base_url: str, username: str, password: str) -> None:
+def sign_in(page, base_url: str, username: str, password: str, *, expect_cookie: bool = True) -> None:
+    """Sign in through the form; by default wait until the browser holds the sign-in cookie, so
+    that the test may then open other addresses directly."""
     page.goto(base_url)
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+    if expect_cookie:
+        for _ in range(100):
+            if any(c["name"] == "fjld_auth" for c in page.context.cookies()):
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError("the sign-in cookie was never set")

@@ -10,6 +10,7 @@ def test_office_signs_in_and_sees_overview(server, page):
     from playwright.sync_api import expect
     from seed.demo import DEMO_ACCOUNTS
     office = next(a for a in DEMO_ACCOUNTS if a["role"] == "office")
+    server, _ = server
     page.goto(server)
     expect(page.get_by_text("演示账户(仅演示模式显示)")).to_be_visible()
     sign_in(page, server, office["username"], office["password"])
@@ -25,6 +26,26 @@ def test_office_signs_in_and_sees_overview(server, page):
 
 def test_wrong_password_is_refused(server, page):
     from playwright.sync_api import expect
-    sign_in(page, server, "office", "not-the-password1")
+    server, _ = server
+    sign_in(page, server, "office", "not-the-password1", expect_cookie=False)
     expect(page.get_by_text("用户名或密码不正确。")).to_be_visible()
     expect(page.get_by_role("heading", name="总览")).to_have_count(0)
+
+
+def test_cookie_keeps_session_and_sign_out_revokes_it(server, page, browser):
+    """A reload stays signed in through the cookie; after sign-out a copy of the old cookie is refused."""
+    from playwright.sync_api import expect
+    server, _ = server
+    sign_in(page, server, "viewer", "Demo-viewer-2025")
+    page.goto(f"{server}/overdue")
+    expect(page.get_by_role("heading", name="逾期反馈")).to_be_visible()
+    stolen = [c for c in page.context.cookies() if c["name"] == "fjld_auth"]
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("heading", name="登录府检联动工作台")).to_be_visible()
+    other = browser.new_context()
+    other.add_cookies(stolen)
+    replay = other.new_page()
+    replay.goto(f"{server}/overdue")
+    expect(replay.get_by_role("heading", name="登录府检联动工作台")).to_be_visible()
+    expect(replay.get_by_role("heading", name="逾期反馈")).to_have_count(0)
+    other.close()
