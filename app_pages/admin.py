@@ -6,7 +6,7 @@ from core.permissions import ROLES
 from db.commands.users import CreateUser, ResetPassword, UpdateUser
 from db.queries.common import units
 from db.queries.users import list_users
-from ui.session import actor, FieldErrors, read, run_command
+from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
 
 st.title(t("admin.users"))
 me = actor()
@@ -64,11 +64,8 @@ with edit_tab:
                                                 f"{users.set_index('id').at[i, 'display_name']}")
     row = users.set_index("id").loc[chosen]
     form = f"admin.edit.{chosen}"
-    # The version the user started editing from: kept until a save succeeds, so a stale edit
-    # is refused instead of silently overwriting someone else's change.
-    version_key = f"{form}.version"
-    st.session_state.setdefault(version_key, int(row["version"]))
     errs = FieldErrors(form)
+    version = edit_version(form, row["version"])  # the version this edit started from
     with st.form(form):
         display_name = st.text_input(t("admin.display_name"), value=row["display_name"], key=f"{form}.display_name",
                                      max_chars=50)
@@ -83,10 +80,10 @@ with edit_tab:
         active = st.checkbox(t("admin.active"), value=bool(row["active"]), key=f"{form}.active")
         errs.slot("active")
         if st.form_submit_button(t("admin.save"), type="primary"):
-            if run_command(UpdateUser(me, user_id=int(chosen), version=st.session_state[version_key],
+            if run_command(UpdateUser(me, user_id=int(chosen), version=version,
                                       display_name=display_name, role=role, unit_id=unit_id, active=active),
                            success=t("admin.saved", username=row["username"]), form_key=form):
-                st.session_state.pop(version_key, None)
+                forget_edit_version(form)
                 st.rerun()
         errs.show()
     reset_errs = FieldErrors(f"{form}.reset")

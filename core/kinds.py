@@ -72,6 +72,15 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          ("已协助", "部分协助", "未协助")),
 )}
 
+# The five kinds of meeting of 四(二) 联席会议制度.
+MEETING_KINDS: dict[str, str] = {
+    "joint_meeting": "联席会议",
+    "partial_meeting": "部分成员单位会议",
+    "business_symposium": "专题业务座谈会",
+    "difficult_case_seminar": "疑难问题分析研讨会",
+    "emergency_assessment": "应急事件研判会",
+}
+
 # Deadlines of meeting follow-ups and supervision are set by the meeting or the convener.
 FOLLOW_UP_BASIS = "本方案 四(二):会议议定"
 SUPERVISION_BASIS = "本方案 五(二):召集人限期督办"

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from core import clock
 from core.deadlines import DEFAULT_CALENDAR, compute_due
 from core.kinds import KINDS, rule_for
+from core.kinds import MEETING_KINDS as MEETING_KIND_LABELS
 from core.lifecycles import (CLOSED, FU_CANCELLED, FU_DONE, FU_IN_PROGRESS, FU_OPEN, IN_PROGRESS,
                              RECEIVED, RESPONDED, RETURNED, SENT, SUP_DRAFT, SUP_ISSUED,
                              SUP_RESOLVED, SUP_RESPONDED, SUPERVISION_LEVELS, WITHDRAWN)
@@ -56,8 +57,7 @@ DEMO_ACCOUNTS: tuple[dict, ...] = (
 
 SYSTEM_ADMIN_ACTOR = Actor(user_id=None, username="system", role=ADMIN)
 
-MEETING_KINDS = ("joint_meeting", "partial_meeting", "business_symposium", "difficult_case_seminar",
-                 "emergency_assessment")
+MEETING_KINDS = tuple(MEETING_KIND_LABELS)
 
 # Items per kind at scale 1 (≈600): suggestions, clue transfers and crime transfers most common.
 KIND_WEIGHTS: dict[str, int] = {

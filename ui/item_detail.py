@@ -15,7 +15,7 @@ from core.kinds import KINDS
 from core.permissions import can
 from db.commands.items import ACTIONS, AddItemNote
 from db.queries.referrals import item_detail
-from ui.session import FieldErrors, actor, read, run_command
+from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
 from ui.supervision_forms import supervision_issue_form
 from ui.tables import kind_label, status_label
 
@@ -136,7 +136,7 @@ def _actions(item: dict) -> None:
     form = f"{key}.{action}"
     errs = FieldErrors(form)
     with st.form(form):
-        data: dict = {"item_id": item["id"], "version": item["version"]}
+        data: dict = {"item_id": item["id"], "version": edit_version(form, item["version"])}
         if action != "note":
             data["on"] = st.date_input(t("action.on"), value=today(), max_value=today(), key=f"{form}.on",
                                        format="YYYY-MM-DD")
@@ -157,6 +157,7 @@ def _actions(item: dict) -> None:
         if st.form_submit_button(t("action.submit"), type="primary"):
             command = AddItemNote(me, **data) if action == "note" else ACTIONS[action](me, **data)
             if run_command(command, success=t("action.done", action=t(f"action.{action}")), form_key=form):
+                forget_edit_version(form)
                 st.session_state.pop(f"{key}.action", None)
                 st.rerun()
         errs.show()

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from core.config import Settings, load_settings
 from core.permissions import Actor
-from db.commands.base import CommandError
+from db.commands.base import CommandError, StaleEdit
 from db.engine import make_engine, migrate
 from db.queries.common import data_version as _data_version
 from seed.reference import load_reference
@@ -72,6 +72,10 @@ def run_command(command, *, success: str | None = None, form_key: str | None = N
     except CommandError as exc:
         if errors_key:
             st.session_state[errors_key] = exc.field_errors
+        if isinstance(exc, StaleEdit) and form_key:
+            # The user has now seen that the record changed; the page shows it as it is now, and
+            # submitting again (input kept) applies to that version.
+            forget_edit_version(form_key)
         st.error(exc.message)
         return False
     except Exception:  # never a traceback for the user
@@ -86,6 +90,16 @@ def run_command(command, *, success: str | None = None, form_key: str | None = N
     if success:
         st.session_state["_flash"] = success  # shown at the top of the page on the next run
     return True
+
+
+def edit_version(form_key: str, current: int) -> int:
+    """The row version the user started editing from, kept until the edit is saved or dropped, so
+    a change made meanwhile by someone else is refused instead of silently overwritten."""
+    return st.session_state.setdefault(f"{form_key}.version", int(current))
+
+
+def forget_edit_version(form_key: str) -> None:
+    st.session_state.pop(f"{form_key}.version", None)
 
 
 class FieldErrors:

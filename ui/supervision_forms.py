@@ -12,7 +12,7 @@ from core.i18n import t
 from core.permissions import can
 from db.commands.supervision import (DraftSupervision, IssueDraftSupervision, IssueSupervision,
                                      ResolveSupervision, RespondSupervision)
-from ui.session import FieldErrors, actor, run_command
+from ui.session import FieldErrors, actor, edit_version, forget_edit_version, run_command
 
 
 def supervision_issue_form(target_type: str, target_id: int, unit_id: int | None, *, key: str) -> None:
@@ -57,7 +57,7 @@ def supervision_step_forms(row: dict, *, key: str) -> None:
         errs = FieldErrors(form)
         with st.form(form):
             st.markdown(f"**{t(f'supervision.step.{step}')}**")
-            data = {"supervision_id": row["id"], "version": row["version"]}
+            data = {"supervision_id": row["id"], "version": edit_version(form, row["version"])}
             if text_field:
                 data[text_field] = st.text_area(t(f"supervision.{text_field}"), key=f"{form}.{text_field}",
                                                 max_chars=1000)
@@ -66,5 +66,6 @@ def supervision_step_forms(row: dict, *, key: str) -> None:
             errs.slot("deadline")
             if st.form_submit_button(t(f"supervision.step.{step}"), type="primary"):
                 if run_command(command_cls(me, **data), success=t("supervision.saved"), form_key=form):
+                    forget_edit_version(form)
                     st.rerun()
             errs.show()

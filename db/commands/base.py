@@ -109,7 +109,10 @@ class Command:
                 errors = self.validate(session)
                 if errors:
                     raise ValidationFailed(errors)
-                entity_id, before, after = self.apply(session)
+                # No autoflush: a read inside apply (e.g. the holiday calendar) must not write a
+                # half-changed row early, which would also bump its version twice.
+                with session.no_autoflush:
+                    entity_id, before, after = self.apply(session)
                 session.flush()
                 session.add(AuditLog(user_id=self.actor.user_id, username=self.actor.username,
                                      action=self.action, entity=self.entity, entity_id=entity_id,

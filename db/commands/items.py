@@ -208,6 +208,13 @@ class _Transition(Command):
         return item.id, before, snapshot(item)
 
 
+def _not_before(on, earlier: date | None, label_key: str) -> dict[str, str]:
+    """A step may not be dated before the step it follows (e.g. start before receipt)."""
+    if isinstance(on, date) and earlier and on < earlier:
+        return {"on": t("error.date_before", other=t(label_key))}
+    return {}
+
+
 def _mark_received(session: Session, item: Item, on: date) -> None:
     """Receipt starts the period of most rules: recompute the due date unless it was overridden."""
     if item.received_on is not None:
@@ -228,6 +235,9 @@ class ReceiveItem(_Transition):
 class StartItem(_Transition):
     action, transition = "item.start", "start"
 
+    def extra_errors(self, item):
+        return _not_before(self.data.get("on"), item.received_on, "item.received_on")
+
     def change(self, session, item):
         _mark_received(session, item, self.data["on"])
 
@@ -240,13 +250,13 @@ class RecordFeedback(_Transition):
         errors = text_errors(self.data, {"feedback_text": (True, TEXT_MAX)})
         if self.data.get("outcome") not in KINDS[item.kind].outcomes:
             errors["outcome"] = t("error.required") if not self.data.get("outcome") else t("error.unknown_outcome")
-        if item.received_on and self.data.get("on") and isinstance(self.data["on"], date) \
-                and self.data["on"] < item.received_on:
-            errors["on"] = t("error.date_before", other=t("item.received_on"))
-        return errors
+        return errors | _not_before(self.data.get("on"), item.received_on, "item.received_on")
 
     def change(self, session, item):
-        _mark_received(session, item, self.data["on"])
+        if item.received_on is None:
+            # Feedback implies receipt, but the period already ran from sending: keep the due date,
+            # so a late answer still counts as late.
+            item.received_on = self.data["on"]
         item.feedback_on = self.data["on"]
         item.feedback_text = self.data["feedback_text"].strip()
         item.outcome = self.data["outcome"]
@@ -259,6 +269,9 @@ class ReturnItem(_Transition):
 
 class CloseItem(_Transition):
     action, transition, permission = "item.close", "close", "edit_records"
+
+    def extra_errors(self, item):
+        return _not_before(self.data.get("on"), item.feedback_on, "item.feedback_on")
 
     def change(self, session, item):
         item.closed_on = self.data["on"]

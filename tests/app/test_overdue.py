@@ -181,6 +181,7 @@ def test_convener_issues_supervision_on_a_chosen_overdue_item(app_env):
     fill_supervision(at, item.id, instruction="请区里于12月6日前书面反馈。")
     next(b for b in at.button if b.label == "限期督办").click().run()
     assert not at.exception and not at.error
+    assert "督办已保存。" in [m.value for m in at.success]
     rows = supervisions_of(app_env, item.id)
     assert len(rows) == before + 1
     new = max(rows, key=lambda r: r.id)
