@@ -11,7 +11,7 @@ from ui.overview_links import CATEGORIES, category_label
 from ui.session import read
 from ui.supervision_forms import supervision_issue_form
 from ui.tables import download_buttons, for_display
-from ui.url_state import set_param, url_int, url_selectbox
+from ui.url_state import set_param, url_selectbox, url_selection
 
 day = today()
 st.title(t("overdue.title"))
@@ -50,7 +50,7 @@ else:
     st.dataframe(shown, hide_index=True, width="stretch", on_select=choose, selection_mode="single-row",
                  key="overdue.list", height=min(460, 38 + 35 * len(shown)))
     download_buttons(lambda: shown, f"overdue-{day.isoformat()}", key="overdue.download")
-    chosen = url_int(t("referrals.item"), key="overdue.item", param="item", default=0, max_value=10**9)
+    chosen = url_selection("item")
     row = overdue[overdue["id"] == chosen]
     if chosen and not row.empty:
         r = row.iloc[0]

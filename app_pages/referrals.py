@@ -16,7 +16,7 @@ from ui.item_form import new_item_form
 from ui.referral_filters import referral_filters
 from ui.session import actor, read
 from ui.tables import download_buttons, for_display
-from ui.url_state import set_param, url_int, url_selectbox
+from ui.url_state import set_param, url_int, url_selectbox, url_selection
 
 PAGE_SIZE = 50
 LIST_COLUMNS = {"doc_number": "item.doc_number", "title": "item.title", "kind": "item.kind",
@@ -85,7 +85,7 @@ else:
                                                          "due_rule": "item.due_rule"}),
                      f"items-{day.isoformat()}", key="referrals.download")
 
-item_id = url_int(t("referrals.item"), key="referrals.item", param="item", default=0, max_value=10**9)
+item_id = url_selection("item")
 if item_id:
     st.divider()
     render_item(int(item_id))

@@ -8,8 +8,8 @@ from db.queries.common import units
 from db.queries.supervision import supervision_list
 from ui.session import read
 from ui.supervision_forms import supervision_step_forms
-from ui.tables import download_buttons
-from ui.url_state import set_param, url_int, url_selectbox
+from ui.tables import download_buttons, present
+from ui.url_state import set_param, url_selectbox, url_selection
 
 STATUSES = ("", "escalated", lc.SUP_DRAFT, lc.SUP_ISSUED, lc.SUP_RESPONDED, lc.SUP_RESOLVED)
 TARGETS = ("", "item", "follow_up", "key_task")
@@ -65,7 +65,7 @@ st.dataframe(table, hide_index=True, width="stretch", on_select=choose, selectio
              key="supervision.list")
 download_buttons(lambda: table, f"supervision-{day.isoformat()}", key="supervision.download")
 
-chosen = url_int(t("supervision.id"), key="supervision.chosen", param="id", default=0, max_value=10**9)
+chosen = url_selection("id")
 match = rows[rows["id"] == chosen]
 if chosen and not match.empty:
     row = match.iloc[0].to_dict()
@@ -76,10 +76,10 @@ if chosen and not match.empty:
                f"{t('supervision.deadline')} {fmt_date(row['deadline'])} · {state_label(row)}")
     st.markdown(f"**{t('supervision.instruction')}**")
     st.text(row["instruction"])
-    if row["response_text"]:
+    if present(row["response_text"]):
         st.markdown(f"**{t('supervision.response_text')}**({fmt_date(row['responded_on'])})")
         st.text(row["response_text"])
-    if row["resolution_text"]:
+    if present(row["resolution_text"]):
         st.markdown(f"**{t('supervision.resolution_text')}**({fmt_date(row['resolved_on'])})")
         st.text(row["resolution_text"])
     if row["target_type"] == "item":

@@ -38,6 +38,8 @@ PAGE_ACTIONS: dict[str, str] = {
     "referrals": "view_dashboard",
     "overdue": "view_dashboard",
     "supervision": "view_dashboard",
+    "meetings": "view_dashboard",
+    "tasks": "view_dashboard",
     "admin": "manage_accounts",
     "account": "change_own_password",
 }

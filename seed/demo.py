@@ -673,6 +673,8 @@ class _Gen:
                 updates.append(dict(task_id=task_id, unit_id=self.units[unit].id,
                                     reported_on=first + timedelta(days=d), percent=percent,
                                     text=f"{self.units[unit].name}{text_}", created_by=None, is_demo=True))
+            if all_done:  # every milestone met: the latest report says so
+                updates[-1]["percent"] = 100
         self._insert(TaskAssignment, assignments)
         self._insert(Milestone, milestones)
         self._insert(ProgressUpdate, updates)

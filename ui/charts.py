@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.i18n import t
+from core.i18n import group_label, t
 from core.lifecycles import ITEM_STATUSES
 
 STATUS_COLORS = {"sent": "#9ecae1", "received": "#6baed6", "in_progress": "#3182bd", "responded": "#74c476",
@@ -66,3 +66,57 @@ def aging_buckets(df: pd.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("bucket:N", title=t("overdue.aging_axis")),
                  alt.Tooltip("count:Q", title=t("overview.col.count"))],
     ).properties(height=260)
+
+
+def follow_ups_by_unit(rates: pd.DataFrame) -> alt.Chart:
+    """Open / done / overdue follow-up items per lead unit (overdue is part of open)."""
+    long = pd.DataFrame({
+        "unit": list(rates["unit"]) * 3,
+        "state": [t("fu_status.done")] * len(rates) + [t("fu_status.open_on_time")] * len(rates)
+        + [t("fu_status.overdue")] * len(rates),
+        "count": list(rates["done"]) + list(rates["open"] - rates["overdue"]) + list(rates["overdue"]),
+    })
+    states = [t("fu_status.done"), t("fu_status.open_on_time"), t("fu_status.overdue")]
+    return alt.Chart(long[long["count"] > 0]).mark_bar().encode(
+        y=alt.Y("unit:N", sort="-x", title=None, axis=alt.Axis(labelLimit=160)),
+        x=alt.X("count:Q", title=t("overview.col.count"), axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("state:N", title=t("item.status"),
+                        scale=alt.Scale(domain=states, range=["#31a354", "#6baed6", "#c0392b"])),
+        tooltip=["unit:N", "state:N", "count:Q"],
+    ).properties(height=alt.Step(20))
+
+
+TASK_STATUS_COLORS = {"not_started": "#bdbdbd", "in_progress": "#3182bd", "late": "#c0392b", "done": "#31a354"}
+
+
+def progress_by_task(board: pd.DataFrame) -> alt.Chart:
+    """Latest progress of each task, grouped by the five groups, coloured by derived status."""
+    data = board.assign(label=[f"{n}. {x}" for n, x in zip(board["number"], board["title"])],
+                        group=[group_label(g, gt) for g, gt in zip(board["group_number"], board["group_title"])],
+                        status_label=board["status"].map(lambda s: t(f"task_status.{s}")))
+    labels = [t(f"task_status.{s}") for s in TASK_STATUS_COLORS]
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("percent:Q", title=t("task.percent"), scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("status_label:N", title=t("item.status"),
+                        scale=alt.Scale(domain=labels, range=list(TASK_STATUS_COLORS.values()))),
+        row=alt.Row("group:N", title=None, sort=list(dict.fromkeys(data["group"])),
+                     header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=260)),
+        tooltip=[alt.Tooltip("label:N", title=t("tasks.col.title")), alt.Tooltip("percent:Q", title=t("task.percent")),
+                 alt.Tooltip("status_label:N", title=t("item.status"))],
+    ).properties(height=alt.Step(18)).resolve_scale(y="independent")
+
+
+def milestone_timeline(df: pd.DataFrame, today) -> alt.Chart:
+    """Planned (hollow) vs actual (filled) milestone dates per task, with today marked."""
+    data = df.assign(state_label=df["state"].map(lambda s: t(f"milestone.{s}")),
+                     planned=pd.to_datetime(df["planned_on"]), actual=pd.to_datetime(df["done_on"]))
+    base = alt.Chart(data).encode(y=alt.Y("task_label:N", sort=None, title=None, axis=alt.Axis(labelLimit=200)))
+    planned = base.mark_point(size=90, filled=False, color="#555").encode(
+        x=alt.X("planned:T", title=None), tooltip=["milestone:N", alt.Tooltip("planned:T", format="%Y-%m-%d")])
+    actual = base.mark_point(size=90, filled=True).encode(
+        x="actual:T", color=alt.Color("state_label:N", title=t("item.status")),
+        tooltip=["milestone:N", alt.Tooltip("actual:T", format="%Y-%m-%d")])
+    link = base.mark_rule(color="#999").encode(x="planned:T", x2="actual:T")
+    now = alt.Chart(pd.DataFrame({"today": [pd.Timestamp(today)]})).mark_rule(color="#b22222", strokeDash=[4, 4]).encode(x="today:T")
+    return (link + planned + actual + now).properties(height=alt.Step(22))

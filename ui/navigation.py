@@ -23,6 +23,8 @@ PAGES: dict[str, PageSpec] = {  # key as in core.permissions.PAGE_ACTIONS
     "referrals": PageSpec("app_pages/referrals.py", "page.referrals", ":material/swap_horiz:", "referrals", "nav.section.oversight"),
     "overdue": PageSpec("app_pages/overdue.py", "page.overdue", ":material/alarm:", "overdue", "nav.section.oversight"),
     "supervision": PageSpec("app_pages/supervision.py", "page.supervision", ":material/gavel:", "supervision", "nav.section.oversight"),
+    "meetings": PageSpec("app_pages/meetings.py", "page.meetings", ":material/groups:", "meetings", "nav.section.oversight"),
+    "tasks": PageSpec("app_pages/tasks.py", "page.tasks", ":material/flag:", "tasks", "nav.section.oversight"),
     "account": PageSpec("app_pages/account.py", "page.account", ":material/person:", "account", "nav.section.system"),
     "admin": PageSpec("app_pages/admin.py", "page.admin", ":material/admin_panel_settings:", "admin", "nav.section.system"),
 }

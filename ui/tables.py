@@ -15,6 +15,11 @@ from core.kinds import KINDS
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def present(value) -> bool:
+    """True for a real value: not None, not a pandas blank (NaN/NaT), not an empty string."""
+    return value is not None and value != "" and not pd.isna(value)
+
+
 def kind_label(code: str | None) -> str:
     return KINDS[code].label if isinstance(code, str) and code in KINDS else t("common.none")
 

@@ -46,6 +46,7 @@ def _after(key: str, param: str, default) -> None:
 
 def url_selectbox(label: str, options: Sequence, *, key: str, param: str, default=None,
                   format_func: Callable = str, container=st) -> object:
+    """A selectbox mirrored in the URL. A None option means "all" (its label from format_func)."""
     options = list(options)
     default = options[0] if default is None else default
     by_text = {str(o): o for o in options}
@@ -56,6 +57,7 @@ def url_selectbox(label: str, options: Sequence, *, key: str, param: str, defaul
     if st.session_state[key] not in options:
         st.session_state[key] = default
     value = container.selectbox(label, options, key=key, format_func=format_func,
+                                placeholder=format_func(None) if None in options else None,
                                 on_change=_after, args=(key, param, default))
     _after(key, param, default)
     return value
@@ -112,3 +114,28 @@ def set_param(key: str, param: str, value) -> None:
     else:
         st.query_params[param] = encoded
     st.session_state[f"_url_seen.{key}"] = st.query_params.get_all(param)
+
+
+def url_segmented(label: str, options: Sequence, *, key: str, param: str, format_func: Callable = str,
+                  container=st) -> object:
+    """A segmented control (a view switch) mirrored in the URL; never empty."""
+    options = list(options)
+    default = options[0]
+    by_text = {str(o): o for o in options}
+    _seed(key, param, lambda raw: by_text.get(raw[0], default), default)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+    value = container.segmented_control(label, options, key=key, format_func=format_func,
+                                        on_change=_after, args=(key, param, default), label_visibility="collapsed")
+    _after(key, param, default)
+    return value if value is not None else default
+
+
+def url_selection(param: str) -> int:
+    """The id of the record chosen in a table (a click sets it with `set_param`; a link carries
+    it), read from the URL. No widget: the table itself is the control."""
+    raw = st.query_params.get(param)
+    try:
+        return max(0, int(raw)) if raw else 0
+    except ValueError:
+        return 0

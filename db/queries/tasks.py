@@ -1,14 +1,117 @@
-"""Small reads about the fourteen key tasks used outside the key-task page."""
+"""Reads for 十四项重点工作: the board of tasks with derived status and progress, group roll-ups,
+one task's detail, and the milestone timeline."""
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from core.lifecycles import task_status
 from db.engine import read_session
-from db.models import KeyTask
+from db.models import (Item, KeyTask, Milestone, ProgressUpdate, Supervision, TaskAssignment, TaskGroup, Unit,
+                       User)
 
 
 def task_titles(engine: Engine) -> dict[int, str]:
     with read_session(engine) as s:
         return {i: f"{n}. {title}" for i, n, title in s.execute(
             select(KeyTask.id, KeyTask.number, KeyTask.title).order_by(KeyTask.number))}
+
+
+def task_board(engine: Engine, today: date) -> pd.DataFrame:
+    """One row per task: group, title, lead and participating units, derived status, latest
+    percent, next milestone, late milestones, latest update."""
+    with read_session(engine) as s:
+        tasks = s.execute(select(KeyTask.id, KeyTask.number, KeyTask.title, KeyTask.version, TaskGroup.number,
+                                 TaskGroup.title).join(TaskGroup, TaskGroup.id == KeyTask.group_id)
+                          .order_by(KeyTask.number)).all()
+        assignments = s.execute(select(TaskAssignment.task_id, TaskAssignment.role, Unit.id, Unit.name)
+                                .join(Unit, Unit.id == TaskAssignment.unit_id).order_by(Unit.sort_order)).all()
+        milestones = s.execute(select(Milestone.task_id, Milestone.title, Milestone.planned_on, Milestone.done_on)
+                               .order_by(Milestone.planned_on)).all()
+        updates = s.execute(select(ProgressUpdate.task_id, ProgressUpdate.reported_on, ProgressUpdate.percent,
+                                   ProgressUpdate.text, Unit.name)
+                            .outerjoin(Unit, Unit.id == ProgressUpdate.unit_id)
+                            .order_by(ProgressUpdate.reported_on, ProgressUpdate.id)).all()
+    lead, part, ms, latest = {}, {}, {}, {}
+    for task_id, role, unit_id, name in assignments:
+        (lead if role == "lead" else part).setdefault(task_id, []).append((unit_id, name))
+    for task_id, title, planned, done in milestones:
+        ms.setdefault(task_id, []).append((title, planned, done))
+    for task_id, reported_on, percent, text, unit in updates:
+        latest[task_id] = (reported_on, percent, text, unit)  # ordered: the last one wins
+    rows = []
+    for task_id, number, title, version, group_no, group_title in tasks:
+        mlist = ms.get(task_id, [])
+        upd = latest.get(task_id)
+        percent = upd[1] if upd else 0
+        pending = [(title_, planned) for title_, planned, done in mlist if done is None]
+        rows.append({
+            "id": task_id, "number": number, "title": title, "version": version,
+            "group_number": group_no, "group_title": group_title,
+            "lead_unit_ids": [u for u, _ in lead.get(task_id, [])],
+            "lead_units": "、".join(n for _, n in lead.get(task_id, [])),
+            "participating_unit_ids": [u for u, _ in part.get(task_id, [])],
+            "participating_units": "、".join(n for _, n in part.get(task_id, [])),
+            "status": task_status([(p, d) for _, p, d in mlist], percent, today),
+            "percent": percent,
+            "next_milestone": f"{pending[0][0]}({pending[0][1].isoformat()})" if pending else None,
+            "late_milestones": sum(1 for _, p, d in mlist if d is None and p < today),
+            "milestones": len(mlist),
+            "latest_update_on": upd[0] if upd else None,
+            "latest_update": upd[2] if upd else None,
+            "latest_update_unit": upd[3] if upd else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def group_rollup(board: pd.DataFrame) -> pd.DataFrame:
+    """Mean progress and status counts per group (一…五); the overall row is the mean of all tasks."""
+    if board.empty:
+        return pd.DataFrame(columns=["group_number", "group_title", "tasks", "percent", "late", "done"])
+    g = board.groupby(["group_number", "group_title"], as_index=False).agg(
+        tasks=("id", "count"), percent=("percent", "mean"),
+        late=("status", lambda s: int((s == "late").sum())), done=("status", lambda s: int((s == "done").sum())))
+    return g
+
+
+def task_detail(engine: Engine, task_id: int) -> dict | None:
+    with read_session(engine) as s:
+        task = s.get(KeyTask, task_id)
+        if task is None:
+            return None
+        group = s.get(TaskGroup, task.group_id)
+        milestones = s.execute(select(Milestone.id, Milestone.title, Milestone.planned_on, Milestone.done_on,
+                                      Milestone.version).where(Milestone.task_id == task_id)
+                               .order_by(Milestone.planned_on, Milestone.id)).all()
+        updates = s.execute(select(ProgressUpdate.reported_on, Unit.name, ProgressUpdate.percent, ProgressUpdate.text,
+                                   User.display_name)
+                            .outerjoin(Unit, Unit.id == ProgressUpdate.unit_id)
+                            .outerjoin(User, User.id == ProgressUpdate.created_by)
+                            .where(ProgressUpdate.task_id == task_id)
+                            .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())).all()
+        items = s.execute(select(Item.id, Item.kind, Item.title, Item.status, Item.due_on)
+                          .where(Item.key_task_id == task_id).order_by(Item.sent_on.desc()).limit(200)).all()
+        supervision = s.execute(select(Supervision.level, Supervision.deadline, Supervision.status,
+                                       Supervision.instruction)
+                                .where(Supervision.target_type == "key_task", Supervision.target_id == task_id)).all()
+        data = {"id": task.id, "number": task.number, "title": task.title, "full_text": task.full_text,
+                "version": task.version, "group": f"{group.number}. {group.title}"}
+    data["milestones"] = pd.DataFrame(milestones, columns=["id", "title", "planned_on", "done_on", "version"])
+    data["updates"] = pd.DataFrame(updates, columns=["reported_on", "unit", "percent", "text", "actor"])
+    data["items"] = pd.DataFrame(items, columns=["id", "kind", "title", "status", "due_on"])
+    data["supervision"] = pd.DataFrame(supervision, columns=["level", "deadline", "status", "instruction"])
+    return data
+
+
+def milestone_timeline(engine: Engine, today: date) -> pd.DataFrame:
+    with read_session(engine) as s:
+        rows = s.execute(select(KeyTask.number, KeyTask.title, Milestone.title, Milestone.planned_on, Milestone.done_on)
+                         .join(KeyTask, KeyTask.id == Milestone.task_id).order_by(KeyTask.number, Milestone.planned_on)).all()
+    df = pd.DataFrame(rows, columns=["number", "task", "milestone", "planned_on", "done_on"])
+    df["task_label"] = [f"{n}. {t}" for n, t in zip(df["number"], df["task"])]
+    df["state"] = ["done_late" if d and d > p else "done" if d else "late" if p < today else "pending"
+                   for p, d in zip(df["planned_on"], df["done_on"])]
+    return df
