@@ -38,10 +38,13 @@ kpi_link(m[1], "overdue", scope)
 m[2].metric(t("overview.kpi.due_7"), k.due_within_7)
 kpi_link(m[2], "referrals", {"period": "all", "due_within": "7", **scope})
 m[3].metric(t("overview.kpi.open_follow_ups"), k.open_follow_ups)
+kpi_link(m[3], "meetings", {"view": "tracker", "status": ["open", "in_progress"]})
 m[4].metric(t("overview.kpi.overdue_follow_ups"), k.overdue_follow_ups)
+kpi_link(m[4], "meetings", {"view": "tracker", "overdue": "1"})
 m[5].metric(t("overview.kpi.task_progress"), f"{k.task_progress:.0f}%",
             delta=t("overview.kpi.tasks_late", n=k.tasks_late) if k.tasks_late else None, delta_color="inverse",
             delta_arrow="off")
+kpi_link(m[5], "tasks", {})
 
 by_unit = read(q.status_by_unit, day, period, category)
 if by_unit.empty:

@@ -94,7 +94,7 @@ def sign_in(page, base_url: str, username: str, password: str, *, expect_cookie:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     if expect_cookie:
-        for _ in range(100):
+        for _ in range(300):
             if any(c["name"] == "fjld_auth" for c in page.context.cookies()):
                 return
             page.wait_for_timeout(100)

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.browser
 TITLE = "关于规范集贤路农贸市场计量器具管理的检察建议"
 
 
-def choose(page, label: str, option: str, scope=None) -> None:
-    """Pick an option of a Streamlit selectbox by its label (within `scope`, default the page)."""
-    box = (scope or page).get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).first
+def choose(page, label: str, option: str, scope=None, index: int = 0) -> None:
+    """Pick an option of the index-th Streamlit selectbox with this label (within `scope`)."""
+    box = (scope or page).get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).nth(index)
     box.click()
     page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
