@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from core import lifecycles as lc
 from core.clock import today
@@ -158,6 +159,7 @@ class _FollowUpStep(Command):
         row = self.load_for_edit(session, FollowUp, self.data["follow_up_id"], self.data.get("version"))
         before = snapshot(row)
         row.status = lc.next_status(lc.FOLLOW_UP_TRANSITIONS, row.status, self.transition)
+        flag_modified(row, "status")  # every step (even a note on an item in progress) moves the version
         self.step(session, row)
         return row.id, before, snapshot(row)
 
