@@ -42,7 +42,13 @@ def main() -> None:
     if actor is None:
         signin_navigation(auth.signin_page).run()
         return
-    page = navigation_for(actor)
+    # Presentation mode (the weekly review on the shared screen): no navigation, no sidebar.
+    presenting = st.query_params.get("present") == "1"
+    page = navigation_for(actor, hidden=presenting)
+    if presenting:
+        demo_banner()
+        page.run()
+        return
     with st.sidebar:
         unit = next((u["name"] for u in ui_session.read(units) if u["id"] == actor.unit_id), None)
         st.caption(t("app.signed_in_as", name=st.session_state.get("display_name", actor.username),

@@ -464,6 +464,10 @@ CATALOG: dict[str, str] = {
     "milestone.pending": "未到期",
     "tasks.group_label": "{numeral}、{title}",
     "common.numerals": "一二三四五六七八九十",
+    "page.weekly": "周例会",
+    "page.units": "成员单位",
+    "page.data": "导入导出",
+    "page.audit": "审计日志",
     "common.none": "—",
     "common.download_csv": "下载 CSV",
     "common.download_xlsx": "下载 Excel",
@@ -474,6 +478,24 @@ CATALOG: dict[str, str] = {
 }
 
 ROLE_KEYS = ("admin", "convener", "office", "liaison", "viewer")
+
+
+def _merge_parts() -> None:
+    """Features keep their entries in core/i18n_parts/<feature>.py (a dict named TEXTS) so that
+    they can be edited side by side; they join this one catalog, and a key may exist only once."""
+    import importlib
+    import pkgutil
+
+    from core import i18n_parts
+    for info in sorted(pkgutil.iter_modules(i18n_parts.__path__), key=lambda m: m.name):
+        texts = importlib.import_module(f"core.i18n_parts.{info.name}").TEXTS
+        clash = set(texts) & set(CATALOG)
+        if clash:
+            raise KeyError(f"catalog keys defined twice: {sorted(clash)}")
+        CATALOG.update(texts)
+
+
+_merge_parts()
 
 
 def t(key: str, **fmt) -> str:

@@ -40,6 +40,10 @@ PAGE_ACTIONS: dict[str, str] = {
     "supervision": "view_dashboard",
     "meetings": "view_dashboard",
     "tasks": "view_dashboard",
+    "weekly": "view_dashboard",
+    "units": "view_dashboard",
+    "data": "export_data",
+    "audit": "read_audit",
     "admin": "manage_accounts",
     "account": "change_own_password",
 }

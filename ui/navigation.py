@@ -25,12 +25,16 @@ PAGES: dict[str, PageSpec] = {  # key as in core.permissions.PAGE_ACTIONS
     "supervision": PageSpec("app_pages/supervision.py", "page.supervision", ":material/gavel:", "supervision", "nav.section.oversight"),
     "meetings": PageSpec("app_pages/meetings.py", "page.meetings", ":material/groups:", "meetings", "nav.section.oversight"),
     "tasks": PageSpec("app_pages/tasks.py", "page.tasks", ":material/flag:", "tasks", "nav.section.oversight"),
+    "weekly": PageSpec("app_pages/weekly.py", "page.weekly", ":material/co_present:", "weekly", "nav.section.oversight"),
+    "units": PageSpec("app_pages/units.py", "page.units", ":material/apartment:", "units", "nav.section.oversight"),
+    "data": PageSpec("app_pages/data.py", "page.data", ":material/import_export:", "data", "nav.section.system"),
+    "audit": PageSpec("app_pages/audit.py", "page.audit", ":material/history:", "audit", "nav.section.system"),
     "account": PageSpec("app_pages/account.py", "page.account", ":material/person:", "account", "nav.section.system"),
     "admin": PageSpec("app_pages/admin.py", "page.admin", ":material/admin_panel_settings:", "admin", "nav.section.system"),
 }
 
 
-def navigation_for(actor: Actor):
+def navigation_for(actor: Actor, hidden: bool = False):
     """Register only the pages this role may see, grouped in sections."""
     sections: dict[str, list] = {}
     for key in visible_pages(actor):
@@ -40,7 +44,7 @@ def navigation_for(actor: Actor):
         sections.setdefault(t(spec.section_key), []).append(
             st.Page(spec.script, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                     default=key == "overview"))
-    return st.navigation(sections)
+    return st.navigation(sections, position="hidden" if hidden else "sidebar")
 
 
 def signin_navigation(signin_page):

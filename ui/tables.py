@@ -3,16 +3,16 @@ CSV and XLSX with spreadsheet formulas neutralised."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from typing import Callable
 
 import pandas as pd
 import streamlit as st
 
+from core.documents import neutralise, workbook
 from core.i18n import fmt_date, t
 from core.kinds import KINDS
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def present(value) -> bool:
@@ -29,13 +29,18 @@ def status_label(code: str | None) -> str:
     return t(f"status.{code}") if isinstance(code, str) and code else t("common.none")
 
 
-def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Spreadsheet apps run cells that start with = + - @; prefix such text with a quote."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
-    return out
+neutralise_formulas = neutralise  # one implementation, in core.documents
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def escape_markdown(value):
+    """Show user text literally where Streamlit would read Markdown (e.g. st.table cells)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", value) if isinstance(value, str) else value
+
+
+def literal_table(df: pd.DataFrame) -> pd.DataFrame:
+    return df.map(escape_markdown)
 
 
 def for_display(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -58,12 +63,7 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter",
-                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xl:
-        neutralise_formulas(df).to_excel(xl, index=False, sheet_name=sheet[:31])
-        xl.sheets[sheet[:31]].freeze_panes(1, 0)
-    return buf.getvalue()
+    return workbook([(sheet, df)])
 
 
 def download_buttons(make_df: Callable[[], pd.DataFrame], file_stem: str, *, key: str) -> None:

@@ -1,0 +1,92 @@
+"""Word and Excel documents built from data (no Streamlit): the weekly report (周报)."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from core.i18n import t
+
+BODY_FONT, TITLE_FONT = "仿宋", "方正小标宋简体"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def long_date(day: date) -> str:
+    """2025年5月21日 — the way official documents write dates."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """Spreadsheet apps run cells that start with = + - @; prefix such text with a quote."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+    return out
+
+
+def _font(run, name: str, size: float, bold: bool = False) -> None:
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _paragraph(doc, text: str, *, size: float = 14, bold: bool = False, align=None, font: str = BODY_FONT):
+    p = doc.add_paragraph()
+    _font(p.add_run(text), font, size, bold)
+    if align is not None:
+        p.alignment = align
+    return p
+
+
+def _table(doc, df: pd.DataFrame) -> None:
+    table = doc.add_table(rows=1, cols=len(df.columns))
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, df.columns):
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(str(name)), BODY_FONT, 11, bold=True)
+    for row in df.itertuples(index=False):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = ""
+            _font(cell.paragraphs[0].add_run("" if value is None or (isinstance(value, float) and pd.isna(value))
+                                             else str(value)), BODY_FONT, 11)
+
+
+def weekly_docx(title_range: tuple[date, date], intro: str, sections: list[tuple[str, pd.DataFrame]],
+                issued_on: date) -> bytes:
+    """A 周报: title, date range, a summary paragraph, then one heading and table per section."""
+    doc = Document()
+    _paragraph(doc, t("weekly.doc_title"), size=22, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT)
+    _paragraph(doc, t("weekly.doc_subtitle", start=long_date(title_range[0]), end=long_date(title_range[1])),
+               size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, intro)
+    for number, (heading, df) in enumerate(sections, 1):
+        _paragraph(doc, f"{t('common.numerals')[number - 1]}、{heading}", size=16, bold=True, font="黑体")
+        if df.empty:
+            _paragraph(doc, t("weekly.none"))
+        else:
+            _table(doc, df)
+    _paragraph(doc, t("weekly.doc_issuer"), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(doc, long_date(issued_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def workbook(sheets: list[tuple[str, pd.DataFrame]]) -> bytes:
+    """One sheet per section, header row frozen, formulas neutralised."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter",
+                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xl:
+        for name, df in sheets:
+            sheet = name[:31]
+            neutralise(df).to_excel(xl, index=False, sheet_name=sheet)
+            xl.sheets[sheet].freeze_panes(1, 0)
+    return buf.getvalue()

@@ -1,0 +1,147 @@
+"""Reads for the 周例会 weekly review: what changed in one Monday–Sunday week, each figure with
+the previous week's, computed in SQL."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Engine
+
+from core.lifecycles import FU_IN_PROGRESS, FU_OPEN, RETURNED, WITHDRAWN
+from db.engine import read_session
+from db.models import FollowUp, Item, KeyTask, Meeting, Milestone, ProgressUpdate, Supervision, Unit
+from db.queries.referrals import FROM, TO
+
+SECTIONS = ("summary", "overdue_by_unit", "follow_ups_next_week", "task_updates", "late_milestones", "open_supervision")
+
+
+def week_of(day: date) -> date:
+    """The Monday of the week holding `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    def previous(self) -> "Week":
+        return Week(self.monday - timedelta(days=7))
+
+    def next(self) -> "Week":
+        return Week(self.monday + timedelta(days=7))
+
+
+def _between(column, week: Week):
+    return and_(column >= week.monday, column <= week.sunday)
+
+
+def _newly_overdue(week: Week):
+    """Feedback fell due during the week (the day after the due date lies in it) and had not come
+    by the due date."""
+    return and_(Item.needs_feedback.is_(True), Item.due_on >= week.monday - timedelta(days=1),
+                Item.due_on <= week.sunday - timedelta(days=1), Item.status.not_in((RETURNED, WITHDRAWN)),
+                or_(Item.feedback_on.is_(None), Item.feedback_on > Item.due_on))
+
+
+def overdue_as_of(day: date):
+    """Owing feedback on `day`: past due, and no feedback before that day."""
+    return and_(Item.needs_feedback.is_(True), Item.due_on < day, Item.status.not_in((RETURNED, WITHDRAWN)),
+                or_(Item.feedback_on.is_(None), Item.feedback_on >= day))
+
+
+def _follow_ups_due(week: Week):
+    return and_(_between(FollowUp.due_on, week.next()), FollowUp.status.in_((FU_OPEN, FU_IN_PROGRESS)))
+
+
+def _late_milestone(week: Week):
+    return and_(_between(Milestone.planned_on, week),
+                or_(Milestone.done_on.is_(None), Milestone.done_on > Milestone.planned_on))
+
+
+def _supervision_open_at(day: date):
+    """Issued by `day` and not resolved before it."""
+    return and_(Supervision.issued_on.is_not(None), Supervision.issued_on < day,
+                or_(Supervision.resolved_on.is_(None), Supervision.resolved_on >= day))
+
+
+def _counts(session, week: Week, as_of: date) -> dict[str, int]:
+    """Every figure of the review for one week (`as_of`: the day its end-of-week state is read)."""
+    row = session.execute(select(
+        func.count().filter(_between(Item.sent_on, week)),
+        func.count().filter(_between(Item.feedback_on, week)),
+        func.count().filter(_newly_overdue(week)),
+        func.count().filter(_between(Item.closed_on, week)),
+        func.count().filter(overdue_as_of(as_of)),
+    ).select_from(Item)).one()
+    figures = dict(zip(("new_items", "feedback_received", "newly_overdue", "closed", "overdue_at_end"), row))
+    figures["follow_ups_next_week"] = session.scalar(select(func.count()).select_from(FollowUp).where(_follow_ups_due(week)))
+    figures["task_updates"] = session.scalar(select(func.count()).select_from(ProgressUpdate)
+                                             .where(_between(ProgressUpdate.reported_on, week)))
+    figures["late_milestones"] = session.scalar(select(func.count()).select_from(Milestone).where(_late_milestone(week)))
+    figures["open_supervision"] = session.scalar(select(func.count()).select_from(Supervision)
+                                                 .where(_supervision_open_at(as_of)))
+    return figures
+
+
+def weekly_review(engine: Engine, monday: date, today: date) -> dict:
+    """Figures of the week and of the week before, and the tables of each section."""
+    week = Week(week_of(monday))
+    prev = week.previous()
+    as_of = min(week.sunday + timedelta(days=1), today)  # end of the week, or today for this week
+    prev_as_of = min(prev.sunday + timedelta(days=1), today)
+    with read_session(engine) as s:
+        figures = _counts(s, week, as_of)
+        previous = _counts(s, prev, prev_as_of)
+        by_unit_now = dict(s.execute(select(Item.to_unit_id, func.count()).where(overdue_as_of(as_of))
+                                     .group_by(Item.to_unit_id)).all())
+        by_unit_prev = dict(s.execute(select(Item.to_unit_id, func.count()).where(overdue_as_of(prev_as_of))
+                                      .group_by(Item.to_unit_id)).all())
+        oldest = dict(s.execute(select(Item.to_unit_id, func.min(Item.due_on)).where(overdue_as_of(as_of))
+                                .group_by(Item.to_unit_id)).all())
+        names = dict(s.execute(select(Unit.id, Unit.name)).all())
+        follow_ups = s.execute(select(FollowUp.id, FollowUp.text, Unit.name, FollowUp.due_on, FollowUp.status,
+                                      Meeting.title)
+                               .join(Unit, Unit.id == FollowUp.lead_unit_id).join(Meeting, Meeting.id == FollowUp.meeting_id)
+                               .where(_follow_ups_due(week))
+                               .order_by(FollowUp.due_on, FollowUp.id)).all()
+        updates = s.execute(select(KeyTask.number, KeyTask.title, ProgressUpdate.reported_on, Unit.name,
+                                   ProgressUpdate.percent, ProgressUpdate.text)
+                            .join(KeyTask, KeyTask.id == ProgressUpdate.task_id)
+                            .outerjoin(Unit, Unit.id == ProgressUpdate.unit_id)
+                            .where(_between(ProgressUpdate.reported_on, week))
+                            .order_by(KeyTask.number, ProgressUpdate.reported_on)).all()
+        late_ms = s.execute(select(KeyTask.number, KeyTask.title, Milestone.title, Milestone.planned_on, Milestone.done_on)
+                            .join(KeyTask, KeyTask.id == Milestone.task_id)
+                            .where(_late_milestone(week))
+                            .order_by(Milestone.planned_on, KeyTask.number)).all()
+        supervision = s.execute(select(Supervision.id, Supervision.target_type, Unit.name, Supervision.level,
+                                       Supervision.deadline, Supervision.status, Supervision.instruction)
+                                .join(Unit, Unit.id == Supervision.unit_id)
+                                .where(_supervision_open_at(as_of))
+                                .order_by(Supervision.deadline, Supervision.id)).all()
+        new_items = s.execute(select(Item.id, Item.kind, Item.title, FROM.name, TO.name, Item.sent_on, Item.due_on)
+                              .join(FROM, FROM.id == Item.from_unit_id).join(TO, TO.id == Item.to_unit_id)
+                              .where(_between(Item.sent_on, week)).order_by(Item.sent_on, Item.id)).all()
+    units = sorted(set(by_unit_now) | set(by_unit_prev), key=lambda u: (-by_unit_now.get(u, 0), names[u]))
+    overdue_units = pd.DataFrame([{"unit": names[u], "overdue": by_unit_now.get(u, 0),
+                                   "change": by_unit_now.get(u, 0) - by_unit_prev.get(u, 0),
+                                   "oldest_due_on": oldest.get(u)} for u in units if by_unit_now.get(u, 0)],
+                                 columns=["unit", "overdue", "change", "oldest_due_on"])
+    return {
+        "monday": week.monday, "sunday": week.sunday, "as_of": as_of,
+        "figures": figures, "previous": previous,
+        "new_items": pd.DataFrame(new_items, columns=["id", "kind", "title", "from_unit", "to_unit", "sent_on", "due_on"]),
+        "overdue_by_unit": overdue_units,
+        "follow_ups_next_week": pd.DataFrame(follow_ups, columns=["id", "text", "lead_unit", "due_on", "status", "meeting"]),
+        "task_updates": pd.DataFrame(updates, columns=["number", "task", "reported_on", "unit", "percent", "text"]),
+        "late_milestones": pd.DataFrame(late_ms, columns=["number", "task", "milestone", "planned_on", "done_on"]),
+        "open_supervision": pd.DataFrame([(i, tt, u, lv, d, st, ins, d < today) for i, tt, u, lv, d, st, ins in supervision],
+                                         columns=["id", "target_type", "unit", "level", "deadline", "status",
+                                                  "instruction", "escalated"]),
+    }
