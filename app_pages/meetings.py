@@ -13,7 +13,7 @@ from db.queries.common import units
 from db.queries.overview import PERIODS
 from ui.charts import follow_ups_by_unit
 from ui.follow_up_actions import render_follow_up
-from ui.meeting_form import new_meeting_form
+from ui.meeting_form import meeting_form, new_meeting_form
 from ui.session import actor, read
 from ui.tables import download_buttons
 from ui.url_state import (set_param, url_checkbox, url_int, url_multiselect, url_segmented, url_selectbox,
@@ -93,6 +93,10 @@ if view == "meetings":
         decisions = read(q.follow_up_list, q.FollowUpFilter(meeting_id=int(meeting_id)), day)
         st.markdown(f"**{t('meeting.follow_ups')}**")
         st.dataframe(follow_up_table(decisions), hide_index=True, width="stretch")
+        if can(actor(), "edit_records"):
+            with st.expander(t("meeting.edit"), icon=":material/edit:"):
+                if meeting_form(detail):
+                    st.rerun()
     else:
         st.caption(t("meetings.choose_hint"))
 else:

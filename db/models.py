@@ -188,6 +188,9 @@ class FollowUp(Base, Versioned):
     lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     due_on: Mapped[date] = mapped_column(Date)
     due_rule: Mapped[str | None] = mapped_column(String(200))
+    # When the due date is "N (working) days after the meeting": kept, so moving the meeting moves it.
+    period_amount: Mapped[int | None] = mapped_column(Integer)
+    period_unit: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
     done_on: Mapped[date | None] = mapped_column(Date)
     evidence: Mapped[str | None] = mapped_column(Text)

@@ -747,10 +747,11 @@ class _Gen:
             for _ in range(n_fu):
                 lead = r.choice(attendees)
                 period = r.choice((15, 30, 30, 45, 60, 90))
-                due_on = held_on + timedelta(days=period)
+                due_on = self.due(held_on, period, "days")[0]
                 subject = "隐患" if kind == "emergency_assessment" else topic
                 row = dict(id=fu_id, meeting_id=meeting_id, text=r.choice(_FOLLOW_UP_ACTIONS).format(t=subject),
-                           lead_unit_id=self.units[lead].id, due_on=due_on, due_rule=f"会后{period}日内",
+                           lead_unit_id=self.units[lead].id, due_on=due_on, due_rule=f"会后{period}日",
+                           period_amount=period, period_unit="days",
                            status=FU_OPEN, done_on=None, evidence=None, cancel_reason=None, external_ref=None,
                            is_demo=True, version=1)
                 x = r.random()

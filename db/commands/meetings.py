@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -65,7 +65,10 @@ class _MeetingFields:
                 errors[f"{prefix}.lead_unit_id"] = t("error.unknown_unit")
             if not _known_units(session, fu.get("assisting_unit_ids") or []):
                 errors[f"{prefix}.assisting_unit_ids"] = t("error.unknown_unit")
-            if isinstance(held_on, date):
+            amount = fu.get("period_amount")
+            if not fu.get("due_on") and amount is not None and (not isinstance(amount, int) or amount < 1):
+                errors[f"{prefix}.due_on"] = t("error.period_positive")
+            elif isinstance(held_on, date):
                 due, _ = follow_up_due(session, held_on, fu)
                 if due is None:
                     errors[f"{prefix}.due_on"] = t("error.required")
@@ -87,8 +90,10 @@ class _MeetingFields:
         ids = []
         for fu in self.data.get("follow_ups") or []:
             due_on, rule = follow_up_due(session, meeting.held_on, fu)
+            period = (int(fu["period_amount"]), fu["period_unit"]) if rule else (None, None)
             row = FollowUp(meeting_id=meeting.id, text=fu["text"].strip(), lead_unit_id=fu["lead_unit_id"],
-                           due_on=due_on, due_rule=rule, status=lc.FU_OPEN, version=1,
+                           due_on=due_on, due_rule=rule, period_amount=period[0], period_unit=period[1],
+                           status=lc.FU_OPEN, version=1,
                            external_ref=(fu.get("external_ref") or "").strip() or None)
             session.add(row)
             session.flush()
@@ -115,16 +120,31 @@ class CreateMeeting(_MeetingFields, Command):
 
 
 class UpdateMeeting(_MeetingFields, Command):
-    """Correct a meeting's fields and attendance, and add further follow-up items."""
+    """Correct a meeting's fields and attendance, and add further follow-up items. Moving the
+    meeting moves the due dates counted from it; a fixed due date may not fall before it."""
     permission, action, entity = "edit_records", "meeting.update", "meeting"
 
     def validate(self, session):
-        return self.meeting_errors(session)
+        errors = self.meeting_errors(session)
+        held_on = self.data.get("held_on")
+        if isinstance(held_on, date) and "held_on" not in errors:
+            fixed = session.scalar(select(func.min(FollowUp.due_on)).where(
+                FollowUp.meeting_id == self.data["meeting_id"], FollowUp.period_amount.is_(None),
+                FollowUp.status.in_((lc.FU_OPEN, lc.FU_IN_PROGRESS))))
+            if fixed is not None and fixed < held_on:
+                errors["held_on"] = t("error.meeting_after_due", due=fixed.isoformat())
+        return errors
 
     def apply(self, session):
         meeting = self.load_for_edit(session, Meeting, self.data["meeting_id"], self.data.get("version"))
         before = snapshot(meeting)
+        moved = meeting.held_on != self.data["held_on"]
         self.write_meeting(session, meeting)
+        if moved:
+            calendar = work_calendar(session)
+            for fu in session.scalars(select(FollowUp).where(FollowUp.meeting_id == meeting.id,
+                                                              FollowUp.period_amount.is_not(None))):
+                fu.due_on = compute_due(meeting.held_on, fu.period_amount, fu.period_unit, calendar=calendar).due_on
         follow_up_ids = self.add_follow_ups(session, meeting)
         return meeting.id, before, snapshot(meeting) | {"added_follow_up_ids": follow_up_ids}
 
@@ -150,9 +170,9 @@ class _FollowUpStep(Command):
         row = self._row(session)
         if self.transition not in lc.allowed_actions(lc.FOLLOW_UP_TRANSITIONS, row.status):
             return {"action": t("error.follow_up_state", status=t(f"fu_status.{row.status}"))}
-        return self.step_errors(row)
+        return self.step_errors(session, row)
 
-    def step_errors(self, row) -> dict[str, str]:
+    def step_errors(self, session, row) -> dict[str, str]:
         return {}
 
     def apply(self, session):
@@ -168,7 +188,7 @@ class AddFollowUpProgress(_FollowUpStep):
     """A dated progress note; an open item becomes 推进中."""
     action, transition = "follow_up.progress", "progress"
 
-    def step_errors(self, row):
+    def step_errors(self, session, row):
         return text_errors(self.data, {"note": (True, TEXT_MAX)})
 
     def step(self, session, row):
@@ -180,13 +200,16 @@ class CompleteFollowUp(_FollowUpStep):
     """Mark done, with the completion evidence (what was done, document numbers)."""
     action, transition = "follow_up.complete", "complete"
 
-    def step_errors(self, row):
+    def step_errors(self, session, row):
         errors = text_errors(self.data, {"evidence": (True, TEXT_MAX)})
         done_on = self.data.get("done_on")
+        held_on = session.get(Meeting, row.meeting_id).held_on
         if not isinstance(done_on, date):
             errors["done_on"] = t("error.required")
         elif done_on > today():
             errors["done_on"] = t("error.date_in_future")
+        elif done_on < held_on:
+            errors["done_on"] = t("error.date_before", other=t("meeting.held_on"))
         return errors
 
     def step(self, session, row):
@@ -198,7 +221,7 @@ class CompleteFollowUp(_FollowUpStep):
 class CancelFollowUp(_FollowUpStep):
     action, transition, permission = "follow_up.cancel", "cancel", "edit_records"
 
-    def step_errors(self, row):
+    def step_errors(self, session, row):
         return text_errors(self.data, {"reason": (True, TEXT_MAX)})
 
     def step(self, session, row):

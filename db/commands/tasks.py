@@ -9,6 +9,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from core.clock import today
 from core.i18n import t
+from core.permissions import LIAISON
 from db.commands.base import Command, NotFound, snapshot, text_errors
 from db.models import KeyTask, Milestone, ProgressUpdate, TaskAssignment, Unit
 
@@ -126,6 +127,8 @@ class AddProgressUpdate(Command):
         assigned = self.owner_unit_ids(session)
         if unit_id is None or unit_id not in assigned:
             errors["unit_id"] = t("error.unit_not_assigned")
+        elif self.actor.role == LIAISON and unit_id != self.actor.unit_id:
+            errors["unit_id"] = t("error.own_unit_only")  # a liaison reports for their own unit
         reported_on = d.get("reported_on")
         if not isinstance(reported_on, date):
             errors["reported_on"] = t("error.required")

@@ -412,3 +412,45 @@ def test_viewer_sees_no_new_meeting_form_and_no_actions(app_env):
     assert "新建会议(含议定事项)" not in [e.label for e in at.expander]
     assert [b.key for b in at.button] == ["app.sign_out"]
     assert not [w for w in at.text_input if str(w.key).startswith(f"{FORM}.")]
+
+
+def test_office_corrects_a_meeting_and_moving_it_moves_counted_due_dates(app_env):
+    """Editing a meeting: the title changes; a due date counted from the meeting moves with it."""
+    engine = make_engine(app_env)
+    with read_session(engine) as s:
+        fu = s.scalars(select(FollowUp).where(FollowUp.period_amount.is_not(None),
+                                              FollowUp.status.in_(("open", "in_progress")))).first()
+        meeting = s.get(Meeting, fu.meeting_id)
+        fixed_dates = s.scalar(select(func.count()).select_from(FollowUp).where(
+            FollowUp.meeting_id == meeting.id, FollowUp.period_amount.is_(None)))
+    assert fixed_dates == 0
+    at = meetings_page(meeting=str(meeting.id))
+    form = f"meeting_edit.{meeting.id}"
+    at.text_input(key=f"{form}.title").input("更正后的会议名称")
+    at.date_input(key=f"{form}.held_on").set_value(meeting.held_on + timedelta(days=7))
+    at.button(key=f"{form}.submit").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with read_session(engine) as s:
+        assert s.get(Meeting, meeting.id).title == "更正后的会议名称"
+        moved = s.get(FollowUp, fu.id)
+    from core.deadlines import add_period
+    assert moved.due_on == add_period(meeting.held_on + timedelta(days=7), fu.period_amount, fu.period_unit)
+
+
+def test_moving_a_meeting_past_a_fixed_due_date_is_refused(app_env):
+    engine = make_engine(app_env)
+    with read_session(engine) as s:
+        meeting = s.scalars(select(Meeting).order_by(Meeting.held_on.desc())).first()
+        fu = s.scalars(select(FollowUp).where(FollowUp.meeting_id == meeting.id)).first()
+        fu_id = fu.id
+    with engine.begin() as conn:  # make one decision's date fixed, as a clerk would have entered it
+        from sqlalchemy import update
+        conn.execute(update(FollowUp).where(FollowUp.id == fu_id).values(
+            period_amount=None, period_unit=None, status="open", due_on=meeting.held_on + timedelta(days=3)))
+    at = meetings_page(meeting=str(meeting.id))
+    form = f"meeting_edit.{meeting.id}"
+    at.date_input(key=f"{form}.held_on").set_value(meeting.held_on + timedelta(days=10))
+    at.button(key=f"{form}.submit").click().run()
+    assert any("早于新的会议日期" in c.value for c in at.caption)
+    with read_session(engine) as s:
+        assert s.get(Meeting, meeting.id).held_on == meeting.held_on
