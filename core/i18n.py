@@ -351,6 +351,7 @@ CATALOG: dict[str, str] = {
     "supervision.empty": "没有符合条件的督办。",
     "supervision.choose_hint": "点选列表中的一行,查看详情并办理。",
     "overview.view_list": "查看明细",
+    "overview.own_unit": "本单位({unit}):期内收到 {received} 件,目前逾期未反馈 {overdue} 件。",
     "error.lead_unit_required": "须指定牵头单位。",
     "error.period_positive": "天数须为正整数。",
     "error.meeting_after_due": "已有议定事项的完成期限({due})早于新的会议日期。",

@@ -117,3 +117,13 @@ def test_kpi_due_soon_link_matches(app_env):
     target.run()
     count_caption = next(c.value for c in target.caption if c.value.startswith("共 "))
     assert count_caption.startswith(f"共 {m['7日内到期']} 件")
+
+
+def test_liaison_sees_own_unit_first(app_env):
+    at = signed_in_app("liaison").run()
+    own = [i.value for i in at.info if i.value.startswith("本单位(区市场监管局)")]
+    assert own
+    table = at.dataframe[0].value.set_index("成员单位")
+    assert f"期内收到 {table.at['区市场监管局', '收到']} 件" in own[0]
+    assert f"逾期未反馈 {table.at['区市场监管局', '逾期']} 件" in own[0]
+    assert not any(i.value.startswith("本单位") for i in signed_in_app("viewer").run().info)
