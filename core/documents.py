@@ -18,7 +18,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def long_date(day: date) -> str:
     """2025年5月21日 — the way official documents write dates."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    return t("notice.date", y=day.year, m=day.month, d=day.day)
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
@@ -30,16 +30,20 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:
-    run.font.name = name
+def font(run, name: str, size: float, *, bold: bool = False, fallback: str | None = None) -> None:
+    """Set a run's font, including the East Asian font Word uses for Chinese text."""
     run.font.size = Pt(size)
     run.font.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    run.font.name = fallback or name
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), name)
+    fonts.set(qn("w:ascii"), fallback or name)
+    fonts.set(qn("w:hAnsi"), fallback or name)
 
 
-def _paragraph(doc, text: str, *, size: float = 14, bold: bool = False, align=None, font: str = BODY_FONT):
+def _paragraph(doc, text: str, *, size: float = 14, bold: bool = False, align=None, font_name: str = BODY_FONT):
     p = doc.add_paragraph()
-    _font(p.add_run(text), font, size, bold)
+    font(p.add_run(text), font_name, size, bold=bold)
     if align is not None:
         p.alignment = align
     return p
@@ -50,12 +54,12 @@ def _table(doc, df: pd.DataFrame) -> None:
     table.style = "Table Grid"
     for cell, name in zip(table.rows[0].cells, df.columns):
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(str(name)), BODY_FONT, 11, bold=True)
+        font(cell.paragraphs[0].add_run(str(name)), BODY_FONT, 11, bold=True)
     for row in df.itertuples(index=False):
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = ""
-            _font(cell.paragraphs[0].add_run("" if value is None or (isinstance(value, float) and pd.isna(value))
+            font(cell.paragraphs[0].add_run("" if value is None or (isinstance(value, float) and pd.isna(value))
                                              else str(value)), BODY_FONT, 11)
 
 
@@ -63,12 +67,12 @@ def weekly_docx(title_range: tuple[date, date], intro: str, sections: list[tuple
                 issued_on: date) -> bytes:
     """A 周报: title, date range, a summary paragraph, then one heading and table per section."""
     doc = Document()
-    _paragraph(doc, t("weekly.doc_title"), size=22, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT)
+    _paragraph(doc, t("weekly.doc_title"), size=22, align=WD_ALIGN_PARAGRAPH.CENTER, font_name=TITLE_FONT)
     _paragraph(doc, t("weekly.doc_subtitle", start=long_date(title_range[0]), end=long_date(title_range[1])),
                size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, intro)
     for number, (heading, df) in enumerate(sections, 1):
-        _paragraph(doc, f"{t('common.numerals')[number - 1]}、{heading}", size=16, bold=True, font="黑体")
+        _paragraph(doc, f"{t('common.numerals')[number - 1]}、{heading}", size=16, bold=True, font_name="黑体")
         if df.empty:
             _paragraph(doc, t("weekly.none"))
         else:

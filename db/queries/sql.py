@@ -12,6 +12,13 @@ def days_between(engine: Engine, later, earlier):
     return later - earlier
 
 
+def month_of(engine: Engine, column):
+    """YYYY-MM of a date column, for grouping by month."""
+    if engine.dialect.name == "sqlite":
+        return func.strftime("%Y-%m", column)
+    return func.to_char(column, "YYYY-MM")
+
+
 def weighted_median(pairs: list[tuple[float, int]]) -> float | None:
     """Median of values given as (value, count) pairs — what a GROUP BY value returns."""
     pairs = sorted(p for p in pairs if p[0] is not None)

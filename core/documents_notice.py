@@ -1,0 +1,165 @@
+"""督办通知单: a Word document (python-docx, no Streamlit) that the office prints and sends to a
+member unit, listing the unit's overdue items and its open meeting follow-ups.
+
+Layout follows the usual form of a government notice on A4 (GB/T 9704 margins): title in
+方正小标宋简体 (宋体 where that font is missing), body in 仿宋 三号 (16 pt), tables in 仿宋 小四;
+every run names its East Asian font through w:eastAsia so Word does not fall back to a Latin font.
+
+Number: 硚府检联〔YYYY〕督MMDDNN号 — the year, month and day of issue and the unit's id (at least
+two digits). It is derived, not counted: the same unit on the same day always gets the same
+number, so printing the notice again does not use up a number, and two units never share one."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from core.documents import font as _font
+from core.documents import long_date
+from core.i18n import t
+
+TITLE_FONT, BODY_FONT, HEADING_FONT = "方正小标宋简体", "仿宋", "黑体"
+TITLE_FALLBACK = "宋体"
+TITLE_PT, BODY_PT, TABLE_PT = 22, 16, 12
+
+
+@dataclass(frozen=True)
+class NoticeOverdue:
+    title: str
+    from_unit: str
+    due_on: date
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class NoticeFollowUp:
+    text: str
+    meeting: str
+    due_on: date
+    status: str
+
+
+@dataclass(frozen=True)
+class NoticeData:
+    unit_id: int
+    unit_name: str
+    issued_on: date
+    reply_by: date
+    number: str
+    overdue: list[NoticeOverdue] = field(default_factory=list)
+    follow_ups: list[NoticeFollowUp] = field(default_factory=list)
+    office_phone: str = ""
+    office_email: str = ""
+    plan_number: str = ""
+    plan_title: str = ""
+
+
+def notice_number(unit_id: int, day: date) -> str:
+    """硚府检联〔2026〕督112607号 for unit 7 on 2026-11-26 (see the module docstring)."""
+    return t("notice.number", year=day.year, serial=f"{day.month:02d}{day.day:02d}{unit_id:02d}")
+
+
+def _paragraph(doc, text: str = "", *, font: str = BODY_FONT, size: float = BODY_PT, bold: bool = False,
+               align=None, indent: bool = False, space_after: float = 0):
+    p = doc.add_paragraph()
+    if text:
+        _font(p.add_run(text), font, size, bold=bold)
+    if align is not None:
+        p.alignment = align
+    fmt = p.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(0), Pt(space_after)
+    fmt.line_spacing = Pt(28)
+    if indent:
+        fmt.first_line_indent = Pt(size * 2)
+    return p
+
+
+def _repeat_header(row) -> None:
+    """Print the header row again on every page the table runs over."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _table(doc, headers: list[str], rows: list[list[str]], widths_cm: list[float]) -> None:
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _repeat_header(table.rows[0])
+    for cell, text in zip(table.rows[0].cells, headers):
+        p = cell.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(p.add_run(text), HEADING_FONT, TABLE_PT)
+    for values in rows:
+        cells = table.add_row().cells
+        for i, (cell, text) in enumerate(zip(cells, values)):
+            p = cell.paragraphs[0]
+            if i != 1:  # the item's own text reads left-aligned; numbers and dates centred
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _font(p.add_run(text), BODY_FONT, TABLE_PT)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+
+
+def build_notice(data: NoticeData) -> bytes:
+    """The .docx bytes of the 督办通知单 for `data`."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = BODY_FONT, Pt(BODY_PT)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+
+    title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    _font(title.add_run(t("notice.title")), TITLE_FONT, TITLE_PT, fallback=TITLE_FALLBACK)
+    title.paragraph_format.line_spacing = Pt(40)
+    _paragraph(doc, data.number, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    _paragraph(doc, t("notice.addressee", unit=data.unit_name))
+    basis = t("notice.basis", title=data.plan_title, number=data.plan_number) if data.plan_title else ""
+    _paragraph(doc, t("notice.body", basis=basis, today=long_date(data.issued_on), overdue=len(data.overdue),
+                      follow_ups=len(data.follow_ups)), indent=True)
+
+    _paragraph(doc, t("notice.section_overdue", n=len(data.overdue)), font=HEADING_FONT, indent=True)
+    if data.overdue:
+        _table(doc, [t("notice.col.no"), t("notice.col.item"), t("notice.col.from_unit"), t("notice.col.due_on"),
+                     t("notice.col.days_overdue")],
+               [[str(i), r.title, r.from_unit, r.due_on.isoformat(), str(r.days_overdue)]
+                for i, r in enumerate(data.overdue, 1)], [1.3, 7.4, 3.4, 2.8, 2.1])
+    else:
+        _paragraph(doc, t("notice.none"), indent=True)
+
+    _paragraph(doc, t("notice.section_follow_ups", n=len(data.follow_ups)), font=HEADING_FONT, indent=True)
+    if data.follow_ups:
+        _table(doc, [t("notice.col.no"), t("notice.col.follow_up"), t("notice.col.meeting"),
+                     t("notice.col.follow_up_due"), t("notice.col.status")],
+               [[str(i), r.text, r.meeting, r.due_on.isoformat(), r.status] for i, r in enumerate(data.follow_ups, 1)],
+               [1.3, 6.6, 3.8, 2.8, 2.5])
+    else:
+        _paragraph(doc, t("notice.none"), indent=True)
+
+    _paragraph(doc, t("notice.section_reply"), font=HEADING_FONT, indent=True)
+    _paragraph(doc, t("notice.reply", reply_by=long_date(data.reply_by)), indent=True)
+    contact = t("notice.contact", phone=data.office_phone or t("common.none"),
+                email=data.office_email or t("common.none"))
+    _paragraph(doc, contact, indent=True, space_after=24)
+    _paragraph(doc, t("notice.signature"), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(doc, long_date(data.issued_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def file_name(data: NoticeData) -> str:
+    return t("notice.file_name", unit=data.unit_name, day=data.issued_on.isoformat())

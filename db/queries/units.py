@@ -1,0 +1,290 @@
+"""Reads for 成员单位: the directory with current liaisons, each unit's liaison history and the
+reporting of liaison changes, and the per-unit drill-down (items sent and received, feedback
+record, follow-ups, key tasks, supervision) — counted in SQL.
+
+Reporting rule for liaison changes (DESIGN §2 and the plan 三(一) only say "及时报送"): a change
+is reported on time when the office hears of it no later than the 5th working day after the
+change takes effect (start day not counted, statutory holidays skipped: `add_period(start, 5,
+"working_days")`). Reported later: late. Not reported and that day has passed: missing. Not
+reported and still within the period: pending (not yet late). Every appointment counts, the
+first designation of a unit's liaison as well as each change."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Engine
+
+from core.deadlines import WorkCalendar, add_period
+from core.documents_notice import NoticeData, NoticeFollowUp, NoticeOverdue, notice_number
+from core.i18n import t
+from core.lifecycles import FU_IN_PROGRESS, FU_OPEN, ITEM_STATUSES, SUP_ISSUED, SUP_RESPONDED
+from db.calendar import work_calendar
+from db.engine import read_session
+from db.models import FollowUp, FollowUpAssist, Item, Liaison, Setting, Supervision, TaskAssignment, Unit
+from db.queries.meetings import FollowUpFilter, follow_up_list
+from db.queries.overdue import overdue_items
+from db.queries.referrals import overdue_condition
+from db.queries.sql import days_between, month_of
+from db.queries.tasks import task_board
+
+REPORT_WORKING_DAYS = 5
+NOTICE_REPLY_WORKING_DAYS = 5
+OPEN_FOLLOW_UP = (FU_OPEN, FU_IN_PROGRESS)
+# Report states of a liaison appointment, worst first.
+REPORT_STATES = ("missing", "late", "pending", "on_time")
+
+
+# -- the reporting rule --------------------------------------------------------------------------
+
+def report_due(start_on: date, calendar: WorkCalendar | None = None) -> date:
+    """Last day on which a liaison change taking effect on `start_on` is reported on time."""
+    return add_period(start_on, REPORT_WORKING_DAYS, "working_days", calendar=calendar)
+
+
+def report_state(start_on: date, reported_on: date | None, today: date,
+                 calendar: WorkCalendar | None = None) -> tuple[str, int]:
+    """(state, calendar days past the report deadline) — see the module docstring."""
+    due = report_due(start_on, calendar)
+    if reported_on is not None:
+        return ("late", (reported_on - due).days) if reported_on > due else ("on_time", 0)
+    return ("missing", (today - due).days) if today > due else ("pending", 0)
+
+
+def _current(today: date):
+    return and_(Liaison.start_on <= today, or_(Liaison.end_on.is_(None), Liaison.end_on >= today))
+
+
+def _like(text: str) -> str:
+    return f"%{text.strip().replace('%', '').replace('_', '')}%"
+
+
+# -- directory -------------------------------------------------------------------------------------
+
+DIRECTORY_COLUMNS = ["unit_id", "code", "name", "category", "leader_name", "leader_title", "active", "liaisons",
+                     "liaison_count", "overdue"]
+
+
+def unit_directory(engine: Engine, today: date, category: str | None = None, text: str = "") -> pd.DataFrame:
+    """Every member unit in the plan's order: leader, current liaisons (name and phone), active
+    state and items it owes feedback on past the due date. `text` matches the unit's name, its
+    leader, or a current liaison's name or phone."""
+    conds = []
+    if category:
+        conds.append(Unit.category == category)
+    if text.strip():
+        like = _like(text)
+        conds.append(or_(Unit.name.ilike(like), Unit.leader_name.ilike(like), Unit.leader_title.ilike(like),
+                         Unit.id.in_(select(Liaison.unit_id).where(
+                             _current(today), or_(Liaison.name.ilike(like), Liaison.phone.ilike(like))))))
+    overdue = (select(Item.to_unit_id.label("unit_id"), func.count().label("n"))
+               .where(overdue_condition(today)).group_by(Item.to_unit_id).subquery())
+    with read_session(engine) as s:
+        units = s.execute(select(Unit.id, Unit.code, Unit.name, Unit.category, Unit.leader_name, Unit.leader_title,
+                                 Unit.active, func.coalesce(overdue.c.n, 0))
+                          .outerjoin(overdue, overdue.c.unit_id == Unit.id)
+                          .where(*conds).order_by(Unit.sort_order, Unit.id)).all()
+        ids = [u[0] for u in units]
+        liaisons = s.execute(select(Liaison.unit_id, Liaison.name, Liaison.phone)
+                             .where(_current(today), Liaison.unit_id.in_(ids))
+                             .order_by(Liaison.unit_id, Liaison.start_on, Liaison.id)).all() if ids else []
+    by_unit: dict[int, list[str]] = {}
+    for unit_id, name, phone in liaisons:
+        by_unit.setdefault(unit_id, []).append(f"{name} {phone}" if phone else name)
+    rows = [{"unit_id": u[0], "code": u[1], "name": u[2], "category": u[3], "leader_name": u[4],
+             "leader_title": u[5], "active": bool(u[6]), "liaisons": "、".join(by_unit.get(u[0], [])),
+             "liaison_count": len(by_unit.get(u[0], [])), "overdue": int(u[7])} for u in units]
+    return pd.DataFrame(rows, columns=DIRECTORY_COLUMNS)
+
+
+def unit_profile(engine: Engine, unit_id: int) -> dict | None:
+    with read_session(engine) as s:
+        unit = s.get(Unit, unit_id)
+        if unit is None:
+            return None
+        return {c: getattr(unit, c) for c in ("id", "code", "name", "category", "leader_name", "leader_title",
+                                              "active", "version")}
+
+
+# -- liaisons --------------------------------------------------------------------------------------
+
+HISTORY_COLUMNS = ["id", "name", "phone", "start_on", "end_on", "reported_on", "report_due", "report_state",
+                   "days_late", "current", "version"]
+
+
+def liaison_history(engine: Engine, unit_id: int, today: date) -> pd.DataFrame:
+    """Every liaison the unit has had, newest first: who, from, to, reported on, and the
+    report's state under the reporting rule."""
+    with read_session(engine) as s:
+        rows = s.execute(select(Liaison.id, Liaison.name, Liaison.phone, Liaison.start_on, Liaison.end_on,
+                                Liaison.reported_on, Liaison.version)
+                         .where(Liaison.unit_id == unit_id)
+                         .order_by(Liaison.start_on.desc(), Liaison.id.desc())).all()
+        calendar = work_calendar(s)
+    out = []
+    for lid, name, phone, start_on, end_on, reported_on, version in rows:
+        state, days = report_state(start_on, reported_on, today, calendar)
+        out.append({"id": lid, "name": name, "phone": phone, "start_on": start_on, "end_on": end_on,
+                    "reported_on": reported_on, "report_due": report_due(start_on, calendar),
+                    "report_state": state, "days_late": days,
+                    "current": start_on <= today and (end_on is None or end_on >= today), "version": version})
+    return pd.DataFrame(out, columns=HISTORY_COLUMNS)
+
+
+LATE_COLUMNS = ["liaison_id", "unit_id", "unit", "category", "name", "start_on", "report_due", "reported_on",
+                "report_state", "days_late"]
+
+
+def late_liaison_reports(engine: Engine, today: date, category: str | None = None) -> pd.DataFrame:
+    """Liaison appointments reported late or not at all (past the report deadline), worst first:
+    most days past the deadline first; on a tie, the unreported before the late."""
+    # 5 working days are at least 5 calendar days, so SQL keeps only the candidates.
+    late_enough = or_(Liaison.reported_on.is_(None),
+                      days_between(engine, Liaison.reported_on, Liaison.start_on) > REPORT_WORKING_DAYS)
+    with read_session(engine) as s:
+        rows = s.execute(select(Liaison.id, Unit.id, Unit.name, Unit.category, Liaison.name, Liaison.start_on,
+                                Liaison.reported_on, Unit.sort_order)
+                         .join(Unit, Unit.id == Liaison.unit_id)
+                         .where(late_enough, Unit.category == category if category else True)).all()
+        calendar = work_calendar(s)
+    out = []
+    for lid, unit_id, unit, cat, name, start_on, reported_on, order in rows:
+        state, days = report_state(start_on, reported_on, today, calendar)
+        if state in ("late", "missing"):
+            out.append({"liaison_id": lid, "unit_id": unit_id, "unit": unit, "category": cat, "name": name,
+                        "start_on": start_on, "report_due": report_due(start_on, calendar),
+                        "reported_on": reported_on, "report_state": state, "days_late": days, "_order": order})
+    df = pd.DataFrame(out, columns=LATE_COLUMNS + ["_order"])
+    if df.empty:
+        return df.drop(columns="_order")
+    df["_rank"] = df["report_state"].map(REPORT_STATES.index)
+    df = df.sort_values(["days_late", "_rank", "_order", "liaison_id"], ascending=[False, True, True, True])
+    return df.drop(columns=["_order", "_rank"]).reset_index(drop=True)
+
+
+# -- drill-down --------------------------------------------------------------------------------------
+
+def unit_item_counts(engine: Engine, unit_id: int) -> pd.DataFrame:
+    """Items the unit sent and received, counted by lifecycle stage (every stage, zeros kept)."""
+    with read_session(engine) as s:
+        rows = s.execute(select(Item.status,
+                                func.count().filter(Item.from_unit_id == unit_id),
+                                func.count().filter(Item.to_unit_id == unit_id))
+                         .where(or_(Item.from_unit_id == unit_id, Item.to_unit_id == unit_id))
+                         .group_by(Item.status)).all()
+    found = {status: (sent, received) for status, sent, received in rows}
+    return pd.DataFrame([{"status": st, "sent": found.get(st, (0, 0))[0], "received": found.get(st, (0, 0))[1]}
+                         for st in ITEM_STATUSES], columns=["status", "sent", "received"])
+
+
+def unit_feedback_stats(engine: Engine, unit_id: int, today: date) -> dict:
+    """Over the last 12 months (as on 逾期反馈): answered items with a due date, on time, late,
+    the on-time rate; and the items the unit owes past their due date now."""
+    since = today - timedelta(days=365)
+    with read_session(engine) as s:
+        answered, on_time = s.execute(
+            select(func.count(), func.count().filter(Item.feedback_on <= Item.due_on))
+            .where(Item.to_unit_id == unit_id, Item.feedback_on.is_not(None), Item.feedback_on >= since,
+                   Item.due_on.is_not(None))).one()
+        overdue = s.scalar(select(func.count()).select_from(Item)
+                           .where(Item.to_unit_id == unit_id, overdue_condition(today)))
+    return {"answered": answered, "on_time": on_time, "late": answered - on_time, "overdue": overdue,
+            "on_time_rate": on_time / answered if answered else None}
+
+
+def trend_months(today: date, months: int = 12) -> list[str]:
+    """The last `months` calendar months up to and including today's, as YYYY-MM."""
+    index = today.year * 12 + today.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - months + 1, index + 1)]
+
+
+def unit_monthly_feedback(engine: Engine, unit_id: int, today: date, months: int = 12) -> pd.DataFrame:
+    """Per calendar month of feedback (the last `months`, this one included): items the unit
+    answered, answered on time, and the on-time rate (None in a month without answers)."""
+    labels = trend_months(today, months)
+    start = date(int(labels[0][:4]), int(labels[0][5:]), 1)
+    month = month_of(engine, Item.feedback_on)
+    with read_session(engine) as s:
+        rows = s.execute(select(month, func.count(), func.count().filter(Item.feedback_on <= Item.due_on))
+                         .where(Item.to_unit_id == unit_id, Item.feedback_on >= start, Item.feedback_on <= today,
+                                Item.due_on.is_not(None))
+                         .group_by(month)).all()
+    found = {m: (n, ok) for m, n, ok in rows}
+    out = [{"month": m, "answered": found.get(m, (0, 0))[0], "on_time": found.get(m, (0, 0))[1]} for m in labels]
+    df = pd.DataFrame(out, columns=["month", "answered", "on_time"])
+    df["on_time_rate"] = [ok / n if n else None for n, ok in zip(df["answered"], df["on_time"])]
+    return df
+
+
+def unit_follow_ups(engine: Engine, unit_id: int, today: date) -> pd.DataFrame:
+    """Meeting follow-up items the unit leads or assists (role: lead | assist), due date first."""
+    df = follow_up_list(engine, FollowUpFilter(unit_id=unit_id), today)
+    df["role"] = ["lead" if lead == unit_id else "assist" for lead in df["lead_unit_id"]]
+    return df
+
+
+def unit_follow_up_counts(engine: Engine, unit_id: int, today: date) -> dict:
+    """Open, overdue and done follow-ups the unit leads or assists, counted in SQL."""
+    mine = or_(FollowUp.lead_unit_id == unit_id,
+               FollowUp.id.in_(select(FollowUpAssist.follow_up_id).where(FollowUpAssist.unit_id == unit_id)))
+    with read_session(engine) as s:
+        open_, overdue, done = s.execute(select(
+            func.count().filter(FollowUp.status.in_(OPEN_FOLLOW_UP)),
+            func.count().filter(and_(FollowUp.status.in_(OPEN_FOLLOW_UP), FollowUp.due_on < today)),
+            func.count().filter(FollowUp.status == "done")).where(mine)).one()
+    return {"open": open_, "overdue": overdue, "done": done}
+
+
+def unit_tasks(engine: Engine, unit_id: int, today: date) -> pd.DataFrame:
+    """Key tasks the unit leads or takes part in, with the board's derived status and progress."""
+    with read_session(engine) as s:
+        roles = dict(s.execute(select(TaskAssignment.task_id, TaskAssignment.role)
+                               .where(TaskAssignment.unit_id == unit_id)).all())
+    board = task_board(engine, today)
+    cols = ["id", "number", "title", "role", "status", "percent", "next_milestone", "late_milestones"]
+    if board.empty or not roles:
+        return pd.DataFrame(columns=cols)
+    mine = board[board["id"].isin(roles)].copy()
+    mine["role"] = mine["id"].map(roles)
+    return mine[cols].reset_index(drop=True)
+
+
+def unit_open_supervision(engine: Engine, unit_id: int) -> int:
+    with read_session(engine) as s:
+        return s.scalar(select(func.count()).select_from(Supervision).where(
+            Supervision.unit_id == unit_id, Supervision.status.in_((SUP_ISSUED, SUP_RESPONDED))))
+
+
+# -- 督办通知单 ----------------------------------------------------------------------------------------
+
+def notice_data(engine: Engine, unit_id: int, today: date) -> NoticeData | None:
+    """Everything the 督办通知单 of a unit prints: its overdue items (oldest first), its open
+    follow-ups (lead or assisting, due date first), the reply deadline (5 working days from
+    today) and the office's contact details from the `office` setting."""
+    profile = unit_profile(engine, unit_id)
+    if profile is None:
+        return None
+    overdue = overdue_items(engine, today, unit_id=unit_id)
+    follow_ups = unit_follow_ups(engine, unit_id, today)
+    follow_ups = follow_ups[follow_ups["status"].isin(OPEN_FOLLOW_UP)]
+    with read_session(engine) as s:
+        office = s.scalar(select(Setting.value).where(Setting.key == "office")) or {}
+        plan = s.scalar(select(Setting.value).where(Setting.key == "plan_document")) or {}
+        reply_by = add_period(today, NOTICE_REPLY_WORKING_DAYS, "working_days", calendar=work_calendar(s))
+    fu_rows = []
+    for r in follow_ups.itertuples():
+        status = t(f"fu_status.{r.status}")
+        if r.overdue:
+            status = t("notice.fu_overdue", status=status, n=(today - r.due_on).days)
+        text = r.text if r.role == "lead" else t("notice.fu_assisting", text=r.text)
+        fu_rows.append(NoticeFollowUp(text=text, meeting=r.meeting_title, due_on=r.due_on, status=status))
+    return NoticeData(
+        unit_id=unit_id, unit_name=profile["name"], issued_on=today, reply_by=reply_by,
+        number=notice_number(unit_id, today),
+        overdue=[NoticeOverdue(title=r.title, from_unit=r.from_unit, due_on=r.due_on, days_overdue=int(r.days_overdue))
+                 for r in overdue.itertuples()],
+        follow_ups=fu_rows,
+        office_phone=str(office.get("phone") or ""), office_email=str(office.get("email") or ""),
+        plan_number=str(plan.get("number") or ""), plan_title=str(plan.get("title") or ""))
+

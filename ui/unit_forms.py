@@ -1,0 +1,154 @@
+"""Widgets of 成员单位: the liaison change and edit forms (office staff and admins), the 督办通知单
+download, and the feedback trend chart.
+
+Widget keys: units.<unit id>.liaison_change.<field> (name, phone, start_on, reported_on, additional,
+replaces_id); units.<unit id>.liaison_edit.choose; units.<unit id>.liaison_edit.<liaison id>.<field>
+(name, phone, reported_on, end_on); units.<unit id>.notice (the download button)."""
+from __future__ import annotations
+
+from typing import Callable
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core.clock import today
+from core.documents_notice import NoticeData, build_notice, file_name
+from core.i18n import fmt_date, t
+from core.permissions import can
+from db.commands.liaisons import ChangeLiaison, UpdateLiaison
+from db.queries.units import REPORT_WORKING_DAYS
+from ui.session import FieldErrors, actor, edit_version, forget_edit_version, run_command
+
+CHANGE_FIELDS = ("name", "phone", "start_on", "reported_on", "additional", "replaces_id")
+
+
+def _forget_input(form: str, fields) -> None:
+    """After a successful save the form starts empty again (on failure it keeps the input)."""
+    for field in fields:
+        st.session_state.pop(f"{form}.{field}", None)
+
+
+def liaison_change_form(unit: dict, history: pd.DataFrame) -> None:
+    """Record a new liaison of `unit`; shown to roles that may edit records only."""
+    me = actor()
+    if not can(me, ChangeLiaison.permission):
+        return
+    form = f"units.{unit['id']}.liaison_change"
+    current = history[history["end_on"].isna()] if not history.empty else history
+    errs = FieldErrors(form)
+    with st.expander(t("liaison.change"), icon=":material/person_add:"), st.form(form):
+        st.caption(t("liaison.change_intro"))
+        version = edit_version(form, unit["version"])
+        c1, c2 = st.columns(2)
+        with c1:
+            name = st.text_input(t("liaison.name") + " *", key=f"{form}.name", max_chars=50)
+            errs.slot("name")
+        with c2:
+            phone = st.text_input(t("liaison.phone") + " *", key=f"{form}.phone", max_chars=50)
+            errs.slot("phone")
+        c3, c4 = st.columns(2)
+        with c3:
+            start_on = st.date_input(t("liaison.start_on") + " *", key=f"{form}.start_on", value=today(),
+                                     max_value=today(), format="YYYY-MM-DD", help=t("liaison.start_on_help"))
+            errs.slot("start_on")
+        with c4:
+            reported_on = st.date_input(t("liaison.reported_on"), key=f"{form}.reported_on", value=today(),
+                                        max_value=today(), format="YYYY-MM-DD",
+                                        help=t("liaison.reported_on_help", n=REPORT_WORKING_DAYS))
+            errs.slot("reported_on")
+        additional = st.checkbox(t("liaison.additional"), key=f"{form}.additional",
+                                 help=t("liaison.additional_help"))
+        replaces = None
+        if len(current) > 1:
+            labels = {int(r.id): f"{r.name}({fmt_date(r.start_on)})" for r in current.itertuples()}
+            replaces = st.selectbox(t("liaison.replaces"), [None, *labels], key=f"{form}.replaces_id",
+                                    format_func=lambda i: labels.get(i, t("liaison.replaces_all")))
+            errs.slot("replaces_id")
+        errs.slot("unit_id")
+        if st.form_submit_button(t("liaison.change_submit"), type="primary"):
+            command = ChangeLiaison(me, unit_id=unit["id"], unit_version=version, name=name, phone=phone,
+                                    start_on=start_on, reported_on=reported_on, additional=additional,
+                                    replaces_id=replaces)
+            done = run_command(command, form_key=form, success=t(
+                "liaison.changed", name=(name or "").strip(), day=fmt_date(start_on), unit=unit["name"]))
+            if done:
+                forget_edit_version(form)
+                _forget_input(form, CHANGE_FIELDS)
+                st.rerun()
+        errs.show()
+
+
+def liaison_edit_form(unit: dict, history: pd.DataFrame) -> None:
+    """Correct one liaison row (name, phone, report date, end date), with its version."""
+    me = actor()
+    if history.empty or not can(me, UpdateLiaison.permission):
+        return
+    rows = {int(r.id): r for r in history.itertuples()}
+    with st.expander(t("liaison.edit"), icon=":material/edit:"):
+        st.caption(t("liaison.edit_intro"))
+        chosen = st.selectbox(t("liaison.edit_choose"), list(rows), key=f"units.{unit['id']}.liaison_edit.choose",
+                              format_func=lambda i: f"{rows[i].name}({fmt_date(rows[i].start_on)}"
+                                                    f" – {fmt_date(rows[i].end_on) if pd.notna(rows[i].end_on) else ''})")
+        row = rows[chosen]
+        form = f"units.{unit['id']}.liaison_edit.{chosen}"
+        errs = FieldErrors(form)
+        with st.form(form):
+            version = edit_version(form, int(row.version))
+            c1, c2 = st.columns(2)
+            with c1:
+                name = st.text_input(t("liaison.name") + " *", value=row.name, key=f"{form}.name", max_chars=50)
+                errs.slot("name")
+            with c2:
+                phone = st.text_input(t("liaison.phone") + " *", value=row.phone or "", key=f"{form}.phone",
+                                      max_chars=50)
+                errs.slot("phone")
+            c3, c4 = st.columns(2)
+            with c3:
+                reported_on = st.date_input(t("liaison.reported_on"), key=f"{form}.reported_on",
+                                            value=row.reported_on if pd.notna(row.reported_on) else None,
+                                            max_value=today(), format="YYYY-MM-DD",
+                                            help=t("liaison.reported_on_help", n=REPORT_WORKING_DAYS))
+                errs.slot("reported_on")
+            with c4:
+                end_on = st.date_input(t("liaison.end_on"), key=f"{form}.end_on",
+                                       value=row.end_on if pd.notna(row.end_on) else None, max_value=today(),
+                                       format="YYYY-MM-DD")
+                errs.slot("end_on")
+            if st.form_submit_button(t("liaison.edit_submit"), type="primary"):
+                command = UpdateLiaison(me, liaison_id=chosen, version=version, name=name, phone=phone,
+                                        reported_on=reported_on, end_on=end_on)
+                if run_command(command, success=t("liaison.saved"), form_key=form):
+                    forget_edit_version(form)
+                    _forget_input(form, ("name", "phone", "reported_on", "end_on"))
+                    st.rerun()
+            errs.show()
+
+
+def notice_download(unit: dict, load: Callable[[], NoticeData | None]) -> None:
+    """The 督办通知单 of `unit` as a Word file: office and export roles for any unit, a liaison
+    for their own unit only. `load` reads the notice's data, only for those allowed."""
+    if not can(actor(), "export_data", [unit["id"]]):
+        return
+    data = load()
+    if data is None:
+        return
+    st.download_button(t("units.notice_download"), lambda: build_notice(data), file_name=file_name(data),
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       key=f"units.{unit['id']}.notice", on_click="ignore", icon=":material/description:",
+                       help=t("units.notice_help"))
+
+
+def feedback_trend(df: pd.DataFrame) -> alt.Chart:
+    """Answered items per month (bars, left axis) and the on-time rate (line, right axis)."""
+    answered, rate = t("units.trend.answered"), t("units.trend.on_time_rate")
+    month = t("charts.month")
+    base = alt.Chart(df).encode(x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(color="#9ecae1").encode(
+        y=alt.Y("answered:Q", title=answered, axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("month:O", title=month), alt.Tooltip("answered:Q", title=answered),
+                 alt.Tooltip("on_time_rate:Q", title=rate, format=".0%")])
+    line = base.mark_line(color="#c0392b", point=True).encode(
+        y=alt.Y("on_time_rate:Q", title=rate, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("month:O", title=month), alt.Tooltip("on_time_rate:Q", title=rate, format=".0%")])
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=280)
