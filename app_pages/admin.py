@@ -1,14 +1,30 @@
-"""管理: accounts — create, set role and unit, reset password, deactivate."""
+"""管理: accounts — create, set role and unit, reset password, deactivate — and the settings (admin
+only): each item kind's feedback deadline (override or reset to default) and the year's statutory
+holidays and make-up working days.
+
+Widget keys — accounts: admin.create.*, admin.edit.user_id, admin.edit.<user id>.*;
+deadline rules: settings.rule.kind (which kind), settings.rule.<kind>.amount / .unit (the form
+settings.rule.<kind>, buttons "save" and "reset"); holidays: settings.holiday.year,
+settings.holiday.add.day / .kind / .note (form settings.holiday.add), settings.holiday.delete.day
+(form settings.holiday.delete)."""
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
+from core.clock import today
+from core.deadlines import UNITS
 from core.i18n import t
-from core.permissions import ROLES
+from core.kinds import KINDS, describe_rule, with_override
+from core.permissions import ROLES, can
+from db.commands.settings import (ENTRY_KINDS, NOTE_MAX, WORKDAY, AddHolidayEntry, DeleteHolidayEntry,
+                                  ResetDeadlineRule, SaveDeadlineRule)
 from db.commands.users import CreateUser, ResetPassword, UpdateUser
 from db.queries.common import units
+from db.queries.settings import calendar_coverage, deadline_rules, holiday_entries, holiday_years
 from db.queries.users import list_users
 from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
 
-st.title(t("admin.users"))
 me = actor()
 unit_rows = read(units)
 unit_names = {u["id"]: u["name"] for u in unit_rows}
@@ -25,74 +41,264 @@ def status_label(row) -> str:
     return t("admin.status_locked") if row["locked"] else t("admin.status_active")
 
 
-users = read(list_users)
-table = users.assign(role=users["role"].map(lambda r: t(f"role.{r}")),
-                     unit=users["unit"].fillna(t("common.none")),
-                     status=[status_label(r) for _, r in users.iterrows()])
-st.caption(t("admin.user_count", n=len(users)))
-st.dataframe(table[["username", "display_name", "role", "unit", "status"]].rename(columns={
-    "username": t("admin.username"), "display_name": t("admin.display_name"), "role": t("admin.role"),
-    "unit": t("admin.unit"), "status": t("admin.status")}), hide_index=True, width="stretch")
+def accounts_section() -> None:
+    users = read(list_users)
+    table = users.assign(role=users["role"].map(lambda r: t(f"role.{r}")),
+                         unit=users["unit"].fillna(t("common.none")),
+                         status=[status_label(r) for _, r in users.iterrows()])
+    st.caption(t("admin.user_count", n=len(users)))
+    st.dataframe(table[["username", "display_name", "role", "unit", "status"]].rename(columns={
+        "username": t("admin.username"), "display_name": t("admin.display_name"), "role": t("admin.role"),
+        "unit": t("admin.unit"), "status": t("admin.status")}), hide_index=True, width="stretch")
 
-create_tab, edit_tab = st.tabs([t("admin.create_user"), t("admin.edit_user")])
+    create_tab, edit_tab = st.tabs([t("admin.create_user"), t("admin.edit_user")])
 
-with create_tab, st.form("admin.create", clear_on_submit=False):
-    form = "admin.create"
-    errs = FieldErrors(form)
-    username = st.text_input(t("admin.username"), key=f"{form}.username", max_chars=32)
-    errs.slot("username")
-    display_name = st.text_input(t("admin.display_name"), key=f"{form}.display_name", max_chars=50)
-    errs.slot("display_name")
-    password = st.text_input(t("admin.password"), type="password", key=f"{form}.password")
-    errs.slot("password")
-    role = st.selectbox(t("admin.role"), ROLES, key=f"{form}.role", format_func=lambda r: t(f"role.{r}"))
-    errs.slot("role")
-    unit_id = st.selectbox(t("admin.unit"), unit_options, key=f"{form}.unit_id", format_func=unit_label)
-    errs.slot("unit_id")
-    if st.form_submit_button(t("admin.create"), type="primary"):
-        if run_command(CreateUser(me, username=username, display_name=display_name, password=password,
-                                  role=role, unit_id=unit_id),
-                       success=t("admin.created", username=username.strip()), form_key=form):
-            st.rerun()
-    errs.show()
-
-with edit_tab:
-    if users.empty:
-        st.stop()
-    chosen = st.selectbox(t("admin.select_user"), users["id"].tolist(), key="admin.edit.user_id",
-                          format_func=lambda i: f"{users.set_index('id').at[i, 'username']} · "
-                                                f"{users.set_index('id').at[i, 'display_name']}")
-    row = users.set_index("id").loc[chosen]
-    form = f"admin.edit.{chosen}"
-    errs = FieldErrors(form)
-    version = edit_version(form, row["version"])  # the version this edit started from
-    with st.form(form):
-        display_name = st.text_input(t("admin.display_name"), value=row["display_name"], key=f"{form}.display_name",
-                                     max_chars=50)
+    with create_tab, st.form("admin.create", clear_on_submit=False):
+        form = "admin.create"
+        errs = FieldErrors(form)
+        username = st.text_input(t("admin.username"), key=f"{form}.username", max_chars=32)
+        errs.slot("username")
+        display_name = st.text_input(t("admin.display_name"), key=f"{form}.display_name", max_chars=50)
         errs.slot("display_name")
-        role = st.selectbox(t("admin.role"), ROLES, index=ROLES.index(row["role"]), key=f"{form}.role",
-                            format_func=lambda r: t(f"role.{r}"))
+        password = st.text_input(t("admin.password"), type="password", key=f"{form}.password")
+        errs.slot("password")
+        role = st.selectbox(t("admin.role"), ROLES, key=f"{form}.role", format_func=lambda r: t(f"role.{r}"))
         errs.slot("role")
-        current_unit = None if row["unit_id"] is None or row["unit_id"] != row["unit_id"] else int(row["unit_id"])
-        unit_id = st.selectbox(t("admin.unit"), unit_options, index=unit_options.index(current_unit),
-                               key=f"{form}.unit_id", format_func=unit_label)
+        unit_id = st.selectbox(t("admin.unit"), unit_options, key=f"{form}.unit_id", format_func=unit_label)
         errs.slot("unit_id")
-        active = st.checkbox(t("admin.active"), value=bool(row["active"]), key=f"{form}.active")
-        errs.slot("active")
-        if st.form_submit_button(t("admin.save"), type="primary"):
-            if run_command(UpdateUser(me, user_id=int(chosen), version=version,
-                                      display_name=display_name, role=role, unit_id=unit_id, active=active),
-                           success=t("admin.saved", username=row["username"]), form_key=form):
-                forget_edit_version(form)
+        if st.form_submit_button(t("admin.create"), type="primary"):
+            if run_command(CreateUser(me, username=username, display_name=display_name, password=password,
+                                      role=role, unit_id=unit_id),
+                           success=t("admin.created", username=username.strip()), form_key=form):
                 st.rerun()
         errs.show()
-    reset_errs = FieldErrors(f"{form}.reset")
-    with st.form(f"{form}.reset", clear_on_submit=True):
-        st.markdown(f"**{t('admin.reset_password')}**")
-        new_password = st.text_input(t("admin.new_password"), type="password", key=f"{form}.new_password")
-        reset_errs.slot("new_password")
-        if st.form_submit_button(t("admin.reset")):
-            if run_command(ResetPassword(me, user_id=int(chosen), version=None, new_password=new_password),
-                           success=t("admin.reset_done", username=row["username"]), form_key=f"{form}.reset"):
-                st.rerun()
-        reset_errs.show()
+
+    with edit_tab:
+        if users.empty:
+            return
+        chosen = st.selectbox(t("admin.select_user"), users["id"].tolist(), key="admin.edit.user_id",
+                              format_func=lambda i: f"{users.set_index('id').at[i, 'username']} · "
+                                                    f"{users.set_index('id').at[i, 'display_name']}")
+        row = users.set_index("id").loc[chosen]
+        form = f"admin.edit.{chosen}"
+        errs = FieldErrors(form)
+        version = edit_version(form, row["version"])  # the version this edit started from
+        with st.form(form):
+            display_name = st.text_input(t("admin.display_name"), value=row["display_name"], key=f"{form}.display_name",
+                                         max_chars=50)
+            errs.slot("display_name")
+            role = st.selectbox(t("admin.role"), ROLES, index=ROLES.index(row["role"]), key=f"{form}.role",
+                                format_func=lambda r: t(f"role.{r}"))
+            errs.slot("role")
+            current_unit = None if row["unit_id"] is None or row["unit_id"] != row["unit_id"] else int(row["unit_id"])
+            unit_id = st.selectbox(t("admin.unit"), unit_options, index=unit_options.index(current_unit),
+                                   key=f"{form}.unit_id", format_func=unit_label)
+            errs.slot("unit_id")
+            active = st.checkbox(t("admin.active"), value=bool(row["active"]), key=f"{form}.active")
+            errs.slot("active")
+            if st.form_submit_button(t("admin.save"), type="primary"):
+                if run_command(UpdateUser(me, user_id=int(chosen), version=version,
+                                          display_name=display_name, role=role, unit_id=unit_id, active=active),
+                               success=t("admin.saved", username=row["username"]), form_key=form):
+                    forget_edit_version(form)
+                    st.rerun()
+            errs.show()
+        reset_errs = FieldErrors(f"{form}.reset")
+        with st.form(f"{form}.reset", clear_on_submit=True):
+            st.markdown(f"**{t('admin.reset_password')}**")
+            new_password = st.text_input(t("admin.new_password"), type="password", key=f"{form}.new_password")
+            reset_errs.slot("new_password")
+            if st.form_submit_button(t("admin.reset")):
+                if run_command(ResetPassword(me, user_id=int(chosen), version=None, new_password=new_password),
+                               success=t("admin.reset_done", username=row["username"]), form_key=f"{form}.reset"):
+                    st.rerun()
+            reset_errs.show()
+
+
+def unit_text(unit: str) -> str:
+    return t(f"settings.unit.{unit}")
+
+
+def refresh_widgets(form: str, fields: tuple[str, ...]) -> None:
+    """After a save, let the form's widgets start again from the stored values (set on the next run,
+    before they are drawn)."""
+    if st.session_state.pop(f"{form}.refresh", False):
+        for field in fields:
+            st.session_state.pop(f"{form}.{field}", None)
+
+
+def rules_section() -> None:
+    st.subheader(t("settings.rules.title"))
+    st.caption(t("settings.rules.caption"))
+    rules = read(deadline_rules)
+    by_kind = {r["kind"]: r for r in rules}
+    none = t("common.none")
+    st.dataframe(pd.DataFrame({
+        t("settings.rules.col.kind"): [r["label"] for r in rules],
+        t("settings.rules.col.mechanism"): [r["mechanism"] for r in rules],
+        t("settings.rules.col.default"): [r["default_text"] for r in rules],
+        t("settings.rules.col.override"): [
+            f"{r['override_amount']}{unit_text(r['override_unit'])}" if r["override_amount"] is not None
+            else (t("settings.rules.no_override") if r["configurable"] else none) for r in rules],
+        t("settings.rules.col.effective"): [r["effective_text"] for r in rules],
+        t("settings.rules.col.urgent"): [r["urgent_text"] or none for r in rules],
+        t("settings.rules.col.basis"): [r["basis"] for r in rules],
+    }), hide_index=True, width="stretch", key="settings.rules.table", height=38 + 35 * len(rules))
+
+    if st.session_state.get("settings.rule.kind") not in by_kind:
+        st.session_state["settings.rule.kind"] = next(r["kind"] for r in rules if r["configurable"])
+    kind = st.selectbox(t("settings.rules.select"), list(by_kind), key="settings.rule.kind",
+                        format_func=lambda k: f"{by_kind[k]['mechanism']} {by_kind[k]['label']}")
+    rule = by_kind[kind]
+    st.caption(t("settings.rules.current", default=rule["default_text"], effective=rule["effective_text"]))
+    st.caption(t("settings.rules.basis", basis=rule["basis"]))
+    if not rule["configurable"]:
+        reason = "no_feedback" if not rule["needs_feedback"] else "agreed"
+        st.info(t("settings.rules.not_configurable", label=rule["label"], reason=t(f"settings.rules.reason.{reason}")))
+        return
+    urgent_help = None
+    if rule["urgent_text"]:
+        urgent_help = t("settings.rules.urgent_note", label=rule["label"], rule=rule["urgent_text"],
+                        basis=rule["urgent_basis"])
+        st.info(urgent_help, icon=":material/gavel:")
+
+    form = f"settings.rule.{kind}"
+    refresh_widgets(form, ("amount", "unit"))
+    version = edit_version(form, rule["version"])  # the override the user started from (0: none)
+    amount_now = rule["override_amount"] if rule["override_amount"] is not None else rule["default_amount"]
+    unit_now = rule["override_unit"] or rule["default_unit"]
+    errs = FieldErrors(form)
+    with st.form(form):
+        c1, c2 = st.columns(2)
+        with c1:
+            amount = st.number_input(t("settings.rules.amount"), value=int(amount_now), step=1, format="%d",
+                                     key=f"{form}.amount",
+                                     help=t("settings.rules.amount_help") + (f" {urgent_help}" if urgent_help else ""))
+            errs.slot("amount")
+        with c2:
+            unit = st.selectbox(t("settings.rules.unit"), UNITS, index=UNITS.index(unit_now), key=f"{form}.unit",
+                                format_func=unit_text)
+            errs.slot("unit")
+        errs.slot("kind")
+        b1, b2, _ = st.columns([1, 1, 3])
+        save = b1.form_submit_button(t("settings.rules.save"), type="primary", key=f"{form}.save")
+        reset = b2.form_submit_button(t("settings.rules.reset"), key=f"{form}.reset",
+                                      disabled=rule["override_amount"] is None)
+        done = False
+        if save:
+            new_rule = with_override(KINDS[kind].rule, amount, unit)
+            done = run_command(SaveDeadlineRule(me, kind=kind, amount=amount, unit=unit, version=version),
+                               success=t("settings.rules.saved", label=rule["label"],
+                                         rule=describe_rule(new_rule) if unit in UNITS else ""),
+                               form_key=form)
+        elif reset:
+            done = run_command(ResetDeadlineRule(me, kind=kind, version=version),
+                               success=t("settings.rules.reset_done", label=rule["label"],
+                                         rule=rule["default_text"]), form_key=form)
+        if done:
+            forget_edit_version(form)
+            st.session_state[f"{form}.refresh"] = True
+            st.rerun()
+        errs.show()
+
+
+def entry_kind_label(kind: str) -> str:
+    return t(f"settings.holiday.kind.{kind}")
+
+
+def weekday_label(day: date) -> str:
+    return t("settings.holidays.weekday", d=t("settings.holidays.weekdays")[day.weekday()])
+
+
+def holidays_section() -> None:
+    st.subheader(t("settings.holidays.title"))
+    st.caption(t("settings.holidays.precedence"))
+    this_year = today().year
+    years = sorted(set(range(this_year - 1, this_year + 3)) | set(read(holiday_years)))
+    goto = st.session_state.pop("settings.holiday.goto_year", None)  # the year of an entry just added
+    if goto in years:
+        st.session_state["settings.holiday.year"] = goto
+    if st.session_state.get("settings.holiday.year") not in years:
+        st.session_state["settings.holiday.year"] = this_year
+    year_col, _ = st.columns([1, 3])
+    year = year_col.selectbox(t("settings.holidays.year"), years, key="settings.holiday.year")
+
+    cov = read(calendar_coverage, year)
+    span = dict(year=year, first=cov["packaged_first"], last=cov["packaged_last"])
+    if cov["packaged"]:
+        st.info(t("settings.holidays.packaged", **span), icon=":material/event_available:")
+    elif cov["entries"]:
+        st.info(t("settings.holidays.admin_only", holidays=cov["holidays"], workdays=cov["workdays"], **span),
+                icon=":material/edit_calendar:")
+    else:
+        st.warning(t("settings.holidays.uncovered", **span), icon=":material/warning:")
+
+    entries = read(holiday_entries, year)
+    if entries:
+        st.caption(t("settings.holidays.count", year=year, n=len(entries)))
+        st.dataframe(pd.DataFrame({
+            t("settings.holidays.col.day"): [e["day"].isoformat() for e in entries],
+            t("settings.holidays.col.weekday"): [weekday_label(e["day"]) for e in entries],
+            t("settings.holidays.col.kind"): [entry_kind_label(WORKDAY if e["is_workday"] else "holiday")
+                                              for e in entries],
+            t("settings.holidays.col.note"): [e["note"] or t("common.none") for e in entries],
+        }), hide_index=True, width="stretch", key="settings.holiday.table")
+    else:
+        st.caption(t("settings.holidays.empty", year=year))
+
+    add_col, delete_col = st.columns(2)
+    with add_col:
+        form = "settings.holiday.add"
+        refresh_widgets(form, ("day", "note"))
+        errs = FieldErrors(form)
+        st.markdown(f"**{t('settings.holidays.add')}**")
+        with st.form(form):
+            day = st.date_input(t("settings.holidays.day"), value=None, key=f"{form}.day", format="YYYY-MM-DD",
+                                min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+            errs.slot("day")
+            kind = st.selectbox(t("settings.holidays.kind"), ENTRY_KINDS, key=f"{form}.kind",
+                                format_func=entry_kind_label)
+            errs.slot("kind")
+            note = st.text_input(t("settings.holidays.note"), key=f"{form}.note", max_chars=NOTE_MAX)
+            errs.slot("note")
+            if st.form_submit_button(t("settings.holidays.submit"), type="primary"):
+                if run_command(AddHolidayEntry(me, day=day, kind=kind, note=note),
+                               success=t("settings.holidays.added", day=day.isoformat() if day else "",
+                                         kind=entry_kind_label(kind)), form_key=form):
+                    st.session_state[f"{form}.refresh"] = True
+                    st.session_state["settings.holiday.goto_year"] = day.year
+                    st.rerun()
+            errs.show()
+    with delete_col:
+        form = "settings.holiday.delete"
+        st.markdown(f"**{t('settings.holidays.delete')}**")
+        if not entries:
+            st.caption(t("settings.holidays.nothing_to_delete"))
+            return
+        errs = FieldErrors(form)
+        by_day = {e["day"]: e for e in entries}
+        with st.form(form):
+            day = st.selectbox(t("settings.holidays.delete_select"), list(by_day), key=f"{form}.day",
+                               format_func=lambda d: f"{d.isoformat()} {weekday_label(d)} · "
+                                                     f"{entry_kind_label(WORKDAY if by_day[d]['is_workday'] else 'holiday')}")
+            errs.slot("day")
+            if st.form_submit_button(t("settings.holidays.delete_submit")):
+                if run_command(DeleteHolidayEntry(me, day=day),
+                               success=t("settings.holidays.deleted", day=day.isoformat() if day else ""),
+                               form_key=form):
+                    st.rerun()
+            errs.show()
+
+
+st.title(t("page.admin"))
+if can(me, "manage_settings"):
+    accounts_tab, rules_tab, holidays_tab = st.tabs(
+        [t("settings.tab.accounts"), t("settings.tab.rules"), t("settings.tab.holidays")])
+    with accounts_tab:
+        accounts_section()
+    with rules_tab:
+        rules_section()
+    with holidays_tab:
+        holidays_section()
+else:
+    accounts_section()

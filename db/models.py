@@ -255,6 +255,8 @@ class User(Base, Versioned):
 class AuditLog(Base):
     """Append-only: who did what to which row, with before/after. Its newest id is the data version."""
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_username", "username"), Index("ix_audit_log_action", "action"),
+                      Index("ix_audit_log_entity", "entity", "entity_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(Integer)

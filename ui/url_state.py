@@ -94,6 +94,15 @@ def url_text(label: str, *, key: str, param: str, container=st, max_chars: int =
     return value
 
 
+def url_date(label: str, *, key: str, param: str, container=st):
+    """A date input mirrored in the URL as an ISO date (blank: open-ended)."""
+    from datetime import date
+    _seed(key, param, lambda raw: date.fromisoformat(raw[0]), None)
+    value = container.date_input(label, key=key, format="YYYY-MM-DD", on_change=_after, args=(key, param, None))
+    _after(key, param, None)
+    return value if isinstance(value, date) else None
+
+
 def url_int(label: str, *, key: str, param: str, default: int | None, min_value: int = 0,
             max_value: int = 10_000, container=st) -> int | None:
     def decode(raw):

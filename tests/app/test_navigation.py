@@ -23,13 +23,13 @@ def test_pages_need_sign_in(app_env):
 def test_admin_reaches_admin_page(app_env):
     at = signed_in_app("admin", "app_pages/admin.py").run()
     assert not at.exception
-    assert titles(at) == ["账户管理"]
+    assert titles(at) == ["管理"]
 
 
 @pytest.mark.parametrize("username", ["convener", "office", "liaison", "viewer"])
 def test_other_roles_cannot_reach_admin_page(app_env, username):
     at = signed_in_app(username, "app_pages/admin.py").run()
-    assert "账户管理" not in titles(at)
+    assert "管理" not in titles(at)
     assert not at.text_input  # no account form anywhere
 
 
