@@ -7,6 +7,7 @@ from db.commands.users import UpdateUser
 from db.engine import make_engine, read_session
 from db.models import User
 from tests.app.conftest import signed_in_app
+from tests.app.helpers import captions
 
 
 def admin_page(username="admin"):
@@ -31,10 +32,6 @@ def fill_create(at, **values):
 def submit_create(at):
     next(b for b in at.button if b.label == "创建账户").click().run()
     return at
-
-
-def captions(at):
-    return [c.value for c in at.caption]
 
 
 def test_admin_lists_accounts_with_roles(app_env):

@@ -12,6 +12,7 @@ from db.commands.settings import SaveDeadlineRule
 from db.engine import make_engine, read_session
 from db.models import DeadlineRuleSetting, HolidayEntry
 from tests.app.conftest import signed_in_app
+from tests.app.helpers import captions
 
 PAGE = "app_pages/admin.py"
 OTHER_ADMIN = Actor(None, "other_admin", "admin")
@@ -36,10 +37,6 @@ def entries(url):
 def click(at, label):
     next(b for b in at.button if b.label == label).click().run()
     return at
-
-
-def captions(at):
-    return " ".join(c.value for c in at.caption)
 
 
 def infos(at):
@@ -97,7 +94,7 @@ def test_bad_amount_shows_message_under_field_and_keeps_input(app_env, amount):
     at.selectbox(key=f"{FORM}.unit").set_value("working_days")
     click(at, "保存期限")
     assert at.error[0].value == "请检查标红的字段。"
-    assert "须为 1–365 之间的整数。" in captions(at)
+    assert "须为 1–365 之间的整数。" in " ".join(captions(at))
     assert at.number_input(key=f"{FORM}.amount").value == amount
     assert at.selectbox(key=f"{FORM}.unit").value == "working_days"
     assert override(app_env) is None
@@ -163,7 +160,7 @@ def test_add_and_delete_holiday_entry(app_env):
     at.selectbox(key="settings.holiday.add.kind").set_value("workday")
     at.text_input(key="settings.holiday.add.note").input("调休")
     click(at, "添加")
-    assert "不能既是法定节假日又是调休上班日" in captions(at)
+    assert "不能既是法定节假日又是调休上班日" in " ".join(captions(at))
     assert at.text_input(key="settings.holiday.add.note").value == "调休"
     assert len(entries(app_env)) == 1
 
@@ -177,7 +174,7 @@ def test_date_is_required(app_env):
     at = admin_page()
     at.text_input(key="settings.holiday.add.note").input("没有日期")
     click(at, "添加")
-    assert at.error[0].value == "请检查标红的字段。" and "必填。" in captions(at)
+    assert at.error[0].value == "请检查标红的字段。" and "必填。" in " ".join(captions(at))
     assert at.text_input(key="settings.holiday.add.note").value == "没有日期"
     assert entries(app_env) == []
 

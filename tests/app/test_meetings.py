@@ -12,6 +12,7 @@ from db.engine import make_engine, read_session
 from db.models import FollowUp, FollowUpAssist, Meeting, MeetingAttendance, Unit
 from tests.app.conftest import signed_in_app
 from tests.conftest import TODAY
+from tests.app.helpers import caption_after, captions, errors, metrics, walk
 
 PAGE = "app_pages/meetings.py"
 OPEN = ("open", "in_progress")
@@ -62,33 +63,6 @@ def meeting_table(at):
 
 def follow_up_table(at):
     return next(d.value for d in at.dataframe if {"牵头单位", "所属会议"} <= set(d.value.columns))
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def walk(node):
-    yield node
-    children = getattr(node, "children", None) or {}
-    for index in sorted(children):
-        yield from walk(children[index])
-
-
-def caption_after(at, widget) -> str | None:
-    """The caption drawn right after `widget` (the per-field message slot), if any."""
-    nodes = list(walk(at._tree))
-    position = next(i for i, n in enumerate(nodes) if n is widget or getattr(n, "id", None) == widget.id)
-    following = nodes[position + 1] if position + 1 < len(nodes) else None
-    return following.value if following is not None and following.type == "caption" else None
-
-
-def errors(at) -> list[str]:
-    return [e.value for e in at.error]
-
-
-def captions(at) -> list[str]:
-    return [c.value for c in at.caption]
 
 
 def action_groups(at) -> list:

@@ -13,6 +13,7 @@ from db.engine import make_engine, read_session
 from db.models import Item, Supervision, Unit
 from tests.app.conftest import signed_in_app
 from tests.conftest import TODAY
+from tests.app.helpers import caption_after, captions, metrics, walk
 
 PAGE = "app_pages/overdue.py"
 OPEN = ("sent", "received", "in_progress")
@@ -25,10 +26,6 @@ def overdue_page(username: str = "convener", **params):
     for name, value in params.items():
         at.query_params[name] = value
     return at.run()
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def table_with(at, *columns):
@@ -44,30 +41,11 @@ def hand_count(url, *conditions) -> int:
         return s.scalar(select(func.count()).select_from(Item).where(*conditions))
 
 
-def walk(node):
-    yield node
-    children = getattr(node, "children", None) or {}
-    for index in sorted(children):
-        yield from walk(children[index])
-
-
-def caption_after(at, widget) -> str | None:
-    """The caption drawn right after `widget` (the per-field message slot), if any."""
-    nodes = list(walk(at._tree))
-    position = next(i for i, n in enumerate(nodes) if getattr(n, "id", None) == widget.id)
-    following = nodes[position + 1] if position + 1 < len(nodes) else None
-    return following.value if following is not None and following.type == "caption" else None
-
-
 def aging_chart_data(at):
     """The data behind the aging bar chart (bucket, count)."""
     chart = next(n for n in walk(at._tree) if n.type == "vega_lite_chart")
     raw = chart.proto.datasets[0].data.data
     return pa.ipc.open_stream(raw).read_pandas()
-
-
-def captions(at) -> list[str]:
-    return [c.value for c in at.caption]
 
 
 def an_overdue_item(url) -> Item:

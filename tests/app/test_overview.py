@@ -7,12 +7,9 @@ from db.engine import make_engine, read_session
 from db.models import FollowUp, Item, Unit
 from tests.app.conftest import new_app, signed_in_app
 from tests.conftest import TODAY
+from tests.app.helpers import metrics
 
 OPEN = ("sent", "received", "in_progress")
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
 
 
 def hand_count(url, *conditions, model=Item):

@@ -15,6 +15,7 @@ from db.engine import make_engine, read_session
 from db.models import Item, ItemEvent, Unit
 from tests.app.conftest import signed_in_app
 from tests.conftest import TODAY
+from tests.app.helpers import caption_after, captions, errors, walk
 
 PAGE = "app_pages/referrals.py"
 OPEN = ("sent", "received", "in_progress")
@@ -58,30 +59,6 @@ def count_caption(at) -> tuple[int, int, int]:
     text = next(c.value for c in at.caption if c.value.startswith("共 "))
     total, page, pages = re.fullmatch(r"共 (\d+) 件 · 第 (\d+)/(\d+) 页", text).groups()
     return int(total), int(page), int(pages)
-
-
-def walk(node):
-    """Every element of the page in display order."""
-    yield node
-    children = getattr(node, "children", None) or {}
-    for index in sorted(children):
-        yield from walk(children[index])
-
-
-def caption_after(at, widget) -> str | None:
-    """The caption drawn right after `widget` (the per-field message slot), if any."""
-    nodes = list(walk(at._tree))
-    position = next(i for i, n in enumerate(nodes) if n is widget or getattr(n, "id", None) == widget.id)
-    following = nodes[position + 1] if position + 1 < len(nodes) else None
-    return following.value if following is not None and following.type == "caption" else None
-
-
-def errors(at) -> list[str]:
-    return [e.value for e in at.error]
-
-
-def captions(at) -> list[str]:
-    return [c.value for c in at.caption]
 
 
 def new_item(url, **overrides) -> int:

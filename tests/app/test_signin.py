@@ -5,6 +5,7 @@ from db.engine import make_engine
 from db.models import User
 from seed.demo import DEMO_ACCOUNTS
 from tests.app.conftest import new_app
+from tests.app.helpers import errors
 
 OFFICE = next(a for a in DEMO_ACCOUNTS if a["role"] == "office")
 
@@ -14,10 +15,6 @@ def submit(at, username, password):
     at.text_input(key="signin.password").input(password)
     at.button[0].click().run()
     return at
-
-
-def errors(at):
-    return [e.value for e in at.error]
 
 
 def test_sign_in_success_shows_overview(app_env):

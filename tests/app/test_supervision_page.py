@@ -12,6 +12,7 @@ from db.engine import make_engine, read_session
 from db.models import Item, Supervision, Unit
 from tests.app.conftest import signed_in_app
 from tests.conftest import TODAY
+from tests.app.helpers import metrics
 
 PAGE = "app_pages/supervision.py"
 OPEN = ("sent", "received", "in_progress")
@@ -27,10 +28,6 @@ def supervision_page(username: str = "convener", **params):
 
 def sup_table(at):
     return next(d.value for d in at.dataframe if "督办要求" in d.value.columns)
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def unit_id(url, code: str) -> int:

@@ -13,6 +13,7 @@ from db.models import KeyTask, Milestone, ProgressUpdate, TaskAssignment, TaskGr
 from db.queries.tasks import task_board
 from tests.app.conftest import signed_in_app
 from tests.conftest import TODAY
+from tests.app.helpers import caption_after, errors, metrics, walk
 
 PAGE = "app_pages/tasks.py"
 SYSTEM_ADMIN = Actor(None, "system", "admin")
@@ -73,29 +74,6 @@ def milestone_table(at):
 
 def update_table(at):
     return next(d.value for d in at.dataframe if "报告日期" in d.value.columns)
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def walk(node):
-    yield node
-    children = getattr(node, "children", None) or {}
-    for index in sorted(children):
-        yield from walk(children[index])
-
-
-def caption_after(at, widget) -> str | None:
-    """The caption drawn right after `widget` (the per-field message slot), if any."""
-    nodes = list(walk(at._tree))
-    position = next(i for i, n in enumerate(nodes) if n is widget or getattr(n, "id", None) == widget.id)
-    following = nodes[position + 1] if position + 1 < len(nodes) else None
-    return following.value if following is not None and following.type == "caption" else None
-
-
-def errors(at) -> list[str]:
-    return [e.value for e in at.error]
 
 
 def button(at, label: str):

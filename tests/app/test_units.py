@@ -16,6 +16,7 @@ from db.models import Item, Liaison, Unit
 from db.queries.units import late_liaison_reports
 from tests.app.conftest import signed_in_app
 from tests.conftest import ROOT, TODAY
+from tests.app.helpers import caption_after, metrics, walk
 
 PAGE = "app_pages/units.py"
 OPEN = ("sent", "received", "in_progress")
@@ -41,25 +42,6 @@ def table_with(at, *columns):
 
 def directory(at):
     return table_with(at, "成员单位", "分管领导", "现任联络员及电话")
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def walk(node):
-    yield node
-    children = getattr(node, "children", None) or {}
-    for index in sorted(children):
-        yield from walk(children[index])
-
-
-def caption_after(at, widget) -> str | None:
-    """The caption drawn right after `widget` (the per-field message slot), if any."""
-    nodes = list(walk(at._tree))
-    position = next(i for i, n in enumerate(nodes) if getattr(n, "id", None) == widget.id)
-    following = nodes[position + 1] if position + 1 < len(nodes) else None
-    return following.value if following is not None and following.type == "caption" else None
 
 
 def notice_buttons(at) -> list[str]:

@@ -1,0 +1,30 @@
+"""Reading an AppTest page the way a user reads the screen."""
+from __future__ import annotations
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def errors(at) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def captions(at) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def walk(node):
+    """Every element of the page in display order."""
+    yield node
+    children = getattr(node, "children", None) or {}
+    for index in sorted(children):
+        yield from walk(children[index])
+
+
+def caption_after(at, widget) -> str | None:
+    """The caption drawn right after `widget` (the per-field message slot), if any."""
+    nodes = list(walk(at._tree))
+    position = next(i for i, n in enumerate(nodes) if n is widget or getattr(n, "id", None) == widget.id)
+    following = nodes[position + 1] if position + 1 < len(nodes) else None
+    return following.value if following is not None and following.type == "caption" else None
