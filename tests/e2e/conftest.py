@@ -61,9 +61,10 @@ def browser():
     if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
         skip_or_fail("Debian's Chromium is not installed (apt-get install -y chromium fonts-wqy-microhei)")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         skip_or_fail("playwright is not installed (pip install -r requirements-dev.txt)")
+    expect.set_options(timeout=30_000)  # a shared two-core machine: first renders can be slow
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
