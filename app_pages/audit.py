@@ -8,7 +8,7 @@ audit.download.csv / .xlsx. URL parameters: user, entity, entity_id, action, per
 page, row."""
 import json
 import math
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st

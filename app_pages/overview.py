@@ -1,10 +1,8 @@
 """总览: KPIs, referral status by member unit, overdue by unit, activity by mechanism."""
-import pandas as pd
 import streamlit as st
 
 from core.clock import today
 from core.i18n import fmt_date, t
-from core.kinds import MECHANISMS
 from db.queries import overview as q
 from seed.reference import mechanism_titles
 from ui.charts import bars, stacked_status_by_unit

@@ -2,7 +2,6 @@
 and the new-item form."""
 import math
 
-import pandas as pd
 import streamlit as st
 
 from core.clock import today

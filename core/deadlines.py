@@ -20,6 +20,7 @@ import calendar as _cal
 import operator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Iterable
 
 import chinese_calendar
@@ -32,6 +33,7 @@ _ONE_DAY = timedelta(days=1)
 _MAX_GAP = 366
 
 
+@lru_cache(maxsize=1)
 def _packaged_years() -> range:
     years = {d.year for d in _cc_constants.holidays} | {d.year for d in _cc_constants.workdays}
     return range(min(years), max(years) + 1)

@@ -11,23 +11,14 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from core.i18n import t
+from core.spreadsheets import workbook_bytes
 
 BODY_FONT, TITLE_FONT = "仿宋", "方正小标宋简体"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def long_date(day: date) -> str:
     """2025年5月21日 — the way official documents write dates."""
     return t("notice.date", y=day.year, m=day.month, d=day.day)
-
-
-def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """Spreadsheet apps run cells that start with = + - @; prefix such text with a quote."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
-    return out
 
 
 def font(run, name: str, size: float, *, bold: bool = False, fallback: str | None = None) -> None:
@@ -86,11 +77,4 @@ def weekly_docx(title_range: tuple[date, date], intro: str, sections: list[tuple
 
 def workbook(sheets: list[tuple[str, pd.DataFrame]]) -> bytes:
     """One sheet per section, header row frozen, formulas neutralised."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter",
-                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xl:
-        for name, df in sheets:
-            sheet = name[:31]
-            neutralise(df).to_excel(xl, index=False, sheet_name=sheet)
-            xl.sheets[sheet].freeze_panes(1, 0)
-    return buf.getvalue()
+    return workbook_bytes(dict(sheets))

@@ -2,7 +2,6 @@
 CSV and XLSX with spreadsheet formulas neutralised."""
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 from typing import Callable
@@ -10,7 +9,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from core.documents import neutralise, workbook
+from core.spreadsheets import csv_bytes, neutralise, workbook_bytes
 from core.i18n import fmt_date, t
 from core.kinds import KINDS
 
@@ -29,7 +28,7 @@ def status_label(code: str | None) -> str:
     return t(f"status.{code}") if isinstance(code, str) and code else t("common.none")
 
 
-neutralise_formulas = neutralise  # one implementation, in core.documents
+neutralise_formulas = neutralise  # one implementation, in core.spreadsheets
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
@@ -56,14 +55,11 @@ def for_display(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     return out.rename(columns={c: t(k) for c, k in columns.items()})
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    buf = io.StringIO()
-    neutralise_formulas(df).to_csv(buf, index=False)
-    return buf.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 with BOM correctly
+to_csv_bytes = csv_bytes
 
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
-    return workbook([(sheet, df)])
+    return workbook_bytes({sheet: df})
 
 
 def download_buttons(make_df: Callable[[], pd.DataFrame], file_stem: str, *, key: str) -> None:

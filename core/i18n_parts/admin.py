@@ -214,4 +214,11 @@ TEXTS: dict[str, str] = {
     "settings.error.bad_note": "备注须为文字。",
     "settings.error.duplicate_day": "{day} 已录入为“{kind}”,无需重复录入。",
     "settings.error.both": "同一日期不能既是法定节假日又是调休上班日:{day} 已录入为“{kind}”。如需更改,请先删除原安排。",
+    "audit.action.item.import": "导入事项",
+    "audit.action.follow_up.import": "导入议定事项",
+    "audit.action.meeting.import": "导入会议",
+    "audit.action.unit.import": "导入成员单位",
+    "audit.action.liaison.import": "导入联络员",
+    "audit.action.backup.create": "备份数据库",
+    "audit.entity.database": "数据库",
 }

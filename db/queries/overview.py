@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
 from core.lifecycles import FU_IN_PROGRESS, FU_OPEN, OPEN_ITEM_STATUSES, task_status, TASK_LATE

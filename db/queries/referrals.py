@@ -6,11 +6,11 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 
-from core.lifecycles import CLOSED, OPEN_ITEM_STATUSES, RESPONDED
+from core.lifecycles import OPEN_ITEM_STATUSES
 from db.engine import read_session
 from db.models import AuditLog, Item, ItemEvent, KeyTask, Supervision, Unit, User
 from db.queries.overview import period_start

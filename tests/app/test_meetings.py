@@ -12,7 +12,7 @@ from db.engine import make_engine, read_session
 from db.models import FollowUp, FollowUpAssist, Meeting, MeetingAttendance, Unit
 from tests.app.conftest import signed_in_app
 from tests.conftest import TODAY
-from tests.app.helpers import caption_after, captions, errors, metrics, walk
+from tests.app.helpers import caption_after, captions, errors, metrics
 
 PAGE = "app_pages/meetings.py"
 OPEN = ("open", "in_progress")

@@ -15,7 +15,7 @@ from db.engine import make_engine, read_session
 from db.models import Item, ItemEvent, Unit
 from tests.app.conftest import signed_in_app
 from tests.conftest import TODAY
-from tests.app.helpers import caption_after, captions, errors, walk
+from tests.app.helpers import caption_after, captions, errors
 
 PAGE = "app_pages/referrals.py"
 OPEN = ("sent", "received", "in_progress")

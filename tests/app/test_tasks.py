@@ -13,7 +13,7 @@ from db.models import KeyTask, Milestone, ProgressUpdate, TaskAssignment, TaskGr
 from db.queries.tasks import task_board
 from tests.app.conftest import signed_in_app
 from tests.conftest import TODAY
-from tests.app.helpers import caption_after, errors, metrics, walk
+from tests.app.helpers import caption_after, errors, metrics
 
 PAGE = "app_pages/tasks.py"
 SYSTEM_ADMIN = Actor(None, "system", "admin")

@@ -1,7 +1,8 @@
 """What users download or see in static tables cannot run or render their text."""
 import pandas as pd
 
-from core.documents import long_date, neutralise
+from core.documents import long_date
+from core.spreadsheets import neutralise
 from ui.tables import escape_markdown, literal_table
 
 

@@ -1,0 +1,162 @@
+"""导入导出: exports of every table the role may see (one table as CSV/Excel, or the whole
+workbook), imports of items, follow-ups, units and liaisons (template, upload, check with a
+progress bar, preview, all-or-nothing write), and for admins the database backup with the
+documented restore.
+
+Sections (URL ?view=export|import|backup): export for every role with export_data (a liaison's
+rows are those of their own unit), import with import_data, backup with manage_settings.
+
+Widget keys: data.view; export.workbook; export.<table>.csv / .xlsx; import.kind (URL ?import=);
+import.template.xlsx / .csv; import.file.<kind>.<n> (n moves on after an import, which empties the
+uploader); import.confirm; import.errors / import.preview (tables); import.errors.download.csv /
+.xlsx; backup.create; backup.download."""
+from pathlib import Path
+
+import streamlit as st
+
+from core.clock import today
+from core.i18n import t
+from core.permissions import can
+from db.backup import (BackupDatabase, is_sqlite, pg_dump_command, pg_restore_command, sqlite_path)
+from db.commands.imports import ImportCheck, ImportFile, check_import
+from db.imports import SPECS, parse_file
+from db.imports.templates import template, template_name
+from db.queries.common import units
+from core.spreadsheets import workbook_bytes
+from db.queries.exports import TABLES, export_scope, export_table, export_workbook, sheet_title
+from ui.import_widgets import columns_frame, errors_frame, preview_frame, progress_bar
+from ui.session import actor, data_version, engine, read, run_command, settings
+from ui.tables import download_buttons
+from ui.url_state import url_segmented
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+me = actor()
+day = today()
+
+st.title(t("data.title"))
+views = ["export"] + (["import"] if can(me, "import_data") else []) + (["backup"] if can(me, "manage_settings") else [])
+view = url_segmented(t("data.title"), views, key="data.view", param="view",
+                     format_func=lambda v: t(f"data.tab.{v}")) if len(views) > 1 else "export"
+
+
+def export_section() -> None:
+    scope = export_scope(me)
+    if scope is None:
+        st.caption(t("export.scope_all"))
+    else:
+        name = next((u["name"] for u in read(units) if u["id"] == scope), t("common.none"))
+        st.info(t("export.scope_unit", unit=name), icon=":material/filter_alt:")
+    st.caption(t("export.formula_note"))
+    st.subheader(t("export.workbook"))
+    st.caption(t("export.workbook_hint"))
+    st.download_button(t("export.workbook_button"), lambda: workbook_bytes(read(export_workbook, me, day)),
+                       file_name=f"{t('app.title')}-{day.isoformat()}.xlsx", mime=XLSX, key="export.workbook",
+                       on_click="ignore", icon=":material/download:", type="primary")
+    st.subheader(t("export.tables"))
+    for table in TABLES:
+        st.markdown(f"**{sheet_title(table)}**")
+        download_buttons(lambda table=table: read(export_table, me, table, day),
+                         f"{sheet_title(table)}-{day.isoformat()}", key=f"export.{table}")
+
+
+def show_check(check: ImportCheck) -> None:
+    if not check.ok:
+        rows = len({e.row for e in check.errors})
+        st.error(t("import.refused", rows=rows, errors=len(check.errors)), icon=":material/error:")
+        frame = errors_frame(check.errors)
+        st.dataframe(frame, hide_index=True, width="stretch", key="import.errors")
+        download_buttons(lambda: frame, t("import.errors_file"), key="import.errors.download")
+        return
+    m = st.columns(4, border=True)
+    for col, (label, value) in zip(m, ((t("import.summary.rows"), check.rows),
+                                       (t("import.summary.create"), check.count("create")),
+                                       (t("import.summary.update"), check.count("update")),
+                                       (t("import.summary.unchanged"), check.count("unchanged")))):
+        col.metric(label, value)
+    st.markdown(f"**{t('import.preview')}**")
+    st.dataframe(preview_frame(check.plans), hide_index=True, width="stretch", key="import.preview")
+
+
+def import_section() -> None:
+    st.caption(t("import.all_or_nothing"))
+    kind = url_segmented(t("import.choose_kind"), list(SPECS), key="import.kind", param="import",
+                         format_func=lambda k: SPECS[k].title)
+    st.markdown(f"**{t('import.template')}**")
+    c1, c2 = st.columns(2)
+    c1.download_button(t("import.template_xlsx"), lambda: read(template, kind, "xlsx"),
+                       file_name=template_name(kind, "xlsx"), mime=XLSX, key="import.template.xlsx",
+                       on_click="ignore", icon=":material/download:")
+    c2.download_button(t("import.template_csv"), lambda: read(template, kind, "csv"),
+                       file_name=template_name(kind, "csv"), mime="text/csv", key="import.template.csv",
+                       on_click="ignore", icon=":material/download:")
+    with st.expander(t("import.columns"), icon=":material/help:"):
+        st.dataframe(columns_frame(kind), hide_index=True, width="stretch")
+    nonce = st.session_state.setdefault("import.nonce", 0)
+    upload = st.file_uploader(t("import.upload"), type=["xlsx", "csv"], key=f"import.file.{kind}.{nonce}")
+    if upload is None:
+        st.session_state.pop("import.state", None)
+        return
+    # The check is kept until the file or the data change (anyone's write makes it check again).
+    token = (kind, upload.file_id, upload.name, data_version())
+    state = st.session_state.get("import.state")
+    if state is None or state["token"] != token:
+        bar, progress = progress_bar()
+        parsed = parse_file(kind, upload.name, upload.getvalue(), progress)
+        state = {"token": token, "parsed": parsed, "check": check_import(engine(), me, parsed, progress)}
+        st.session_state["import.state"] = state
+        bar.empty()
+    check: ImportCheck = state["check"]
+    show_check(check)
+    if not check.ok:
+        return
+    if not check.changes:
+        st.info(t("import.nothing_to_do"), icon=":material/check:")
+        return
+    if st.button(t("import.confirm", create=check.count("create"), update=check.count("update")), type="primary",
+                 key="import.confirm", icon=":material/upload:"):
+        bar, progress = progress_bar()
+        command = ImportFile(me, parsed=state["parsed"], progress=progress)
+        done = run_command(command)
+        bar.empty()
+        if done:
+            st.session_state["_flash"] = t("import.done", **command.summary)
+            st.session_state["import.nonce"] = nonce + 1
+            st.session_state.pop("import.state", None)
+            st.rerun()
+        elif command.row_errors:  # the data changed since the preview
+            state["check"] = ImportCheck(kind, upload.name, check.rows, errors=command.row_errors)
+            st.dataframe(errors_frame(command.row_errors), hide_index=True, width="stretch")
+
+
+def backup_section() -> None:
+    st.caption(t("backup.admin_only"))
+    url = settings().database_url
+    if not is_sqlite(url):
+        st.subheader(t("backup.title"))
+        st.markdown(t("backup.pg_intro"))
+        st.code(pg_dump_command(url, day), language="bash")
+        st.subheader(t("backup.restore_title"))
+        st.markdown(t("backup.pg_restore", restore=pg_restore_command(url, day)))
+        return
+    path = sqlite_path(url) or ""
+    st.subheader(t("backup.title"))
+    st.markdown(t("backup.sqlite_intro", path=path))
+    if st.button(t("backup.create"), key="backup.create", icon=":material/backup:"):
+        command = BackupDatabase(me)
+        if run_command(command):
+            previous = st.session_state.get("backup.file")
+            if previous and Path(previous).exists():
+                Path(previous).unlink()
+            st.session_state["backup.file"] = str(command.path)
+    made = st.session_state.get("backup.file")
+    if made and Path(made).exists():
+        size = t("backup.size_mb", mb=f"{Path(made).stat().st_size / 1e6:.1f}")
+        st.success(t("backup.created", name=Path(made).name, size=size), icon=":material/check_circle:")
+        st.download_button(t("backup.download"), lambda: Path(made).read_bytes(), file_name=Path(made).name,
+                           mime="application/vnd.sqlite3", key="backup.download", on_click="ignore",
+                           icon=":material/download:", type="primary")
+    st.subheader(t("backup.restore_title"))
+    st.markdown(t("backup.restore_sqlite", path=path, name=Path(path).name))
+
+
+{"export": export_section, "import": import_section, "backup": backup_section}[view]()

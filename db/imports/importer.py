@@ -1,0 +1,105 @@
+"""The importer of one type: `prepare` resolves names against the database, validates every row
+with the commands' own field rules and works out what each row would change; `write` makes those
+changes. Both run inside db.commands.imports.ImportFile's transaction (the preview runs `prepare`
+in a transaction that is rolled back), never on their own."""
+from __future__ import annotations
+
+from collections import deque
+from typing import Any, Iterable
+
+from sqlalchemy.orm import Session
+
+from core.i18n import t
+from core.permissions import Actor
+from db.commands.base import snapshot
+from db.imports.base import FileSpec, Planned, ParsedRow, Progress, RowErrors, report
+from db.models import AuditLog
+
+CHUNK = 500
+PROGRESS_EVERY = 250
+
+
+def chunks(values: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def bulk_insert(session: Session, model, rows: list[dict]) -> None:
+    """Plain multi-row INSERTs (one executemany per chunk) for rows nobody reads back here:
+    timeline events, audit rows, assisting units, notes."""
+    table = model.__table__
+    for part in chunks(rows, 2000):
+        session.connection().execute(table.insert(), part)
+
+
+def lifecycle_path(transitions: dict[str, dict[str, str]], start: str, target: str) -> list[tuple[str, str, str]] | None:
+    """The shortest chain of (action, from, to) steps from `start` to `target`; [] when they are
+    equal; None when the lifecycle cannot get there (e.g. back from 已反馈 to 已发出)."""
+    if start == target:
+        return []
+    queue, seen = deque([(start, [])]), {start}
+    while queue:
+        status, path = queue.popleft()
+        for action, nxt in transitions.get(status, {}).items():
+            if nxt in seen:
+                continue
+            step = path + [(action, status, nxt)]
+            if nxt == target:
+                return step
+            seen.add(nxt)
+            queue.append((nxt, step))
+    return None
+
+
+def choice_error(value: str, choices: Iterable[str]) -> str:
+    return t("import.error.unknown_choice", value=value, choices="、".join(choices))
+
+
+class Importer:
+    spec: FileSpec
+    entity: str  # entity of the per-row audit rows
+
+    def __init__(self, session: Session, actor: Actor, file_name: str = "", progress: Progress | None = None):
+        self.session = session
+        self.actor = actor
+        self.file_name = file_name
+        self.progress = progress
+
+    # -- the two phases ------------------------------------------------------------------------
+    def prepare(self, rows: list[ParsedRow], errors: RowErrors) -> list[Planned]:
+        raise NotImplementedError
+
+    def write(self, plans: list[Planned]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    # -- helpers -------------------------------------------------------------------------------
+    def tick(self, phase: str, done: int, total: int) -> None:
+        if done % PROGRESS_EVERY == 0 or done == total:
+            report(self.progress, phase, done, total)
+
+    def changed_columns(self, before: dict, after: dict, columns: dict[str, str]) -> tuple[str, ...]:
+        """Headers of the columns whose values differ (attribute -> catalog key of a header)."""
+        out = []
+        for attr, header in columns.items():
+            if before.get(attr) != after.get(attr):
+                label = t(header)
+                if label not in out:
+                    out.append(label)
+        return tuple(out)
+
+    def audit_rows(self, plans: list[Planned], entity: str | None = None) -> None:
+        """One audit row per created or changed record (who, when, before/after), so the record's
+        own history shows the import; the import as a whole gets the command's summary row."""
+        rows = []
+        for p in plans:
+            if p.action not in ("create", "update"):
+                continue
+            rows.append(dict(user_id=self.actor.user_id, username=self.actor.username,
+                             action=f"{entity or self.entity}.import", entity=entity or self.entity,
+                             entity_id=p.obj.id, before=p.before,
+                             after=snapshot(p.obj) | {"import_file": self.file_name, "import_row": p.row}))
+        bulk_insert(self.session, AuditLog, rows)
+
+    @staticmethod
+    def summary(plans: list[Planned]) -> dict[str, int]:
+        return {action: sum(1 for p in plans if p.action == action) for action in ("create", "update", "unchanged")}

@@ -1,0 +1,87 @@
+"""Importing liaisons (联络员), idempotent by 外部编号: each row is one term of one person at one
+unit (生效日期 to 截止日期, blank while serving) with the date the change was reported.
+
+Name and phone use the liaison commands' own rules (db.commands.liaisons); dates may not lie in the
+future, and neither 截止日期 nor 报备日期 may come before 生效日期. Unlike ChangeLiaison an import
+does not end anyone's term by itself: the file states every term as it is. As with
+ChangeLiaison, a unit whose liaisons change gets a new version, so a liaison form opened before the
+import is refused instead of overwriting it."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
+
+from core.i18n import t
+from db.commands.base import snapshot
+from db.commands.liaisons import _date_error, _person_errors
+from db.imports.base import Planned
+from db.imports.importer import Importer, chunks
+from db.imports.spec import LIAISONS
+from db.models import Liaison, Unit
+
+ATTR_HEADERS = {"unit_id": "import.col.unit", "name": "import.col.liaison_name", "phone": "import.col.phone",
+                "start_on": "import.col.start_on", "end_on": "import.col.end_on",
+                "reported_on": "import.col.reported_on"}
+
+
+class LiaisonImporter(Importer):
+    spec = LIAISONS
+    entity = "liaison"
+
+    def prepare(self, rows, errors):
+        s = self.session
+        refs = [r.values["external_ref"] for r in rows if r.values.get("external_ref")]
+        existing: dict[str, Liaison] = {}
+        for part in chunks(refs):
+            existing.update({x.external_ref: x for x in s.scalars(select(Liaison).where(Liaison.external_ref.in_(part)))})
+        self.units = {u.name: u for u in s.scalars(select(Unit))}
+        plans = []
+        with s.no_autoflush:
+            for done, row in enumerate(rows, 1):
+                v, n = row.values, row.number
+                unit = self.units.get(v["unit"]) if v["unit"] else None
+                if v["unit"] and (unit is None or not unit.active):
+                    errors.add_for(n, "unit", t("import.error.unknown_unit", name=v["unit"]))
+                for field, message in _person_errors({"name": v["name"], "phone": v["phone"]}).items():
+                    errors.add_for(n, field, message)
+                for field in ("start_on", "end_on", "reported_on"):
+                    message = _date_error(v[field], required=field == "start_on")
+                    if message:
+                        errors.add_for(n, field, message)
+                if v["start_on"]:
+                    if v["end_on"] and v["end_on"] < v["start_on"]:
+                        errors.add_for(n, "end_on", t("liaison.error.end_before_start"))
+                    if v["reported_on"] and v["reported_on"] < v["start_on"]:
+                        errors.add_for(n, "reported_on", t("liaison.error.reported_before_start"))
+                self.tick("check", done, len(rows))
+                if errors.has(n):
+                    continue
+                values = dict(unit_id=unit.id, name=v["name"].strip(), phone=v["phone"].strip(), start_on=v["start_on"],
+                              end_on=v["end_on"], reported_on=v["reported_on"])
+                row_obj = existing.get(v["external_ref"])
+                if row_obj is None:
+                    plans.append(Planned(n, v["external_ref"], v["name"], "create",
+                                         Liaison(external_ref=v["external_ref"], version=1, is_demo=False, **values),
+                                         extra={"units": {unit.id}}))
+                    continue
+                before = snapshot(row_obj)
+                for attr, value in values.items():
+                    setattr(row_obj, attr, value)
+                if not s.is_modified(row_obj):
+                    plans.append(Planned(n, v["external_ref"], v["name"], "unchanged", row_obj))
+                else:
+                    plans.append(Planned(n, v["external_ref"], v["name"], "update", row_obj, before,
+                                         self.changed_columns(before, snapshot(row_obj), ATTR_HEADERS),
+                                         {"units": {before["unit_id"], unit.id}}))
+        return plans
+
+    def write(self, plans):
+        s = self.session
+        s.add_all(p.obj for p in plans if p.action == "create")
+        touched = set().union(*(p.extra.get("units", set()) for p in plans if p.action != "unchanged"))
+        for unit in s.scalars(select(Unit).where(Unit.id.in_(touched))) if touched else ():
+            flag_modified(unit, "name")  # the unit's liaisons changed: its version moves
+        s.flush()
+        self.audit_rows(plans)
+        self.tick("write", len(plans), len(plans))
+        return self.summary(plans)

@@ -1,0 +1,256 @@
+"""Reading an uploaded file (pure: bytes in, rows and errors out; no database).
+
+- .xlsx through openpyxl (read-only, cached formula results); the sheet named like the import
+  type (e.g. 事项, as in the exported workbook) or else the first sheet. .csv as UTF-8 (with or
+  without BOM), else GB18030 — what Excel on a Chinese Windows saves.
+- The header row is the first row, or the first of the top ten rows that has the key column's
+  header (a 台账 often has a title line above its header). Row numbers are the ones Excel shows.
+- Every template column must be present; unknown or repeated headers are errors; the read-only
+  columns an export adds are accepted and ignored.
+- Cells: surrounding blanks are dropped; whole numbers lose their ".0"; a quote that an export put
+  before a formula-like text (to neutralise it) is removed again, so an exported sheet imports
+  back unchanged. Dates are Excel dates or text like 2026-01-31, 2026/1/31, 2026.1.31, 2026年1月31日.
+- Blank rows are skipped; a repeated key (外部编号 / 单位编码) is reported on every row that has it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime, timedelta
+from typing import Any, Iterator
+
+from core.i18n import t
+from core.spreadsheets import FORMULA_PREFIXES
+from db.imports.base import FileSpec, ParsedFile, ParsedRow, Progress, RowError, RowErrors, report
+from db.imports.spec import SPECS
+
+HEADER_SEARCH_ROWS = 10
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?$")
+_LIST_SPLIT = re.compile(r"[、,,;;\n]+")
+TRUE_WORDS = {"y", "yes", "true", "1", "√", "✓"}  # besides the catalog's 是 / 否
+FALSE_WORDS = {"n", "no", "false", "0", "×", "✗"}
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class UnreadableFile(ValueError):
+    pass
+
+
+def _cell(value: Any) -> Any:
+    """A cell as text, except dates (kept for date columns)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return t("common.yes") if value else t("common.no")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value
+    return str(value).strip()
+
+
+def _xlsx_rows(data: bytes, sheet_title: str) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not a workbook we can read"
+        raise UnreadableFile(str(exc)) from None
+    try:
+        ws = wb[sheet_title] if sheet_title in wb.sheetnames else wb.worksheets[0]
+        for row in ws.iter_rows(values_only=True):
+            yield [_cell(v) for v in row]
+    finally:
+        wb.close()
+
+
+def _csv_rows(data: bytes) -> Iterator[list[Any]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFile("encoding")
+    first_line = text.split("\n", 1)[0]
+    dialect = csv.excel_tab if "\t" in first_line and "," not in first_line else csv.excel
+    for row in csv.reader(io.StringIO(text, newline=""), dialect):
+        yield [_cell(v) for v in row]
+
+
+def read_table(file_name: str, data: bytes, sheet_title: str = "") -> list[list[Any]]:
+    """All rows of the file, as Excel shows them (index 0 is row 1)."""
+    name = file_name.lower()
+    if name.endswith(".xlsx") or name.endswith(".xlsm"):
+        return list(_xlsx_rows(data, sheet_title))
+    if name.endswith(".csv") or name.endswith(".txt"):
+        return list(_csv_rows(data))
+    raise UnreadableFile("type")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    # undo an export's neutralising quote: '=SUM(…) was written for the text =SUM(…)
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+        text = text[1:]
+    return text
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from an Excel cell or text; None when it cannot be read."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    m = _DATE_TEXT.match(text)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    if re.fullmatch(r"\d{5}", text):  # an Excel serial number from a cell not formatted as a date
+        return EXCEL_EPOCH + timedelta(days=int(text))
+    return None
+
+
+def _header_row(rows: list[list[Any]], spec: FileSpec) -> int:
+    key_header = spec.column(spec.key).label
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if key_header in (_header_text(v) for v in row):
+            return index
+    return 0
+
+
+def _header_text(value: Any) -> str:
+    return _text(value).rstrip("*").strip() if value != "" else ""
+
+
+def _check_headers(spec: FileSpec, header: list[Any], row_number: int, errors: RowErrors) -> dict[str, int]:
+    """column key -> index in the row; header problems go to `errors`."""
+    known = {c.label: c.key for c in spec.columns}
+    ignored = {t(k) for k in spec.extra_headers}
+    positions: dict[str, int] = {}
+    seen: set[str] = set()
+    for index, raw in enumerate(header):
+        text = _header_text(raw)
+        if not text:
+            continue
+        if text in seen:
+            errors.add(row_number, text, t("import.error.header_repeated"))
+            continue
+        seen.add(text)
+        if text in known:
+            positions[known[text]] = index
+        elif text not in ignored:
+            errors.add(row_number, text, t("import.error.header_unknown"))
+    for column in spec.columns:
+        if column.key not in positions:
+            errors.add(row_number, column.label, t("import.error.header_missing"))
+    return positions
+
+
+def _convert(column, raw: Any, row: int, errors: RowErrors) -> Any:
+    blank = raw == "" or raw is None
+    if blank:
+        if column.required:
+            errors.add(row, column.label, t("error.required"))
+        return [] if column.type == "list" else None
+    if column.type == "date":
+        value = parse_date(raw)
+        if value is None:
+            errors.add(row, column.label, t("import.error.bad_date", value=_text(raw)))
+        return value
+    text = _text(raw)
+    if column.type == "bool":
+        word = text.lower()
+        if word in TRUE_WORDS or word == t("common.yes"):
+            return True
+        if word in FALSE_WORDS or word == t("common.no"):
+            return False
+        errors.add(row, column.label, t("import.error.bad_bool", value=text))
+        return None
+    if column.type == "int":
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:  # "9.0": a whole number written by a program that stores numbers as floats
+            number = float(text)
+            if number.is_integer():
+                return int(number)
+        except ValueError:
+            pass
+        errors.add(row, column.label, t("import.error.bad_int", value=text))
+        return None
+    if column.type == "list":
+        return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+    if column.max_len is not None and len(text) > column.max_len:
+        errors.add(row, column.label, t("error.too_long", limit=column.max_len))
+    return text or None
+
+
+def parse_file(kind: str, file_name: str, data: bytes, progress: Progress | None = None) -> ParsedFile:
+    """Read and type-check an upload. Problems of the database (unknown units, taken names…) are
+    found later, by the importer; here: the file, its headers, cell formats, blanks in required
+    columns, over-long text where no command checks it, and repeated keys."""
+    spec = SPECS[kind]
+    parsed = ParsedFile(kind=kind, file_name=file_name)
+    errors = RowErrors(spec)
+    try:
+        rows = read_table(file_name, data, spec.title)
+    except UnreadableFile as exc:
+        key = "import.error.file_type" if str(exc) == "type" else "import.error.unreadable"
+        parsed.errors, parsed.fatal = [RowError(None, "", t(key))], True
+        return parsed
+    header_index = _header_row(rows, spec)
+    if not rows:
+        parsed.errors, parsed.fatal = [RowError(None, "", t("import.error.empty"))], True
+        return parsed
+    positions = _check_headers(spec, rows[header_index], header_index + 1, errors)
+    if errors:  # without the right columns, no row can be read reliably
+        parsed.errors, parsed.fatal = errors.as_list(), True
+        return parsed
+    body = rows[header_index + 1:]
+    total = len(body)
+    for offset, cells in enumerate(body):
+        number = header_index + 2 + offset
+        if all(c == "" for c in cells):
+            continue
+        values = {}
+        for column in spec.columns:
+            index = positions[column.key]
+            raw = cells[index] if index < len(cells) else ""
+            values[column.key] = _convert(column, raw, number, errors)
+        parsed.rows.append(ParsedRow(number, values))
+        if offset % 500 == 0:
+            report(progress, "read", offset, total)
+    if not parsed.rows:
+        errors.add(None, "", t("import.error.no_rows"))
+        parsed.fatal = True
+    _repeated_keys(spec, parsed.rows, errors)
+    report(progress, "read", total, total)
+    parsed.errors = errors.as_list()
+    return parsed
+
+
+def _repeated_keys(spec: FileSpec, rows: list[ParsedRow], errors: RowErrors) -> None:
+    keys = [spec.key] + (["name"] if spec.kind == "units" else [])
+    for key in keys:
+        seen: dict[str, list[int]] = {}
+        for row in rows:
+            value = row.values.get(key)
+            if value:
+                seen.setdefault(value, []).append(row.number)
+        for numbers in seen.values():
+            if len(numbers) > 1:
+                listed = "、".join(str(n) for n in numbers)
+                for number in numbers:
+                    errors.add_for(number, key, t("import.error.repeated", rows=listed))

@@ -1,0 +1,94 @@
+"""Importing member units, idempotent by 单位编码 (the stable key the reference data uses too).
+
+No command edits units yet, so the rules are stated here: 单位编码 is lowercase letters, digits and
+underscores; 单位名称 is unique (in the file and against other units); 类别 is one of the five
+categories; 排序 and 状态 left blank keep what an existing unit has (a new unit goes last and is
+在册). Deactivating a unit only hides it from new records; its history stays."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from core.i18n import CATALOG, t
+from db.commands.base import snapshot
+from db.imports.base import Planned
+from db.imports.importer import Importer, choice_error
+from db.imports.spec import UNITS
+from db.models import Unit
+
+CODE_FORMAT = re.compile(r"^[a-z0-9_]+$")
+ATTR_HEADERS = {"name": "import.col.unit_name", "category": "import.col.category",
+                "leader_name": "import.col.leader_name", "leader_title": "import.col.leader_title",
+                "sort_order": "import.col.sort_order", "active": "import.col.unit_state"}
+
+
+def categories() -> dict[str, str]:
+    """Chinese label -> code of the unit categories."""
+    return {text: key.split(".", 1)[1] for key, text in CATALOG.items() if key.startswith("category.")}
+
+
+def unit_states() -> dict[str, bool]:
+    return {t("import.unit_state.active"): True, t("import.unit_state.inactive"): False}
+
+
+class UnitImporter(Importer):
+    spec = UNITS
+    entity = "unit"
+
+    def prepare(self, rows, errors):
+        s = self.session
+        units = list(s.scalars(select(Unit)))
+        by_code = {u.code: u for u in units}
+        by_name = {u.name: u for u in units}
+        cats, states = categories(), unit_states()
+        next_order = (s.scalar(select(func.max(Unit.sort_order))) or 0) + 10
+        plans = []
+        with s.no_autoflush:
+            for done, row in enumerate(rows, 1):
+                v, n = row.values, row.number
+                if v["code"] and not CODE_FORMAT.match(v["code"]):
+                    errors.add_for(n, "code", t("import.error.unit_code_format"))
+                category = cats.get(v["category"]) if v["category"] else None
+                if v["category"] and category is None:
+                    errors.add_for(n, "category", choice_error(v["category"], cats))
+                active = None
+                if v["state"]:
+                    active = states.get(v["state"])
+                    if active is None:
+                        errors.add_for(n, "state", choice_error(v["state"], states))
+                other = by_name.get(v["name"])
+                if other is not None and other.code != v["code"]:
+                    errors.add_for(n, "name", t("import.error.unit_name_taken"))
+                self.tick("check", done, len(rows))
+                if errors.has(n):
+                    continue
+                unit = by_code.get(v["code"])
+                values = dict(name=v["name"], category=category, leader_name=v["leader_name"],
+                              leader_title=v["leader_title"])
+                if v["sort_order"] is not None:
+                    values["sort_order"] = v["sort_order"]
+                if active is not None:
+                    values["active"] = active
+                if unit is None:
+                    values.setdefault("sort_order", next_order)
+                    values.setdefault("active", True)
+                    next_order = max(next_order, values["sort_order"]) + 10
+                    plans.append(Planned(n, v["code"], v["name"], "create", Unit(code=v["code"], version=1, **values)))
+                    continue
+                before = snapshot(unit)
+                for attr, value in values.items():
+                    setattr(unit, attr, value)
+                if not s.is_modified(unit):
+                    plans.append(Planned(n, v["code"], v["name"], "unchanged", unit))
+                else:
+                    plans.append(Planned(n, v["code"], v["name"], "update", unit, before,
+                                         self.changed_columns(before, snapshot(unit), ATTR_HEADERS)))
+        return plans
+
+    def write(self, plans):
+        self.session.add_all(p.obj for p in plans if p.action == "create")
+        self.session.flush()
+        self.audit_rows(plans)
+        self.tick("write", len(plans), len(plans))
+        return self.summary(plans)
