@@ -17,12 +17,12 @@ import streamlit as st
 from core.clock import today
 from core.i18n import t
 from core.permissions import can
+from core.spreadsheets import workbook_bytes
 from db.backup import (BackupDatabase, is_sqlite, pg_dump_command, pg_restore_command, sqlite_path)
 from db.commands.imports import ImportCheck, ImportFile, check_import
 from db.imports import SPECS, parse_file
 from db.imports.templates import template, template_name
 from db.queries.common import units
-from core.spreadsheets import workbook_bytes
 from db.queries.exports import TABLES, export_scope, export_table, export_workbook, sheet_title
 from ui.import_widgets import columns_frame, errors_frame, preview_frame, progress_bar
 from ui.session import actor, data_version, engine, read, run_command, settings
