@@ -19,6 +19,7 @@ from ui import auth
 from ui import session as ui_session
 from ui.layout import demo_banner
 from ui.navigation import navigation_for, signin_navigation
+from ui.tables import escape_markdown
 
 st.set_page_config(page_title=t("app.title"), page_icon="⚖️", layout="wide")
 st.session_state["_run_id"] = uuid.uuid4().hex
@@ -51,13 +52,13 @@ def main() -> None:
         return
     with st.sidebar:
         unit = next((u["name"] for u in ui_session.read(units) if u["id"] == actor.unit_id), None)
-        st.caption(t("app.signed_in_as", name=st.session_state.get("display_name", actor.username),
-                     role=t(f"role.{actor.role}"), unit=f" · {unit}" if unit else ""))
+        st.caption(t("app.signed_in_as", name=escape_markdown(st.session_state.get("display_name", actor.username)),
+                     role=t(f"role.{actor.role}"), unit=f" · {escape_markdown(unit)}" if unit else ""))
         st.button(t("app.sign_out"), key="app.sign_out", on_click=auth.sign_out)
     demo_banner()
     flash = st.session_state.pop("_flash", None)  # the outcome of a write that was followed by a rerun
     if flash:
-        st.success(flash, icon=":material/check_circle:")
+        st.success(flash, icon=":material/check_circle:")  # user values in it are escaped where it is made
     page.run()
 
 

@@ -26,7 +26,7 @@ from db.queries.common import units
 from db.queries.exports import TABLES, export_scope, export_table, export_workbook, sheet_title
 from ui.import_widgets import columns_frame, errors_frame, preview_frame, progress_bar
 from ui.session import actor, data_version, engine, read, run_command, settings
-from ui.tables import download_buttons
+from ui.tables import download_buttons, escape_markdown
 from ui.url_state import url_segmented
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +45,7 @@ def export_section() -> None:
         st.caption(t("export.scope_all"))
     else:
         name = next((u["name"] for u in read(units) if u["id"] == scope), t("common.none"))
-        st.info(t("export.scope_unit", unit=name), icon=":material/filter_alt:")
+        st.info(t("export.scope_unit", unit=escape_markdown(name)), icon=":material/filter_alt:")
     st.caption(t("export.formula_note"))
     st.subheader(t("export.workbook"))
     st.caption(t("export.workbook_hint"))
@@ -56,7 +56,8 @@ def export_section() -> None:
     for table in TABLES:
         st.markdown(f"**{sheet_title(table)}**")
         download_buttons(lambda table=table: read(export_table, me, table, day),
-                         f"{sheet_title(table)}-{day.isoformat()}", key=f"export.{table}")
+                         f"{sheet_title(table)}-{day.isoformat()}", key=f"export.{table}",
+                         owner_unit_ids=(scope,) if scope else ())  # rows already limited to the scope
 
 
 def show_check(check: ImportCheck) -> None:

@@ -15,7 +15,7 @@ from ui.charts import follow_ups_by_unit
 from ui.follow_up_actions import render_follow_up
 from ui.meeting_form import meeting_form, new_meeting_form
 from ui.session import actor, read
-from ui.tables import download_buttons
+from ui.tables import download_buttons, escape_markdown
 from ui.url_state import (set_param, url_checkbox, url_int, url_multiselect, url_segmented, url_selectbox,
                           url_selection, url_text)
 
@@ -82,9 +82,9 @@ if view == "meetings":
     detail = read(q.meeting_detail, int(meeting_id)) if meeting_id else None
     if detail:
         st.divider()
-        st.subheader(detail["title"], anchor=False)
-        st.caption(f"{MEETING_KINDS[detail['kind']]} · {fmt_date(detail['held_on'])} · {detail['place'] or ''} · "
-                   f"{detail['convened_by'] or ''}")
+        st.subheader(escape_markdown(detail["title"]), anchor=False)
+        st.caption(f"{MEETING_KINDS[detail['kind']]} · {fmt_date(detail['held_on'])} · "
+                   f"{escape_markdown(detail['place'] or '')} · {escape_markdown(detail['convened_by'] or '')}")
         st.markdown(f"**{t('meeting.attending_units')}**")
         st.text("、".join(detail["attending_units"]) or t("common.none"))
         for field in ("topics", "minutes_summary"):

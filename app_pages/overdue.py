@@ -10,7 +10,7 @@ from ui.charts import aging_buckets
 from ui.overview_links import CATEGORIES, category_label
 from ui.session import read
 from ui.supervision_forms import supervision_issue_form
-from ui.tables import download_buttons, for_display
+from ui.tables import download_buttons, escape_markdown, for_display
 from ui.url_state import set_param, url_selectbox, url_selection
 
 day = today()
@@ -54,7 +54,8 @@ else:
     row = overdue[overdue["id"] == chosen]
     if chosen and not row.empty:
         r = row.iloc[0]
-        st.markdown(f"**{r['title']}** · {r['to_unit']} · {t('item.overdue_by', n=int(r['days_overdue']))}")
+        st.markdown(f"**{escape_markdown(r['title'])}** · {escape_markdown(r['to_unit'])} · "
+                    f"{t('item.overdue_by', n=int(r['days_overdue']))}")
         st.page_link("app_pages/referrals.py", label=t("overdue.open_detail"), icon=":material/open_in_new:",
                      query_params={"item": str(int(r["id"]))})
         supervision_issue_form("item", int(r["id"]), int(r["to_unit_id"]), key=f"overdue.supervise.{int(r['id'])}")

@@ -7,7 +7,7 @@ from db.queries import overview as q
 from seed.reference import mechanism_titles
 from ui.charts import bars, stacked_status_by_unit
 from ui.overview_links import CATEGORIES, category_label, chart_to_list, kpi_link
-from ui.tables import download_buttons
+from ui.tables import download_buttons, escape_markdown
 from ui.session import actor, read
 from ui.url_state import url_selectbox
 
@@ -56,7 +56,7 @@ else:
     if me and me.unit_id:  # a unit's own staff see their row first
         own = by_unit[by_unit["unit_id"] == me.unit_id]
         if not own.empty:
-            st.info(t("overview.own_unit", unit=own["unit"].iloc[0], received=int(own["count"].sum()),
+            st.info(t("overview.own_unit", unit=escape_markdown(own["unit"].iloc[0]), received=int(own["count"].sum()),
                       overdue=int(own["overdue"].iloc[0])), icon=":material/home_work:")
             kpi_link(st, "referrals", {"period": period, "to": str(me.unit_id)})
     left, right = st.columns([3, 2])

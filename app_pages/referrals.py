@@ -63,6 +63,9 @@ st.subheader(t("referrals.list"))
 c1, c2, c3 = st.columns([2, 1, 3])
 sort = url_selectbox(t("referrals.sort"), list(q.SORTS), key="referrals.sort", param="sort",
                      format_func=lambda s: t(f"referrals.sort.{s}"), container=c1)
+if st.session_state.get("referrals.filter_sig", (f, sort)) != (f, sort):  # new filters: back to page 1
+    set_param("referrals.page", "page", 1)
+st.session_state["referrals.filter_sig"] = (f, sort)
 page = url_int(t("referrals.page"), key="referrals.page", param="page", default=1, min_value=1, container=c2)
 rows, total = read(q.item_page, f, day, page, PAGE_SIZE, sort)
 pages = max(1, math.ceil(total / PAGE_SIZE))

@@ -8,7 +8,7 @@ from db.queries.common import units
 from db.queries.supervision import supervision_list
 from ui.session import read
 from ui.supervision_forms import supervision_step_forms
-from ui.tables import download_buttons, present
+from ui.tables import download_buttons, escape_markdown, present
 from ui.url_state import set_param, url_selectbox, url_selection
 
 STATUSES = ("", "escalated", lc.SUP_DRAFT, lc.SUP_ISSUED, lc.SUP_RESPONDED, lc.SUP_RESOLVED)
@@ -70,9 +70,9 @@ match = rows[rows["id"] == chosen]
 if chosen and not match.empty:
     row = match.iloc[0].to_dict()
     st.divider()
-    st.subheader(row["target_title"] or t("common.none"), anchor=False)
+    st.subheader(escape_markdown(row["target_title"]) if present(row["target_title"]) else t("common.none"), anchor=False)
     target_label = t("supervision.target." + row["target_type"])
-    st.caption(f"{target_label} · {row['unit']} · {row['level']} · "
+    st.caption(f"{target_label} · {escape_markdown(row['unit'])} · {row['level']} · "
                f"{t('supervision.deadline')} {fmt_date(row['deadline'])} · {state_label(row)}")
     st.markdown(f"**{t('supervision.instruction')}**")
     st.text(row["instruction"])

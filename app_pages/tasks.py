@@ -69,7 +69,7 @@ if not task:
 
 row = board.set_index("id").loc[task["id"]].to_dict() | {"id": task["id"]}
 st.divider()
-st.subheader(f"{task['number']}. {task['title']}", anchor=False)
+st.subheader(f"{task['number']}. {task['title']}", anchor=False)  # titles come from the plan (seed files)
 st.caption(f"{task['group']} · {t('task_status.' + row['status'])} · "
            f"{row['percent']}%")
 st.markdown(f"**{t('tasks.full_text')}**")

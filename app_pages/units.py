@@ -12,7 +12,7 @@ from db.queries.supervision import supervision_list
 from ui.navigation import PAGES
 from ui.overview_links import CATEGORIES, category_label
 from ui.session import actor, read
-from ui.tables import download_buttons, for_display, status_label
+from ui.tables import download_buttons, escape_markdown, for_display, status_label
 from ui.unit_forms import feedback_trend, liaison_change_form, liaison_edit_form, notice_download
 from ui.url_state import set_param, url_selectbox, url_selection, url_text
 
@@ -58,10 +58,10 @@ def drill_down(unit_id: int) -> None:
         st.button(t("units.back"), key="units.back", on_click=back_to_directory, icon=":material/arrow_back:")
         return
     st.button(t("units.back"), key="units.back", on_click=back_to_directory, icon=":material/arrow_back:")
-    st.subheader(unit["name"], anchor=False)
+    st.subheader(escape_markdown(unit["name"]), anchor=False)
     state = t("units.active") if unit["active"] else t("units.inactive")
     st.caption(f"{category_label(unit['category'])} · "
-               f"{t('units.leader_line', name=unit['leader_name'] or t('common.none'), title=unit['leader_title'] or t('common.none'))}"
+               f"{t('units.leader_line', name=escape_markdown(unit['leader_name'] or t('common.none')), title=escape_markdown(unit['leader_title'] or t('common.none')))}"
                f" · {state}")
 
     counts = read(q.unit_item_counts, unit_id)

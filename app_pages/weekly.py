@@ -7,7 +7,8 @@ import streamlit as st
 from core.clock import today
 from core.i18n import fmt_date, t
 from db.queries.weekly import SECTIONS, week_of, weekly_review
-from ui.session import read
+from core.permissions import can
+from ui.session import actor, read
 from ui.tables import literal_table
 from ui.weekly import FIGURES, section_tables, weekly_report_docx, weekly_report_xlsx
 
@@ -111,13 +112,15 @@ c4.button(t("weekly.present"), key="weekly.present", type="primary", help=t("wee
 st.caption(f"{week_label} · {t('weekly.as_of', day=fmt_date(review['as_of']))}")
 
 d1, d2, _ = st.columns([1, 1, 2])
-d1.download_button(t("weekly.download_docx"), lambda: weekly_report_docx(review, day),
-                   file_name=f"weekly-{monday.isoformat()}.docx", key="weekly.docx", on_click="ignore",
-                   mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                   icon=":material/description:")
-d2.download_button(t("weekly.download_xlsx"), lambda: weekly_report_xlsx(review),
-                   file_name=f"weekly-{monday.isoformat()}.xlsx", key="weekly.xlsx", on_click="ignore",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   icon=":material/table:")
+may_export = can(actor(), "export_data", ())
+if may_export:
+    d1.download_button(t("weekly.download_docx"), lambda: weekly_report_docx(review, day),
+                       file_name=f"weekly-{monday.isoformat()}.docx", key="weekly.docx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       icon=":material/description:")
+    d2.download_button(t("weekly.download_xlsx"), lambda: weekly_report_xlsx(review),
+                       file_name=f"weekly-{monday.isoformat()}.xlsx", key="weekly.xlsx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/table:")
 for key in SECTIONS + ("new_items",):
     section(key)

@@ -54,12 +54,18 @@ def load_settings(secrets_path: Path | None = None) -> Settings:
         DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     key = get("COOKIE_KEY") or ""
-    if not demo and (len(key) < MIN_COOKIE_KEY_LENGTH or len(set(key)) < 10):
+    if not demo and (len(key) < MIN_COOKIE_KEY_LENGTH or len(set(key)) < 10 or _placeholder(key)):
         raise ConfigError(
             f"COOKIE_KEY must be at least {MIN_COOKIE_KEY_LENGTH} random characters outside demo mode")
     if not key:
         key = _PROCESS_DEMO_KEY
     return Settings(database_url=normalize_url(url), demo=demo, cookie_key=key)
+
+
+def _placeholder(key: str) -> bool:
+    """A key copied from documentation is public: refuse it."""
+    lowered = key.lower()
+    return any(word in lowered for word in ("replace", "change-me", "changeme", "example", "secret-key"))
 
 
 def normalize_url(url: str) -> str:

@@ -67,12 +67,14 @@ def supervision_escalated(status: str, deadline: date | None, today: date) -> bo
 
 
 def task_status(milestones: list[tuple[date, date | None]], latest_percent: int | None, today: date) -> str:
-    """milestones: (planned_on, done_on). Done when every milestone is done (or progress hit 100);
-    late when a milestone is past its planned date and not done; in progress once anything happened."""
-    if (milestones and all(done for _, done in milestones)) or (latest_percent or 0) >= 100:
-        return TASK_DONE
-    if any(done is None and planned < today for planned, done in milestones):
+    """milestones: (planned_on, done_on). Late when a milestone is past its planned date and not
+    done; done when every milestone is done (or progress reached 100 with none pending); in
+    progress once anything happened; otherwise not started."""
+    pending = [planned for planned, done in milestones if done is None]
+    if any(planned < today for planned in pending):
         return TASK_LATE
-    if any(done for _, done in milestones) or (latest_percent or 0) > 0:
+    if (milestones and not pending) or ((latest_percent or 0) >= 100 and not pending):
+        return TASK_DONE
+    if len(pending) < len(milestones) or (latest_percent or 0) > 0:
         return TASK_IN_PROGRESS
     return TASK_NOT_STARTED

@@ -9,7 +9,9 @@ import bcrypt
 MIN_LENGTH = 8
 # Tests may lower the cost (never below bcrypt's minimum of 4); production uses 12.
 _ROUNDS = max(4, int(os.environ.get("FJLD_BCRYPT_ROUNDS", "12")))
-_DUMMY_HASH = bcrypt.hashpw(b"timing-equaliser", bcrypt.gensalt(4))
+# Checked for unknown usernames, at the same cost as real hashes, so timing does not tell.
+_DUMMY_HASH = bcrypt.hashpw(b"timing-equaliser", bcrypt.gensalt(_ROUNDS))
+MAX_BYTES = 72  # bcrypt reads no further
 
 
 def hash_password(password: str) -> str:
@@ -17,16 +19,17 @@ def hash_password(password: str) -> str:
 
 
 def check_password(password: str, password_hash: str | None) -> bool:
+    raw = password.encode("utf-8")[:MAX_BYTES]
     if not password_hash:
-        bcrypt.checkpw(password.encode("utf-8"), _DUMMY_HASH)
+        bcrypt.checkpw(raw, _DUMMY_HASH)
         return False
     try:
-        return bcrypt.checkpw(password.encode("utf-8"), password_hash.encode("ascii"))
+        return bcrypt.checkpw(raw, password_hash.encode("ascii"))
     except ValueError:
         return False
 
 
 def weak_password(password: str) -> bool:
-    """At least 8 characters with both letters and digits."""
+    """At least 8 characters with both letters and digits, and at most 72 bytes (bcrypt's limit)."""
     return (len(password or "") < MIN_LENGTH or not re.search(r"[A-Za-z]", password)
-            or not re.search(r"\d", password))
+            or not re.search(r"\d", password) or len(password.encode("utf-8")) > MAX_BYTES)

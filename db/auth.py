@@ -29,7 +29,8 @@ def actor_of(user: User) -> Actor:
     return Actor(user_id=user.id, username=user.username, role=user.role, unit_id=user.unit_id)
 
 
-def authenticate(engine: Engine, username: str, password: str) -> SignInResult:
+def authenticate(engine: Engine, username: str, password: str, *, allow_demo: bool = True) -> SignInResult:
+    """Check a sign-in. Demo accounts (published passwords) work only in demo mode."""
     username = (username or "").strip()
     with read_session(engine) as session:
         user = session.scalar(select(User).where(User.username == username))
@@ -46,17 +47,18 @@ def authenticate(engine: Engine, username: str, password: str) -> SignInResult:
         if locked_until and locked_until > now:
             return SignInResult(LOCKED, locked_until=locked_until)
         return SignInResult(BAD_CREDENTIALS)
-    if not user.active:
+    if not user.active or (user.is_demo and not allow_demo):
         return SignInResult(INACTIVE)
     return SignInResult(OK, actor=actor_of(user), display_name=user.display_name)
 
 
-def session_user(engine: Engine, username: str, issued_at: datetime | None) -> tuple[Actor, str] | None:
+def session_user(engine: Engine, username: str, issued_at: datetime | None, *,
+                 allow_demo: bool = True) -> tuple[Actor, str] | None:
     """The signed-in user for a cookie or session issued at `issued_at` (UTC), if still valid:
     the account exists, is active, and was not signed out or re-passworded since."""
     with read_session(engine) as session:
         user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
+    if user is None or not user.active or (user.is_demo and not allow_demo):
         return None
     if user.sessions_valid_after and (issued_at is None or issued_at <= user.sessions_valid_after):
         return None

@@ -3,6 +3,7 @@ loading twice changes nothing; an edited file updates rows by their stable key."
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -39,8 +40,24 @@ def _upsert(session, model, key_attr: str, key, values: dict) -> bool:
     return changed
 
 
+REFERENCE_FILES = ("units.csv", "leadership.json", "mechanisms.json", "key_tasks.json")
+
+
+def reference_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in REFERENCE_FILES:
+        digest.update((SEED_DIR / name).read_bytes())
+    return digest.hexdigest()
+
+
 def load_reference(engine: Engine) -> int:
-    """Returns how many rows were inserted or updated (0 on a repeated load)."""
+    """Returns how many rows were inserted or updated (0 on a repeated load). The files are applied
+    only when they changed since the last load, so edits made in the app (e.g. a unit's leader,
+    changed by import) are not undone at every start."""
+    fingerprint = reference_fingerprint()
+    with session_factory(engine)() as session:
+        if session.scalar(select(Setting.value).where(Setting.key == "reference_fingerprint")) == fingerprint:
+            return 0
     changes = 0
     with session_factory(engine)() as session, session.begin():
         for u in _read_units():
@@ -63,6 +80,7 @@ def load_reference(engine: Engine) -> int:
             for task in g["tasks"]:
                 changes += _upsert(session, KeyTask, "number", task["number"], {
                     "group_id": group_id, "title": task["title"], "full_text": task["full_text"]})
+        _upsert(session, Setting, "key", "reference_fingerprint", {"value": fingerprint})
         if changes:
             session.add(AuditLog(username="system", action="seed.load_reference", entity="reference",
                                  after={"changes": changes}))

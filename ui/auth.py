@@ -32,10 +32,14 @@ def _cookies() -> CookieController:
     return controller
 
 
-def _issued_at(token: dict) -> datetime:
+def _issued_at(token: dict) -> datetime | None:
+    """When the cookie was issued (its expiry minus the configured lifetime); None for a token
+    that claims to live longer than any cookie we issue."""
     expiry_days = ui_session.settings().cookie_expiry_days
-    issued = token["exp_date"] - expiry_days * 86400
-    return datetime.fromtimestamp(issued, timezone.utc).replace(tzinfo=None)
+    exp_date = float(token.get("exp_date", 0))
+    if exp_date > datetime.now(timezone.utc).timestamp() + expiry_days * 86400 + 60:
+        return None
+    return datetime.fromtimestamp(exp_date - expiry_days * 86400, timezone.utc).replace(tzinfo=None)
 
 
 def current_user() -> Actor | None:
@@ -48,7 +52,9 @@ def current_user() -> Actor | None:
         token = cookies.get_cookie()
         if token:
             state = {"username": token["username"], "issued_at": _issued_at(token)}
-    found = auth.session_user(engine, state["username"], state["issued_at"]) if state else None
+    allow_demo = ui_session.settings().demo
+    found = auth.session_user(engine, state["username"], state["issued_at"], allow_demo=allow_demo) \
+        if state and state.get("issued_at") else None
     if found is None:
         st.session_state.pop(AUTH_KEY, None)
         st.session_state.pop("actor", None)
@@ -94,7 +100,7 @@ def _attempt(username: str, password: str) -> None:
     if not username.strip() or not password:
         st.error(t("signin.missing"))
         return
-    result = auth.authenticate(ui_session.engine(), username, password)
+    result = auth.authenticate(ui_session.engine(), username, password, allow_demo=ui_session.settings().demo)
     if result.outcome == auth.OK:
         st.session_state[AUTH_KEY] = {"username": result.actor.username, "issued_at": utcnow()}
         st.session_state["_set_cookie"] = True

@@ -13,13 +13,13 @@ from db.commands.meetings import AddFollowUpProgress, CancelFollowUp, CompleteFo
 from db.queries.meetings import follow_up_notes
 from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
 from ui.supervision_forms import supervision_issue_form
-from ui.tables import present
+from ui.tables import escape_markdown, present
 
 STEPS = {"progress": AddFollowUpProgress, "complete": CompleteFollowUp, "cancel": CancelFollowUp}
 
 
 def render_follow_up(row: dict) -> None:
-    st.subheader(row["text"], anchor=False)
+    st.subheader(escape_markdown(row["text"]), anchor=False)
     status = t(f"fu_status.{row['status']}")
     if row["overdue"]:
         st.error(f"{status} · {t('item.overdue_by', n=-int(row['days_left']))}", icon=":material/schedule:")

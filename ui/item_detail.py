@@ -10,14 +10,14 @@ import streamlit as st
 
 from core import lifecycles as lc
 from core.clock import today
-from core.i18n import fmt_date, t
+from core.i18n import CATALOG, fmt_date, t
 from core.kinds import KINDS
 from core.permissions import can
 from db.commands.items import ACTIONS, AddItemNote
 from db.queries.referrals import item_detail
 from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
 from ui.supervision_forms import supervision_issue_form
-from ui.tables import kind_label, status_label
+from ui.tables import escape_markdown, kind_label, status_label
 
 
 def due_text(item: dict) -> str:
@@ -45,7 +45,7 @@ def render_item(item_id: int) -> None:
         st.warning(t("error.not_found"))
         return
     item = detail["item"]
-    st.subheader(item["title"], anchor=False)
+    st.subheader(escape_markdown(item["title"]), anchor=False)
     st.caption(f"{kind_label(item['kind'])} · {item['mechanism']} · {status_label(item['status'])}")
     overdue = lc.is_overdue(item["needs_feedback"], item["status"], item["due_on"], today())
     (st.error if overdue else st.info)(due_text(item), icon=":material/schedule:")
@@ -76,7 +76,9 @@ def render_item(item_id: int) -> None:
     if item["feedback_text"]:
         _field("item.feedback_text", item["feedback_text"])
 
-    timeline, supervision, history = st.tabs([t("detail.timeline"), t("detail.supervision"), t("detail.audit")])
+    may_audit = can(actor(), "read_audit")
+    tabs = st.tabs([t("detail.timeline"), t("detail.supervision")] + ([t("detail.audit")] if may_audit else []))
+    timeline, supervision = tabs[0], tabs[1]
     with timeline:
         events = detail["events"]
         st.dataframe(pd.DataFrame({
@@ -99,17 +101,23 @@ def render_item(item_id: int) -> None:
                 t("supervision.response_text"): sup["response_text"].fillna(""),
             }), hide_index=True, width="stretch")
         supervision_issue_form("item", item_id, item["to_unit_id"], key=f"item_detail.{item_id}.supervise")
-    with history:
-        audit = detail["audit"]
-        if audit.empty:
-            st.caption(t("detail.no_audit"))
-        else:
-            st.dataframe(pd.DataFrame({
-                t("detail.col.time"): audit["at"].map(lambda d: d.strftime("%Y-%m-%d %H:%M")),
-                t("detail.col.actor"): audit["username"], t("detail.col.action"): audit["action"],
-                t("detail.col.change"): [_changes(b, a) for b, a in zip(audit["before"], audit["after"])],
-            }), hide_index=True, width="stretch")
+    if may_audit:
+        with tabs[2]:
+            _history(detail["audit"])
     _actions(item)
+
+
+def _history(audit: pd.DataFrame) -> None:
+    """The audit rows of this item (who changed what); only for roles that may read the audit log."""
+    if audit.empty:
+        st.caption(t("detail.no_audit"))
+        return
+    st.dataframe(pd.DataFrame({
+        t("detail.col.time"): audit["at"].map(lambda d: d.strftime("%Y-%m-%d %H:%M")),
+        t("detail.col.actor"): audit["username"],
+        t("detail.col.action"): audit["action"].map(lambda a: CATALOG.get(f"audit.action.{a}", a)),
+        t("detail.col.change"): [_changes(b, a) for b, a in zip(audit["before"], audit["after"])],
+    }), hide_index=True, width="stretch")
 
 
 def _changes(before: dict | None, after: dict | None) -> str:

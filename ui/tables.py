@@ -30,7 +30,7 @@ def status_label(code: str | None) -> str:
 
 neutralise_formulas = neutralise  # one implementation, in core.spreadsheets
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>!|~$#])")  # enough to stop emphasis, links, images, HTML
 
 
 def escape_markdown(value):
@@ -62,8 +62,14 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
     return workbook_bytes({sheet: df})
 
 
-def download_buttons(make_df: Callable[[], pd.DataFrame], file_stem: str, *, key: str) -> None:
-    """CSV and XLSX downloads, built only when clicked."""
+def download_buttons(make_df: Callable[[], pd.DataFrame], file_stem: str, *, key: str,
+                     owner_unit_ids: tuple = ()) -> None:
+    """CSV and XLSX downloads, built only when clicked, for users who may export these rows
+    (a liaison only rows of their own unit: pass `owner_unit_ids` when every row is one unit's)."""
+    from core.permissions import can
+    from ui.session import actor
+    if not can(actor(), "export_data", owner_unit_ids):
+        return
     c1, c2 = st.columns(2)
     c1.download_button(t("common.download_csv"), lambda: to_csv_bytes(make_df()), file_name=f"{file_stem}.csv",
                        mime="text/csv", key=f"{key}.csv", on_click="ignore", icon=":material/download:")

@@ -19,6 +19,7 @@ from core.permissions import can
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
 from db.queries.units import REPORT_WORKING_DAYS
 from ui.session import FieldErrors, actor, edit_version, forget_edit_version, run_command
+from ui.tables import escape_markdown
 
 CHANGE_FIELDS = ("name", "phone", "start_on", "reported_on", "additional", "replaces_id")
 
@@ -71,7 +72,8 @@ def liaison_change_form(unit: dict, history: pd.DataFrame) -> None:
                                     start_on=start_on, reported_on=reported_on, additional=additional,
                                     replaces_id=replaces)
             done = run_command(command, form_key=form, success=t(
-                "liaison.changed", name=(name or "").strip(), day=fmt_date(start_on), unit=unit["name"]))
+                "liaison.changed", name=escape_markdown((name or "").strip()), day=fmt_date(start_on),
+                unit=escape_markdown(unit["name"])))
             if done:
                 forget_edit_version(form)
                 _forget_input(form, CHANGE_FIELDS)

@@ -221,4 +221,5 @@ TEXTS: dict[str, str] = {
     "audit.action.liaison.import": "导入联络员",
     "audit.action.backup.create": "备份数据库",
     "audit.entity.database": "数据库",
+    "audit.action.user.lock": "账户锁定",
 }

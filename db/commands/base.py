@@ -7,6 +7,7 @@ written, so the page keeps the user's input and shows the message.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -128,8 +129,12 @@ class Command:
             session.close()
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def text_errors(data: dict, rules: dict[str, tuple[bool, int]]) -> dict[str, str]:
-    """Required/length checks: rules maps field -> (required, max_length)."""
+    """Required/length checks: rules maps field -> (required, max_length). Invisible control
+    characters (pasted from other systems) are refused: Word and Excel cannot hold them."""
     errors: dict[str, str] = {}
     for field, (required, max_len) in rules.items():
         value = (data.get(field) or "").strip() if isinstance(data.get(field), str) else data.get(field)
@@ -137,4 +142,6 @@ def text_errors(data: dict, rules: dict[str, tuple[bool, int]]) -> dict[str, str
             errors[field] = t("error.required")
         elif isinstance(value, str) and len(value) > max_len:
             errors[field] = t("error.too_long", limit=max_len)
+        elif isinstance(value, str) and _CONTROL_CHARS.search(value):
+            errors[field] = t("error.control_chars")
     return errors

@@ -158,7 +158,12 @@ class UpdateItem(_ItemFields, Command):
     def apply(self, session):
         item = self.load_for_edit(session, Item, self.data["item_id"], self.data.get("version"))
         before = snapshot(item)
+        answered_due = (item.due_on, item.due_rule, item.due_approximate) if item.feedback_on else None
         self.assign(session, item)
+        if answered_due and self.data.get("due_on_override") is None:
+            # Once answered, correcting other fields must not move the due date the answer was
+            # measured against (a late answer stays late).
+            item.due_on, item.due_rule, item.due_approximate = answered_due
         session.add(_event(item, self.actor, "edited", on=today()))
         return item.id, before, snapshot(item)
 

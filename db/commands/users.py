@@ -147,4 +147,5 @@ class RecordSignInAttempt(Command):
         if locked:
             user.locked_until = utcnow() + LOCKOUT
             user.failed_attempts = 0
+            self.action = "user.lock"  # a lock shows on the accounts page: it is a data change
         return user.id, None, {"success": False, "locked": locked}

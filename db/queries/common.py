@@ -8,10 +8,14 @@ from db.engine import read_session
 from db.models import AuditLog, Setting, Unit
 
 
+# Audit rows that change no data any page shows: a sign-in attempt must not empty everyone's cache.
+NOT_DATA_ACTIONS = ("user.sign_in", "user.sign_out")
+
+
 def data_version(engine: Engine) -> int:
-    """Newest audit row id: every write adds one, so any change anywhere bumps it."""
+    """Newest audit row id of a data change: every write adds one, so any change anywhere bumps it."""
     with read_session(engine) as session:
-        return session.scalar(select(func.max(AuditLog.id))) or 0
+        return session.scalar(select(func.max(AuditLog.id)).where(AuditLog.action.not_in(NOT_DATA_ACTIONS))) or 0
 
 
 def has_demo_data(engine: Engine) -> bool:

@@ -8,9 +8,10 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
-from core.lifecycles import FU_IN_PROGRESS, FU_OPEN, OPEN_ITEM_STATUSES, task_status, TASK_LATE
+from core.lifecycles import FU_IN_PROGRESS, FU_OPEN, OPEN_ITEM_STATUSES, TASK_LATE
 from db.engine import read_session
-from db.models import FollowUp, Item, KeyTask, Meeting, Milestone, ProgressUpdate, Unit
+from db.models import FollowUp, Item, Meeting, Unit
+from db.queries.tasks import task_board
 
 PERIODS = ("12m", "30d", "90d", "year", "all")
 
@@ -62,27 +63,10 @@ def kpis(engine: Engine, today: date, period: str = "12m", category: str | None 
     with read_session(engine) as s:
         open_items, overdue, due_7, n_period = s.execute(item_row).one()
         fu_open_n, fu_overdue_n = s.execute(fu_row).one()
-        progress = task_progress(s, today)
-    late = sum(1 for p in progress.values() if p[1] == TASK_LATE)
-    mean = sum(p[0] for p in progress.values()) / len(progress) if progress else 0.0
-    return Kpis(open_items, overdue, due_7, n_period, fu_open_n, fu_overdue_n, round(mean, 1), late, len(progress))
-
-
-def task_progress(session, today: date) -> dict[int, tuple[int, str]]:
-    """task id -> (latest percent, derived status). Fourteen tasks: tiny reads."""
-    latest = (select(ProgressUpdate.task_id, ProgressUpdate.percent,
-                     func.row_number().over(partition_by=ProgressUpdate.task_id,
-                                            order_by=(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())).label("rn"))
-              .subquery())
-    percents = dict(session.execute(select(latest.c.task_id, latest.c.percent).where(latest.c.rn == 1)).all())
-    milestones: dict[int, list] = {}
-    for task_id, planned, done in session.execute(select(Milestone.task_id, Milestone.planned_on, Milestone.done_on)):
-        milestones.setdefault(task_id, []).append((planned, done))
-    out = {}
-    for task_id in session.scalars(select(KeyTask.id)):
-        pct = percents.get(task_id, 0)
-        out[task_id] = (pct, task_status(milestones.get(task_id, []), pct, today))
-    return out
+    board = task_board(engine, today)
+    late = int((board["status"] == TASK_LATE).sum()) if len(board) else 0
+    mean = float(board["percent"].mean()) if len(board) else 0.0
+    return Kpis(open_items, overdue, due_7, n_period, fu_open_n, fu_overdue_n, round(mean, 1), late, len(board))
 
 
 def status_by_unit(engine: Engine, today: date, period: str = "12m", category: str | None = None) -> pd.DataFrame:

@@ -40,13 +40,19 @@ def task_board(engine: Engine, today: date) -> pd.DataFrame:
         (lead if role == "lead" else part).setdefault(task_id, []).append((unit_id, name))
     for task_id, title, planned, done in milestones:
         ms.setdefault(task_id, []).append((title, planned, done))
+    lead_names = {task_id: {n for _, n in units} for task_id, units in lead.items()}
+    lead_latest = {}
     for task_id, reported_on, percent, text, unit in updates:
         latest[task_id] = (reported_on, percent, text, unit)  # ordered: the last one wins
+        if unit in lead_names.get(task_id, ()):
+            lead_latest[task_id] = percent
     rows = []
     for task_id, number, title, version, group_no, group_title in tasks:
         mlist = ms.get(task_id, [])
         upd = latest.get(task_id)
-        percent = upd[1] if upd else 0
+        # The task's progress is what its lead unit last reported (a participant reports its part);
+        # without a lead report, the latest report of any unit.
+        percent = lead_latest.get(task_id, upd[1] if upd else 0)
         pending = [(title_, planned) for title_, planned, done in mlist if done is None]
         rows.append({
             "id": task_id, "number": number, "title": title, "version": version,

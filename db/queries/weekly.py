@@ -41,11 +41,12 @@ def _between(column, week: Week):
     return and_(column >= week.monday, column <= week.sunday)
 
 
-def _newly_overdue(week: Week):
-    """Feedback fell due during the week (the day after the due date lies in it) and had not come
-    by the due date."""
+def _newly_overdue(week: Week, as_of: date):
+    """Feedback fell due during the week (the day after the due date lies in it, and has come by
+    `as_of`) and had not come by the due date."""
     return and_(Item.needs_feedback.is_(True), Item.due_on >= week.monday - timedelta(days=1),
-                Item.due_on <= week.sunday - timedelta(days=1), Item.status.not_in((RETURNED, WITHDRAWN)),
+                Item.due_on <= week.sunday - timedelta(days=1), Item.due_on < as_of,
+                Item.status.not_in((RETURNED, WITHDRAWN)),
                 or_(Item.feedback_on.is_(None), Item.feedback_on > Item.due_on))
 
 
@@ -59,8 +60,9 @@ def _follow_ups_due(week: Week):
     return and_(_between(FollowUp.due_on, week.next()), FollowUp.status.in_((FU_OPEN, FU_IN_PROGRESS)))
 
 
-def _late_milestone(week: Week):
-    return and_(_between(Milestone.planned_on, week),
+def _late_milestone(week: Week, as_of: date):
+    """Planned in the week (up to `as_of`: a date still ahead is not late yet) and not met on time."""
+    return and_(_between(Milestone.planned_on, week), Milestone.planned_on < as_of,
                 or_(Milestone.done_on.is_(None), Milestone.done_on > Milestone.planned_on))
 
 
@@ -75,7 +77,7 @@ def _counts(session, week: Week, as_of: date) -> dict[str, int]:
     row = session.execute(select(
         func.count().filter(_between(Item.sent_on, week)),
         func.count().filter(_between(Item.feedback_on, week)),
-        func.count().filter(_newly_overdue(week)),
+        func.count().filter(_newly_overdue(week, as_of)),
         func.count().filter(_between(Item.closed_on, week)),
         func.count().filter(overdue_as_of(as_of)),
     ).select_from(Item)).one()
@@ -83,7 +85,7 @@ def _counts(session, week: Week, as_of: date) -> dict[str, int]:
     figures["follow_ups_next_week"] = session.scalar(select(func.count()).select_from(FollowUp).where(_follow_ups_due(week)))
     figures["task_updates"] = session.scalar(select(func.count()).select_from(ProgressUpdate)
                                              .where(_between(ProgressUpdate.reported_on, week)))
-    figures["late_milestones"] = session.scalar(select(func.count()).select_from(Milestone).where(_late_milestone(week)))
+    figures["late_milestones"] = session.scalar(select(func.count()).select_from(Milestone).where(_late_milestone(week, as_of)))
     figures["open_supervision"] = session.scalar(select(func.count()).select_from(Supervision)
                                                  .where(_supervision_open_at(as_of)))
     return figures
@@ -118,7 +120,7 @@ def weekly_review(engine: Engine, monday: date, today: date) -> dict:
                             .order_by(KeyTask.number, ProgressUpdate.reported_on)).all()
         late_ms = s.execute(select(KeyTask.number, KeyTask.title, Milestone.title, Milestone.planned_on, Milestone.done_on)
                             .join(KeyTask, KeyTask.id == Milestone.task_id)
-                            .where(_late_milestone(week))
+                            .where(_late_milestone(week, as_of))
                             .order_by(Milestone.planned_on, KeyTask.number)).all()
         supervision = s.execute(select(Supervision.id, Supervision.target_type, Unit.name, Supervision.level,
                                        Supervision.deadline, Supervision.status, Supervision.instruction)

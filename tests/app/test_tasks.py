@@ -110,10 +110,17 @@ def test_group_metrics_show_the_mean_latest_percent_per_group(app_env):
     with read_session(engine(app_env)) as s:
         tasks = s.execute(select(KeyTask.id, TaskGroup.number, TaskGroup.title)
                           .join(TaskGroup, TaskGroup.id == KeyTask.group_id)).all()
-        latest: dict[int, int] = {}
-        for task_id, percent in s.execute(select(ProgressUpdate.task_id, ProgressUpdate.percent)
-                                          .order_by(ProgressUpdate.reported_on, ProgressUpdate.id)):
+        leads = set(s.execute(select(TaskAssignment.task_id, TaskAssignment.unit_id)
+                              .where(TaskAssignment.role == "lead")).all())
+        latest: dict[int, int] = {}  # a task's progress: its lead unit's latest report, else anyone's
+        from_lead: dict[int, int] = {}
+        for task_id, unit_id, percent in s.execute(
+                select(ProgressUpdate.task_id, ProgressUpdate.unit_id, ProgressUpdate.percent)
+                .order_by(ProgressUpdate.reported_on, ProgressUpdate.id)):
             latest[task_id] = percent
+            if (task_id, unit_id) in leads:
+                from_lead[task_id] = percent
+        latest |= from_lead
     groups: dict[tuple[int, str], list[int]] = {}
     for task_id, number, title in tasks:
         groups.setdefault((number, title), []).append(latest.get(task_id, 0))

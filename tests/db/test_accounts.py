@@ -168,3 +168,29 @@ def test_liaison_account_keeps_its_unit(engine):
     user_id = make_user(engine, username="liaison1", role="liaison", unit_id=uid)
     actor = auth.authenticate(engine, "liaison1", "Clerk-pass-1").actor
     assert actor.unit_id == uid and actor.role == "liaison" and actor.user_id == user_id
+
+
+def test_demo_accounts_do_not_work_outside_demo_mode(engine):
+    """A database that once ran in demo mode keeps its demo users; production refuses them."""
+    CreateUser(ADMIN, username="demo_office", display_name="演示", password="Demo-office-2025", role="office",
+               unit_id=None, is_demo=True).run(engine)
+    assert auth.authenticate(engine, "demo_office", "Demo-office-2025", allow_demo=True).outcome == auth.OK
+    assert auth.authenticate(engine, "demo_office", "Demo-office-2025", allow_demo=False).outcome == auth.INACTIVE
+    assert auth.session_user(engine, "demo_office", utcnow(), allow_demo=False) is None
+
+
+def test_overlong_password_is_a_field_message_not_a_crash(engine):
+    with pytest.raises(ValidationFailed) as exc:
+        make_user(engine, password="密码" * 30 + "a1")
+    assert "password" in exc.value.field_errors
+    assert auth.authenticate(engine, "nobody", "长" * 40).outcome == auth.BAD_CREDENTIALS
+
+
+def test_failed_sign_ins_do_not_change_the_data_version(engine):
+    make_user(engine)
+    version = data_version(engine)
+    auth.authenticate(engine, "clerk", "wrong")
+    assert data_version(engine) == version
+    for _ in range(4):
+        auth.authenticate(engine, "clerk", "wrong")
+    assert data_version(engine) > version  # the lock is shown on the accounts page

@@ -684,3 +684,36 @@ def test_liaison_without_a_unit_can_do_nothing(engine, units):
     for run in (ReceiveItem(loose, item_id=item_id, on=RECEIVED_ON), AddItemNote(loose, item_id=item_id, note="x")):
         with pytest.raises(PermissionDenied):
             run.run(engine)
+
+
+def test_control_characters_are_refused_with_a_message(engine):
+    with pytest.raises(ValidationFailed) as exc:
+        CreateItem(OFFICE_ACTOR_FOR_CONTROL_TEST, kind="investigation_assistance",
+                   from_unit_id=_unit(engine, "procuratorate"), to_unit_id=_unit(engine, "justice"),
+                   title="标题\x0b含控制字符", sent_on=date(2026, 11, 2)).run(engine)
+    assert exc.value.field_errors["title"].startswith("含有不可见的控制字符")
+
+
+def test_editing_an_answered_item_keeps_the_due_date_it_was_measured_against(engine):
+    item_id = CreateItem(OFFICE_ACTOR_FOR_CONTROL_TEST, kind="investigation_assistance",
+                         from_unit_id=_unit(engine, "procuratorate"), to_unit_id=_unit(engine, "justice"),
+                         title="未签收即反馈", sent_on=date(2026, 9, 1)).run(engine)
+    RecordFeedback(OFFICE_ACTOR_FOR_CONTROL_TEST, item_id=item_id, on=date(2026, 11, 2), feedback_text="已协助",
+                   outcome="已协助").run(engine)
+    with read_session(engine) as s:
+        item = s.get(Item, item_id)
+        due, version = item.due_on, item.version
+    UpdateItem(OFFICE_ACTOR_FOR_CONTROL_TEST, item_id=item_id, version=version, kind="investigation_assistance",
+               from_unit_id=_unit(engine, "procuratorate"), to_unit_id=_unit(engine, "justice"),
+               title="改过标题", sent_on=date(2026, 9, 1), received_on=date(2026, 11, 2)).run(engine)
+    with read_session(engine) as s:
+        item = s.get(Item, item_id)
+    assert item.title == "改过标题" and item.due_on == due and item.feedback_on > item.due_on
+
+
+OFFICE_ACTOR_FOR_CONTROL_TEST = Actor(None, "system", "office")
+
+
+def _unit(engine, code):
+    with read_session(engine) as s:
+        return s.scalar(select(Unit.id).where(Unit.code == code))

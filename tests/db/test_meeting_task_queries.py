@@ -109,8 +109,10 @@ def test_board_shows_latest_percent_next_milestone_and_units(engine, units, boar
     assert (t1["latest_update_on"], t1["latest_update"], t1["latest_update_unit"]) == (
         date(2026, 11, 20), "台账基本建立", "区检察院")
     t4 = row(board, 4)
-    # the latest report by date wins, not the last one entered
-    assert (t4["percent"], t4["latest_update"], t4["latest_update_unit"]) == (55, "形成初稿", "区教育局")
+    # the latest report by date is shown, not the last one entered; the task's percent is its lead
+    # unit's (区市场监管局, 10 %): a participant's 55 % is the participant's part
+    assert (t4["latest_update"], t4["latest_update_unit"]) == ("形成初稿", "区教育局")
+    assert t4["percent"] == 10
     assert t4["next_milestone"] == "调研走访(2026-12-05)"  # the earliest pending, not the first entered
     assert t4["participating_units"] == "区教育局、区司法局"  # in the units' order
     t2 = row(board, 2)
@@ -125,7 +127,7 @@ def test_group_rollup_of_the_board(engine, units, board_setup):
     assert list(g.index) == [1, 2, 3, 4, 5]
     assert list(g["tasks"]) == [3, 3, 2, 3, 3]
     assert g.loc[1, "percent"] == pytest.approx((80 + 60 + 0) / 3)
-    assert g.loc[2, "percent"] == pytest.approx((55 + 0 + 100) / 3)
+    assert g.loc[2, "percent"] == pytest.approx((10 + 0 + 100) / 3)  # task 4: its lead unit reported 10 %
     assert list(g["percent"])[2:] == [0, 0, 0]
     assert list(g["late"]) == [1, 0, 0, 0, 0]
     assert list(g["done"]) == [1, 1, 0, 0, 0]

@@ -114,3 +114,13 @@ def test_cli_creates_first_admin(tmp_path):
     weak = subprocess.run([sys.executable, "manage.py", "create-admin", "second", "--password-stdin"],
                           input="weak\n", text=True, capture_output=True, cwd=ROOT, env=env)
     assert weak.returncode == 2 and "password" in weak.stderr
+
+
+def test_restart_does_not_undo_changes_made_in_the_app(engine):
+    """Reference files apply when they change, not at every start: an imported leader change stays."""
+    from sqlalchemy import update
+    with engine.begin() as conn:
+        conn.execute(update(Unit).where(Unit.code == "justice").values(leader_name="新任领导"))
+    assert reference.load_reference(engine) == 0
+    with read_session(engine) as s:
+        assert s.scalar(select(Unit.leader_name).where(Unit.code == "justice")) == "新任领导"

@@ -102,3 +102,11 @@ def test_formulas_in_user_text_are_neutralised(engine):
     book = openpyxl.load_workbook(io.BytesIO(weekly_report_xlsx(review)))
     titles = [r[0] for r in book["本周新增事项"].iter_rows(min_row=2, values_only=True)]
     assert titles == ["'=HYPERLINK(\"http://x\")"]
+
+
+def test_this_week_counts_nothing_ahead_of_today_as_late(engine):
+    """Today is Thursday 2026-11-26: an item due on Friday is not overdue yet."""
+    make(engine, "周五才到期", date(2026, 11, 12), date(2026, 11, 12))  # 15 days from 11-12 → due 11-27
+    review = weekly_review(engine, date(2026, 11, 23), TODAY)
+    assert review["figures"]["newly_overdue"] == 0
+    assert review["figures"]["overdue_at_end"] == 0

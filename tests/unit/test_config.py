@@ -49,3 +49,10 @@ def test_demo_mode_can_be_switched_off_for_sqlite(tmp_path, monkeypatch):
     monkeypatch.setenv("FJLD_DEMO", "false")
     with pytest.raises(config.ConfigError):
         load(tmp_path)
+
+
+def test_the_documented_example_key_is_refused(tmp_path, monkeypatch):
+    example = (config.ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    with pytest.raises(config.ConfigError):
+        load(tmp_path, example)

@@ -63,9 +63,12 @@ def test_all_milestones_done_is_done(percent):
     assert lc.task_status(milestones, percent, TODAY) == lc.TASK_DONE
 
 
-def test_progress_100_is_done_without_milestones_and_even_with_a_late_one():
+def test_progress_100_is_done_only_when_no_milestone_is_pending():
+    """A report of 100% does not hide a milestone that was never met."""
     assert lc.task_status([], 100, TODAY) == lc.TASK_DONE
-    assert lc.task_status([(LAST_MONTH, None)], 100, TODAY) == lc.TASK_DONE
+    assert lc.task_status([(LAST_MONTH, LAST_MONTH)], 100, TODAY) == lc.TASK_DONE
+    assert lc.task_status([(LAST_MONTH, None)], 100, TODAY) == lc.TASK_LATE
+    assert lc.task_status([(NEXT_MONTH, None)], 100, TODAY) == lc.TASK_IN_PROGRESS
 
 
 # --- follow_up_overdue --------------------------------------------------------------------------
