@@ -41,3 +41,23 @@ def due_preview(engine, kind: str, urgent: bool, sent_on: date, received_on: dat
     with read_session(engine) as session:
         due_on, rule_text, basis, approximate = due_for(session, kind, urgent, sent_on, received_on)
     return {"due_on": due_on, "rule": rule_text, "basis": basis, "approximate": approximate}
+
+
+def recompute_open_due_dates(session: Session, changed_day: date) -> int:
+    """After a holiday entry changes: recompute the rule-based due dates of items still owing
+    feedback whose period may span `changed_day` (or that were computed on weekends only).
+    Dates set by hand (override) stay. Returns how many due dates moved."""
+    from sqlalchemy import or_
+
+    from core.lifecycles import OPEN_ITEM_STATUSES
+    from db.models import Item
+    moved = 0
+    items = session.scalars(select(Item).where(
+        Item.status.in_(OPEN_ITEM_STATUSES), Item.needs_feedback.is_(True), Item.due_override_reason.is_(None),
+        Item.due_on.is_not(None), or_(Item.due_approximate.is_(True), Item.due_on >= changed_day)))
+    for item in items:
+        due_on, rule, basis, approximate = due_for(session, item.kind, item.urgent, item.sent_on, item.received_on)
+        if (due_on, approximate) != (item.due_on, item.due_approximate):
+            item.due_on, item.due_rule, item.due_basis, item.due_approximate = due_on, rule, basis, approximate
+            moved += 1
+    return moved

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.deadlines import UNITS
 from core.i18n import t
 from core.kinds import KINDS
+from db.calendar import recompute_open_due_dates
 from db.commands.base import Command, NotFound, StaleEdit, snapshot
 from db.models import DeadlineRuleSetting, HolidayEntry
 from db.queries.settings import configurable
@@ -134,7 +135,8 @@ class AddHolidayEntry(Command):
                              note=(d.get("note") or "").strip() or None)
         session.add(entry)
         session.flush()
-        return None, None, snapshot(entry)
+        moved = recompute_open_due_dates(session, entry.day)
+        return None, None, snapshot(entry) | {"due_dates_moved": moved}
 
 
 class DeleteHolidayEntry(Command):
@@ -152,6 +154,8 @@ class DeleteHolidayEntry(Command):
         entry = session.get(HolidayEntry, self.data["day"])
         if entry is None:
             raise NotFound()
-        before = snapshot(entry)
+        before, day = snapshot(entry), entry.day
         session.delete(entry)
-        return None, before, None
+        session.flush()
+        moved = recompute_open_due_dates(session, day)
+        return None, before, {"day": day.isoformat(), "due_dates_moved": moved}

@@ -253,3 +253,28 @@ def test_deleting_a_missing_entry_is_not_found(engine):
         DeleteHolidayEntry(ADMIN, day=date(2026, 10, 15)).run(engine)
     with pytest.raises(ValidationFailed):
         DeleteHolidayEntry(ADMIN, day=None).run(engine)
+
+
+def test_a_holiday_entry_moves_the_due_dates_of_open_items(engine, monkeypatch):
+    """An item received 2027-01-04 with 15 days: the weekends-only date is replaced once the
+    admin enters the 2027 calendar (here: 2027-01-19 declared a holiday)."""
+    from core.permissions import Actor
+    from db.commands.items import CreateItem
+    from db.commands.settings import AddHolidayEntry
+    from db.engine import read_session
+    from db.models import Item, Unit
+    from sqlalchemy import select
+    admin = Actor(None, "system", "admin")
+    with read_session(engine) as s:
+        ids = dict(s.execute(select(Unit.code, Unit.id)).all())
+    monkeypatch.setenv("FJLD_TODAY", "2027-01-05")  # a day in the year being entered
+    item_id = CreateItem(admin, kind="investigation_assistance", from_unit_id=ids["procuratorate"],
+                         to_unit_id=ids["justice"], title="跨年事项", sent_on=date(2027, 1, 4),
+                         received_on=date(2027, 1, 4)).run(engine)
+    with read_session(engine) as s:
+        item = s.get(Item, item_id)
+        assert (item.due_on, item.due_approximate) == (date(2027, 1, 19), True)
+    AddHolidayEntry(admin, day=date(2027, 1, 19), kind="holiday", note="测试").run(engine)
+    with read_session(engine) as s:
+        item = s.get(Item, item_id)
+    assert (item.due_on, item.due_approximate) == (date(2027, 1, 20), False)
