@@ -177,7 +177,7 @@ TEXTS: dict[str, str] = {
     "settings.holidays.title": "法定节假日与调休上班日",
     "settings.holidays.year": "年份",
     "settings.holidays.precedence": "管理员录入的安排优先于系统内置的国务院节假日安排:同一日期以录入为准。"
-                                    "录入或删除只影响此后计算的期限,已有事项的期限不变。",
+                                    "录入或删除后,尚未反馈事项中按规则计算的期限随之重新计算;已反馈、已办结或另定期限的事项不变。",
     "settings.holidays.packaged": "{year} 年已包含在系统内置的国务院节假日安排中(内置 {first}–{last} 年)。",
     "settings.holidays.admin_only": "{year} 年不在系统内置的国务院节假日安排中(内置 {first}–{last} 年),以管理员录入的安排为准"
                                     "(法定节假日 {holidays} 天、调休上班日 {workdays} 天)。请核对是否已按国务院通知录入完整。",

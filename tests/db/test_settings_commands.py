@@ -186,12 +186,13 @@ def test_holiday_entry_changes_working_day_due_dates_computed_afterwards(engine,
     DeleteHolidayEntry(ADMIN, day=date(2026, 10, 17)).run(engine)
     assert create_item(engine, units, "legal_risk_consultation").due_on == date(2026, 10, 21)
     with read_session(engine) as s:
-        assert s.get(Item, before.id).due_on == date(2026, 10, 20)  # stored due dates stay
+        # an open item's rule-based due date follows the calendar the admin corrected
+        assert s.get(Item, before.id).due_on == date(2026, 10, 21)
     added = audits(engine, "settings.holiday.add")
     assert [a.after["day"] for a in added] == ["2026-10-15", "2026-10-17"]
     assert added[0].after["note"] == "临时休假" and added[1].after["is_workday"] is True
     deleted = audits(engine, "settings.holiday.delete")
-    assert deleted[0].before["day"] == "2026-10-17" and deleted[0].after is None
+    assert deleted[0].before["day"] == "2026-10-17" and deleted[0].after["day"] == "2026-10-17"
 
 
 def test_entries_cover_a_year_the_package_does_not(engine):
