@@ -44,9 +44,10 @@ def state_label(row) -> str:
     return t("sup_status.escalated") if row["escalated"] else t(f"sup_status.{row['status']}")
 
 
+STATE_LABELS = {s: t(f"sup_status.{s}") for s in (lc.SUP_DRAFT, lc.SUP_ISSUED, lc.SUP_RESPONDED, lc.SUP_RESOLVED)}
 table = rows.assign(
-    target=[t(f"supervision.target.{v}") for v in rows["target_type"]],
-    state=[state_label(r) for _, r in rows.iterrows()],
+    target=rows["target_type"].map(lambda v: t(f"supervision.target.{v}")),
+    state=rows["status"].map(STATE_LABELS).where(~rows["escalated"], t("sup_status.escalated")),
     deadline_text=rows["deadline"].map(fmt_date),
     issued=rows["issued_on"].map(fmt_date),
 )[["target", "target_title", "unit", "level", "deadline_text", "state", "issued", "instruction"]]
