@@ -112,3 +112,34 @@ def copy_db(template: Path, tmp_path: Path) -> str:
     target = tmp_path / f"app-{uuid.uuid4().hex[:8]}.db"
     shutil.copy(template, target)
     return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def units(engine) -> dict[str, int]:
+    """unit code -> id, in the database under test"""
+    from sqlalchemy import select
+
+    from db.engine import read_session
+    from db.models import Unit
+    with read_session(engine) as s:
+        return dict(s.execute(select(Unit.code, Unit.id)).all())
+
+
+@pytest.fixture
+def tasks(engine) -> dict[int, int]:
+    """key-task number -> id"""
+    from sqlalchemy import select
+
+    from db.engine import read_session
+    from db.models import KeyTask
+    with read_session(engine) as s:
+        return dict(s.execute(select(KeyTask.number, KeyTask.id)).all())
+
+
+def count(engine, model, *conditions) -> int:
+    """How many rows of `model` (matching `conditions`) the database holds."""
+    from sqlalchemy import func, select
+
+    from db.engine import read_session
+    with read_session(engine) as s:
+        return s.scalar(select(func.count()).select_from(model).where(*conditions))

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from core.clock import utcnow
 from core.passwords import check_password
@@ -13,6 +13,7 @@ from db.commands.users import ChangeOwnPassword, CreateUser, ResetPassword, Sign
 from db.engine import read_session
 from db.models import AuditLog, Unit, User
 from db.queries.common import data_version
+from tests.conftest import count
 
 ADMIN = Actor(user_id=None, username="system", role="admin")
 
@@ -25,11 +26,6 @@ def make_user(engine, username="clerk", role="office", unit_id=None, password="C
 def unit_id(engine, code="market_regulation"):
     with read_session(engine) as s:
         return s.scalar(select(Unit.id).where(Unit.code == code))
-
-
-def count(engine, model):
-    with read_session(engine) as s:
-        return s.scalar(select(func.count()).select_from(model))
 
 
 def test_create_user_writes_row_and_audit_without_secret(engine):

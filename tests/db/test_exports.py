@@ -20,7 +20,7 @@ from db.commands.meetings import CreateMeeting
 from db.commands.supervision import IssueSupervision
 from db.commands.tasks import AssignTaskUnits
 from db.engine import read_session
-from db.models import AuditLog, Item, KeyTask, Unit
+from db.models import AuditLog, Item, KeyTask
 from core.spreadsheets import csv_bytes, workbook_bytes
 from db.queries.exports import TABLES, export_table, export_workbook, sheet_title
 from tests.conftest import TODAY
@@ -29,12 +29,6 @@ ADMIN = Actor(None, "admin1", "admin")
 OFFICE = Actor(None, "office1", "office")
 CONVENER = Actor(None, "convener1", "convener")
 FORMULAS = ("=HYPERLINK(\"http://evil\",\"点击\")", "+SUM(A1:A9)", "-2+3", "@cmd", "=1+1")
-
-
-@pytest.fixture
-def units(engine):
-    with read_session(engine) as s:
-        return dict(s.execute(select(Unit.code, Unit.id)).all())
 
 
 def item(engine, units, src, dst, title, **extra) -> int:

@@ -16,6 +16,7 @@ from db.engine import read_session
 from db.imports import SPECS, parse_file
 from db.imports.templates import csv_file, xlsx_file
 from db.models import (AuditLog, FollowUp, FollowUpAssist, FollowUpNote, Item, ItemEvent, Liaison, Meeting, Unit)
+from tests.conftest import count
 
 OFFICE = Actor(None, "office1", "office")
 ADMIN = Actor(None, "admin1", "admin")
@@ -46,11 +47,6 @@ def run_import(engine, kind: str, rows: list[dict], fmt: str = "csv", actor=OFFI
     command = ImportFile(actor, parsed=parse_file(kind, name, data))
     command.run(engine)
     return command
-
-
-def count(engine, model, *where) -> int:
-    with read_session(engine) as s:
-        return s.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def items_by_ref(engine) -> dict[str, Item]:

@@ -11,7 +11,7 @@ Due dates used below (checked against chinese_calendar.is_workday; "today" is pi
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core import lifecycles as lc
 from core.kinds import KINDS
@@ -21,24 +21,13 @@ from db.commands.items import (AddItemNote, CloseItem, CreateItem, ReceiveItem, 
                                StartItem, UpdateItem, WithdrawItem)
 from db.engine import read_session, session_factory
 from db.models import AuditLog, DeadlineRuleSetting, HolidayEntry, Item, ItemEvent, Unit
-from tests.conftest import TODAY
+from tests.conftest import TODAY, count
 
 OFFICE = Actor(None, "office1", "office")
 ADMIN = Actor(None, "admin1", "admin")
 
 SENT_ON = date(2026, 9, 18)  # Fri
 RECEIVED_ON = date(2026, 9, 22)  # Tue
-
-
-@pytest.fixture
-def units(engine):
-    with read_session(engine) as s:
-        return dict(s.execute(select(Unit.code, Unit.id)).all())
-
-
-def count(engine, model):
-    with read_session(engine) as s:
-        return s.scalar(select(func.count()).select_from(model))
 
 
 def get_item(engine, item_id) -> Item:

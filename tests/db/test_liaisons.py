@@ -10,7 +10,7 @@ chinese_calendar): Mon 2026-06-01 -> Mon 06-08; Wed 2026-09-30 -> Tue 10-13 (Nat
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.permissions import Actor
 from db.commands.base import PermissionDenied, StaleEdit, ValidationFailed
@@ -18,16 +18,10 @@ from db.commands.liaisons import ChangeLiaison, UpdateLiaison
 from db.engine import read_session
 from db.models import AuditLog, Liaison, Unit
 from db.queries.units import late_liaison_reports, liaison_history, report_due, unit_directory
-from tests.conftest import TODAY
+from tests.conftest import TODAY, count
 
 OFFICE = Actor(None, "office1", "office")
 ADMIN = Actor(None, "admin1", "admin")
-
-
-@pytest.fixture
-def units(engine):
-    with read_session(engine) as s:
-        return dict(s.execute(select(Unit.code, Unit.id)).all())
 
 
 def unit_version(engine, unit_id) -> int:
@@ -38,11 +32,6 @@ def unit_version(engine, unit_id) -> int:
 def liaisons_of(engine, unit_id) -> list[Liaison]:
     with read_session(engine) as s:
         return list(s.scalars(select(Liaison).where(Liaison.unit_id == unit_id).order_by(Liaison.start_on, Liaison.id)))
-
-
-def count(engine, model) -> int:
-    with read_session(engine) as s:
-        return s.scalar(select(func.count()).select_from(model))
 
 
 def change(engine, unit_id, actor=OFFICE, **fields) -> int:

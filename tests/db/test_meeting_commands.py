@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core import lifecycles as lc
 from core.permissions import Actor
@@ -22,7 +22,7 @@ from db.commands.meetings import (AddFollowUpProgress, CancelFollowUp, CompleteF
                                   UpdateMeeting)
 from db.engine import read_session, session_factory
 from db.models import AuditLog, FollowUp, FollowUpAssist, FollowUpNote, Meeting, MeetingAttendance, Unit
-from tests.conftest import TODAY
+from tests.conftest import TODAY, count
 
 OFFICE = Actor(None, "office1", "office")
 ADMIN = Actor(None, "admin1", "admin")
@@ -32,17 +32,6 @@ VIEWER = Actor(None, "viewer1", "viewer")
 HELD_ON = date(2026, 9, 23)  # Wed
 EXPLICIT_DUE = date(2026, 10, 30)
 WORKING_DAYS_DUE = date(2026, 10, 21)
-
-
-@pytest.fixture
-def units(engine):
-    with read_session(engine) as s:
-        return dict(s.execute(select(Unit.code, Unit.id)).all())
-
-
-def count(engine, model):
-    with read_session(engine) as s:
-        return s.scalar(select(func.count()).select_from(model))
 
 
 def audits(engine, action=None) -> list[AuditLog]:

@@ -6,31 +6,16 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
 
 from core import lifecycles as lc
 from core.permissions import Actor
 from db.commands.meetings import AddFollowUpProgress, CancelFollowUp, CompleteFollowUp, CreateMeeting
 from db.commands.tasks import AddMilestone, AddProgressUpdate, AssignTaskUnits, CompleteMilestone
-from db.engine import read_session
-from db.models import KeyTask, Unit
 from db.queries.meetings import FollowUpFilter, follow_up_list, follow_up_unit_rates, meeting_list
 from db.queries.tasks import group_rollup, milestone_timeline, task_board, task_detail
 from tests.conftest import TODAY
 
 OFFICE = Actor(None, "office1", "office")
-
-
-@pytest.fixture
-def units(engine):
-    with read_session(engine) as s:
-        return dict(s.execute(select(Unit.code, Unit.id)).all())
-
-
-@pytest.fixture
-def tasks(engine):
-    with read_session(engine) as s:
-        return dict(s.execute(select(KeyTask.number, KeyTask.id)).all())
 
 
 # --- key tasks ------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ Due dates below (checked against chinese_calendar; "today" is pinned to 2026-11-
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.permissions import Actor
 from db.calendar import due_for, effective_rule
@@ -18,18 +18,13 @@ from db.commands.base import NotFound, PermissionDenied, StaleEdit, ValidationFa
 from db.commands.items import CreateItem
 from db.commands.settings import AddHolidayEntry, DeleteHolidayEntry, ResetDeadlineRule, SaveDeadlineRule
 from db.engine import read_session
-from db.models import AuditLog, DeadlineRuleSetting, HolidayEntry, Item, Unit
+from db.models import AuditLog, DeadlineRuleSetting, HolidayEntry, Item
 from db.queries.settings import calendar_coverage, deadline_rules, holiday_entries, holiday_years
+from tests.conftest import count
 
 ADMIN = Actor(None, "admin1", "admin")
 OFFICE = Actor(None, "office1", "office")
 RECEIVED_ON = date(2026, 9, 22)
-
-
-@pytest.fixture
-def units(engine):
-    with read_session(engine) as s:
-        return dict(s.execute(select(Unit.code, Unit.id)).all())
 
 
 def create_item(engine, units, kind="procuratorial_suggestion", urgent=False) -> Item:
@@ -51,11 +46,6 @@ def override_row(engine, kind):
 def audits(engine, action):
     with read_session(engine) as s:
         return list(s.scalars(select(AuditLog).where(AuditLog.action == action).order_by(AuditLog.id)))
-
-
-def count(engine, model):
-    with read_session(engine) as s:
-        return s.scalar(select(func.count()).select_from(model))
 
 
 # -- deadline rule overrides ---------------------------------------------------------------------
@@ -256,18 +246,12 @@ def test_deleting_a_missing_entry_is_not_found(engine):
         DeleteHolidayEntry(ADMIN, day=None).run(engine)
 
 
-def test_a_holiday_entry_moves_the_due_dates_of_open_items(engine, monkeypatch):
+def test_a_holiday_entry_moves_the_due_dates_of_open_items(engine, units, monkeypatch):
     """An item received 2027-01-04 with 15 days: the weekends-only date is replaced once the
     admin enters the 2027 calendar (here: 2027-01-19 declared a holiday)."""
-    from core.permissions import Actor
     from db.commands.items import CreateItem
-    from db.commands.settings import AddHolidayEntry
-    from db.engine import read_session
-    from db.models import Item, Unit
-    from sqlalchemy import select
-    admin = Actor(None, "system", "admin")
-    with read_session(engine) as s:
-        ids = dict(s.execute(select(Unit.code, Unit.id)).all())
+    admin = ADMIN
+    ids = units
     monkeypatch.setenv("FJLD_TODAY", "2027-01-05")  # a day in the year being entered
     item_id = CreateItem(admin, kind="investigation_assistance", from_unit_id=ids["procuratorate"],
                          to_unit_id=ids["justice"], title="跨年事项", sent_on=date(2027, 1, 4),

@@ -16,14 +16,9 @@ from db.engine import make_engine, migrate, read_session
 from db.models import AuditLog, Base, KeyTask, Leader, Setting, TaskGroup, Unit, User
 from db.queries.common import data_version, has_demo_data
 from seed import reference
-from tests.conftest import ROOT
+from tests.conftest import ROOT, count
 
 SEED_DOC = (ROOT.parent / "shared" / "seed-doc" / "000_815f9cd277b545e8.txt")
-
-
-def count(engine, model):
-    with read_session(engine) as s:
-        return s.scalar(select(func.count()).select_from(model))
 
 
 def test_migrations_match_models(engine):

@@ -4,7 +4,7 @@ resolve, the supervised unit responds; the unit addressed; deadlines; the item's
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core import lifecycles as lc
 from core.permissions import Actor
@@ -13,20 +13,14 @@ from db.commands.items import CreateItem
 from db.commands.supervision import (DraftSupervision, IssueDraftSupervision, IssueSupervision,
                                      ResolveSupervision, RespondSupervision)
 from db.engine import read_session, session_factory
-from db.models import AuditLog, FollowUp, Item, ItemEvent, KeyTask, Meeting, Supervision, TaskAssignment, Unit
-from tests.conftest import TODAY
+from db.models import AuditLog, FollowUp, Item, ItemEvent, KeyTask, Meeting, Supervision, TaskAssignment
+from tests.conftest import TODAY, count
 
 OFFICE = Actor(None, "office1", "office")
 CONVENER = Actor(None, "convener1", "convener")
 ADMIN = Actor(None, "admin1", "admin")
 VIEWER = Actor(None, "viewer1", "viewer")
 DEADLINE = TODAY + timedelta(days=10)
-
-
-@pytest.fixture
-def units(engine):
-    with read_session(engine) as s:
-        return dict(s.execute(select(Unit.code, Unit.id)).all())
 
 
 def liaison(units, code) -> Actor:
@@ -59,11 +53,6 @@ def follow_up_id(engine, units):
 def get_sup(engine, sup_id) -> Supervision:
     with read_session(engine) as s:
         return s.get(Supervision, sup_id)
-
-
-def count(engine, model):
-    with read_session(engine) as s:
-        return s.scalar(select(func.count()).select_from(model))
 
 
 def item_events(engine, item_id) -> list[ItemEvent]:

@@ -5,14 +5,14 @@ dated progress with a percentage. Validation per field, stale edits, and the per
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.permissions import Actor
 from db.commands.base import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from db.commands.tasks import AddMilestone, AddProgressUpdate, AssignTaskUnits, CompleteMilestone, EditMilestone
 from db.engine import read_session
-from db.models import AuditLog, KeyTask, Milestone, ProgressUpdate, TaskAssignment, Unit
-from tests.conftest import TODAY
+from db.models import AuditLog, KeyTask, Milestone, ProgressUpdate, TaskAssignment
+from tests.conftest import TODAY, count
 
 OFFICE = Actor(None, "office1", "office")
 ADMIN = Actor(None, "admin1", "admin")
@@ -20,26 +20,8 @@ CONVENER = Actor(None, "convener1", "convener")
 VIEWER = Actor(None, "viewer1", "viewer")
 
 
-@pytest.fixture
-def units(engine):
-    with read_session(engine) as s:
-        return dict(s.execute(select(Unit.code, Unit.id)).all())
-
-
-@pytest.fixture
-def tasks(engine):
-    """task number -> id"""
-    with read_session(engine) as s:
-        return dict(s.execute(select(KeyTask.number, KeyTask.id)).all())
-
-
 def liaison(units, code) -> Actor:
     return Actor(None, f"liaison_{code}", "liaison", units[code])
-
-
-def count(engine, model):
-    with read_session(engine) as s:
-        return s.scalar(select(func.count()).select_from(model))
 
 
 def assignments(engine, task_id) -> dict[int, str]:
