@@ -56,8 +56,13 @@ def main() -> None:
                      role=t(f"role.{actor.role}"), unit=f" · {escape_markdown(unit)}" if unit else ""))
         st.button(t("app.sign_out"), key="app.sign_out", on_click=auth.sign_out)
     demo_banner()
-    flash = st.session_state.pop("_flash", None)  # the outcome of a write that was followed by a rerun
+    flash = st.session_state.get("_flash")  # the outcome of a write that was followed by a rerun
     if flash:
+        # Shown on two runs: a component finishing in the browser (e.g. the cookie) may rerun once.
+        st.session_state["_flash_runs"] = st.session_state.get("_flash_runs", 2) - 1
+        if st.session_state["_flash_runs"] <= 0:
+            st.session_state.pop("_flash", None)
+            st.session_state.pop("_flash_runs", None)
         st.success(flash, icon=":material/check_circle:")  # user values in it are escaped where it is made
     page.run()
 

@@ -3,7 +3,9 @@
 revocation live in our database (db/auth.py), which the library leaves open."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+
+import jwt
 
 import pandas as pd
 import streamlit as st
@@ -63,17 +65,41 @@ def current_user() -> Actor | None:
     st.session_state[AUTH_KEY] = state
     st.session_state["actor"] = actor
     st.session_state["display_name"] = display_name
-    if st.session_state.pop("_set_cookie", False):
-        st.session_state["username"] = actor.username  # the library encodes this name
-        cookies.set_cookie()
+    _store_cookie(cookies, actor)
     return actor
+
+
+SET_COOKIE_RUNS = 3  # runs on which the cookie component is drawn, so a quick rerun cannot drop it
+
+
+def _store_cookie(cookies: CookieController, actor: Actor) -> None:
+    """Store the sign-in cookie after a sign-in or a password change. The token is made once (in
+    the library's format: username and expiry, HS256) and drawn unchanged for a few runs: the
+    component that writes it runs in the browser, and an early rerun would otherwise drop it."""
+    runs = st.session_state.get("_set_cookie")
+    if not runs:
+        return
+    s = ui_session.settings()
+    if runs is True or "_cookie_token" not in st.session_state:
+        expires = datetime.now(timezone.utc) + timedelta(days=s.cookie_expiry_days)
+        token = jwt.encode({"username": actor.username, "exp_date": expires.timestamp()}, s.cookie_key,
+                           algorithm="HS256")
+        st.session_state["_cookie_token"] = (token, expires.replace(tzinfo=None))
+        runs = SET_COOKIE_RUNS
+    token, expires = st.session_state["_cookie_token"]
+    cookies.cookie_model.cookie_manager.set(s.cookie_name, token, key="set", expires_at=expires)
+    if runs > 1:
+        st.session_state["_set_cookie"] = runs - 1
+    else:
+        st.session_state.pop("_set_cookie", None)
+        st.session_state.pop("_cookie_token", None)
 
 
 def sign_out() -> None:
     actor = ui_session.actor()
     if actor is not None:
         SignOut(actor).run(ui_session.engine())
-    for key in (AUTH_KEY, "actor", "display_name"):
+    for key in (AUTH_KEY, "actor", "display_name", "_set_cookie", "_cookie_token"):
         st.session_state.pop(key, None)
     st.session_state["_delete_cookie"] = True
 

@@ -88,7 +88,8 @@ def run_command(command, *, success: str | None = None, form_key: str | None = N
         st.session_state.pop(errors_key, None)
     data_version(refresh=True)
     if success:
-        st.session_state["_flash"] = success  # shown at the top of the page on the next run
+        st.session_state["_flash"] = success  # shown at the top of the page on the next run(s)
+        st.session_state.pop("_flash_runs", None)
     return True
 
 
