@@ -15,6 +15,7 @@ from core.kinds import KINDS
 from core.permissions import can
 from db.commands.items import ACTIONS, AddItemNote
 from db.queries.referrals import item_detail
+from ui.item_edit import item_edit_form
 from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
 from ui.supervision_forms import supervision_issue_form
 from ui.tables import escape_markdown, kind_label, status_label
@@ -104,6 +105,7 @@ def render_item(item_id: int) -> None:
     if may_audit:
         with tabs[2]:
             _history(detail["audit"])
+    item_edit_form(item)
     _actions(item)
 
 
