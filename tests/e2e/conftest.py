@@ -100,3 +100,16 @@ def sign_in(page, base_url: str, username: str, password: str, *, expect_cookie:
                 return
             page.wait_for_timeout(100)
         raise AssertionError("the sign-in cookie was never set")
+
+
+def choose_action(page, action: str, then_visible) -> None:
+    """Pick an action in a segmented control and wait for its form. A rerun that the page is still
+    finishing (e.g. the cookie component reporting back) can swallow the first click: retry."""
+    for _ in range(3):
+        page.get_by_role("radio", name=action).click()
+        try:
+            then_visible.wait_for(state="visible", timeout=10_000)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try the click again
+            page.wait_for_timeout(500)
+    then_visible.wait_for(state="visible")

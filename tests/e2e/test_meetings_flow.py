@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine, read_session
 from db.models import FollowUp, Meeting
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import choose_action, screenshot, sign_in
 from tests.e2e.test_referrals_flow import choose
 
 pytestmark = pytest.mark.browser
@@ -50,7 +50,7 @@ def test_meeting_with_two_follow_ups_and_one_done(server, page, browser):
     liaison.set_default_timeout(30_000)
     sign_in(liaison, base, "liaison", "Demo-liaison-2025")
     liaison.goto(f"{base}/meetings?view=tracker&fu={follow_ups[0][0]}")
-    liaison.get_by_role("radio", name="标记完成").click()
+    choose_action(liaison, "标记完成", liaison.get_by_label("完成情况及佐证"))
     liaison.get_by_label("完成情况及佐证").fill("已完成专项检查,检查充电点46处,整改隐患9处,报告已报办公室。")
     liaison.get_by_role("button", name="标记完成").click()
     expect(liaison.get_by_text("议定事项已更新。").first).to_be_visible()

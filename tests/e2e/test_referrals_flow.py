@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from db.engine import make_engine, read_session
 from db.models import Item, Unit
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import choose_action, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 TITLE = "关于规范集贤路农贸市场计量器具管理的检察建议"
@@ -47,7 +47,7 @@ def test_office_records_suggestion_and_feedback(server, page):
     assert new_id
     page.goto(f"{base}/referrals?item={new_id}")
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
-    page.get_by_role("radio", name="登记反馈").click()
+    choose_action(page, "登记反馈", page.get_by_label("反馈内容"))
     choose(page, "办理结果", "采纳", scope=page.get_by_test_id("stForm").last)
     page.get_by_label("反馈内容").fill("已开展计量器具专项检查,责令整改12户。")
     page.get_by_role("button", name="提交").click()
