@@ -14,7 +14,6 @@ def test_weekly_review_in_presentation_mode(server, page):
     expect(page.get_by_role("heading", name="周例会")).to_be_visible()
     page.get_by_role("button", name="演示模式").click()
     expect(page.get_by_text("第 1/6 部分", exact=False)).to_be_visible()
-    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
     expect(page.get_by_role("button", name="退出登录")).to_have_count(0)
     expect(page.get_by_text("新增事项").first).to_be_visible()
     page.wait_for_timeout(800)
