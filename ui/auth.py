@@ -1,6 +1,11 @@
 """Sign-in gate. streamlit-authenticator 0.4.2 provides the signed re-authentication cookie
 (its CookieController: a JWT of username and expiry); accounts, bcrypt hashes, lockout and cookie
-revocation live in our database (db/auth.py), which the library leaves open."""
+revocation live in our database (db/auth.py), which the library leaves open.
+
+The cookie is read the way the library reads it (the request's cookies, HS256-decoded), without
+drawing its cookie component: that component reports back from the browser and so reruns every
+page once on load, which raced with the user's first click or upload. The component is drawn
+only on the runs that write or delete the cookie."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -48,10 +53,9 @@ def current_user() -> Actor | None:
     """Resolve who is signed in on this run: session first, then the cookie; both are checked
     against the account row (active, not signed out or re-passworded since)."""
     engine = ui_session.engine()
-    cookies = _cookies()
     state = st.session_state.get(AUTH_KEY)
-    if state is None and isinstance(st.context.cookies.get(ui_session.settings().cookie_name), str):
-        token = cookies.get_cookie()
+    if state is None:
+        token = _read_cookie()
         if token:
             state = {"username": token["username"], "issued_at": _issued_at(token)}
     allow_demo = ui_session.settings().demo
@@ -65,14 +69,33 @@ def current_user() -> Actor | None:
     st.session_state[AUTH_KEY] = state
     st.session_state["actor"] = actor
     st.session_state["display_name"] = display_name
-    _store_cookie(cookies, actor)
+    _store_cookie(actor)
     return actor
 
 
 SET_COOKIE_RUNS = 3  # runs on which the cookie component is drawn, so a quick rerun cannot drop it
 
 
-def _store_cookie(cookies: CookieController, actor: Actor) -> None:
+def _read_cookie() -> dict | None:
+    """The sign-in cookie this browser sent, decoded and unexpired."""
+    s = ui_session.settings()
+    return decode_cookie(st.context.cookies.get(s.cookie_name), s.cookie_key)
+
+
+def decode_cookie(raw: object, key: str) -> dict | None:
+    """A cookie value as the library's get_cookie accepts it: an HS256 token signed with our key,
+    naming a user, not expired; anything else is None."""
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        token = jwt.decode(raw, key, algorithms=["HS256"])
+        alive = float(token.get("exp_date", 0)) > datetime.now(timezone.utc).timestamp()
+    except (jwt.PyJWTError, AttributeError, TypeError, ValueError):
+        return None
+    return token if alive and isinstance(token.get("username"), str) else None
+
+
+def _store_cookie(actor: Actor) -> None:
     """Store the sign-in cookie after a sign-in or a password change. The token is made once (in
     the library's format: username and expiry, HS256) and drawn unchanged for a few runs: the
     component that writes it runs in the browser, and an early rerun would otherwise drop it."""
@@ -87,6 +110,7 @@ def _store_cookie(cookies: CookieController, actor: Actor) -> None:
         st.session_state["_cookie_token"] = (token, expires.replace(tzinfo=None))
         runs = SET_COOKIE_RUNS
     token, expires = st.session_state["_cookie_token"]
+    cookies = _cookies()
     cookies.cookie_model.cookie_manager.set(s.cookie_name, token, key="set", expires_at=expires)
     if runs > 1:
         st.session_state["_set_cookie"] = runs - 1

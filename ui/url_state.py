@@ -135,7 +135,8 @@ def url_segmented(label: str, options: Sequence, *, key: str, param: str, format
     if st.session_state.get(key) not in options:
         st.session_state[key] = default
     value = container.segmented_control(label, options, key=key, format_func=format_func,
-                                        on_change=_after, args=(key, param, default), label_visibility="collapsed")
+                                        on_change=_after, args=(key, param, default), label_visibility="collapsed",
+                                        required=True)
     _after(key, param, default)
     return value if value is not None else default
 

@@ -31,10 +31,13 @@ def server(tmp_path, demo_template):
     db_url = copy_db(demo_template, tmp_path)
     env = dict(os.environ, DATABASE_URL=db_url, FJLD_DEMO="1")
     env.pop("COOKIE_KEY", None)
+    # The server's output goes to a file: an unread pipe fills up and stalls the server.
+    log_path = tmp_path / "streamlit.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -43,7 +46,7 @@ def server(tmp_path, demo_template):
                 break
             except OSError:
                 if proc.poll() is not None:
-                    pytest.fail(proc.stdout.read().decode(errors="replace"))
+                    pytest.fail(log_path.read_text(errors="replace"))
                 time.sleep(0.5)
         else:
             pytest.fail("streamlit did not start within 60 s")
@@ -54,6 +57,7 @@ def server(tmp_path, demo_template):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @pytest.fixture
