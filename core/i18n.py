@@ -458,6 +458,8 @@ CATALOG: dict[str, str] = {
     "task.participating_units": "参与单位",
     "task.add_milestone": "新增节点",
     "task.complete_milestone": "节点完成",
+    "task.edit_milestone": "修改节点(名称、计划日期)",
+    "task.save_milestone": "保存节点",
     "task.milestone": "节点",
     "task.milestone_title": "节点名称",
     "task.planned_on": "计划完成日期",

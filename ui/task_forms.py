@@ -7,7 +7,7 @@ import streamlit as st
 from core.clock import today
 from core.i18n import t
 from core.permissions import can
-from db.commands.tasks import AddMilestone, AddProgressUpdate, AssignTaskUnits, CompleteMilestone
+from db.commands.tasks import AddMilestone, AddProgressUpdate, AssignTaskUnits, CompleteMilestone, EditMilestone
 from ui.session import FieldErrors, actor, edit_version, forget_edit_version, run_command
 
 
@@ -55,6 +55,8 @@ def milestone_forms(task: dict) -> None:
         if st.form_submit_button(t("task.add_milestone"), type="primary"):
             _submit(AddMilestone(actor(), task_id=task["id"], title=title, planned_on=planned), form, "task.saved")
         errs.show()
+    if not milestones.empty:
+        _milestone_edit_form(task)
     pending = milestones[milestones["done_on"].isna()]
     if pending.empty:
         return
@@ -73,6 +75,34 @@ def milestone_forms(task: dict) -> None:
             _submit(CompleteMilestone(actor(), milestone_id=chosen, version=version, done_on=done_on), form,
                     "task.saved")
         errs.show()
+
+
+def _milestone_edit_form(task: dict) -> None:
+    """Rename or reschedule one milestone; the chooser sits outside the form so the fields below
+    are filled with the chosen milestone's current values."""
+    milestones = task["milestones"].set_index("id")
+    labels = {int(i): f"{r.title}({r.planned_on.isoformat()})" for i, r in milestones.iterrows()}
+    with st.expander(t("task.edit_milestone"), icon=":material/edit_calendar:"):
+        chosen = st.selectbox(t("task.milestone"), list(labels), key=f"task.{task['id']}.milestone_edit",
+                              format_func=labels.get)
+        row = milestones.loc[chosen]
+        form = f"task.{task['id']}.milestone_edit.{chosen}"
+        errs = FieldErrors(form)
+        with st.form(form):
+            version = edit_version(form, int(row["version"]))
+            title = st.text_input(t("task.milestone_title"), value=row["title"], key=f"{form}.title", max_chars=200)
+            errs.slot("title")
+            planned = st.date_input(t("task.planned_on"), value=row["planned_on"], key=f"{form}.planned_on",
+                                    format="YYYY-MM-DD")
+            errs.slot("planned_on")
+            if st.form_submit_button(t("task.save_milestone"), type="primary"):
+                if run_command(EditMilestone(actor(), milestone_id=chosen, version=version, title=title,
+                                             planned_on=planned), success=t("task.saved"), form_key=form):
+                    forget_edit_version(form)
+                    for key in (f"{form}.title", f"{form}.planned_on"):
+                        st.session_state.pop(key, None)  # show the saved values next time
+                    st.rerun()
+            errs.show()
 
 
 def progress_form(task: dict, board_row: dict, names: dict[int, str]) -> None:

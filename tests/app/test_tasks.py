@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from core.permissions import Actor
-from db.commands.tasks import AssignTaskUnits
+from db.commands.tasks import AssignTaskUnits, EditMilestone
 from db.engine import make_engine, read_session
 from db.models import KeyTask, Milestone, ProgressUpdate, TaskAssignment, TaskGroup, Unit
 from db.queries.tasks import task_board
@@ -214,6 +214,54 @@ def test_milestone_without_title_is_refused_and_input_kept(app_env):
     assert errors(at) == ["请检查标红的字段。"]
     assert caption_after(at, at.text_input(key=f"{form}.title")) == ":red[必填。]"
     assert at.date_input(key=f"{form}.planned_on").value == date(2026, 12, 31)
+
+
+def test_office_renames_and_reschedules_a_milestone(app_env):
+    task, late = late_task(app_env)
+    at = tasks_page(task=str(task.id))
+    at.selectbox(key=f"task.{task.id}.milestone_edit").set_value(late.id).run()
+    form = f"task.{task.id}.milestone_edit.{late.id}"
+    assert at.text_input(key=f"{form}.title").value == late.title  # filled with the current values
+    assert at.date_input(key=f"{form}.planned_on").value == late.planned_on
+    at.text_input(key=f"{form}.title").input("调整后的节点")
+    at.date_input(key=f"{form}.planned_on").set_value(date(2026, 12, 31))
+    button(at, "保存节点").click().run()
+    assert not at.exception and not at.error, errors(at)
+    assert "重点工作已更新。" in [m.value for m in at.success]
+    with read_session(engine(app_env)) as s:
+        row = s.get(Milestone, late.id)
+    assert (row.title, row.planned_on, row.version) == ("调整后的节点", date(2026, 12, 31), late.version + 1)
+    milestones = milestone_table(at)
+    assert list(milestones[milestones["节点名称"] == "调整后的节点"]["办理阶段"]) == ["未到期"]  # no longer late
+
+
+def test_stale_milestone_edit_is_refused_and_input_kept(app_env):
+    task, late = late_task(app_env)
+    at = tasks_page(task=str(task.id))
+    at.selectbox(key=f"task.{task.id}.milestone_edit").set_value(late.id).run()
+    form = f"task.{task.id}.milestone_edit.{late.id}"
+    EditMilestone(SYSTEM_ADMIN, milestone_id=late.id, version=late.version, title="他人修改",
+                  planned_on=late.planned_on).run(engine(app_env))  # meanwhile someone else edits it
+    at.text_input(key=f"{form}.title").input("我的修改")
+    button(at, "保存节点").click().run()
+    assert not at.exception
+    assert any("已被他人修改" in e for e in errors(at)), errors(at)
+    assert at.text_input(key=f"{form}.title").value == "我的修改"
+    with read_session(engine(app_env)) as s:
+        assert s.get(Milestone, late.id).title == "他人修改"
+
+
+def test_milestone_edit_without_title_is_refused(app_env):
+    task, late = late_task(app_env)
+    at = tasks_page(task=str(task.id))
+    at.selectbox(key=f"task.{task.id}.milestone_edit").set_value(late.id).run()
+    form = f"task.{task.id}.milestone_edit.{late.id}"
+    at.text_input(key=f"{form}.title").input("  ")
+    button(at, "保存节点").click().run()
+    assert not at.exception
+    assert caption_after(at, at.text_input(key=f"{form}.title")) == ":red[必填。]"
+    with read_session(engine(app_env)) as s:
+        assert s.get(Milestone, late.id).title == late.title
 
 
 def test_progress_outside_0_to_100_is_refused_and_input_kept(app_env):
