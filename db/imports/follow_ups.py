@@ -66,10 +66,7 @@ class FollowUpImporter(Importer):
 
     def prepare(self, rows, errors):
         s = self.session
-        refs = [r.values["external_ref"] for r in rows if r.values.get("external_ref")]
-        existing: dict[str, FollowUp] = {}
-        for part in chunks(refs):
-            existing.update({f.external_ref: f for f in s.scalars(select(FollowUp).where(FollowUp.external_ref.in_(part)))})
+        existing: dict[str, FollowUp] = self.existing_by_ref(FollowUp, rows)
         assisting: dict[int, set[int]] = {}
         ids = [f.id for f in existing.values()]
         for part in chunks(ids):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any, Iterable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.i18n import t
@@ -76,6 +77,26 @@ class Importer:
     def tick(self, phase: str, done: int, total: int) -> None:
         if done % PROGRESS_EVERY == 0 or done == total:
             report(self.progress, phase, done, total)
+
+    def existing_by_ref(self, model, rows: list[ParsedRow]) -> dict[str, Any]:
+        """The records that the file's external references already name, read in chunks."""
+        refs = [r.values["external_ref"] for r in rows if r.values.get("external_ref")]
+        found: dict[str, Any] = {}
+        for part in chunks(refs):
+            found.update({x.external_ref: x for x in self.session.scalars(select(model).where(model.external_ref.in_(part)))})
+        return found
+
+    def plan_edit(self, row: int, ref: str, label: str, obj, values: dict[str, Any], headers: dict[str, str],
+                  extra: dict | None = None) -> Planned:
+        """Set a file row's values on the record it names: "unchanged" when nothing differs, else
+        "update" with the before-image and the headers of the changed columns."""
+        before = snapshot(obj)
+        for attr, value in values.items():
+            setattr(obj, attr, value)
+        if not self.session.is_modified(obj):
+            return Planned(row, ref, label, "unchanged", obj)
+        return Planned(row, ref, label, "update", obj, before, self.changed_columns(before, snapshot(obj), headers),
+                       extra or {})
 
     def changed_columns(self, before: dict, after: dict, columns: dict[str, str]) -> tuple[str, ...]:
         """Headers of the columns whose values differ (attribute -> catalog key of a header)."""

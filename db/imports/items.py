@@ -72,10 +72,7 @@ class ItemImporter(Importer):
         s = self.session
         self.errors = errors
         self.reads = CachedReads(s)
-        refs = [r.values["external_ref"] for r in rows if r.values.get("external_ref")]
-        self.existing: dict[str, Item] = {}
-        for part in chunks(refs):
-            self.existing.update({i.external_ref: i for i in s.scalars(select(Item).where(Item.external_ref.in_(part)))})
+        self.existing: dict[str, Item] = self.existing_by_ref(Item, rows)
         # held here so that the session's identity map keeps them while rows are checked
         self.units = {u.name: u for u in s.scalars(select(Unit))}
         self.tasks = {k.number: k for k in s.scalars(select(KeyTask))}

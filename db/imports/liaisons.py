@@ -12,10 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from core.i18n import t
-from db.commands.base import snapshot
 from db.commands.liaisons import _date_error, _person_errors
 from db.imports.base import Planned
-from db.imports.importer import Importer, chunks
+from db.imports.importer import Importer
 from db.imports.spec import LIAISONS
 from db.models import Liaison, Unit
 
@@ -30,10 +29,7 @@ class LiaisonImporter(Importer):
 
     def prepare(self, rows, errors):
         s = self.session
-        refs = [r.values["external_ref"] for r in rows if r.values.get("external_ref")]
-        existing: dict[str, Liaison] = {}
-        for part in chunks(refs):
-            existing.update({x.external_ref: x for x in s.scalars(select(Liaison).where(Liaison.external_ref.in_(part)))})
+        existing: dict[str, Liaison] = self.existing_by_ref(Liaison, rows)
         self.units = {u.name: u for u in s.scalars(select(Unit))}
         plans = []
         with s.no_autoflush:
@@ -64,15 +60,8 @@ class LiaisonImporter(Importer):
                                          Liaison(external_ref=v["external_ref"], version=1, is_demo=False, **values),
                                          extra={"units": {unit.id}}))
                     continue
-                before = snapshot(row_obj)
-                for attr, value in values.items():
-                    setattr(row_obj, attr, value)
-                if not s.is_modified(row_obj):
-                    plans.append(Planned(n, v["external_ref"], v["name"], "unchanged", row_obj))
-                else:
-                    plans.append(Planned(n, v["external_ref"], v["name"], "update", row_obj, before,
-                                         self.changed_columns(before, snapshot(row_obj), ATTR_HEADERS),
-                                         {"units": {before["unit_id"], unit.id}}))
+                plans.append(self.plan_edit(n, v["external_ref"], v["name"], row_obj, values, ATTR_HEADERS,
+                                            {"units": {row_obj.unit_id, unit.id}}))
         return plans
 
     def write(self, plans):

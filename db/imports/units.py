@@ -11,7 +11,6 @@ import re
 from sqlalchemy import func, select
 
 from core.i18n import CATALOG, t
-from db.commands.base import snapshot
 from db.imports.base import Planned
 from db.imports.importer import Importer, choice_error
 from db.imports.spec import UNITS
@@ -76,14 +75,7 @@ class UnitImporter(Importer):
                     next_order = max(next_order, values["sort_order"]) + 10
                     plans.append(Planned(n, v["code"], v["name"], "create", Unit(code=v["code"], version=1, **values)))
                     continue
-                before = snapshot(unit)
-                for attr, value in values.items():
-                    setattr(unit, attr, value)
-                if not s.is_modified(unit):
-                    plans.append(Planned(n, v["code"], v["name"], "unchanged", unit))
-                else:
-                    plans.append(Planned(n, v["code"], v["name"], "update", unit, before,
-                                         self.changed_columns(before, snapshot(unit), ATTR_HEADERS)))
+                plans.append(self.plan_edit(n, v["code"], v["name"], unit, values, ATTR_HEADERS))
         return plans
 
     def write(self, plans):
