@@ -39,3 +39,21 @@ def signed_in_app(username: str, page: str | None = None) -> AppTest:
     if page:
         at.switch_page(page)
     return at
+
+
+def open_page(username: str, script: str, /, **params) -> AppTest:
+    """The page `script` run once, signed in as `username`, with `params` in its URL."""
+    at = signed_in_app(username, script)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def unit_id(url: str, code: str) -> int:
+    """The id of the member unit with this seed code."""
+    from sqlalchemy import select
+
+    from db.engine import make_engine, read_session
+    from db.models import Unit
+    with read_session(make_engine(url)) as s:
+        return s.scalar(select(Unit.id).where(Unit.code == code))

@@ -9,17 +9,14 @@ from core.permissions import Actor
 from db.commands.users import CreateUser, UpdateUser
 from db.engine import make_engine, read_session, session_factory
 from db.models import AuditLog
-from tests.app.conftest import signed_in_app
+from tests.app.conftest import open_page
 
 PAGE = "app_pages/audit.py"
 CHIEF = Actor(None, "chief", "admin")
 
 
 def audit_page(username="admin", **params):
-    at = signed_in_app(username, PAGE)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(username, PAGE, **params)
 
 
 def titles(at):

@@ -14,16 +14,13 @@ from db.engine import make_engine, read_session
 from db.imports import SPECS
 from db.imports.templates import csv_file
 from db.models import AuditLog, Item
-from tests.app.conftest import signed_in_app
+from tests.app.conftest import open_page
 
 PAGE = "app_pages/data.py"
 
 
 def data_page(username: str, **params):
-    at = signed_in_app(username, PAGE)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(username, PAGE, **params)
 
 
 def item_rows(*bad: int) -> list[list]:

@@ -10,7 +10,7 @@ from core.permissions import Actor
 from db.commands.meetings import AddFollowUpProgress
 from db.engine import make_engine, read_session
 from db.models import FollowUp, FollowUpAssist, Meeting, MeetingAttendance, Unit
-from tests.app.conftest import signed_in_app
+from tests.app.conftest import open_page, unit_id
 from tests.conftest import TODAY
 from tests.app.helpers import caption_after, captions, errors, metrics
 
@@ -26,15 +26,8 @@ FORM = "meeting_form"
 # -- helpers -----------------------------------------------------------------------------------
 
 def meetings_page(username: str = "office", **params):
-    at = signed_in_app(username, PAGE)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(username, PAGE, **params)
 
-
-def unit_id(url, code: str) -> int:
-    with read_session(make_engine(url)) as s:
-        return s.scalar(select(Unit.id).where(Unit.code == code))
 
 
 def unit_names(url) -> dict[int, str]:

@@ -11,7 +11,7 @@ from core.permissions import Actor
 from db.commands.items import CreateItem
 from db.engine import make_engine, read_session
 from db.models import Item, Supervision, Unit
-from tests.app.conftest import signed_in_app
+from tests.app.conftest import open_page
 from tests.conftest import TODAY
 from tests.app.helpers import caption_after, captions, metrics, walk
 
@@ -22,10 +22,7 @@ OVERDUE = (Item.needs_feedback.is_(True), Item.status.in_(OPEN), Item.due_on < T
 
 
 def overdue_page(username: str = "convener", **params):
-    at = signed_in_app(username, PAGE)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(username, PAGE, **params)
 
 
 def table_with(at, *columns):

@@ -13,7 +13,7 @@ from db.commands.base import ValidationFailed
 from db.commands.items import TEXT_MAX, TITLE_MAX, CreateItem, ReceiveItem, RecordFeedback
 from db.engine import make_engine, read_session
 from db.models import Item, ItemEvent, Unit
-from tests.app.conftest import signed_in_app
+from tests.app.conftest import open_page, unit_id
 from tests.conftest import TODAY
 from tests.app.helpers import caption_after, captions, errors
 
@@ -26,20 +26,13 @@ SYSTEM_ADMIN = Actor(None, "system", "admin")
 # -- helpers -----------------------------------------------------------------------------------
 
 def referrals(username: str = "office", **params) -> object:
-    at = signed_in_app(username, PAGE)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(username, PAGE, **params)
 
 
 def hand_count(url, *conditions) -> int:
     with read_session(make_engine(url)) as s:
         return s.scalar(select(func.count()).select_from(Item).where(*conditions))
 
-
-def unit_id(url, code: str) -> int:
-    with read_session(make_engine(url)) as s:
-        return s.scalar(select(Unit.id).where(Unit.code == code))
 
 
 def overdue_conditions():

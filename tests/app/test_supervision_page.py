@@ -10,7 +10,7 @@ from core.permissions import Actor
 from db.commands.supervision import DraftSupervision, IssueSupervision, RespondSupervision
 from db.engine import make_engine, read_session
 from db.models import Item, Supervision, Unit
-from tests.app.conftest import signed_in_app
+from tests.app.conftest import open_page, signed_in_app, unit_id
 from tests.conftest import TODAY
 from tests.app.helpers import metrics
 
@@ -20,19 +20,12 @@ SYSTEM_ADMIN = Actor(None, "system", "admin")
 
 
 def supervision_page(username: str = "convener", **params):
-    at = signed_in_app(username, PAGE)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(username, PAGE, **params)
 
 
 def sup_table(at):
     return next(d.value for d in at.dataframe if "督办要求" in d.value.columns)
 
-
-def unit_id(url, code: str) -> int:
-    with read_session(make_engine(url)) as s:
-        return s.scalar(select(Unit.id).where(Unit.code == code))
 
 
 def open_item_of(url, code: str) -> int:

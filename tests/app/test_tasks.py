@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from core.permissions import Actor
 from db.commands.tasks import AssignTaskUnits, EditMilestone
 from db.engine import make_engine, read_session
-from db.models import KeyTask, Milestone, ProgressUpdate, TaskAssignment, TaskGroup, Unit
+from db.models import KeyTask, Milestone, ProgressUpdate, TaskAssignment, TaskGroup
 from db.queries.tasks import task_board
-from tests.app.conftest import signed_in_app
+from tests.app.conftest import open_page, unit_id
 from tests.conftest import TODAY
 from tests.app.helpers import caption_after, errors, metrics
 
@@ -24,19 +24,12 @@ NUMERALS = "一二三四五六七八九十"
 # -- helpers -----------------------------------------------------------------------------------
 
 def tasks_page(username: str = "office", **params):
-    at = signed_in_app(username, PAGE)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(username, PAGE, **params)
 
 
 def engine(url):
     return make_engine(url)
 
-
-def unit_id(url, code: str) -> int:
-    with read_session(engine(url)) as s:
-        return s.scalar(select(Unit.id).where(Unit.code == code))
 
 
 def assignments(url, task_id: int) -> tuple[set[int], set[int]]:
@@ -114,11 +107,11 @@ def test_group_metrics_show_the_mean_latest_percent_per_group(app_env):
                               .where(TaskAssignment.role == "lead")).all())
         latest: dict[int, int] = {}  # a task's progress: its lead unit's latest report, else anyone's
         from_lead: dict[int, int] = {}
-        for task_id, unit_id, percent in s.execute(
+        for task_id, reporter, percent in s.execute(
                 select(ProgressUpdate.task_id, ProgressUpdate.unit_id, ProgressUpdate.percent)
                 .order_by(ProgressUpdate.reported_on, ProgressUpdate.id)):
             latest[task_id] = percent
-            if (task_id, unit_id) in leads:
+            if (task_id, reporter) in leads:
                 from_lead[task_id] = percent
         latest |= from_lead
     groups: dict[tuple[int, str], list[int]] = {}

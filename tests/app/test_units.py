@@ -14,7 +14,7 @@ from db.commands.liaisons import ChangeLiaison
 from db.engine import make_engine, read_session
 from db.models import Item, Liaison, Unit
 from db.queries.units import late_liaison_reports
-from tests.app.conftest import signed_in_app
+from tests.app.conftest import open_page, unit_id
 from tests.conftest import ROOT, TODAY
 from tests.app.helpers import caption_after, metrics, walk
 
@@ -25,15 +25,8 @@ SEED = list(csv.DictReader((ROOT / "seed" / "units.csv").open(encoding="utf-8"))
 
 
 def units_page(username: str = "office", **params):
-    at = signed_in_app(username, PAGE)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(username, PAGE, **params)
 
-
-def unit_id(url, code: str) -> int:
-    with read_session(make_engine(url)) as s:
-        return s.scalar(select(Unit.id).where(Unit.code == code))
 
 
 def table_with(at, *columns):
