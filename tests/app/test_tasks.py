@@ -209,11 +209,16 @@ def test_milestone_without_title_is_refused_and_input_kept(app_env):
     assert at.date_input(key=f"{form}.planned_on").value == date(2026, 12, 31)
 
 
+def choose_milestone_to_edit(at, task, milestone) -> str:
+    """Pick the milestone in the edit chooser; returns the key of its edit form."""
+    at.selectbox(key=f"task.{task.id}.milestone_edit").set_value(milestone.id).run()
+    return f"task.{task.id}.milestone_edit.{milestone.id}"
+
+
 def test_office_renames_and_reschedules_a_milestone(app_env):
     task, late = late_task(app_env)
     at = tasks_page(task=str(task.id))
-    at.selectbox(key=f"task.{task.id}.milestone_edit").set_value(late.id).run()
-    form = f"task.{task.id}.milestone_edit.{late.id}"
+    form = choose_milestone_to_edit(at, task, late)
     assert at.text_input(key=f"{form}.title").value == late.title  # filled with the current values
     assert at.date_input(key=f"{form}.planned_on").value == late.planned_on
     at.text_input(key=f"{form}.title").input("调整后的节点")
@@ -231,8 +236,7 @@ def test_office_renames_and_reschedules_a_milestone(app_env):
 def test_stale_milestone_edit_is_refused_and_input_kept(app_env):
     task, late = late_task(app_env)
     at = tasks_page(task=str(task.id))
-    at.selectbox(key=f"task.{task.id}.milestone_edit").set_value(late.id).run()
-    form = f"task.{task.id}.milestone_edit.{late.id}"
+    form = choose_milestone_to_edit(at, task, late)
     EditMilestone(SYSTEM_ADMIN, milestone_id=late.id, version=late.version, title="他人修改",
                   planned_on=late.planned_on).run(engine(app_env))  # meanwhile someone else edits it
     at.text_input(key=f"{form}.title").input("我的修改")
@@ -247,8 +251,7 @@ def test_stale_milestone_edit_is_refused_and_input_kept(app_env):
 def test_milestone_edit_without_title_is_refused(app_env):
     task, late = late_task(app_env)
     at = tasks_page(task=str(task.id))
-    at.selectbox(key=f"task.{task.id}.milestone_edit").set_value(late.id).run()
-    form = f"task.{task.id}.milestone_edit.{late.id}"
+    form = choose_milestone_to_edit(at, task, late)
     at.text_input(key=f"{form}.title").input("  ")
     button(at, "保存节点").click().run()
     assert not at.exception
