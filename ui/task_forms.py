@@ -83,8 +83,10 @@ def _milestone_edit_form(task: dict) -> None:
     milestones = task["milestones"].set_index("id")
     labels = {int(i): f"{r.title}({r.planned_on.isoformat()})" for i, r in milestones.iterrows()}
     with st.expander(t("task.edit_milestone"), icon=":material/edit_calendar:"):
-        chosen = st.selectbox(t("task.milestone"), list(labels), key=f"task.{task['id']}.milestone_edit",
-                              format_func=labels.get)
+        pending = [int(i) for i in milestones.index[milestones["done_on"].isna()]]
+        options = list(labels)
+        chosen = st.selectbox(t("task.milestone"), options, key=f"task.{task['id']}.milestone_edit",
+                              index=options.index(pending[0]) if pending else 0, format_func=labels.get)
         row = milestones.loc[chosen]
         form = f"task.{task['id']}.milestone_edit.{chosen}"
         errs = FieldErrors(form)

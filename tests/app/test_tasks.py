@@ -53,7 +53,7 @@ def late_task(url) -> tuple[KeyTask, Milestone]:
         with_updates = select(ProgressUpdate.task_id)
         milestone = s.scalars(select(Milestone).where(Milestone.done_on.is_(None), Milestone.planned_on < TODAY,
                                                       Milestone.task_id.in_(with_updates))
-                              .order_by(Milestone.task_id, Milestone.planned_on)).first()
+                              .order_by(Milestone.task_id, Milestone.planned_on, Milestone.id)).first()
         return s.get(KeyTask, milestone.task_id), milestone
 
 
@@ -231,6 +231,12 @@ def test_office_renames_and_reschedules_a_milestone(app_env):
     assert (row.title, row.planned_on, row.version) == ("调整后的节点", date(2026, 12, 31), late.version + 1)
     milestones = milestone_table(at)
     assert list(milestones[milestones["节点名称"] == "调整后的节点"]["办理阶段"]) == ["未到期"]  # no longer late
+
+
+def test_milestone_edit_offers_the_first_unfinished_milestone_first(app_env):
+    task, late = late_task(app_env)  # the task's earliest unfinished milestone
+    at = tasks_page(task=str(task.id))
+    assert at.selectbox(key=f"task.{task.id}.milestone_edit").value == late.id
 
 
 def test_stale_milestone_edit_is_refused_and_input_kept(app_env):
