@@ -106,6 +106,14 @@ def sign_in(page, base_url: str, username: str, password: str, *, expect_cookie:
         raise AssertionError("the sign-in cookie was never set")
 
 
+def settle(page, timeout: int = 30_000) -> None:
+    """Commit the focused field, as leaving it would, and wait until the script run this sets off
+    has finished, so that the next click is not raced by a rerun redrawing the page."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.wait_for_timeout(200)  # let the rerun start
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout)
+
+
 def choose_action(page, action: str, then_visible) -> None:
     """Pick an action in a segmented control and wait for its form. A rerun that the page is still
     finishing (e.g. the cookie component reporting back) can swallow the first click: retry."""
