@@ -45,7 +45,7 @@ def test_office_records_suggestion_and_feedback(server, page):
     from playwright.sync_api import expect
     base, db_url = server
     sign_in(page, base, "office", "Demo-office-2025")
-    expect(page.get_by_role("heading", name="总览")).to_be_visible()
+    expect(page.get_by_role("heading", name="总览", exact=True)).to_be_visible()
     page.goto(f"{base}/referrals")
     page.get_by_text("录入新事项").click()
     form = page.get_by_test_id("stExpander").filter(has_text="录入新事项")
@@ -62,7 +62,7 @@ def test_office_records_suggestion_and_feedback(server, page):
     new_id = item_id(db_url, TITLE)
     assert new_id
     page.goto(f"{base}/referrals?item={new_id}")
-    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(page.get_by_role("heading", name=TITLE, exact=True)).to_be_visible()
     choose_action(page, "登记反馈", page.get_by_label("反馈内容"))
     choose(page, "办理结果", "采纳", scope=page.get_by_test_id("stForm").last)
     page.get_by_label("反馈内容").fill("已开展计量器具专项检查,责令整改12户。")
@@ -85,7 +85,7 @@ def test_liaison_acts_only_on_own_unit(server, page):
         other = s.scalar(select(Item.id).where(Item.to_unit_id != own_unit, Item.from_unit_id != own_unit,
                                                Item.status.in_(("sent", "received", "in_progress"))))
     sign_in(page, base, "liaison", "Demo-liaison-2025")
-    expect(page.get_by_role("heading", name="总览")).to_be_visible()
+    expect(page.get_by_role("heading", name="总览", exact=True)).to_be_visible()
     page.goto(f"{base}/referrals?item={own}")
     expect(page.get_by_text("办理操作")).to_be_visible()
     expect(page.get_by_role("radio", name="登记反馈")).to_be_visible()

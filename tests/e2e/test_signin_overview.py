@@ -14,7 +14,7 @@ def test_office_signs_in_and_sees_overview(server, page):
     page.goto(server)
     expect(page.get_by_text("演示账户(仅演示模式显示)")).to_be_visible()
     sign_in(page, server, office["username"], office["password"])
-    expect(page.get_by_role("heading", name="总览")).to_be_visible()
+    expect(page.get_by_role("heading", name="总览", exact=True)).to_be_visible()
     expect(page.get_by_text("演示数据", exact=False).first).to_be_visible()
     expect(page.get_by_text("逾期未反馈").first).to_be_visible()
     expect(page.get_by_text("各成员单位事项办理情况")).to_be_visible()
@@ -29,7 +29,7 @@ def test_wrong_password_is_refused(server, page):
     server, _ = server
     sign_in(page, server, "office", "not-the-password1", expect_cookie=False)
     expect(page.get_by_text("用户名或密码不正确。")).to_be_visible()
-    expect(page.get_by_role("heading", name="总览")).to_have_count(0)
+    expect(page.get_by_role("heading", name="总览", exact=True)).to_have_count(0)
 
 
 def test_cookie_keeps_session_and_sign_out_revokes_it(server, page, browser):
@@ -38,15 +38,15 @@ def test_cookie_keeps_session_and_sign_out_revokes_it(server, page, browser):
     server, _ = server
     sign_in(page, server, "viewer", "Demo-viewer-2025")
     page.goto(f"{server}/overdue")
-    expect(page.get_by_role("heading", name="逾期反馈")).to_be_visible()
+    expect(page.get_by_role("heading", name="逾期反馈", exact=True)).to_be_visible()
     stolen = [c for c in page.context.cookies() if c["name"] == "fjld_auth"]
     page.get_by_role("button", name="退出登录").click()
-    expect(page.get_by_role("heading", name="登录府检联动工作台")).to_be_visible()
+    expect(page.get_by_role("heading", name="登录府检联动工作台", exact=True)).to_be_visible()
     other = browser.new_context()
     other.add_cookies(stolen)
     replay = other.new_page()
     replay.goto(f"{server}/overdue")
-    expect(replay.get_by_role("heading", name="登录府检联动工作台")).to_be_visible()
-    expect(replay.get_by_role("heading", name="逾期反馈")).to_have_count(0)
+    expect(replay.get_by_role("heading", name="登录府检联动工作台", exact=True)).to_be_visible()
+    expect(replay.get_by_role("heading", name="逾期反馈", exact=True)).to_have_count(0)
     other.close()
 
