@@ -12,7 +12,7 @@ from core.permissions import can
 from db.commands.items import DOC_NUMBER_REQUIRED, UpdateItem
 from db.queries.common import units
 from db.queries.tasks import task_titles
-from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
+from ui.session import FieldErrors, actor, clear_form, edit_version, read, run_command
 
 
 def item_edit_form(item: dict) -> None:
@@ -84,8 +84,6 @@ def item_edit_form(item: dict) -> None:
                                  override_reason=reason if override else None, key_task_id=key_task,
                                  external_ref=external_ref)
             if run_command(command, success=t("item_edit.saved"), form_key=form):
-                forget_edit_version(form)
-                for key in [k for k in st.session_state if str(k).startswith(f"{form}.")]:
-                    del st.session_state[key]
+                clear_form(form)
                 st.rerun()
         errs.show()

@@ -10,7 +10,7 @@ from core.i18n import t
 from core.kinds import MEETING_KINDS
 from db.commands.meetings import CreateMeeting, UpdateMeeting
 from db.queries.common import units
-from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
+from ui.session import FieldErrors, actor, clear_form, edit_version, read, run_command
 
 DUE_MODES = ("date", "days", "working_days")
 
@@ -88,9 +88,7 @@ def meeting_form(existing: dict | None) -> bool:
     if st.button(t("meeting.save"), type="primary", key=f"{FORM}.submit"):
         command = UpdateMeeting(actor(), **fields) if existing else CreateMeeting(actor(), **fields)
         if run_command(command, success=t("meeting.saved"), form_key=FORM):
-            forget_edit_version(FORM)
-            for key in [k for k in st.session_state if str(k).startswith(f"{FORM}.")]:
-                del st.session_state[key]
+            clear_form(FORM)
             saved = True
     errs.show()
     return saved

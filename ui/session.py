@@ -103,6 +103,13 @@ def forget_edit_version(form_key: str) -> None:
     st.session_state.pop(f"{form_key}.version", None)
 
 
+def clear_form(form_key: str) -> None:
+    """Drop everything kept for a form (its fields, messages and edit version) once it is saved, so
+    it shows the record as saved, or empty, next time."""
+    for key in [k for k in st.session_state if str(k).startswith(f"{form_key}.")]:
+        del st.session_state[key]
+
+
 class FieldErrors:
     """Per-field messages of a form: reserve a slot under each field while drawing the form,
     then `show()` after the submit handler has run, so the messages of this very submission

@@ -8,13 +8,21 @@ from core.clock import today
 from core.i18n import t
 from core.permissions import can
 from db.commands.tasks import AddMilestone, AddProgressUpdate, AssignTaskUnits, CompleteMilestone, EditMilestone
-from ui.session import FieldErrors, actor, edit_version, forget_edit_version, run_command
+from ui.session import FieldErrors, actor, clear_form, edit_version, forget_edit_version, run_command
 
 
-def _submit(command, form: str, success_key: str) -> None:
+def _submit(command, form: str, success_key: str, *, clear: bool = False) -> None:
+    """Run the command; once it is saved, forget the edit version (and with `clear` the fields too)."""
     if run_command(command, success=t(success_key), form_key=form):
-        forget_edit_version(form)
+        if clear:
+            clear_form(form)
+        else:
+            forget_edit_version(form)
         st.rerun()
+
+
+def _milestone_labels(milestones) -> dict[int, str]:
+    return {int(r.id): f"{r.title}({r.planned_on.isoformat()})" for r in milestones.itertuples()}
 
 
 def assignment_form(task: dict, board_row: dict, names: dict[int, str]) -> None:
@@ -55,14 +63,14 @@ def milestone_forms(task: dict) -> None:
         if st.form_submit_button(t("task.add_milestone"), type="primary"):
             _submit(AddMilestone(actor(), task_id=task["id"], title=title, planned_on=planned), form, "task.saved")
         errs.show()
-    if not milestones.empty:
-        _milestone_edit_form(task)
     pending = milestones[milestones["done_on"].isna()]
+    if not milestones.empty:
+        _milestone_edit_form(task, first=int(pending["id"].iloc[0]) if len(pending) else None)
     if pending.empty:
         return
     form = f"task.{task['id']}.milestone_done"
     errs = FieldErrors(form)
-    labels = {int(r.id): f"{r.title}({r.planned_on.isoformat()})" for r in pending.itertuples()}
+    labels = _milestone_labels(pending)
     with done_col, st.form(form):
         st.markdown(f"**{t('task.complete_milestone')}**")
         chosen = st.selectbox(t("task.milestone"), list(labels), key=f"{form}.milestone_id", format_func=labels.get)
@@ -77,17 +85,15 @@ def milestone_forms(task: dict) -> None:
         errs.show()
 
 
-def _milestone_edit_form(task: dict) -> None:
-    """Rename or reschedule one milestone; the chooser sits outside the form so the fields below
-    are filled with the chosen milestone's current values."""
-    milestones = task["milestones"].set_index("id")
-    labels = {int(i): f"{r.title}({r.planned_on.isoformat()})" for i, r in milestones.iterrows()}
+def _milestone_edit_form(task: dict, first: int | None) -> None:
+    """Rename or reschedule one milestone (`first` is offered first); the chooser sits outside the
+    form so the fields below are filled with the chosen milestone's current values."""
+    labels = _milestone_labels(task["milestones"])
+    options = list(labels)
     with st.expander(t("task.edit_milestone"), icon=":material/edit_calendar:"):
-        pending = [int(i) for i in milestones.index[milestones["done_on"].isna()]]
-        options = list(labels)
         chosen = st.selectbox(t("task.milestone"), options, key=f"task.{task['id']}.milestone_edit",
-                              index=options.index(pending[0]) if pending else 0, format_func=labels.get)
-        row = milestones.loc[chosen]
+                              index=options.index(first) if first in labels else 0, format_func=labels.get)
+        row = task["milestones"].set_index("id").loc[chosen]
         form = f"task.{task['id']}.milestone_edit.{chosen}"
         errs = FieldErrors(form)
         with st.form(form):
@@ -98,12 +104,8 @@ def _milestone_edit_form(task: dict) -> None:
                                     format="YYYY-MM-DD")
             errs.slot("planned_on")
             if st.form_submit_button(t("task.save_milestone"), type="primary"):
-                if run_command(EditMilestone(actor(), milestone_id=chosen, version=version, title=title,
-                                             planned_on=planned), success=t("task.saved"), form_key=form):
-                    forget_edit_version(form)
-                    for key in (f"{form}.title", f"{form}.planned_on"):
-                        st.session_state.pop(key, None)  # show the saved values next time
-                    st.rerun()
+                _submit(EditMilestone(actor(), milestone_id=chosen, version=version, title=title, planned_on=planned),
+                        form, "task.saved", clear=True)
             errs.show()
 
 
