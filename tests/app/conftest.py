@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from core.clock import utcnow
+from db.engine import make_engine, read_session
+from db.models import Unit
 from tests.conftest import ROOT, copy_db
 
 
@@ -51,9 +54,5 @@ def open_page(username: str, script: str, /, **params) -> AppTest:
 
 def unit_id(url: str, code: str) -> int:
     """The id of the member unit with this seed code."""
-    from sqlalchemy import select
-
-    from db.engine import make_engine, read_session
-    from db.models import Unit
     with read_session(make_engine(url)) as s:
         return s.scalar(select(Unit.id).where(Unit.code == code))

@@ -114,6 +114,12 @@ def settle(page, timeout: int = 30_000) -> None:
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout)
 
 
+def press(page, button: str) -> None:
+    """Click a button once the field just filled in has been committed (see settle)."""
+    settle(page)
+    page.get_by_role("button", name=button).click()
+
+
 def choose_action(page, action: str, then_visible) -> None:
     """Pick an action in a segmented control and wait for its form. A rerun that the page is still
     finishing (e.g. the cookie component reporting back) can swallow the first click: retry."""

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine, read_session
 from db.models import FollowUp, Meeting
-from tests.e2e.conftest import choose_action, screenshot, settle, sign_in
+from tests.e2e.conftest import choose_action, press, screenshot, sign_in
 from tests.e2e.test_referrals_flow import choose
 
 pytestmark = pytest.mark.browser
@@ -36,8 +36,7 @@ def test_meeting_with_two_follow_ups_and_one_done(server, page, browser):
     form.get_by_text("会后N日", exact=True).nth(0).click()
     form.get_by_text("会后N个工作日", exact=True).nth(1).click()
     screenshot(page, "meetings-new-joint-meeting")
-    settle(page)
-    page.get_by_role("button", name="保存会议").click()
+    press(page, "保存会议")
     expect(page.get_by_text("会议及议定事项已保存。").first).to_be_visible()
     with read_session(make_engine(db_url)) as s:
         meeting_id = s.scalar(select(Meeting.id).where(Meeting.title == TITLE))
@@ -53,8 +52,7 @@ def test_meeting_with_two_follow_ups_and_one_done(server, page, browser):
     liaison.goto(f"{base}/meetings?view=tracker&fu={follow_ups[0][0]}")
     choose_action(liaison, "标记完成", liaison.get_by_label("完成情况及佐证"))
     liaison.get_by_label("完成情况及佐证").fill("已完成专项检查,检查充电点46处,整改隐患9处,报告已报办公室。")
-    settle(liaison)
-    liaison.get_by_role("button", name="标记完成").click()
+    press(liaison, "标记完成")
     expect(liaison.get_by_text("议定事项已更新。").first).to_be_visible()
     screenshot(liaison, "meetings-liaison-marked-done")
     liaison_context.close()

@@ -7,33 +7,22 @@ from sqlalchemy import select
 
 from db.engine import make_engine, read_session
 from db.models import Item, Unit
-from tests.e2e.conftest import choose_action, screenshot, settle, sign_in
+from tests.e2e.conftest import choose_action, press, screenshot, settle, sign_in
 
 pytestmark = pytest.mark.browser
 TITLE = "关于规范集贤路农贸市场计量器具管理的检察建议"
 
 
 def choose(page, label: str, option: str, scope=None, index: int = 0) -> None:
-    """Pick an option of the index-th Streamlit selectbox with this label (within `scope`). A rerun
-    set off by leaving the previous field can redraw the open list under the click: retry."""
+    """Pick an option of the index-th Streamlit selectbox with this label (within `scope`), once the
+    rerun set off by leaving the previous field has finished (it would redraw the open list)."""
     from playwright.sync_api import expect
     box = (scope or page).get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).nth(index)
-
-    def attempt(timeout: int) -> None:
-        settle(page)
-        box.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type(option)
-        page.get_by_role("option", name=option, exact=True).click(timeout=timeout)
-        expect(box.get_by_role("combobox")).to_have_value(option, timeout=5_000)
-
-    for _ in range(3):
-        try:
-            return attempt(8_000)
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError or expect's AssertionError
-            page.keyboard.press("Escape")
-            page.wait_for_timeout(500)
-    attempt(30_000)
+    settle(page)
+    box.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(box.get_by_role("combobox")).to_have_value(option)
 
 
 def item_id(url: str, title: str) -> int:
@@ -55,8 +44,7 @@ def test_office_records_suggestion_and_feedback(server, page):
     page.get_by_label("标题 *").fill(TITLE)
     expect(page.get_by_text(re.compile("反馈期限:2027-01-26"))).to_be_visible()
     screenshot(page, "referrals-new-suggestion")
-    settle(page)
-    page.get_by_role("button", name="保存事项").click()
+    press(page, "保存事项")
     expect(page.get_by_text("事项已录入。").first).to_be_visible()
 
     new_id = item_id(db_url, TITLE)
@@ -66,8 +54,7 @@ def test_office_records_suggestion_and_feedback(server, page):
     choose_action(page, "登记反馈", page.get_by_label("反馈内容"))
     choose(page, "办理结果", "采纳", scope=page.get_by_test_id("stForm").last)
     page.get_by_label("反馈内容").fill("已开展计量器具专项检查,责令整改12户。")
-    settle(page)
-    page.get_by_role("button", name="提交").click()
+    press(page, "提交")
     expect(page.get_by_text("已登记反馈。").first).to_be_visible()
     expect(page.get_by_text("按期反馈").first).to_be_visible()
     screenshot(page, "referrals-feedback-recorded")
