@@ -171,15 +171,19 @@ def test_office_assigns_lead_and_participating_units(app_env):
     assert "区市场监管局" in [x.value for x in at.text]  # the page shows the new lead unit
 
 
+def save_milestone(at, form: str, label: str, title: str, planned_on: date) -> None:
+    """Fill a milestone form (new or edit), press its button and see it saved."""
+    at.text_input(key=f"{form}.title").input(title)
+    at.date_input(key=f"{form}.planned_on").set_value(planned_on)
+    button(at, label).click().run()
+    assert not at.exception and not at.error, errors(at)
+    assert "重点工作已更新。" in [m.value for m in at.success]
+
+
 def test_office_adds_a_milestone_and_marks_it_done(app_env):
     task, _ = late_task(app_env)
     at = tasks_page(task=str(task.id))
-    form = f"task.{task.id}.milestone"
-    at.text_input(key=f"{form}.title").input("完成年度工作总结")
-    at.date_input(key=f"{form}.planned_on").set_value(date(2026, 12, 31))
-    button(at, "新增节点").click().run()
-    assert not at.exception and not at.error, errors(at)
-    assert "重点工作已更新。" in [m.value for m in at.success]
+    save_milestone(at, f"task.{task.id}.milestone", "新增节点", "完成年度工作总结", date(2026, 12, 31))
     with read_session(engine(app_env)) as s:
         added = s.scalar(select(Milestone).where(Milestone.task_id == task.id, Milestone.title == "完成年度工作总结"))
     assert added is not None and (added.planned_on, added.done_on) == (date(2026, 12, 31), None)
@@ -221,11 +225,7 @@ def test_office_renames_and_reschedules_a_milestone(app_env):
     form = choose_milestone_to_edit(at, task, late)
     assert at.text_input(key=f"{form}.title").value == late.title  # filled with the current values
     assert at.date_input(key=f"{form}.planned_on").value == late.planned_on
-    at.text_input(key=f"{form}.title").input("调整后的节点")
-    at.date_input(key=f"{form}.planned_on").set_value(date(2026, 12, 31))
-    button(at, "保存节点").click().run()
-    assert not at.exception and not at.error, errors(at)
-    assert "重点工作已更新。" in [m.value for m in at.success]
+    save_milestone(at, form, "保存节点", "调整后的节点", date(2026, 12, 31))
     with read_session(engine(app_env)) as s:
         row = s.get(Milestone, late.id)
     assert (row.title, row.planned_on, row.version) == ("调整后的节点", date(2026, 12, 31), late.version + 1)
