@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from core.bounds import FIRST_DATE, LAST_DATE, parse_date, parse_int
 from core.clock import today
 from core.i18n import fmt_date, t
 from db.queries.weekly import SECTIONS, week_of, weekly_review
@@ -26,11 +27,8 @@ day = today()
 
 
 def _week() -> date:
-    raw = st.query_params.get("week")
-    try:
-        return week_of(date.fromisoformat(raw)) if raw else week_of(day)
-    except ValueError:
-        return week_of(day)
+    """The Monday of the week in the URL (a date in range), else of this week."""
+    return week_of(parse_date(st.query_params.get("week")) or day)
 
 
 def _go(**params) -> None:
@@ -73,10 +71,7 @@ def section(key: str) -> None:
 if presenting:
     st.html(PRESENTATION_CSS)  # our own constant style sheet; no user text
     slides = SECTIONS
-    try:
-        slide = min(max(int(st.query_params.get("slide", 0)), 0), len(slides) - 1)
-    except ValueError:
-        slide = 0
+    slide = parse_int(st.query_params.get("slide"), 0, len(slides) - 1) or 0
     st.title(f"{t('weekly.title')} · {week_label}")
     st.caption(t("weekly.section_of", n=slide + 1, total=len(slides)) + " · " +
                t("weekly.as_of", day=fmt_date(review["as_of"])))
@@ -101,7 +96,8 @@ def _pick_week() -> None:
 
 
 st.session_state["weekly.week"] = monday  # the picker shows the week in the URL
-c1.date_input(t("weekly.week"), key="weekly.week", format="YYYY-MM-DD", help=week_label, on_change=_pick_week)
+c1.date_input(t("weekly.week"), key="weekly.week", format="YYYY-MM-DD", help=week_label, on_change=_pick_week,
+              min_value=FIRST_DATE, max_value=LAST_DATE)
 c2.button(t("weekly.previous_week"), key="weekly.previous", on_click=_go,
           kwargs={"week": (monday - timedelta(days=7)).isoformat()}, icon=":material/chevron_left:")
 c3.button(t("weekly.next_week"), key="weekly.next", on_click=_go,

@@ -8,6 +8,8 @@ from typing import Callable, Sequence
 
 import streamlit as st
 
+from core.bounds import FIRST_DATE, LAST_DATE, parse_date, parse_id, parse_int
+
 
 def _encode(value) -> str | list[str] | None:
     if value is None or value == "" or value is False or value == [] or value == ():
@@ -95,18 +97,23 @@ def url_text(label: str, *, key: str, param: str, container=st, max_chars: int =
 
 
 def url_date(label: str, *, key: str, param: str, container=st):
-    """A date input mirrored in the URL as an ISO date (blank: open-ended)."""
+    """A date input mirrored in the URL as an ISO date (blank: open-ended; not a date between
+    FIRST_DATE and LAST_DATE: blank too)."""
     from datetime import date
-    _seed(key, param, lambda raw: date.fromisoformat(raw[0]), None)
-    value = container.date_input(label, key=key, format="YYYY-MM-DD", on_change=_after, args=(key, param, None))
+    _seed(key, param, lambda raw: parse_date(raw[0]), None)
+    value = container.date_input(label, key=key, format="YYYY-MM-DD", min_value=FIRST_DATE, max_value=LAST_DATE,
+                                 on_change=_after, args=(key, param, None))
     _after(key, param, None)
     return value if isinstance(value, date) else None
 
 
 def url_int(label: str, *, key: str, param: str, default: int | None, min_value: int = 0,
             max_value: int = 10_000, container=st) -> int | None:
+    """A number input mirrored in the URL; digits outside min_value…max_value (or not digits) read
+    as the default."""
     def decode(raw):
-        return max(min_value, min(max_value, int(raw[0])))
+        value = parse_int(raw[0], min_value, max_value)
+        return default if value is None else value
     _seed(key, param, decode, default)
     value = container.number_input(label, key=key, min_value=min_value, max_value=max_value, step=1,
                                    on_change=_after, args=(key, param, default))
@@ -143,9 +150,6 @@ def url_segmented(label: str, options: Sequence, *, key: str, param: str, format
 
 def url_selection(param: str) -> int:
     """The id of the record chosen in a table (a click sets it with `set_param`; a link carries
-    it), read from the URL. No widget: the table itself is the control."""
-    raw = st.query_params.get(param)
-    try:
-        return max(0, int(raw)) if raw else 0
-    except ValueError:
-        return 0
+    it), read from the URL; 0 (nothing chosen) unless it is a record id (core.bounds.parse_id).
+    No widget: the table itself is the control."""
+    return parse_id(st.query_params.get(param)) or 0
