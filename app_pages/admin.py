@@ -24,6 +24,7 @@ from db.queries.common import units
 from db.queries.settings import calendar_coverage, deadline_rules, holiday_entries, holiday_years
 from db.queries.users import list_users
 from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
+from ui.tables import escape_markdown
 
 me = actor()
 unit_rows = read(units)
@@ -69,7 +70,7 @@ def accounts_section() -> None:
         if st.form_submit_button(t("admin.create"), type="primary"):
             if run_command(CreateUser(me, username=username, display_name=display_name, password=password,
                                       role=role, unit_id=unit_id),
-                           success=t("admin.created", username=username.strip()), form_key=form):
+                           success=t("admin.created", username=escape_markdown(username.strip())), form_key=form):
                 st.rerun()
         errs.show()
 
@@ -99,7 +100,7 @@ def accounts_section() -> None:
             if st.form_submit_button(t("admin.save"), type="primary"):
                 if run_command(UpdateUser(me, user_id=int(chosen), version=version,
                                           display_name=display_name, role=role, unit_id=unit_id, active=active),
-                               success=t("admin.saved", username=row["username"]), form_key=form):
+                               success=t("admin.saved", username=escape_markdown(row["username"])), form_key=form):
                     forget_edit_version(form)
                     st.rerun()
             errs.show()
@@ -110,7 +111,7 @@ def accounts_section() -> None:
             reset_errs.slot("new_password")
             if st.form_submit_button(t("admin.reset")):
                 if run_command(ResetPassword(me, user_id=int(chosen), version=None, new_password=new_password),
-                               success=t("admin.reset_done", username=row["username"]), form_key=f"{form}.reset"):
+                               success=t("admin.reset_done", username=escape_markdown(row["username"])), form_key=f"{form}.reset"):
                     st.rerun()
             reset_errs.show()
 

@@ -20,7 +20,7 @@ from core.kinds import KINDS
 from core.permissions import can
 from db.queries import audit as q
 from ui.session import actor, read
-from ui.tables import download_buttons, present
+from ui.tables import download_buttons, escape_markdown, present
 from ui.url_state import set_param, url_date, url_int, url_selectbox, url_selection
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -176,9 +176,10 @@ if row_id:
     if entry is None:
         st.info(t("audit.detail.not_found"))
     else:
-        st.subheader(t("audit.detail.title", id=entry["id"], action=label("audit.action.", entry["action"])))
-        st.caption(t("audit.detail.meta", at=shown_time(entry["at"]), user=user_label(entry["username"]),
-                     entity=label("audit.entity.", entry["entity"]),
+        st.subheader(t("audit.detail.title", id=entry["id"],
+                       action=escape_markdown(label("audit.action.", entry["action"]))))
+        st.caption(t("audit.detail.meta", at=shown_time(entry["at"]), user=escape_markdown(user_label(entry["username"])),
+                     entity=escape_markdown(label("audit.entity.", entry["entity"])),
                      entity_id=entity_id_text(entry["entity_id"])))
         changes = q.changed_fields(entry["before"], entry["after"])
         if changes:

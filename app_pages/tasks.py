@@ -10,7 +10,7 @@ from db.queries.common import units
 from ui.charts import milestone_timeline, progress_by_task
 from ui.session import read
 from ui.supervision_forms import supervision_issue_form
-from ui.tables import download_buttons, kind_label, present, status_label
+from ui.tables import download_buttons, escape_markdown, kind_label, present, status_label
 from ui.task_forms import assignment_form, milestone_forms, progress_form
 from ui.url_state import set_param, url_selection
 
@@ -69,8 +69,8 @@ if not task:
 
 row = board.set_index("id").loc[task["id"]].to_dict() | {"id": task["id"]}
 st.divider()
-st.subheader(f"{task['number']}. {task['title']}", anchor=False)  # titles come from the plan (seed files)
-st.caption(f"{task['group']} · {t('task_status.' + row['status'])} · "
+st.subheader(f"{task['number']}. {escape_markdown(task['title'])}", anchor=False)
+st.caption(f"{escape_markdown(task['group'])} · {t('task_status.' + row['status'])} · "
            f"{row['percent']}%")
 st.markdown(f"**{t('tasks.full_text')}**")
 st.text(task["full_text"])

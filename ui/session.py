@@ -13,6 +13,7 @@ from db.commands.base import CommandError, StaleEdit
 from db.engine import make_engine, migrate
 from db.queries.common import data_version as _data_version
 from seed.reference import load_reference
+from ui.tables import escape_markdown
 
 
 @st.cache_resource(show_spinner=False)
@@ -76,7 +77,7 @@ def run_command(command, *, success: str | None = None, form_key: str | None = N
             # The user has now seen that the record changed; the page shows it as it is now, and
             # submitting again (input kept) applies to that version.
             forget_edit_version(form_key)
-        st.error(exc.message)
+        st.error(escape_markdown(exc.message))  # messages may quote what the user typed
         return False
     except Exception:  # never a traceback for the user
         import logging
@@ -126,4 +127,4 @@ class FieldErrors:
         errors = st.session_state.get(f"{self.form_key}.errors", {})
         for field, slot in self._slots.items():
             if field in errors:
-                slot.caption(f":red[{errors[field]}]")
+                slot.caption(f":red[{escape_markdown(errors[field])}]")

@@ -31,11 +31,25 @@ def status_label(code: str | None) -> str:
 neutralise_formulas = neutralise  # one implementation, in core.spreadsheets
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>!|~$#])")  # enough to stop emphasis, links, images, HTML
+# Streamlit's Markdown also turns bare text into markup: GFM autolink literals (http(s)://a,
+# www.a, x@a.b) become live links, and `:name:` / `:material/name:` become emoji and icons. A
+# backslash escape does not stop that (it is resolved before links are looked for), so an
+# invisible WORD JOINER breaks each pattern where it could form — before the "://" of http(s),
+# between "www" and ".", after an "@" followed by a dotted domain, after a ":" that opens a
+# `:name:` — and the text reads unchanged. Ordinary text is left alone.
+_WORD_JOINER = "\u2060"
+_MARKUP_SPOTS = re.compile(r"(?i:(?<=http)|(?<=https))(?=://)"
+                           r"|(?i:(?<=www))(?=\.)"
+                           r"|(?<=@)(?=[-\w]+\.)"
+                           r"|(?<=:)(?=[\w+/-]+:)")
 
 
 def escape_markdown(value):
-    """Show user text literally where Streamlit would read Markdown (e.g. st.table cells)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", value) if isinstance(value, str) else value
+    """Show user text literally wherever Streamlit reads Markdown (headings, captions, alerts,
+    st.table cells, labels): no emphasis, links, images, HTML, autolinks, emoji or icons."""
+    if not isinstance(value, str):
+        return value
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", _MARKUP_SPOTS.sub(_WORD_JOINER, value))  # spots found in the raw text
 
 
 def literal_table(df: pd.DataFrame) -> pd.DataFrame:

@@ -28,3 +28,11 @@ def caption_after(at, widget) -> str | None:
     position = next(i for i, n in enumerate(nodes) if n is widget or getattr(n, "id", None) == widget.id)
     following = nodes[position + 1] if position + 1 < len(nodes) else None
     return following.value if following is not None and following.type == "caption" else None
+
+
+def markdown_bodies(at) -> list[str]:
+    """Every string the page hands to Streamlit's Markdown renderer: headings, text, captions,
+    alerts, expander and tab labels."""
+    nodes = [*at.title, *at.header, *at.subheader, *at.markdown, *at.caption,
+             *at.info, *at.success, *at.warning, *at.error]
+    return [n.value for n in nodes] + [e.label for e in at.expander] + [tab.label for tab in at.tabs]
