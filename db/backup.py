@@ -4,9 +4,12 @@
   backup API (`sqlite3.Connection.backup`) into a temporary file — a consistent copy while the app
   keeps running — switched out of WAL mode so that the one file is the whole database. The page
   offers it as a download. Restore is documented (catalog: backup.restore_sqlite): stop the app,
-  replace the file, remove the -wal/-shm files, start the app (which migrates if needed).
+  replace the file, remove the -wal/-shm files, start the app (which migrates if needed). The page
+  takes the copy in memory (in_memory=True): the temporary file is gone before the download is
+  offered, and the page hands the bytes over once (ui/downloads.py).
 - PostgreSQL: the app does not hold the dump tools or the server's files, so the page shows the
-  documented `pg_dump` / `pg_restore` commands built from the configured URL, password removed.
+  documented `pg_dump` / `pg_restore` commands built from the configured URL with `display_url`
+  (password removed, also from the query string) — the one way a database URL is shown.
 
 Taking a backup is a command (permission → audit row with the file name and size): who copied the
 whole database, password hashes included, and when, is in the audit log."""
@@ -25,6 +28,7 @@ from core.i18n import t
 from db.commands.base import Command
 
 DUMP_STEM = "fujian"
+TEMP_PREFIX = "fjld-backup-"  # temporary directories of backups in the making
 
 
 def is_sqlite(url: str) -> bool:
@@ -61,13 +65,19 @@ def backup_sqlite(engine: Engine, target: Path) -> Path:
 
 
 class BackupDatabase(Command):
-    """data: directory (optional; default a new temporary directory). After run, `path` is the
-    backup file."""
+    """data: directory (optional), in_memory (bool).
+
+    By default the backup file is left in `directory` (or a new temporary directory) and `path`
+    names it. With in_memory=True the copy is made in a temporary directory (prefix TEMP_PREFIX),
+    read into `content` and the directory removed before the command returns — also when the copy
+    fails — so no backup outlives the command on disk; `file_name` is the name to offer it under."""
     permission, action, entity = "manage_settings", "backup.create", "database"
 
-    def __init__(self, actor, directory: Path | None = None):
-        super().__init__(actor, directory=directory)
+    def __init__(self, actor, directory: Path | None = None, *, in_memory: bool = False):
+        super().__init__(actor, directory=directory, in_memory=in_memory)
         self.path: Path | None = None
+        self.file_name: str | None = None
+        self.content: bytes | None = None
 
     def validate(self, session):
         if session.get_bind().dialect.name != "sqlite":
@@ -75,18 +85,38 @@ class BackupDatabase(Command):
         return {}
 
     def apply(self, session):
-        directory = self.data.get("directory") or Path(tempfile.mkdtemp(prefix="fjld-backup-"))
+        if self.data["in_memory"]:
+            with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as directory:
+                made = backup_sqlite(session.get_bind(), Path(directory) / backup_file_name())
+                self.content = made.read_bytes()
+            self.file_name = made.name
+            return None, None, {"file": made.name, "bytes": len(self.content)}
+        directory = self.data.get("directory") or Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
         self.path = backup_sqlite(session.get_bind(), Path(directory) / backup_file_name())
+        self.file_name = self.path.name
         return None, None, {"file": self.path.name, "bytes": self.path.stat().st_size}
 
 
-def _pg_conninfo(url: str) -> str:
-    """The URL as libpq tools take it: plain postgresql:// scheme, no password."""
+# Query parameters of a libpq/psycopg URL that hold or point to a secret.
+SECRET_PARAMS = frozenset({"password", "sslpassword", "passfile"})
+
+
+def display_url(url: str | URL, *, drivername: str | None = None) -> str:
+    """A database URL safe to show a person: no password in the user part (u:pw@) and no secret
+    in the query string (?password=…); everything else as configured. `drivername` replaces the
+    scheme (e.g. "postgresql" for libpq tools)."""
     u = make_url(url)
+    query = {k: v for k, v in u.query.items() if k.lower() not in SECRET_PARAMS}
     # rebuilt without the password (URL.set(password=None) would keep it)
-    bare = URL.create("postgresql", username=u.username, host=u.host, port=u.port, database=u.database,
-                      query=u.query)
+    bare = URL.create(drivername or u.drivername, username=u.username, host=u.host, port=u.port,
+                      database=u.database, query=query)
     return bare.render_as_string(hide_password=False)
+
+
+def _pg_conninfo(url: str) -> str:
+    """The URL as libpq tools take it: plain postgresql:// scheme, no secrets (libpq asks for the
+    password, or takes it from ~/.pgpass or PGPASSWORD)."""
+    return display_url(url, drivername="postgresql")
 
 
 def pg_dump_file(day: date) -> str:
