@@ -12,6 +12,7 @@ from docx.shared import Pt
 
 from core.i18n import t
 from core.spreadsheets import workbook_bytes
+from core.text import xml_safe
 
 BODY_FONT, TITLE_FONT = "仿宋", "方正小标宋简体"
 
@@ -32,9 +33,18 @@ def font(run, name: str, size: float, *, bold: bool = False, fallback: str | Non
     fonts.set(qn("w:hAnsi"), fallback or name)
 
 
+def add_text(paragraph, text: str, font_name: str, size: float, *, bold: bool = False,
+             fallback: str | None = None):
+    """A run of `text` in a paragraph, in the given font. Every text of a document goes through
+    here: characters a Word file cannot hold (text stored before the rule) are dropped."""
+    run = paragraph.add_run(xml_safe(text))
+    font(run, font_name, size, bold=bold, fallback=fallback)
+    return run
+
+
 def _paragraph(doc, text: str, *, size: float = 14, bold: bool = False, align=None, font_name: str = BODY_FONT):
     p = doc.add_paragraph()
-    font(p.add_run(text), font_name, size, bold=bold)
+    add_text(p, text, font_name, size, bold=bold)
     if align is not None:
         p.alignment = align
     return p
@@ -45,13 +55,13 @@ def _table(doc, df: pd.DataFrame) -> None:
     table.style = "Table Grid"
     for cell, name in zip(table.rows[0].cells, df.columns):
         cell.text = ""
-        font(cell.paragraphs[0].add_run(str(name)), BODY_FONT, 11, bold=True)
+        add_text(cell.paragraphs[0], str(name), BODY_FONT, 11, bold=True)
     for row in df.itertuples(index=False):
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = ""
-            font(cell.paragraphs[0].add_run("" if value is None or (isinstance(value, float) and pd.isna(value))
-                                             else str(value)), BODY_FONT, 11)
+            add_text(cell.paragraphs[0], "" if value is None or (isinstance(value, float) and pd.isna(value))
+                     else str(value), BODY_FONT, 11)
 
 
 def weekly_docx(title_range: tuple[date, date], intro: str, sections: list[tuple[str, pd.DataFrame]],

@@ -21,7 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from core.documents import font as _font
+from core.documents import add_text
 from core.documents import long_date
 from core.i18n import t
 
@@ -70,7 +70,7 @@ def _paragraph(doc, text: str = "", *, font: str = BODY_FONT, size: float = BODY
                align=None, indent: bool = False, space_after: float = 0):
     p = doc.add_paragraph()
     if text:
-        _font(p.add_run(text), font, size, bold=bold)
+        add_text(p, text, font, size, bold=bold)
     if align is not None:
         p.alignment = align
     fmt = p.paragraph_format
@@ -97,14 +97,14 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths_cm: list[float
     for cell, text in zip(table.rows[0].cells, headers):
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(p.add_run(text), HEADING_FONT, TABLE_PT)
+        add_text(p, text, HEADING_FONT, TABLE_PT)
     for values in rows:
         cells = table.add_row().cells
         for i, (cell, text) in enumerate(zip(cells, values)):
             p = cell.paragraphs[0]
             if i != 1:  # the item's own text reads left-aligned; numbers and dates centred
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(p.add_run(text), BODY_FONT, TABLE_PT)
+            add_text(p, text, BODY_FONT, TABLE_PT)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_cm):
             cell.width = Cm(width)
@@ -122,7 +122,7 @@ def build_notice(data: NoticeData) -> bytes:
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
     title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    _font(title.add_run(t("notice.title")), TITLE_FONT, TITLE_PT, fallback=TITLE_FALLBACK)
+    add_text(title, t("notice.title"), TITLE_FONT, TITLE_PT, fallback=TITLE_FALLBACK)
     title.paragraph_format.line_spacing = Pt(40)
     _paragraph(doc, data.number, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     _paragraph(doc, t("notice.addressee", unit=data.unit_name))

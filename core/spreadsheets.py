@@ -6,14 +6,24 @@ import io
 
 import pandas as pd
 
+from core.text import xml_safe
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _cell_text(value):
+    if not isinstance(value, str):
+        return value
+    value = xml_safe(value)  # what a spreadsheet cannot hold (text stored before the rule)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells as a spreadsheet should get them: never a formula, no invalid characters."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+            out[col] = out[col].map(_cell_text)
     return out
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.stored_values import check_flush
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -51,6 +53,8 @@ def session_factory(engine: Engine) -> sessionmaker:
     factory = _factories.get(id(engine))
     if factory is None:
         factory = _factories[id(engine)] = sessionmaker(engine, expire_on_commit=False)
+        # every row written through these sessions obeys its columns (db/stored_values.py)
+        event.listen(factory, "before_flush", check_flush)
     return factory
 
 

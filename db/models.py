@@ -9,6 +9,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from core.clock import utcnow
 
+# Text columns are multi-line and hold up to db.stored_values.TEXT_MAX characters unless their
+# info names another max_length; String(n) columns are one line of at most n characters.
+SUPERVISION_TEXT_MAX = 1000
+
 
 class Base(DeclarativeBase):
     pass
@@ -124,7 +128,8 @@ class Item(Base, Versioned):
     doc_number: Mapped[str | None] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str | None] = mapped_column(Text)
-    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # kind-specific fields (案件名称, 涉嫌罪名 …): one line each, up to max_length
+    details: Mapped[dict] = mapped_column(JSON, default=dict, info={"max_length": 200})
     sent_on: Mapped[date] = mapped_column(Date)
     received_on: Mapped[date | None] = mapped_column(Date)
     needs_feedback: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -224,13 +229,13 @@ class Supervision(Base, Versioned):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     level: Mapped[str] = mapped_column(String(8))
     deadline: Mapped[date] = mapped_column(Date)
-    instruction: Mapped[str] = mapped_column(Text)
+    instruction: Mapped[str] = mapped_column(Text, info={"max_length": SUPERVISION_TEXT_MAX})
     status: Mapped[str] = mapped_column(String(16))
     issued_on: Mapped[date | None] = mapped_column(Date)
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    response_text: Mapped[str | None] = mapped_column(Text)
+    response_text: Mapped[str | None] = mapped_column(Text, info={"max_length": SUPERVISION_TEXT_MAX})
     responded_on: Mapped[date | None] = mapped_column(Date)
-    resolution_text: Mapped[str | None] = mapped_column(Text)
+    resolution_text: Mapped[str | None] = mapped_column(Text, info={"max_length": SUPERVISION_TEXT_MAX})
     resolved_on: Mapped[date | None] = mapped_column(Date)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -7,7 +7,6 @@ written, so the page keeps the user's input and shows the message.
 """
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -21,6 +20,8 @@ from core.i18n import t
 from core.permissions import Actor, can
 from db.engine import session_factory
 from db.models import AuditLog
+from db.stored_values import StoredValueRefused, column_limits, input_problems
+from core.text import text_problem
 
 SECRET_COLUMNS = {"password_hash"}
 
@@ -42,6 +43,15 @@ class PermissionDenied(CommandError):
 class ValidationFailed(CommandError):
     def __init__(self, field_errors: dict[str, str]):
         super().__init__(t("error.validation_failed"), field_errors)
+
+
+class ValueRefused(ValidationFailed):
+    """A value the database must not hold, found when the row was about to be written (a field
+    its command did not check itself): the message says what is wrong, since the form may have no
+    place for it."""
+
+    def __init__(self, field: str, message: str):
+        CommandError.__init__(self, message, {field: message})
 
 
 class StaleEdit(CommandError):
@@ -73,6 +83,8 @@ class Command:
     permission: ClassVar[str]
     action: ClassVar[str]
     entity: ClassVar[str]
+    # "table.column" -> the input field that fills it, where the names differ (for the message slot)
+    stored_fields: ClassVar[dict[str, str]] = {}
 
     def __init__(self, actor: Actor, **data: Any):
         self.actor = actor
@@ -107,6 +119,9 @@ class Command:
             with session.begin():
                 if not can(self.actor, self.permission, self.owner_unit_ids(session)):
                     raise PermissionDenied()
+                errors = {field: t(key, **args) for field, (key, args) in input_problems(self.data).items()}
+                if errors:  # dates and numbers no computation can take (e.g. year 9999)
+                    raise ValidationFailed(errors)
                 errors = self.validate(session)
                 if errors:
                     raise ValidationFailed(errors)
@@ -119,6 +134,9 @@ class Command:
                                      action=self.action, entity=self.entity, entity_id=entity_id,
                                      before=before, after=after))
             return entity_id
+        except StoredValueRefused as exc:
+            raise ValueRefused(self.stored_fields.get(f"{exc.table}.{exc.attr}", exc.attr),
+                               t(exc.key, **exc.fmt)) from None
         except StaleDataError:
             raise StaleEdit() from None
         except IntegrityError:
@@ -129,19 +147,19 @@ class Command:
             session.close()
 
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def text_errors(data: dict, rules: dict[str, tuple[bool, int]]) -> dict[str, str]:
-    """Required/length checks: rules maps field -> (required, max_length). Invisible control
-    characters (pasted from other systems) are refused: Word and Excel cannot hold them."""
+def text_errors(data: dict, rules: dict[str, tuple[bool, Any]]) -> dict[str, str]:
+    """Required and stored-text checks of a command's text fields. rules maps field ->
+    (required, model attribute, e.g. Item.title): the column gives the length limit and whether
+    line breaks are allowed (core.text's rule, the same that every flush enforces)."""
     errors: dict[str, str] = {}
-    for field, (required, max_len) in rules.items():
-        value = (data.get(field) or "").strip() if isinstance(data.get(field), str) else data.get(field)
+    for field, (required, attribute) in rules.items():
+        raw = data.get(field)
+        value = raw.strip() if isinstance(raw, str) else raw
         if required and not value:
             errors[field] = t("error.required")
-        elif isinstance(value, str) and len(value) > max_len:
-            errors[field] = t("error.too_long", limit=max_len)
-        elif isinstance(value, str) and _CONTROL_CHARS.search(value):
-            errors[field] = t("error.control_chars")
+        elif isinstance(value, str):
+            multiline, max_len = column_limits(attribute.property.columns[0])
+            problem = text_problem(value, multiline=multiline, max_len=max_len)
+            if problem:
+                errors[field] = t(problem[0], **problem[1])
     return errors

@@ -18,8 +18,11 @@ from core.kinds import KINDS
 from db.calendar import due_for
 from db.commands.base import Command, NotFound, snapshot, text_errors
 from db.models import Item, ItemEvent, KeyTask, Unit
+from db.stored_values import max_length
 
-TITLE_MAX, TEXT_MAX, DOC_MAX, REF_MAX = 200, 2000, 100, 100
+# Limits quoted by forms and the import template: the model's columns hold them.
+TITLE_MAX, TEXT_MAX = max_length(Item.title), max_length(Item.summary)
+DOC_MAX, REF_MAX = max_length(Item.doc_number), max_length(Item.external_ref)
 # Kind-specific fields a user must fill, beyond the common ones.
 REQUIRED_DETAILS = {"crime_transfer": ("case_name", "suspected_offence")}
 DOC_NUMBER_REQUIRED = {"procuratorial_suggestion", "pil_pre_suit_suggestion", "procuratorial_opinion"}
@@ -58,9 +61,9 @@ class _ItemFields:
         kind = KINDS.get(d.get("kind"))
         if kind is None:
             return {"kind": t("error.unknown_kind")}
-        errors = text_errors(d, {"title": (True, TITLE_MAX), "summary": (False, TEXT_MAX),
-                                 "doc_number": (d["kind"] in DOC_NUMBER_REQUIRED, DOC_MAX),
-                                 "external_ref": (False, REF_MAX)})
+        errors = text_errors(d, {"title": (True, Item.title), "summary": (False, Item.summary),
+                                 "doc_number": (d["kind"] in DOC_NUMBER_REQUIRED, Item.doc_number),
+                                 "external_ref": (False, Item.external_ref)})
         errors.update(_unit_errors(session, d, "from_unit_id"))
         errors.update(_unit_errors(session, d, "to_unit_id"))
         if not errors.get("to_unit_id") and d.get("from_unit_id") == d.get("to_unit_id"):
@@ -72,9 +75,8 @@ class _ItemFields:
         for field in REQUIRED_DETAILS.get(d["kind"], ()):
             if not (details.get(field) or "").strip():
                 errors[f"details.{field}"] = t("error.required")
-        for field, value in details.items():
-            if isinstance(value, str) and len(value) > TITLE_MAX:
-                errors[f"details.{field}"] = t("error.too_long", limit=TITLE_MAX)
+        errors.update({f"details.{field}": message for field, message in
+                       text_errors(details, {f: (False, Item.details) for f in details}).items()})
         override = d.get("due_on_override")
         if d["kind"] in AGREED_DUE_DATE and override is None:
             errors["due_on_override"] = t("error.agreed_due_required")
@@ -85,8 +87,8 @@ class _ItemFields:
                 errors["due_on_override"] = t("error.date_before", other=t("item.sent_on"))
             if not (d.get("override_reason") or "").strip():
                 errors["override_reason"] = t("error.override_reason_required")
-            elif len(d["override_reason"]) > TEXT_MAX:
-                errors["override_reason"] = t("error.too_long", limit=TEXT_MAX)
+            else:
+                errors.update(text_errors(d, {"override_reason": (True, Item.due_override_reason)}))
         if d.get("key_task_id") is not None and session.get(KeyTask, d["key_task_id"]) is None:
             errors["key_task_id"] = t("error.unknown_task")
         ref = (d.get("external_ref") or "").strip()
@@ -171,6 +173,7 @@ class UpdateItem(_ItemFields, Command):
 class _Transition(Command):
     """One lifecycle action on an item; subclasses name it and add their own fields."""
     entity = "item"
+    stored_fields = {"item_event.note": "reason"}
     transition: str
     permission = "record_feedback"
     reason_required = False
@@ -192,7 +195,7 @@ class _Transition(Command):
         errors = _date_errors(self.data, "on", required=True, not_before=item.sent_on,
                               before_label=t("item.sent_on"))
         if self.reason_required:
-            errors.update(text_errors(self.data, {"reason": (True, TEXT_MAX)}))
+            errors.update(text_errors(self.data, {"reason": (True, ItemEvent.note)}))
         return errors | self.extra_errors(item)
 
     def extra_errors(self, item: Item) -> dict[str, str]:
@@ -252,7 +255,7 @@ class RecordFeedback(_Transition):
     action, transition = "item.respond", "respond"
 
     def extra_errors(self, item):
-        errors = text_errors(self.data, {"feedback_text": (True, TEXT_MAX)})
+        errors = text_errors(self.data, {"feedback_text": (True, Item.feedback_text)})
         if self.data.get("outcome") not in KINDS[item.kind].outcomes:
             errors["outcome"] = t("error.required") if not self.data.get("outcome") else t("error.unknown_outcome")
         return errors | _not_before(self.data.get("on"), item.received_on, "item.received_on")
@@ -297,7 +300,7 @@ class AddItemNote(Command):
         return [item.from_unit_id, item.to_unit_id]
 
     def validate(self, session):
-        return text_errors(self.data, {"note": (True, TEXT_MAX)})
+        return text_errors(self.data, {"note": (True, ItemEvent.note)})
 
     def apply(self, session):
         item = session.get(Item, self.data["item_id"])

@@ -25,8 +25,9 @@ from core.clock import today
 from core.i18n import t
 from db.commands.base import Command, NotFound, snapshot, text_errors
 from db.models import Liaison, Unit
+from db.stored_values import max_length
 
-NAME_MAX, PHONE_MAX = 50, 50
+PHONE_MAX = max_length(Liaison.phone)
 PHONE_CHARS = re.compile(r"^\+?[0-9][0-9\- ]*$")
 PHONE_DIGITS = (7, 20)  # 8-digit landline … mobile 11 … 027-landline-extension
 
@@ -56,7 +57,7 @@ def _date_error(value, *, required: bool) -> str | None:
 
 
 def _person_errors(data: dict) -> dict[str, str]:
-    errors = text_errors(data, {"name": (True, NAME_MAX)})
+    errors = text_errors(data, {"name": (True, Liaison.name)})
     phone = phone_error(data.get("phone"))
     if phone:
         errors["phone"] = phone

@@ -18,8 +18,8 @@ from db.calendar import work_calendar
 from db.commands.base import Command, NotFound, snapshot, text_errors
 from db.models import FollowUp, FollowUpAssist, FollowUpNote, Meeting, MeetingAttendance, Unit
 
-TEXT_MAX = 2000
 PERIOD_UNITS = ("days", "working_days")
+PERIOD_MAX = 365  # a follow-up is due within a year of its meeting at the latest
 
 
 def _known_units(session: Session, unit_ids) -> bool:
@@ -44,8 +44,9 @@ def follow_up_due(session: Session, held_on: date, fu: dict) -> tuple[date | Non
 class _MeetingFields:
     def meeting_errors(self, session: Session) -> dict[str, str]:
         d = self.data
-        errors = text_errors(d, {"title": (True, 200), "place": (False, 200), "convened_by": (False, 100),
-                                 "topics": (False, TEXT_MAX), "minutes_summary": (False, TEXT_MAX)})
+        errors = text_errors(d, {"title": (True, Meeting.title), "place": (False, Meeting.place),
+                                 "convened_by": (False, Meeting.convened_by), "topics": (False, Meeting.topics),
+                                 "minutes_summary": (False, Meeting.minutes_summary)})
         if d.get("kind") not in MEETING_KINDS:
             errors["kind"] = t("error.required")
         held_on = d.get("held_on")
@@ -55,10 +56,8 @@ class _MeetingFields:
             errors["attending_unit_ids"] = t("error.unknown_unit")
         for i, fu in enumerate(d.get("follow_ups") or []):
             prefix = f"follow_ups.{i}"
-            if not (fu.get("text") or "").strip():
-                errors[f"{prefix}.text"] = t("error.required")
-            elif len(fu["text"]) > TEXT_MAX:
-                errors[f"{prefix}.text"] = t("error.too_long", limit=TEXT_MAX)
+            errors.update({f"{prefix}.{field}": message for field, message in text_errors(
+                fu, {"text": (True, FollowUp.text), "external_ref": (False, FollowUp.external_ref)}).items()})
             if fu.get("lead_unit_id") is None:
                 errors[f"{prefix}.lead_unit_id"] = t("error.lead_unit_required")
             elif not _known_units(session, [fu["lead_unit_id"]]):
@@ -66,8 +65,9 @@ class _MeetingFields:
             if not _known_units(session, fu.get("assisting_unit_ids") or []):
                 errors[f"{prefix}.assisting_unit_ids"] = t("error.unknown_unit")
             amount = fu.get("period_amount")
-            if not fu.get("due_on") and amount is not None and (not isinstance(amount, int) or amount < 1):
-                errors[f"{prefix}.due_on"] = t("error.period_positive")
+            if not fu.get("due_on") and amount is not None and (
+                    not isinstance(amount, int) or isinstance(amount, bool) or not 1 <= amount <= PERIOD_MAX):
+                errors[f"{prefix}.due_on"] = t("error.period_range", max=PERIOD_MAX)
             elif isinstance(held_on, date):
                 due, _ = follow_up_due(session, held_on, fu)
                 if due is None:
@@ -189,7 +189,7 @@ class AddFollowUpProgress(_FollowUpStep):
     action, transition = "follow_up.progress", "progress"
 
     def step_errors(self, session, row):
-        return text_errors(self.data, {"note": (True, TEXT_MAX)})
+        return text_errors(self.data, {"note": (True, FollowUpNote.note)})
 
     def step(self, session, row):
         session.add(FollowUpNote(follow_up_id=row.id, note=self.data["note"].strip(), noted_on=today(),
@@ -201,7 +201,7 @@ class CompleteFollowUp(_FollowUpStep):
     action, transition = "follow_up.complete", "complete"
 
     def step_errors(self, session, row):
-        errors = text_errors(self.data, {"evidence": (True, TEXT_MAX)})
+        errors = text_errors(self.data, {"evidence": (True, FollowUp.evidence)})
         done_on = self.data.get("done_on")
         held_on = session.get(Meeting, row.meeting_id).held_on
         if not isinstance(done_on, date):
@@ -222,7 +222,7 @@ class CancelFollowUp(_FollowUpStep):
     action, transition, permission = "follow_up.cancel", "cancel", "edit_records"
 
     def step_errors(self, session, row):
-        return text_errors(self.data, {"reason": (True, TEXT_MAX)})
+        return text_errors(self.data, {"reason": (True, FollowUp.cancel_reason)})
 
     def step(self, session, row):
         row.cancel_reason = self.data["reason"].strip()

@@ -16,12 +16,13 @@ from core.deadlines import UNITS
 from core.i18n import t
 from core.kinds import KINDS
 from db.calendar import recompute_open_due_dates
-from db.commands.base import Command, NotFound, StaleEdit, snapshot
+from db.commands.base import Command, NotFound, StaleEdit, snapshot, text_errors
 from db.models import DeadlineRuleSetting, HolidayEntry
+from db.stored_values import max_length
 from db.queries.settings import configurable
 
 AMOUNT_MIN, AMOUNT_MAX = 1, 365
-NOTE_MAX = 100
+NOTE_MAX = max_length(HolidayEntry.note)
 HOLIDAY, WORKDAY = "holiday", "workday"
 ENTRY_KINDS = (HOLIDAY, WORKDAY)
 
@@ -118,8 +119,8 @@ class AddHolidayEntry(Command):
         note = d.get("note")
         if note is not None and not isinstance(note, str):
             errors["note"] = t("settings.error.bad_note")
-        elif note and len(note.strip()) > NOTE_MAX:
-            errors["note"] = t("error.too_long", limit=NOTE_MAX)
+        else:
+            errors.update(text_errors(d, {"note": (False, HolidayEntry.note)}))
         if "day" not in errors:
             existing = session.get(HolidayEntry, day)
             if existing is not None:

@@ -14,7 +14,6 @@ from db.commands.base import Command, NotFound, snapshot, text_errors
 from db.models import FollowUp, Item, ItemEvent, KeyTask, Supervision, TaskAssignment
 
 TARGETS = ("item", "follow_up", "key_task")
-TEXT_MAX = 1000
 
 
 def owing_unit(session: Session, target_type: str, target_id: int) -> int | None:
@@ -38,7 +37,7 @@ class _NewSupervision(Command):
 
     def validate(self, session):
         d = self.data
-        errors = text_errors(d, {"instruction": (True, TEXT_MAX)})
+        errors = text_errors(d, {"instruction": (True, Supervision.instruction)})
         if d.get("target_type") not in TARGETS or owing_unit(session, d["target_type"], d.get("target_id") or 0) is None:
             errors["target_id"] = t("error.supervision_target")
         if d.get("level") not in lc.SUPERVISION_LEVELS:
@@ -125,7 +124,7 @@ class RespondSupervision(_SupervisionStep):
         return [self._sup(session).unit_id]
 
     def step_errors(self, sup):
-        return text_errors(self.data, {"response_text": (True, TEXT_MAX)})
+        return text_errors(self.data, {"response_text": (True, Supervision.response_text)})
 
     def step(self, session, sup):
         sup.status, sup.responded_on = lc.SUP_RESPONDED, today()
@@ -137,7 +136,7 @@ class ResolveSupervision(_SupervisionStep):
     permission, action, from_statuses = "resolve_supervision", "supervision.resolve", (lc.SUP_ISSUED, lc.SUP_RESPONDED)
 
     def step_errors(self, sup):
-        return text_errors(self.data, {"resolution_text": (True, TEXT_MAX)})
+        return text_errors(self.data, {"resolution_text": (True, Supervision.resolution_text)})
 
     def step(self, session, sup):
         sup.status, sup.resolved_on = lc.SUP_RESOLVED, today()

@@ -13,7 +13,6 @@ from core.permissions import LIAISON
 from db.commands.base import Command, NotFound, snapshot, text_errors
 from db.models import KeyTask, Milestone, ProgressUpdate, TaskAssignment, Unit
 
-TEXT_MAX = 2000
 
 
 class AssignTaskUnits(Command):
@@ -48,7 +47,7 @@ class AssignTaskUnits(Command):
 
 
 def _milestone_errors(data: dict) -> dict[str, str]:
-    errors = text_errors(data, {"title": (True, 200)})
+    errors = text_errors(data, {"title": (True, Milestone.title)})
     if not isinstance(data.get("planned_on"), date):
         errors["planned_on"] = t("error.required")
     return errors
@@ -117,7 +116,7 @@ class AddProgressUpdate(Command):
 
     def validate(self, session):
         d = self.data
-        errors = text_errors(d, {"text": (True, TEXT_MAX)})
+        errors = text_errors(d, {"text": (True, ProgressUpdate.text)})
         if session.get(KeyTask, d.get("task_id") or 0) is None:
             errors["task_id"] = t("error.unknown_task")
         percent = d.get("percent")

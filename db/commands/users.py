@@ -36,7 +36,7 @@ class CreateUser(Command):
 
     def validate(self, session):
         d = self.data
-        errors = text_errors(d, {"username": (True, 32), "display_name": (True, 50)})
+        errors = text_errors(d, {"username": (True, User.username), "display_name": (True, User.display_name)})
         username = (d.get("username") or "").strip()
         if "username" not in errors and not USERNAME_RE.match(username):
             errors["username"] = t("error.username_format")
@@ -64,7 +64,7 @@ class UpdateUser(Command):
 
     def validate(self, session):
         d = self.data
-        errors = text_errors(d, {"display_name": (True, 50)})
+        errors = text_errors(d, {"display_name": (True, User.display_name)})
         errors.update(_role_unit_errors(session, d.get("role"), d.get("unit_id")))
         if d["user_id"] == self.actor.user_id:
             if not d.get("active", True):

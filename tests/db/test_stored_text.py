@@ -1,0 +1,122 @@
+"""Stored values obey their columns at every write, on SQLite and PostgreSQL: a field a command
+forgot to check is still refused in Chinese with nothing written, and text stored before the rule
+is cleaned by migration 0004."""
+from datetime import date
+
+import pytest
+from alembic import command
+from sqlalchemy import select, text
+
+from core.permissions import Actor
+from db.commands.base import Command, ValidationFailed, ValueRefused
+from db.engine import alembic_config, make_engine, read_session
+from db.models import AuditLog, HolidayEntry, Item, Meeting, Unit
+from tests.conftest import _pg_database, count
+
+ADMIN = Actor(None, "admin1", "admin")
+
+
+class _StoreUnchecked(Command):
+    """A command that validates nothing: only the flush rule stands between its input and the table."""
+    permission, action, entity = "manage_settings", "test.unchecked", "holiday_entry"
+
+    def apply(self, session):
+        session.add(HolidayEntry(day=self.data["day"], is_workday=False, note=self.data["note"]))
+        return None, None, {"note": self.data["note"]}
+
+
+@pytest.mark.parametrize("note, message", [
+    ("国庆\x07", "控制字符"), ("国庆\x00节", "控制字符"), ("国庆\n节", "只能填写一行"), ("节" * 101, "100"),
+], ids=["BEL", "NUL", "newline", "101 chars"])
+def test_an_unchecked_field_is_still_refused_with_nothing_written(engine, note, message):
+    audit_rows = count(engine, AuditLog)
+    with pytest.raises(ValueRefused) as refused:
+        _StoreUnchecked(ADMIN, day=date(2027, 1, 1), note=note).run(engine)
+    assert message in refused.value.message
+    assert message in refused.value.field_errors["note"]
+    assert count(engine, HolidayEntry) == 0
+    assert count(engine, AuditLog) == audit_rows
+
+
+@pytest.mark.parametrize("day", [date(1999, 12, 31), date(2101, 1, 1), date(9999, 12, 31)])
+def test_dates_outside_the_supported_years_are_refused_before_any_computation(engine, day):
+    with pytest.raises(ValidationFailed) as refused:
+        _StoreUnchecked(ADMIN, day=day, note="元旦").run(engine)
+    assert "2000 年至 2100 年" in refused.value.field_errors["day"]
+    assert count(engine, HolidayEntry) == 0
+
+
+def test_a_row_stored_before_the_rule_can_still_take_other_changes(engine):
+    """Only changed values are checked: an old over-long or odd value does not block other edits."""
+    from db.engine import session_factory
+    with engine.begin() as conn:  # as an older version stored it, past the ORM's checks
+        conn.execute(HolidayEntry.__table__.insert(), {"day": date(2027, 1, 1), "is_workday": False,
+                                                      "note": "元旦\t假期"})
+    with session_factory(engine)() as session, session.begin():
+        entry = session.get(HolidayEntry, date(2027, 1, 1))
+        entry.is_workday = True
+    assert _holiday(engine).is_workday is True
+
+
+def _holiday(engine):
+    with read_session(engine) as s:
+        return s.get(HolidayEntry, date(2027, 1, 1))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_at_0003(request, tmp_path):
+    """A database migrated only up to revision 0003 (before the text rule)."""
+    if request.param == "sqlite":
+        eng, cleanup = make_engine(f"sqlite:///{tmp_path}/old.db"), None
+    else:
+        admin, name, url = _pg_database()
+        eng = make_engine(url)
+
+        def cleanup():
+            eng.dispose()
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    cfg = alembic_config(eng.url.render_as_string(hide_password=False))
+    with eng.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+    yield eng, cfg
+    eng.dispose()
+    if cleanup:
+        cleanup()
+
+
+def test_migration_0004_cleans_control_characters_already_stored(engine_at_0003):
+    eng, cfg = engine_at_0003
+    with eng.begin() as conn:
+        conn.execute(Unit.__table__.insert(), [
+            {"id": 1, "code": "a", "name": "区检察院", "category": "procuratorate", "sort_order": 1, "active": True,
+             "version": 1},
+            {"id": 2, "code": "b", "name": "区市场\x07监管局", "category": "government", "sort_order": 2,
+             "active": True, "version": 1}])
+        conn.execute(Item.__table__.insert(), {
+            "id": 1, "kind": "procuratorial_suggestion", "mechanism": "四(二)", "from_unit_id": 1, "to_unit_id": 2,
+            "title": "关于\x07食品\n安全的检察建议", "summary": "第一段\x0b\n第二段\t完", "details": {"case_name": "案\x1b件"},
+            "sent_on": date(2026, 9, 18), "needs_feedback": True, "due_approximate": False, "urgent": False,
+            "status": "sent", "due_override_reason": "另定\x7f期限", "version": 1})
+        conn.execute(Meeting.__table__.insert(), {"id": 1, "kind": "joint", "title": "联席\x0c会议",
+                                                  "held_on": date(2026, 3, 1), "version": 1})
+        conn.execute(HolidayEntry.__table__.insert(), {"day": date(2027, 1, 1), "is_workday": False,
+                                                      "note": "元旦\x07"})
+        conn.execute(AuditLog.__table__.insert(), {"username": "old", "action": "item.create", "entity": "item",
+                                                   "after": {"title": "关于\x07食品"}})
+    with eng.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with read_session(eng) as s:
+        item = s.get(Item, 1)
+        assert item.title == "关于食品 安全的检察建议"
+        assert item.summary == "第一段\n第二段\t完"
+        assert item.details == {"case_name": "案件"}
+        assert item.due_override_reason == "另定期限"
+        assert s.get(Unit, 2).name == "区市场监管局"
+        assert s.get(Meeting, 1).title == "联席会议"
+        assert s.get(HolidayEntry, date(2027, 1, 1)).note == "元旦"
+        # the audit log is history, kept as recorded
+        assert s.scalar(select(AuditLog.after)) == {"title": "关于\x07食品"}
