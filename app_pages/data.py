@@ -9,7 +9,7 @@ rows are those of their own unit), import with import_data, backup with manage_s
 Widget keys: data.view; export.workbook; export.<table>.csv / .xlsx; import.kind (URL ?import=);
 import.template.xlsx / .csv; import.file.<kind>.<n> (n moves on after an import, which empties the
 uploader); import.confirm; import.errors / import.preview (tables); import.errors.download.csv /
-.xlsx; backup.create; backup.download."""
+.xlsx; backup.create; backup.download (offered once per backup: ui/downloads.py)."""
 from pathlib import Path
 
 import streamlit as st
@@ -24,6 +24,7 @@ from db.imports import SPECS, parse_file
 from db.imports.templates import template, template_name
 from db.queries.common import units
 from db.queries.exports import TABLES, export_scope, export_table, export_workbook, sheet_title
+from ui.downloads import OneTimeFile, one_time_download
 from ui.import_widgets import columns_frame, errors_frame, preview_frame, progress_bar
 from ui.session import actor, data_version, engine, read, run_command, settings
 from ui.tables import download_buttons, escape_markdown
@@ -37,6 +38,8 @@ st.title(t("data.title"))
 views = ["export"] + (["import"] if can(me, "import_data") else []) + (["backup"] if can(me, "manage_settings") else [])
 view = url_segmented(t("data.title"), views, key="data.view", param="view",
                      format_func=lambda v: t(f"data.tab.{v}")) if len(views) > 1 else "export"
+if view != "backup":  # a backup made but not downloaded is dropped once the admin moves on
+    st.session_state.pop("backup.ready", None)
 
 
 def export_section() -> None:
@@ -135,7 +138,7 @@ def backup_section() -> None:
     if not is_sqlite(url):
         st.subheader(t("backup.title"))
         st.markdown(t("backup.pg_intro"))
-        st.code(pg_dump_command(url, day), language="bash")
+        st.code(pg_dump_command(url, day), language="bash")  # built with db.backup.display_url: no secrets
         st.subheader(t("backup.restore_title"))
         st.markdown(t("backup.pg_restore", restore=pg_restore_command(url, day)))
         return
@@ -143,19 +146,23 @@ def backup_section() -> None:
     st.subheader(t("backup.title"))
     st.markdown(t("backup.sqlite_intro", path=path))
     if st.button(t("backup.create"), key="backup.create", icon=":material/backup:"):
-        command = BackupDatabase(me)
+        command = BackupDatabase(me, in_memory=True)  # audited; its temporary file is already gone
         if run_command(command):
-            previous = st.session_state.get("backup.file")
-            if previous and Path(previous).exists():
-                Path(previous).unlink()
-            st.session_state["backup.file"] = str(command.path)
-    made = st.session_state.get("backup.file")
-    if made and Path(made).exists():
-        size = t("backup.size_mb", mb=f"{Path(made).stat().st_size / 1e6:.1f}")
-        st.success(t("backup.created", name=Path(made).name, size=size), icon=":material/check_circle:")
-        st.download_button(t("backup.download"), lambda: Path(made).read_bytes(), file_name=Path(made).name,
-                           mime="application/vnd.sqlite3", key="backup.download", on_click="ignore",
-                           icon=":material/download:", type="primary")
+            st.session_state["backup.ready"] = OneTimeFile.of(command.file_name, command.content,
+                                                              "application/vnd.sqlite3")
+            st.session_state.pop("backup.released", None)
+    ready: OneTimeFile | None = st.session_state.get("backup.ready")
+    if ready is not None and ready.released:  # handed over, and Streamlit's copy is gone
+        del st.session_state["backup.ready"]
+        st.session_state["backup.released"] = ready.name
+        ready = None
+    if ready is not None:
+        size = t("backup.size_mb", mb=f"{ready.size / 1e6:.1f}")
+        st.success(t("backup.created", name=ready.name, size=size), icon=":material/check_circle:")
+        one_time_download(t("backup.download"), ready, key="backup.download", icon=":material/download:")
+        st.caption(t("backup.once"))
+    elif st.session_state.get("backup.released"):
+        st.info(t("backup.downloaded", name=st.session_state["backup.released"]), icon=":material/task_alt:")
     st.subheader(t("backup.restore_title"))
     st.markdown(t("backup.restore_sqlite", path=path, name=Path(path).name))
 

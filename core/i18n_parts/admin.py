@@ -220,6 +220,9 @@ TEXTS: dict[str, str] = {
     "audit.action.unit.import": "导入成员单位",
     "audit.action.liaison.import": "导入联络员",
     "audit.action.backup.create": "备份数据库",
+    # the backup download (导入导出 → 备份与恢复)
+    "backup.once": "备份文件只能下载一次:下载后服务器上不保留任何副本。请将下载的文件妥善保存;如需再次下载,请重新生成备份。",
+    "backup.downloaded": "备份文件 {name} 已下载,服务器上未保留副本。",
     "audit.entity.database": "数据库",
     "audit.action.user.lock": "账户锁定",
 }

@@ -4,6 +4,7 @@ nothing; who sees which section (viewer: no page; liaison: export only, own unit
 backup; admin: backup and the documented restore)."""
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -127,31 +128,87 @@ def test_liaison_sees_export_of_own_unit_but_no_import(app_env):
     assert not at.file_uploader and "import.template.xlsx" not in keys(at.download_button)
 
 
-def test_convener_exports_but_has_no_import_or_backup(app_env):
+def test_convener_exports_but_has_no_import(app_env):
     at = data_page("convener")
     assert not at.segmented_control and "export.workbook" in keys(at.download_button)  # export is all there is
-    at = data_page("convener", view="backup")
-    assert "backup.create" not in keys(at.button) and "export.workbook" in keys(at.download_button)
 
 
-def test_office_imports_but_has_no_backup(app_env):
+def test_office_imports(app_env):
     at = data_page("office")
     assert at.segmented_control(key="data.view").options == ["导出", "导入"]
-    at = data_page("office", view="backup")
-    assert "backup.create" not in keys(at.button)
 
 
-def test_admin_backs_up_and_reads_the_restore_steps(app_env):
+@pytest.mark.parametrize("username", ["office", "convener", "liaison"])
+def test_only_the_admin_is_offered_a_backup(app_env, username):
+    at = data_page(username, view="backup")  # even asked for by URL
+    assert not at.exception and "export.workbook" in keys(at.download_button)  # the export instead
+    assert not {"backup.create", "backup.download"} & (keys(at.button) | keys(at.download_button))
+    assert "备份与恢复" not in (at.segmented_control[0].options if at.segmented_control else [])
+
+
+# -- backup ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def own_tempdir(monkeypatch, tmp_path) -> Path:
+    """A temporary directory of this test's own, so that whatever is left in it is this test's."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    return scratch
+
+
+@pytest.fixture
+def deferred(monkeypatch) -> dict:
+    """file name -> the callable a download button hands Streamlit, which the browser's click runs."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    made, register = {}, MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        made[file_name] = data_callable
+        return register(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return made
+
+
+def backups_audited(url) -> list[tuple[str, dict]]:
+    with read_session(make_engine(url)) as s:
+        return s.execute(select(AuditLog.username, AuditLog.after).where(AuditLog.action == "backup.create")
+                         .order_by(AuditLog.id)).all()
+
+
+def test_admin_backs_up_once_audited_and_leaves_nothing_behind(app_env, own_tempdir, deferred, monkeypatch):
     at = data_page("admin", view="backup")
     assert at.segmented_control(key="data.view").options == ["导出", "导入", "备份与恢复"]
     restore = "\n".join(m.value for m in at.markdown)
     assert "停止应用" in restore and app_env.removeprefix("sqlite:///") in restore
-    assert "backup.download" not in keys(at.download_button)
+    assert "backup.download" not in keys(at.download_button) and backups_audited(app_env) == []
+
     at.button(key="backup.create").click().run()
     assert not at.exception and not at.error
+    [(who, audited)] = backups_audited(app_env)  # who took the whole database, and which file
+    assert who == "admin" and at.success[0].value.startswith(f"备份已生成:{audited['file']}")
     assert "backup.download" in keys(at.download_button)
-    assert at.success[0].value.startswith("备份已生成:fujian-")
-    made = Path(at.session_state["backup.file"])
-    assert made.stat().st_size > 0
-    made.unlink()
-    made.parent.rmdir()
+    assert list(own_tempdir.iterdir()) == []  # the copy was read into memory: no file on disk
+
+    content = deferred[audited["file"]]()  # the admin's click: the bytes are handed over...
+    assert content.startswith(b"SQLite format 3\x00") and len(content) == audited["bytes"]
+    with pytest.raises(LookupError):
+        deferred[audited["file"]]()  # ...once
+    assert list(own_tempdir.iterdir()) == []
+
+    monkeypatch.setattr("ui.downloads.GRACE", 0)  # as when Streamlit's copy has been swept away
+    at.run()
+    assert "backup.download" not in keys(at.download_button)
+    assert at.info[0].value == f"备份文件 {audited['file']} 已下载,服务器上未保留副本。"
+
+    at.button(key="backup.create").click().run()  # another backup: another audit row
+    assert len(backups_audited(app_env)) == 2 and "backup.download" in keys(at.download_button)
+    assert list(own_tempdir.iterdir()) == []
+
+
+def test_a_backup_not_downloaded_is_dropped_when_the_admin_moves_on(app_env, own_tempdir):
+    at = data_page("admin", view="backup")
+    at.button(key="backup.create").click().run()
+    assert "backup.ready" in at.session_state
+    at.segmented_control(key="data.view").set_value("export").run()
+    assert "backup.ready" not in at.session_state and list(own_tempdir.iterdir()) == []

@@ -1,0 +1,72 @@
+"""A download offered once, that leaves nothing behind (the database backup).
+
+How Streamlit 1.67 serves a download (runtime/media_file_manager.py): `st.download_button` with a
+callable as `data` registers only the callable (a "deferred" file, reachable by nobody but this
+session's browser, which holds its random id). On the click the browser asks for it; Streamlit
+calls it, stores the bytes in its in-memory media storage under an id that no element references,
+and the browser fetches them from /media/<id> — a URL that needs no sign-in. Such an unreferenced
+download is marked by the next orphan sweep (the end of any script run) and deleted by the sweep
+after that, so that the browser has time to fetch it.
+
+So here:
+- The bytes live in a OneTimeFile in the session, not on disk and not at any URL, until the click.
+- The callable hands them over once (`take`) and forgets them; a second request gets nothing.
+- The button uses on_click="ignore": a rerun started by the click could unregister the callable
+  before the browser's request for it arrives.
+- Until the copy is gone, a fragment reruns every TICK: each of its runs ends with an orphan
+  sweep. Once GRACE has passed since the hand-over — at least two sweeps after the stored copy
+  existed, the first marking it and the second deleting it — it reruns the whole page, which then
+  draws neither the button nor the fragment (`released`)."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+TICK = 1.0  # seconds between the fragment's runs (each ends with Streamlit's orphan sweep)
+GRACE = 2.0  # seconds after the hand-over: > TICK, so one full tick lies between it and the last rerun
+
+
+@dataclass(eq=False)
+class OneTimeFile:
+    name: str
+    mime: str
+    size: int
+    _content: bytes | None = field(default=None, repr=False)
+    taken_at: float | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def of(cls, name: str, content: bytes, mime: str) -> "OneTimeFile":
+        return cls(name=name, mime=mime, size=len(content), _content=content)
+
+    def take(self) -> bytes:
+        """The bytes, once (Streamlit calls this in a worker thread when the button is clicked)."""
+        with self._lock:
+            content, self._content = self._content, None
+            if content is None:
+                raise LookupError("this download has already been handed over")
+            self.taken_at = time.monotonic()
+        return content
+
+    @property
+    def released(self) -> bool:
+        """Handed over long enough ago for Streamlit's copy to be gone (see the module docstring)."""
+        return self.taken_at is not None and time.monotonic() - self.taken_at >= GRACE
+
+
+def one_time_download(label: str, file: OneTimeFile, *, key: str, icon: str | None = None) -> None:
+    """The download button of `file` while it has not been handed over, and the fragment that
+    reruns the page once Streamlit's copy of the bytes is gone. Draw it only while not released."""
+    if file.taken_at is None:
+        st.download_button(label, file.take, file_name=file.name, mime=file.mime, key=key, on_click="ignore",
+                           icon=icon, type="primary")
+    _rerun_when_released(file)
+
+
+@st.fragment(run_every=TICK)
+def _rerun_when_released(file: OneTimeFile) -> None:
+    if file.released:
+        st.rerun(scope="app")
