@@ -23,6 +23,7 @@ from db.commands.users import CreateUser, ResetPassword, UpdateUser
 from db.queries.common import units
 from db.queries.settings import calendar_coverage, deadline_rules, holiday_entries, holiday_years
 from db.queries.users import list_users
+from db.stored_values import FIRST_DAY, LAST_DAY
 from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
 from ui.tables import escape_markdown
 
@@ -255,7 +256,7 @@ def holidays_section() -> None:
         st.markdown(f"**{t('settings.holidays.add')}**")
         with st.form(form):
             day = st.date_input(t("settings.holidays.day"), value=None, key=f"{form}.day", format="YYYY-MM-DD",
-                                min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+                                min_value=FIRST_DAY, max_value=LAST_DAY)
             errs.slot("day")
             kind = st.selectbox(t("settings.holidays.kind"), ENTRY_KINDS, key=f"{form}.kind",
                                 format_func=entry_kind_label)

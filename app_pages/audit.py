@@ -13,12 +13,12 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from core.bounds import MAX_ID
 from core.clock import today
 from core.i18n import CATALOG, t
 from core.kinds import KINDS
 from core.permissions import can
 from db.queries import audit as q
+from db.stored_values import INT_MAX
 from ui.session import actor, read
 from ui.tables import download_buttons, escape_markdown, present
 from ui.url_state import set_param, url_date, url_int, url_selectbox, url_selection
@@ -99,7 +99,7 @@ with st.expander(t("filters.title"), expanded=True, icon=":material/filter_list:
     entity = url_selectbox(t("audit.filter.entity"), [None] + options["entities"], key="audit.entity",
                            param="entity", format_func=lambda e: label("audit.entity.", e), container=c2)
     entity_id = url_int(t("audit.filter.entity_id"), key="audit.entity_id", param="entity_id", default=0,
-                        max_value=MAX_ID, container=c3)
+                        max_value=INT_MAX, container=c3)
     action = url_selectbox(t("audit.filter.action"), [None] + options["actions"], key="audit.action",
                            param="action", format_func=lambda a: label("audit.action.", a), container=c4)
     period = url_selectbox(t("audit.filter.period"), q.PERIODS, key="audit.period", param="period",

@@ -4,13 +4,14 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from core.bounds import FIRST_DATE, LAST_DATE, parse_date, parse_int
 from core.clock import today
 from core.i18n import fmt_date, t
 from db.queries.weekly import SECTIONS, week_of, weekly_review
+from db.stored_values import FIRST_DAY, LAST_DAY
 from core.permissions import can
 from ui.session import actor, read
 from ui.tables import literal_table
+from ui.url_state import parse_date, parse_int
 from ui.weekly import FIGURES, section_tables, weekly_report_docx, weekly_report_xlsx
 
 PRESENTATION_CSS = """<style>
@@ -97,7 +98,7 @@ def _pick_week() -> None:
 
 st.session_state["weekly.week"] = monday  # the picker shows the week in the URL
 c1.date_input(t("weekly.week"), key="weekly.week", format="YYYY-MM-DD", help=week_label, on_change=_pick_week,
-              min_value=FIRST_DATE, max_value=LAST_DATE)
+              min_value=FIRST_DAY, max_value=LAST_DAY)
 c2.button(t("weekly.previous_week"), key="weekly.previous", on_click=_go,
           kwargs={"week": (monday - timedelta(days=7)).isoformat()}, icon=":material/chevron_left:")
 c3.button(t("weekly.next_week"), key="weekly.next", on_click=_go,

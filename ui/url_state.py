@@ -4,11 +4,42 @@ Each helper seeds its widget from st.query_params the first time it is drawn in 
 when the URL changed, e.g. a link from another page) and writes every change back to the URL."""
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Callable, Sequence
 
 import streamlit as st
 
-from core.bounds import FIRST_DATE, LAST_DATE, parse_date, parse_id, parse_int
+from db.stored_values import FIRST_DAY, INT_MAX, LAST_DAY
+
+_DIGITS = re.compile(r"[0-9]{1,10}")  # 10 digits hold INT_MAX; int() would also take " 7", "1_0", "٣"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+# -- values read from the URL: strictly, within what the database can hold; anything else is None ----
+
+def parse_int(raw: object, low: int, high: int) -> int | None:
+    """`raw` as an int when it is plain ASCII digits within low…high, else None."""
+    if not isinstance(raw, str) or not _DIGITS.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
+
+
+def parse_id(raw: object) -> int | None:
+    """A record id (1 … INT_MAX, PostgreSQL's integer) from text, else None."""
+    return parse_int(raw, 1, INT_MAX)
+
+
+def parse_date(raw: object) -> date | None:
+    """An ISO date (YYYY-MM-DD) between FIRST_DAY and LAST_DAY (the stored-value rule), else None."""
+    if not isinstance(raw, str) or not _ISO_DATE.fullmatch(raw):
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:  # e.g. 2026-02-30
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _encode(value) -> str | list[str] | None:
@@ -98,10 +129,9 @@ def url_text(label: str, *, key: str, param: str, container=st, max_chars: int =
 
 def url_date(label: str, *, key: str, param: str, container=st):
     """A date input mirrored in the URL as an ISO date (blank: open-ended; not a date between
-    FIRST_DATE and LAST_DATE: blank too)."""
-    from datetime import date
+    FIRST_DAY and LAST_DAY: blank too)."""
     _seed(key, param, lambda raw: parse_date(raw[0]), None)
-    value = container.date_input(label, key=key, format="YYYY-MM-DD", min_value=FIRST_DATE, max_value=LAST_DATE,
+    value = container.date_input(label, key=key, format="YYYY-MM-DD", min_value=FIRST_DAY, max_value=LAST_DAY,
                                  on_change=_after, args=(key, param, None))
     _after(key, param, None)
     return value if isinstance(value, date) else None
@@ -150,6 +180,6 @@ def url_segmented(label: str, options: Sequence, *, key: str, param: str, format
 
 def url_selection(param: str) -> int:
     """The id of the record chosen in a table (a click sets it with `set_param`; a link carries
-    it), read from the URL; 0 (nothing chosen) unless it is a record id (core.bounds.parse_id).
+    it), read from the URL; 0 (nothing chosen) unless it is a record id (parse_id).
     No widget: the table itself is the control."""
     return parse_id(st.query_params.get(param)) or 0

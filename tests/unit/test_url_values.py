@@ -1,9 +1,11 @@
-"""Numbers and dates from the URL are read strictly: plain digits in range, ISO dates in range."""
+"""Numbers and dates from the URL are read strictly: plain digits in range, ISO dates in the range
+the database accepts (db.stored_values)."""
 from datetime import date
 
 import pytest
 
-from core.bounds import MAX_ID, parse_date, parse_id, parse_int
+from db.stored_values import INT_MAX as MAX_ID
+from ui.url_state import parse_date, parse_id, parse_int
 
 
 @pytest.mark.parametrize("raw, expected", [("1", 1), ("42", 42), (str(MAX_ID), MAX_ID), ("007", 7)])
