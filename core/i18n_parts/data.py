@@ -141,6 +141,9 @@ TEXTS = {
     # import: problems
     "import.error.file_type": "只能导入 Excel(.xlsx)或 CSV 文件。",
     "import.error.unreadable": "文件无法读取,请确认是 Excel(.xlsx)或 UTF-8/GBK 编码的 CSV 文件。",
+    "import.error.too_large": "文件超过 {limit} MB 的上限,未导入任何数据。请将文件拆分为几个较小的文件分批导入。",
+    "import.error.too_large_unpacked": "文件解压后超过 {limit} MB 的上限,未导入任何数据。请删除与导入无关的工作表、图片和格式,或将文件拆分后分批导入。",
+    "import.error.too_many_rows": "文件超过 {limit} 行数据的上限,未导入任何数据。请将文件拆分为几个较小的文件分批导入。",
     "import.error.empty": "文件是空的。",
     "import.error.no_rows": "文件中没有数据行。",
     "import.error.header_missing": "缺少此列(请使用模板的列名)。",

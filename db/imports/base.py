@@ -13,7 +13,15 @@ from core.i18n import t
 # progress(phase, done, total): phase is "read", "check" or "write"; the page draws a bar from it.
 Progress = Callable[[str, int, int], None]
 
-# Spreadsheet apps run cells that start with these; exports prefix such text with a quote.
+
+class FileRefused(ValueError):
+    """The file as a whole cannot be used. `reason`: "type" (not .xlsx or .csv), "unreadable", or
+    the import limit it is over: "upload" (file size), "unpacked" (an .xlsx's unpacked size),
+    "rows" (data rows); the reader turns it into the user's message."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def report(progress: Progress | None, phase: str, done: int, total: int) -> None:

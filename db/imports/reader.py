@@ -1,8 +1,13 @@
 """Reading an uploaded file (pure: bytes in, rows and errors out; no database).
 
-- .xlsx through openpyxl (read-only, cached formula results); the sheet named like the import
-  type (e.g. 事项, as in the exported workbook) or else the first sheet. .csv as UTF-8 (with or
-  without BOM), else GB18030 — what Excel on a Chinese Windows saves.
+- Bounded before it is read (core.limits): a file larger than the upload limit, an .xlsx whose
+  parts unpack to more than the uncompressed limit, or more data rows than the row limit is
+  refused as a whole with a message naming the limit; nothing past those limits is read. Only
+  the first columns are read: the template's, those an export adds and EXTRA_COLUMNS_READ more
+  (so an unknown column near them is still reported); anything further right is not looked at.
+- .xlsx through db.imports.xlsx (streaming, whatever the sheet declares); the sheet named like the
+  import type (e.g. 事项, as in the exported workbook) or else the first sheet. .csv as UTF-8 (with
+  or without BOM), else GB18030 — what Excel on a Chinese Windows saves.
 - The header row is the first row, or the first of the top ten rows that has the key column's
   header (a 台账 often has a title line above its header). Row numbers are the ones Excel shows.
 - Every template column must be present; unknown or repeated headers are errors; the read-only
@@ -14,27 +19,30 @@
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 from datetime import date, datetime, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 from core.i18n import t
+from core.limits import ImportLimits, import_limits
 from core.spreadsheets import FORMULA_PREFIXES
-from db.imports.base import FileSpec, ParsedFile, ParsedRow, Progress, RowError, RowErrors, report
+from db.imports.base import FileRefused, FileSpec, ParsedFile, ParsedRow, Progress, RowError, RowErrors, report
 from db.imports.spec import SPECS
+from db.imports.xlsx import EXCEL_MAX_ROWS, read_sheet
 
 HEADER_SEARCH_ROWS = 10
+EXTRA_COLUMNS_READ = 26
+DECODE_CHUNK = 1024 * 1024
+Rows = list[tuple[int, list[Any]]]  # (row number as Excel shows it, cells): the rows with a value
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?$")
 _LIST_SPLIT = re.compile(r"[、,,;;\n]+")
 TRUE_WORDS = {"y", "yes", "true", "1", "√", "✓"}  # besides the catalog's 是 / 否
 FALSE_WORDS = {"n", "no", "false", "0", "×", "✗"}
 EXCEL_EPOCH = date(1899, 12, 30)
-
-
-class UnreadableFile(ValueError):
-    pass
 
 
 def _cell(value: Any) -> Any:
@@ -52,43 +60,86 @@ def _cell(value: Any) -> Any:
     return str(value).strip()
 
 
-def _xlsx_rows(data: bytes, sheet_title: str) -> Iterator[list[Any]]:
-    from openpyxl import load_workbook
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any failure means "not a workbook we can read"
-        raise UnreadableFile(str(exc)) from None
-    try:
-        ws = wb[sheet_title] if sheet_title in wb.sheetnames else wb.worksheets[0]
-        for row in ws.iter_rows(values_only=True):
-            yield [_cell(v) for v in row]
-    finally:
-        wb.close()
+def _width(spec: FileSpec) -> int:
+    """How many columns are read: the template's, an export's additions and EXTRA_COLUMNS_READ."""
+    return len(spec.columns) + len(spec.extra_headers) + EXTRA_COLUMNS_READ
 
 
-def _csv_rows(data: bytes) -> Iterator[list[Any]]:
+def _most_rows(limits: ImportLimits) -> int:
+    """The most rows with a value a file within the row limit has: its data rows, and the header
+    with the title lines above it among the top HEADER_SEARCH_ROWS rows."""
+    return limits.rows + HEADER_SEARCH_ROWS
+
+
+def _xlsx_rows(data: bytes, sheet_title: str, width: int, limits: ImportLimits) -> Rows:
+    rows = read_sheet(data, sheet_title, width, _most_rows(limits), limits.uncompressed_bytes)
+    kept = []
+    for number, values in rows:
+        cells = [_cell(v) for v in values]
+        if any(c != "" for c in cells):
+            kept.append((number, cells))
+    return kept
+
+
+def _encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or else GB18030: the first that decodes the whole file,
+    checked piece by piece so that no decoded copy of the file is kept."""
+    view = memoryview(data)
     for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            text = data.decode(encoding)
-            break
+            for start in range(0, len(view), DECODE_CHUNK):
+                decoder.decode(view[start:start + DECODE_CHUNK])
+            decoder.decode(b"", final=True)
+            return encoding
         except UnicodeDecodeError:
             continue
-    else:
-        raise UnreadableFile("encoding")
-    first_line = text.split("\n", 1)[0]
+    raise FileRefused("unreadable")
+
+
+def _csv_rows(data: bytes, width: int, limits: ImportLimits) -> Rows:
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=_encoding(data), newline="")
+    first_line = text.readline()
     dialect = csv.excel_tab if "\t" in first_line and "," not in first_line else csv.excel
-    for row in csv.reader(io.StringIO(text, newline=""), dialect):
-        yield [_cell(v) for v in row]
+    most = _most_rows(limits)
+    rows: Rows = []
+    try:
+        for number, row in enumerate(csv.reader(itertools.chain([first_line], text), dialect), 1):
+            if number > EXCEL_MAX_ROWS:  # blank lines count here: reading them takes time too
+                raise FileRefused("rows")
+            cells = [_cell(v) for v in row[:width]]
+            if any(c != "" for c in cells):
+                rows.append((number, cells))
+                if len(rows) > most:
+                    raise FileRefused("rows")
+    except csv.Error:  # e.g. a field longer than the csv module accepts, or a NUL byte
+        raise FileRefused("unreadable") from None
+    return rows
 
 
-def read_table(file_name: str, data: bytes, sheet_title: str = "") -> list[list[Any]]:
-    """All rows of the file, as Excel shows them (index 0 is row 1)."""
+def read_table(file_name: str, data: bytes, spec: FileSpec, limits: ImportLimits) -> Rows:
+    """The rows with a value, as Excel shows them, up to the limits (else FileRefused)."""
     name = file_name.lower()
-    if name.endswith(".xlsx") or name.endswith(".xlsm"):
-        return list(_xlsx_rows(data, sheet_title))
-    if name.endswith(".csv") or name.endswith(".txt"):
-        return list(_csv_rows(data))
-    raise UnreadableFile("type")
+    is_xlsx = name.endswith(".xlsx") or name.endswith(".xlsm")
+    if not is_xlsx and not (name.endswith(".csv") or name.endswith(".txt")):
+        raise FileRefused("type")
+    if len(data) > limits.upload_bytes:
+        raise FileRefused("upload")
+    if is_xlsx:
+        return _xlsx_rows(data, spec.title, _width(spec), limits)
+    return _csv_rows(data, _width(spec), limits)
+
+
+def _refusal(reason: str, limits: ImportLimits) -> str:
+    """The user's message for a FileRefused; an over-limit file's names the limit."""
+    key, fmt = {
+        "type": ("import.error.file_type", {}),
+        "unreadable": ("import.error.unreadable", {}),
+        "upload": ("import.error.too_large", {"limit": limits.upload_mb}),
+        "unpacked": ("import.error.too_large_unpacked", {"limit": limits.uncompressed_mb}),
+        "rows": ("import.error.too_many_rows", {"limit": f"{limits.rows:,}"}),
+    }[reason]
+    return t(key, **fmt)
 
 
 def _text(value: Any) -> str:
@@ -121,12 +172,16 @@ def parse_date(value: Any) -> date | None:
     return None
 
 
-def _header_row(rows: list[list[Any]], spec: FileSpec) -> int:
+def _header(rows: Rows, spec: FileSpec) -> tuple[int, list[Any]]:
+    """(row number, cells) of the header row: the first of the top rows with the key column's
+    header, else row 1 (which may be blank)."""
     key_header = spec.column(spec.key).label
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if key_header in (_header_text(v) for v in row):
-            return index
-    return 0
+    for number, cells in rows:
+        if number > HEADER_SEARCH_ROWS:
+            break
+        if key_header in (_header_text(v) for v in cells):
+            return number, cells
+    return 1, rows[0][1] if rows[0][0] == 1 else []
 
 
 def _header_text(value: Any) -> str:
@@ -199,31 +254,31 @@ def _convert(column, raw: Any, row: int, errors: RowErrors) -> Any:
 
 def parse_file(kind: str, file_name: str, data: bytes, progress: Progress | None = None) -> ParsedFile:
     """Read and type-check an upload. Problems of the database (unknown units, taken names…) are
-    found later, by the importer; here: the file, its headers, cell formats, blanks in required
-    columns, over-long text where no command checks it, and repeated keys."""
+    found later, by the importer; here: the file, its size, its headers, cell formats, blanks in
+    required columns, over-long text where no command checks it, and repeated keys."""
     spec = SPECS[kind]
     parsed = ParsedFile(kind=kind, file_name=file_name)
     errors = RowErrors(spec)
+    limits = import_limits()
     try:
-        rows = read_table(file_name, data, spec.title)
-    except UnreadableFile as exc:
-        key = "import.error.file_type" if str(exc) == "type" else "import.error.unreadable"
-        parsed.errors, parsed.fatal = [RowError(None, "", t(key))], True
+        rows = read_table(file_name, data, spec, limits)
+        if not rows:
+            parsed.errors, parsed.fatal = [RowError(None, "", t("import.error.empty"))], True
+            return parsed
+        header_number, header = _header(rows, spec)
+        body = [(number, cells) for number, cells in rows if number > header_number]
+        if len(body) > limits.rows:
+            raise FileRefused("rows")
+    except FileRefused as exc:
+        parsed.errors, parsed.fatal = [RowError(None, "", _refusal(exc.reason, limits))], True
         return parsed
-    header_index = _header_row(rows, spec)
-    if not rows:
-        parsed.errors, parsed.fatal = [RowError(None, "", t("import.error.empty"))], True
-        return parsed
-    positions = _check_headers(spec, rows[header_index], header_index + 1, errors)
+    del rows
+    positions = _check_headers(spec, header, header_number, errors)
     if errors:  # without the right columns, no row can be read reliably
         parsed.errors, parsed.fatal = errors.as_list(), True
         return parsed
-    body = rows[header_index + 1:]
     total = len(body)
-    for offset, cells in enumerate(body):
-        number = header_index + 2 + offset
-        if all(c == "" for c in cells):
-            continue
+    for offset, (number, cells) in enumerate(body):
         values = {}
         for column in spec.columns:
             index = positions[column.key]

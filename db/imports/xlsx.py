@@ -1,0 +1,426 @@
+"""Reading one worksheet of an .xlsx workbook in memory and time bounded by what an import reads,
+whatever the file declares.
+
+openpyxl, even read-only, trusts the sheet's declared dimension (and pads every row to it), loads
+the whole shared-string table and the styles before the first row and builds every cell of a row:
+a file of a few kilobytes can take gigabytes. Here:
+
+- the archive: at most MAX_PARTS parts in a central directory of at most MAX_DIRECTORY bytes, whose
+  declared unpacked sizes add up to at most `max_unpacked` bytes, else FileRefused("unpacked")
+  (zipfile never unpacks a part beyond its declared size; a part whose content differs from what
+  its entry declares fails its checksum);
+- every XML part is fed to expat in chunks: a document type declaration (entities) is refused, as
+  are elements nested deeper than MAX_DEPTH and any single token (a tag, a comment …) longer than
+  MAX_TOKEN bytes; text is kept up to MAX_TEXT characters;
+- the sheet is read in one pass: cells right of `max_col` are passed over, rows without a value
+  are not kept, and a row with a value beyond `max_rows` of them stops the reading
+  (FileRefused("rows"));
+- the shared strings are read afterwards, only up to the last one a kept cell uses, keeping only
+  those the kept cells use.
+
+Values are the ones openpyxl gives in data_only mode: int, or float when written with a point or
+an exponent; dates and times where the cell's number format is a date format (1900 or 1904
+calendar); booleans; text (shared, inline, a formula's result); error codes such as #N/A as text.
+As in openpyxl, a row numbered at or below one read before it is passed over. Anything else that
+goes wrong is FileRefused("unreadable")."""
+from __future__ import annotations
+
+import io
+import posixpath
+import struct
+import zipfile
+from string import ascii_uppercase
+from typing import Any, Callable
+from xml.parsers import expat
+
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
+
+from db.imports.base import FileRefused
+
+MAX_PARTS = 10_000
+MAX_DIRECTORY = 1024 * 1024  # bytes of the zip's central directory (a workbook's takes a few KB)
+MAX_DEPTH = 64  # a worksheet nests about ten deep
+MAX_TOKEN = 4 * 1024 * 1024
+MAX_TEXT = 32_768  # Excel holds at most 32,767 characters in a cell
+MAX_STYLES = 65_536  # Excel allows about 64,000 cell formats
+MAX_FORMAT = 255  # characters of a number format code, as in Excel
+EXCEL_MAX_ROWS = 1_048_576
+CHUNK = 64 * 1024
+
+_MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+         "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_RELATIONSHIP_ID = tuple(f"{ns} id" for ns in ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                                                "http://purl.oclc.org/ooxml/officeDocument/relationships"))
+_PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_COLUMNS = {a: i for i, a in enumerate(ascii_uppercase, 1)}
+_COLUMNS.update({a + b: i * 26 + j for a, i in list(_COLUMNS.items()) for b, j in list(_COLUMNS.items())})
+_WORKSHEET, _SHARED_STRINGS, _STYLES = "/worksheet", "/sharedStrings", "/styles"
+
+
+class _Shared(int):
+    """A cell's index into the shared-string table, until the table is read."""
+    __slots__ = ()
+
+
+class _Done(Exception):
+    """Raised by a handler that has read all it needs from a part."""
+
+
+def _tags(namespaces, *names: str) -> dict[str, str]:
+    """expat's expanded names ("namespace local") of the elements handled -> their local names."""
+    return {f"{ns} {name}": name for ns in namespaces for name in names}
+
+
+_RELATIONSHIP_TAGS = _tags((_PACKAGE_RELATIONSHIPS,), "Relationship")
+_WORKBOOK_TAGS = _tags(_MAIN, "sheet", "workbookPr")
+_STYLE_TAGS = _tags(_MAIN, "numFmt", "cellXfs", "xf")
+_SHEET_TAGS = _tags(_MAIN, "row", "c", "v", "is", "t", "rPh")
+_STRING_TAGS = _tags(_MAIN, "si", "t", "rPh")
+
+
+def _no_doctype(*_args) -> None:
+    raise FileRefused("unreadable")
+
+
+def _ignore(_tag: str) -> None:
+    pass
+
+
+def _parse(archive: zipfile.ZipFile, name: str, tags: dict[str, str], on_start: Callable[[str, dict], None],
+           on_end: Callable[[str], None] = _ignore, on_text: Callable[[str], None] | None = None) -> None:
+    """Feed one XML part to expat in chunks: on_start(tag, attrs) and on_end(tag) for the elements
+    in `tags` (by local name), on_text(text) for all text. A handler raises _Done to stop early."""
+    depth = 0
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise FileRefused("unreadable")
+        tag = tags.get(name)
+        if tag is not None:
+            on_start(tag, attrs)
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+        tag = tags.get(name)
+        if tag is not None:
+            on_end(tag)
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _no_doctype
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    if on_text is not None:
+        parser.CharacterDataHandler = on_text
+    fed = 0
+    try:
+        with archive.open(name) as part:
+            while chunk := part.read(CHUNK):
+                parser.Parse(chunk, False)
+                fed += len(chunk)
+                if fed - max(parser.CurrentByteIndex, 0) > MAX_TOKEN:  # expat holds an unfinished token
+                    raise FileRefused("unreadable")
+            parser.Parse(b"", True)
+    except _Done:
+        pass
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """The part's relationships: id -> (type, path of the target part in the archive)."""
+    folder = posixpath.dirname(part)
+    name = posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels")
+    found: dict[str, tuple[str, str]] = {}
+
+    def on_start(_tag, attrs):
+        if attrs.get("TargetMode") == "External" or len(found) >= MAX_PARTS:
+            return
+        target = attrs.get("Target", "")
+        path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found[attrs.get("Id", "")] = (attrs.get("Type", ""), path)
+
+    if name in archive.NameToInfo:
+        _parse(archive, name, _RELATIONSHIP_TAGS, on_start)
+    return found
+
+
+def _workbook(archive: zipfile.ZipFile, path: str) -> tuple[list[tuple[str, str | None]], bool]:
+    """The sheets in workbook order (name, relationship id), and whether dates count from 1904."""
+    sheets: list[tuple[str, str | None]] = []
+    date1904 = False
+
+    def on_start(tag, attrs):
+        nonlocal date1904
+        if tag == "workbookPr":
+            date1904 = attrs.get("date1904", "").lower() in ("1", "true")
+        elif len(sheets) < MAX_PARTS:
+            sheets.append((attrs.get("name", ""), next((attrs[k] for k in _RELATIONSHIP_ID if k in attrs), None)))
+
+    _parse(archive, path, _WORKBOOK_TAGS, on_start)
+    return sheets, date1904
+
+
+def _date_styles(archive: zipfile.ZipFile, path: str | None) -> tuple[set[int], set[int]]:
+    """The cell formats (by index) that show a date, and those that show a duration, as openpyxl
+    decides it from their number formats."""
+    codes: dict[int, str] = {}
+    formats: list[int] = []  # number format id of each cell format
+    inside = False
+
+    def on_start(tag, attrs):
+        nonlocal inside
+        if tag == "numFmt":
+            if len(codes) < MAX_STYLES:
+                codes[int(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")[:MAX_FORMAT]
+        elif tag == "cellXfs":
+            inside = True
+        elif inside and len(formats) < MAX_STYLES:
+            formats.append(int(attrs.get("numFmtId", "0")))
+
+    def on_end(tag):
+        nonlocal inside
+        if tag == "cellXfs":
+            inside = False
+
+    if path is not None:
+        _parse(archive, path, _STYLE_TAGS, on_start, on_end)
+    shown = [codes.get(number, BUILTIN_FORMATS.get(number)) for number in formats]
+    return ({i for i, code in enumerate(shown) if is_date_format(code)},
+            {i for i, code in enumerate(shown) if is_timedelta_format(code)})
+
+
+def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, dates: set[int], durations: set[int],
+          epoch) -> list[tuple[int, list[Any]]]:
+    """The sheet's rows with a value: (row number, values of columns 1 … up to the last with a
+    value within max_col). Closures rather than an object: this runs for every element."""
+    rows: list[tuple[int, list[Any]]] = []
+    row = last = col = 0
+    in_row = keep = taking = phonetic = False
+    cells: list[Any] | None = None
+    kind, style = "n", 0
+    text: str | None = None  # the text being collected (of <v>, or of <is>)
+    value: str | None = None  # the text of <v>
+    inline: str | None = None  # the text of <is>
+    converted: dict[tuple[str, int], Any] = {}  # date cells: a sheet repeats its dates
+
+    def on_start(tag, attrs):
+        nonlocal row, last, col, in_row, keep, taking, phonetic, cells, kind, style, text, value, inline
+        if tag == "v":
+            if keep:
+                text, taking = "", True
+        elif tag == "c":
+            ref = attrs.get("r")
+            col = (_COLUMNS.get(ref.rstrip("0123456789")) or _column(ref)) if ref else col + 1
+            keep = in_row and col <= max_col
+            if keep:
+                s = attrs.get("s")
+                kind, style, value, inline, text, taking = attrs.get("t", "n"), int(s) if s else 0, None, None, None, False
+        elif tag == "row":
+            ref = attrs.get("r")
+            row = _row_number(ref) if ref else row + 1
+            if not 0 < row <= EXCEL_MAX_ROWS:
+                raise FileRefused("unreadable")
+            in_row, col, cells = row > last, 0, None
+            last = max(last, row)
+        elif keep:
+            if tag == "is":
+                text, taking = "", False
+            elif tag == "rPh":
+                phonetic = True
+            elif tag == "t" and text is not None and not phonetic:
+                taking = True
+
+    def on_end(tag):
+        nonlocal in_row, keep, taking, phonetic, cells, text, value, inline
+        if tag == "v":
+            if taking:
+                value, text, taking = text, None, False
+        elif tag == "c":
+            if keep:
+                keep = False
+                if kind == "inlineStr":
+                    cell = inline
+                elif not value:
+                    return
+                elif kind == "s":
+                    cell = _Shared(int(value))
+                elif kind == "n":
+                    cell = _number(value) if style not in dates else _date(value)
+                elif kind == "b":
+                    cell = bool(int(value))
+                elif kind == "d":
+                    cell = from_ISO8601(value)
+                else:  # "str": a formula's text; "e": an error code such as #N/A
+                    cell = value
+                if cell is not None:
+                    if cells is None:
+                        cells = [None] * max_col
+                    cells[col - 1] = cell
+        elif tag == "row":
+            if in_row and cells is not None:
+                end = len(cells)
+                while cells[end - 1] is None:
+                    end -= 1
+                del cells[end:]
+                rows.append((row, cells))
+                if len(rows) > max_rows:
+                    raise FileRefused("rows")
+            in_row = False
+        elif keep:
+            if tag == "t":
+                taking = False
+            elif tag == "rPh":
+                phonetic = False
+            elif tag == "is" and text is not None:
+                inline, text, taking = text, None, False
+
+    def on_text(data):
+        nonlocal text
+        if taking and len(text) < MAX_TEXT:
+            text += data
+
+    def _date(raw: str) -> Any:
+        key = (raw, style)
+        cell = converted.get(key)
+        if cell is None:
+            try:
+                cell = from_excel(_number(raw), epoch, timedelta=style in durations)
+            except (OverflowError, ValueError):
+                cell = "#VALUE!"
+            if len(converted) < MAX_STYLES:
+                converted[key] = cell
+        return cell
+
+    _parse(archive, path, _SHEET_TAGS, on_start, on_end, on_text)
+    return rows
+
+
+def _shared_strings(archive: zipfile.ZipFile, path: str, wanted: set[int]) -> dict[int, str]:
+    """The shared strings whose index is in `wanted`, read up to the last of them (rich text as
+    plain text, phonetic guides left out, as openpyxl reads them)."""
+    found: dict[int, str] = {}
+    last = max(wanted)
+    index = -1
+    text: str | None = None
+    taking = phonetic = False
+
+    def on_start(tag, _attrs):
+        nonlocal index, text, taking, phonetic
+        if tag == "si":
+            index += 1
+            if index > last:
+                raise _Done
+            text = "" if index in wanted else None
+        elif tag == "rPh":
+            phonetic = True
+        elif text is not None and not phonetic:  # t
+            taking = True
+
+    def on_end(tag):
+        nonlocal text, taking, phonetic
+        if tag == "t":
+            taking = False
+        elif tag == "rPh":
+            phonetic = False
+        elif text is not None:  # si
+            found[index] = text[:MAX_TEXT].replace("x005F_", "")
+            text = None
+
+    def on_text(data):
+        nonlocal text
+        if taking and len(text) < MAX_TEXT:
+            text += data
+
+    _parse(archive, path, _STRING_TAGS, on_start, on_end, on_text)
+    return found
+
+
+def _number(raw: str) -> int | float:
+    return float(raw) if ("." in raw or "e" in raw or "E" in raw) else int(raw)
+
+
+def _column(ref: str) -> int:
+    letters = ref.rstrip("0123456789")
+    number = _COLUMNS.get(letters)
+    if number is None:
+        if not letters.isalpha() or not letters.isascii():
+            raise ValueError(ref)
+        number = 0
+        for letter in letters.upper():
+            number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _row_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        number = float(text)
+        if not number.is_integer():
+            raise
+        return int(number)
+
+
+def _open(data: bytes, max_unpacked: int) -> zipfile.ZipFile:
+    """The archive, once its end record shows a directory of reasonable size and the parts' declared
+    sizes add up to at most `max_unpacked` bytes."""
+    at = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - 22 - 65_535), max(0, len(data) - 18))
+    if at < 0:
+        raise FileRefused("unreadable")
+    parts, directory = struct.unpack_from("<HI", data, at + 10)
+    if parts > MAX_PARTS or directory > MAX_DIRECTORY:
+        raise FileRefused("unreadable")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    if sum(info.file_size for info in archive.infolist()) > max_unpacked:
+        archive.close()
+        raise FileRefused("unpacked")
+    return archive
+
+
+def _target(relationships: dict[str, tuple[str, str]], kind: str) -> str | None:
+    return next((path for rel_type, path in relationships.values() if rel_type.endswith(kind)), None)
+
+
+def read_sheet(data: bytes, title: str, max_col: int, max_rows: int, max_unpacked: int) -> list[tuple[int, list[Any]]]:
+    """The rows with a value of the sheet named `title`, else of the first sheet: (row number as
+    Excel shows it, values of columns 1 … up to the last with a value within `max_col`)."""
+    try:
+        with _open(data, max_unpacked) as archive:
+            return _read(archive, title, max_col, max_rows)
+    except FileRefused:
+        raise
+    except Exception:  # noqa: BLE001 - any other failure means "not a workbook we can read"
+        raise FileRefused("unreadable") from None
+
+
+def _read(archive: zipfile.ZipFile, title: str, max_col: int, max_rows: int) -> list[tuple[int, list[Any]]]:
+    book_path = _target(_relationships(archive, ""), "/officeDocument") or "xl/workbook.xml"
+    book_sheets, date1904 = _workbook(archive, book_path)
+    relationships = _relationships(archive, book_path)
+    sheets = [(name, relationships[rid][1]) for name, rid in book_sheets
+              if rid in relationships and relationships[rid][0].endswith(_WORKSHEET)]
+    if not sheets:
+        raise FileRefused("unreadable")
+    sheet_path = next((path for name, path in sheets if name == title), sheets[0][1])
+    dates, durations = _date_styles(archive, _target(relationships, _STYLES))
+    rows = _rows(archive, sheet_path, max_col, max_rows, dates, durations, MAC_EPOCH if date1904 else WINDOWS_EPOCH)
+    _resolve_shared(archive, _target(relationships, _SHARED_STRINGS), rows)
+    return rows
+
+
+def _resolve_shared(archive: zipfile.ZipFile, path: str | None, rows: list[tuple[int, list[Any]]]) -> None:
+    wanted = {v for _, cells in rows for v in cells if type(v) is _Shared}
+    if not wanted:
+        return
+    if path is None:
+        raise FileRefused("unreadable")
+    found = _shared_strings(archive, path, wanted)
+    if len(found) < len(wanted):
+        raise FileRefused("unreadable")
+    for _, cells in rows:
+        for i, value in enumerate(cells):
+            if type(value) is _Shared:
+                cells[i] = found[value]
