@@ -13,10 +13,11 @@ So here:
 - The callable hands them over once (`take`) and forgets them; a second request gets nothing.
 - The button uses on_click="ignore": a rerun started by the click could unregister the callable
   before the browser's request for it arrives.
-- Until the copy is gone, a fragment reruns every TICK: each of its runs ends with an orphan
-  sweep. Once GRACE has passed since the hand-over — at least two sweeps after the stored copy
-  existed, the first marking it and the second deleting it — it reruns the whole page, which then
-  draws neither the button nor the fragment (`released`)."""
+- Until that copy is gone, a fragment reruns every TICK, and every run ends with an orphan
+  sweep. The runs that start SETTLE seconds or more after the hand-over (the copy is stored by
+  then) are counted: the first one's sweep marks the copy, the second one's deletes it. The run
+  after that reruns the whole page, which then draws neither the button nor the fragment
+  (`released`)."""
 from __future__ import annotations
 
 import threading
@@ -26,7 +27,8 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 TICK = 1.0  # seconds between the fragment's runs (each ends with Streamlit's orphan sweep)
-GRACE = 2.0  # seconds after the hand-over: > TICK, so one full tick lies between it and the last rerun
+SETTLE = 1.0  # seconds after the hand-over by which Streamlit has stored its copy of the bytes
+SWEEPS = 2  # the first sweep that sees an unreferenced download marks it, the second deletes it
 
 
 @dataclass(eq=False)
@@ -36,6 +38,7 @@ class OneTimeFile:
     size: int
     _content: bytes | None = field(default=None, repr=False)
     taken_at: float | None = None
+    sweeps: int = 0  # runs since the copy was stored, each of which ended with an orphan sweep
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -53,8 +56,14 @@ class OneTimeFile:
 
     @property
     def released(self) -> bool:
-        """Handed over long enough ago for Streamlit's copy to be gone (see the module docstring)."""
-        return self.taken_at is not None and time.monotonic() - self.taken_at >= GRACE
+        """Handed over, and Streamlit's copy swept away (read in a later run than the last count,
+        so the sweep at the end of that run has happened)."""
+        return self.sweeps >= SWEEPS
+
+    def count_sweep(self) -> None:
+        """Called by a run that will end with a sweep: counted once the copy is surely stored."""
+        if self.taken_at is not None and time.monotonic() - self.taken_at >= SETTLE:
+            self.sweeps += 1
 
 
 def one_time_download(label: str, file: OneTimeFile, *, key: str, icon: str | None = None) -> None:
@@ -68,5 +77,6 @@ def one_time_download(label: str, file: OneTimeFile, *, key: str, icon: str | No
 
 @st.fragment(run_every=TICK)
 def _rerun_when_released(file: OneTimeFile) -> None:
-    if file.released:
+    if file.released:  # the earlier runs' sweeps removed the copy: redraw the page without us
         st.rerun(scope="app")
+    file.count_sweep()
