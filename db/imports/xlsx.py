@@ -68,47 +68,38 @@ class _Done(Exception):
     """Raised by a handler that has read all it needs from a part."""
 
 
-def _tags(namespaces, *names: str) -> dict[str, str]:
-    """expat's expanded names ("namespace local") of the elements handled -> their local names."""
-    return {f"{ns} {name}": name for ns in namespaces for name in names}
-
-
-_RELATIONSHIP_TAGS = _tags((_PACKAGE_RELATIONSHIPS,), "Relationship")
-_WORKBOOK_TAGS = _tags(_MAIN, "sheet", "workbookPr")
-_STYLE_TAGS = _tags(_MAIN, "numFmt", "cellXfs", "xf")
-_SHEET_TAGS = _tags(_MAIN, "row", "c", "v", "is", "t", "rPh")
-_STRING_TAGS = _tags(_MAIN, "si", "t", "rPh")
+def _named(handlers: dict[str, Callable], namespaces=_MAIN) -> dict[str, Callable]:
+    """The handlers by expat's expanded element names ("namespace local") instead of local names."""
+    return {f"{ns} {name}": handler for ns in namespaces for name, handler in handlers.items()}
 
 
 def _no_doctype(*_args) -> None:
     raise FileRefused("unreadable")
 
 
-def _ignore(_tag: str) -> None:
-    pass
-
-
-def _parse(archive: zipfile.ZipFile, name: str, tags: dict[str, str], on_start: Callable[[str, dict], None],
-           on_end: Callable[[str], None] = _ignore, on_text: Callable[[str], None] | None = None) -> None:
-    """Feed one XML part to expat in chunks: on_start(tag, attrs) and on_end(tag) for the elements
-    in `tags` (by local name), on_text(text) for all text. A handler raises _Done to stop early."""
+def _parse(archive: zipfile.ZipFile, name: str, starts: dict[str, Callable[[dict], None]],
+           ends: dict[str, Callable[[], None]] | None = None, on_text: Callable[[str], None] | None = None) -> None:
+    """Feed one XML part to expat in chunks: starts[name](attrs) when an element of that expanded
+    name starts, ends[name]() when it ends, on_text(text) for all text. A handler raises _Done to
+    stop early."""
     depth = 0
+    ends = ends or {}
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal depth
         depth += 1
         if depth > MAX_DEPTH:
             raise FileRefused("unreadable")
-        tag = tags.get(name)
-        if tag is not None:
-            on_start(tag, attrs)
+        handler = starts.get(name)
+        if handler is not None:
+            handler(attrs)
 
     def end(name: str) -> None:
         nonlocal depth
         depth -= 1
-        tag = tags.get(name)
-        if tag is not None:
-            on_end(tag)
+        handler = ends.get(name)
+        if handler is not None:
+            handler()
 
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
@@ -135,7 +126,7 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     name = posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels")
     found: dict[str, tuple[str, str]] = {}
 
-    def on_start(_tag, attrs):
+    def relationship(attrs):
         if attrs.get("TargetMode") == "External" or len(found) >= MAX_PARTS:
             return
         target = attrs.get("Target", "")
@@ -143,7 +134,7 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
         found[attrs.get("Id", "")] = (attrs.get("Type", ""), path)
 
     if name in archive.NameToInfo:
-        _parse(archive, name, _RELATIONSHIP_TAGS, on_start)
+        _parse(archive, name, _named({"Relationship": relationship}, (_PACKAGE_RELATIONSHIPS,)))
     return found
 
 
@@ -152,130 +143,147 @@ def _workbook(archive: zipfile.ZipFile, path: str) -> tuple[list[tuple[str, str 
     sheets: list[tuple[str, str | None]] = []
     date1904 = False
 
-    def on_start(tag, attrs):
-        nonlocal date1904
-        if tag == "workbookPr":
-            date1904 = attrs.get("date1904", "").lower() in ("1", "true")
-        elif len(sheets) < MAX_PARTS:
+    def sheet(attrs):
+        if len(sheets) < MAX_PARTS:
             sheets.append((attrs.get("name", ""), next((attrs[k] for k in _RELATIONSHIP_ID if k in attrs), None)))
 
-    _parse(archive, path, _WORKBOOK_TAGS, on_start)
+    def properties(attrs):
+        nonlocal date1904
+        date1904 = attrs.get("date1904", "").lower() in ("1", "true")
+
+    _parse(archive, path, _named({"sheet": sheet, "workbookPr": properties}))
     return sheets, date1904
 
 
-def _date_styles(archive: zipfile.ZipFile, path: str | None) -> tuple[set[int], set[int]]:
-    """The cell formats (by index) that show a date, and those that show a duration, as openpyxl
-    decides it from their number formats."""
+def _date_styles(archive: zipfile.ZipFile, path: str | None) -> tuple[set[str], set[str]]:
+    """The cell formats (by index, as the cells' s attribute writes it) that show a date, and those
+    that show a duration, as openpyxl decides it from their number formats."""
     codes: dict[int, str] = {}
     formats: list[int] = []  # number format id of each cell format
     inside = False
 
-    def on_start(tag, attrs):
+    def number_format(attrs):
+        if len(codes) < MAX_STYLES:
+            codes[int(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")[:MAX_FORMAT]
+
+    def cell_formats(_attrs):
         nonlocal inside
-        if tag == "numFmt":
-            if len(codes) < MAX_STYLES:
-                codes[int(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")[:MAX_FORMAT]
-        elif tag == "cellXfs":
-            inside = True
-        elif inside and len(formats) < MAX_STYLES:
+        inside = True
+
+    def cell_formats_end():
+        nonlocal inside
+        inside = False
+
+    def cell_format(attrs):
+        if inside and len(formats) < MAX_STYLES:
             formats.append(int(attrs.get("numFmtId", "0")))
 
-    def on_end(tag):
-        nonlocal inside
-        if tag == "cellXfs":
-            inside = False
-
     if path is not None:
-        _parse(archive, path, _STYLE_TAGS, on_start, on_end)
+        _parse(archive, path, _named({"numFmt": number_format, "cellXfs": cell_formats, "xf": cell_format}),
+               _named({"cellXfs": cell_formats_end}))
     shown = [codes.get(number, BUILTIN_FORMATS.get(number)) for number in formats]
-    return ({i for i, code in enumerate(shown) if is_date_format(code)},
-            {i for i, code in enumerate(shown) if is_timedelta_format(code)})
+    return ({str(i) for i, code in enumerate(shown) if is_date_format(code)},
+            {str(i) for i, code in enumerate(shown) if is_timedelta_format(code)})
 
 
-def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, dates: set[int], durations: set[int],
+def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, dates: set[str], durations: set[str],
           epoch) -> list[tuple[int, list[Any]]]:
     """The sheet's rows with a value: (row number, values of columns 1 … up to the last with a
-    value within max_col). Closures rather than an object: this runs for every element."""
+    value within max_col). Closures rather than an object, one per element: this runs for every
+    cell. A cell's <v> text is taken up to the cell's end (only layout blanks can follow it)."""
     rows: list[tuple[int, list[Any]]] = []
     row = last = col = 0
     in_row = keep = taking = phonetic = False
     cells: list[Any] | None = None
-    kind, style = "n", 0
-    text: str | None = None  # the text being collected (of <v>, or of <is>)
-    value: str | None = None  # the text of <v>
+    kind, style = "n", ""
+    text: str | None = None  # the text being collected: of <v>, or of <is>
     inline: str | None = None  # the text of <is>
-    converted: dict[tuple[str, int], Any] = {}  # date cells: a sheet repeats its dates
+    converted: dict[tuple[str, str], Any] = {}  # date cells: a sheet repeats its dates
+    columns = _COLUMNS
 
-    def on_start(tag, attrs):
-        nonlocal row, last, col, in_row, keep, taking, phonetic, cells, kind, style, text, value, inline
-        if tag == "v":
-            if keep:
-                text, taking = "", True
-        elif tag == "c":
-            ref = attrs.get("r")
-            col = (_COLUMNS.get(ref.rstrip("0123456789")) or _column(ref)) if ref else col + 1
-            keep = in_row and col <= max_col
-            if keep:
-                s = attrs.get("s")
-                kind, style, value, inline, text, taking = attrs.get("t", "n"), int(s) if s else 0, None, None, None, False
-        elif tag == "row":
-            ref = attrs.get("r")
-            row = _row_number(ref) if ref else row + 1
-            if not 0 < row <= EXCEL_MAX_ROWS:
-                raise FileRefused("unreadable")
-            in_row, col, cells = row > last, 0, None
-            last = max(last, row)
-        elif keep:
-            if tag == "is":
-                text, taking = "", False
-            elif tag == "rPh":
-                phonetic = True
-            elif tag == "t" and text is not None and not phonetic:
-                taking = True
+    def open_row(attrs):
+        nonlocal row, last, col, in_row, cells
+        ref = attrs.get("r")
+        row = _row_number(ref) if ref else row + 1
+        if not 0 < row <= EXCEL_MAX_ROWS:
+            raise FileRefused("unreadable")
+        in_row, col, cells = row > last, 0, None
+        last = max(last, row)
 
-    def on_end(tag):
-        nonlocal in_row, keep, taking, phonetic, cells, text, value, inline
-        if tag == "v":
-            if taking:
-                value, text, taking = text, None, False
-        elif tag == "c":
-            if keep:
-                keep = False
-                if kind == "inlineStr":
-                    cell = inline
-                elif not value:
-                    return
-                elif kind == "s":
-                    cell = _Shared(int(value))
-                elif kind == "n":
-                    cell = _number(value) if style not in dates else _date(value)
-                elif kind == "b":
-                    cell = bool(int(value))
-                elif kind == "d":
-                    cell = from_ISO8601(value)
-                else:  # "str": a formula's text; "e": an error code such as #N/A
-                    cell = value
-                if cell is not None:
-                    if cells is None:
-                        cells = [None] * max_col
-                    cells[col - 1] = cell
-        elif tag == "row":
-            if in_row and cells is not None:
-                end = len(cells)
-                while cells[end - 1] is None:
-                    end -= 1
-                del cells[end:]
-                rows.append((row, cells))
-                if len(rows) > max_rows:
-                    raise FileRefused("rows")
-            in_row = False
-        elif keep:
-            if tag == "t":
-                taking = False
-            elif tag == "rPh":
-                phonetic = False
-            elif tag == "is" and text is not None:
-                inline, text, taking = text, None, False
+    def close_row():
+        nonlocal in_row
+        if in_row and cells is not None:
+            end = len(cells)
+            while cells[end - 1] is None:
+                end -= 1
+            del cells[end:]
+            rows.append((row, cells))
+            if len(rows) > max_rows:
+                raise FileRefused("rows")
+        in_row = False
+
+    def open_cell(attrs):
+        nonlocal col, keep, kind, style, text, inline, taking
+        ref = attrs.get("r")
+        col = (columns.get(ref.rstrip("0123456789")) or _column(ref)) if ref else col + 1
+        keep = in_row and col <= max_col
+        if keep:
+            kind, style, text, inline, taking = attrs.get("t", "n"), attrs.get("s", ""), None, None, False
+
+    def close_cell():
+        nonlocal keep, cells, taking
+        if not keep:
+            return
+        keep = taking = False
+        raw = text
+        if kind == "inlineStr":
+            cell = inline
+        elif not raw:
+            return
+        elif kind == "s":
+            cell = _Shared(int(raw))
+        elif kind == "n":
+            cell = _number(raw) if style not in dates else _date(raw)
+        elif kind == "b":
+            cell = bool(int(raw))
+        elif kind == "d":
+            cell = from_ISO8601(raw.strip())
+        else:  # "str": a formula's text; "e": an error code such as #N/A
+            cell = raw
+        if cell is not None:
+            if cells is None:
+                cells = [None] * max_col
+            cells[col - 1] = cell
+
+    def open_value(_attrs):
+        nonlocal text, taking
+        if keep:
+            text, taking = "", True
+
+    def open_inline(_attrs):
+        nonlocal text, taking
+        if keep:
+            text, taking = "", False
+
+    def close_inline():
+        nonlocal inline, text
+        if keep and text is not None:
+            inline, text = text, None
+
+    def open_text(_attrs):
+        nonlocal taking
+        if keep and text is not None and not phonetic:
+            taking = True
+
+    def close_text():  # only inline strings have <t>
+        nonlocal taking
+        taking = False
+
+    def phonetic_guide(on: bool):
+        def switch(*_args):
+            nonlocal phonetic
+            phonetic = on
+        return switch
 
     def on_text(data):
         nonlocal text
@@ -294,7 +302,12 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
                 converted[key] = cell
         return cell
 
-    _parse(archive, path, _SHEET_TAGS, on_start, on_end, on_text)
+    _parse(archive, path,
+           _named({"row": open_row, "c": open_cell, "v": open_value, "is": open_inline, "t": open_text,
+                   "rPh": phonetic_guide(True)}),
+           _named({"row": close_row, "c": close_cell, "is": close_inline, "t": close_text,
+                   "rPh": phonetic_guide(False)}),
+           on_text)
     return rows
 
 
@@ -307,34 +320,40 @@ def _shared_strings(archive: zipfile.ZipFile, path: str, wanted: set[int]) -> di
     text: str | None = None
     taking = phonetic = False
 
-    def on_start(tag, _attrs):
-        nonlocal index, text, taking, phonetic
-        if tag == "si":
-            index += 1
-            if index > last:
-                raise _Done
-            text = "" if index in wanted else None
-        elif tag == "rPh":
-            phonetic = True
-        elif text is not None and not phonetic:  # t
-            taking = True
+    def open_string(_attrs):
+        nonlocal index, text
+        index += 1
+        if index > last:
+            raise _Done
+        text = "" if index in wanted else None
 
-    def on_end(tag):
-        nonlocal text, taking, phonetic
-        if tag == "t":
-            taking = False
-        elif tag == "rPh":
-            phonetic = False
-        elif text is not None:  # si
+    def close_string():
+        nonlocal text
+        if text is not None:
             found[index] = text[:MAX_TEXT].replace("x005F_", "")
             text = None
+
+    def open_text(_attrs):
+        nonlocal taking
+        taking = text is not None and not phonetic
+
+    def close_text():
+        nonlocal taking
+        taking = False
+
+    def phonetic_guide(on: bool):
+        def switch(*_args):
+            nonlocal phonetic
+            phonetic = on
+        return switch
 
     def on_text(data):
         nonlocal text
         if taking and len(text) < MAX_TEXT:
             text += data
 
-    _parse(archive, path, _STRING_TAGS, on_start, on_end, on_text)
+    _parse(archive, path, _named({"si": open_string, "t": open_text, "rPh": phonetic_guide(True)}),
+           _named({"si": close_string, "t": close_text, "rPh": phonetic_guide(False)}), on_text)
     return found
 
 
