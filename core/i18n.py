@@ -110,6 +110,7 @@ CATALOG: dict[str, str] = {
     "error.required": "必填。",
     "error.too_long": "不能超过 {limit} 个字。",
     "error.control_chars": "含有不可见的控制字符(多见于从其他系统复制的文字),请删除后重试。",
+    "error.not_text": "须填写文字。",
     "error.single_line": "只能填写一行,不能包含换行或制表符。",
     "error.date_out_of_range": "日期须在 {first} 年至 {last} 年之间。",
     "error.number_out_of_range": "数值超出允许范围。",

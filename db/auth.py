@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from core.clock import utcnow
 from core.passwords import check_password
 from core.permissions import SYSTEM, Actor
+from db.commands.base import text_errors
 from db.commands.users import RecordSignInAttempt
 from db.engine import read_session
 from db.models import User
@@ -32,6 +33,8 @@ def actor_of(user: User) -> Actor:
 def authenticate(engine: Engine, username: str, password: str, *, allow_demo: bool = True) -> SignInResult:
     """Check a sign-in. Demo accounts (published passwords) work only in demo mode."""
     username = (username or "").strip()
+    if text_errors({"username": username}, {"username": (True, User.username)}):
+        return SignInResult(BAD_CREDENTIALS)  # no such name can exist (and PostgreSQL takes no NUL)
     with read_session(engine) as session:
         user = session.scalar(select(User).where(User.username == username))
     now = utcnow()

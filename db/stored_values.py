@@ -85,7 +85,8 @@ def value_problem(column, value: Any) -> tuple[str, dict] | None:
 def _json_problem(value: Any, max_len: int) -> tuple[str, dict] | None:
     if isinstance(value, str):
         return text_problem(value, multiline=False, max_len=max_len)
-    parts = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+    parts = ([*value.keys(), *value.values()] if isinstance(value, dict)
+             else value if isinstance(value, (list, tuple)) else ())
     for part in parts:
         problem = _json_problem(part, max_len)
         if problem:

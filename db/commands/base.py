@@ -117,11 +117,13 @@ class Command:
         session = session_factory(engine)()
         try:
             with session.begin():
+                # Dates and numbers no computation or column can take (e.g. year 9999, an id past
+                # 32 bits) first: the permission check may already look the record up by its id.
+                errors = {field: t(key, **args) for field, (key, args) in input_problems(self.data).items()}
+                if errors:
+                    raise ValidationFailed(errors)
                 if not can(self.actor, self.permission, self.owner_unit_ids(session)):
                     raise PermissionDenied()
-                errors = {field: t(key, **args) for field, (key, args) in input_problems(self.data).items()}
-                if errors:  # dates and numbers no computation can take (e.g. year 9999)
-                    raise ValidationFailed(errors)
                 errors = self.validate(session)
                 if errors:
                     raise ValidationFailed(errors)
@@ -157,6 +159,8 @@ def text_errors(data: dict, rules: dict[str, tuple[bool, Any]]) -> dict[str, str
         value = raw.strip() if isinstance(raw, str) else raw
         if required and not value:
             errors[field] = t("error.required")
+        elif value is not None and not isinstance(value, str):
+            errors[field] = t("error.not_text")
         elif isinstance(value, str):
             multiline, max_len = column_limits(attribute.property.columns[0])
             problem = text_problem(value, multiline=multiline, max_len=max_len)

@@ -173,7 +173,6 @@ class UpdateItem(_ItemFields, Command):
 class _Transition(Command):
     """One lifecycle action on an item; subclasses name it and add their own fields."""
     entity = "item"
-    stored_fields = {"item_event.note": "reason"}
     transition: str
     permission = "record_feedback"
     reason_required = False
@@ -194,8 +193,8 @@ class _Transition(Command):
                                 action=t(f"action.{self.transition}"))}
         errors = _date_errors(self.data, "on", required=True, not_before=item.sent_on,
                               before_label=t("item.sent_on"))
-        if self.reason_required:
-            errors.update(text_errors(self.data, {"reason": (True, ItemEvent.note)}))
+        errors.update(text_errors(self.data, {"reason": (self.reason_required, ItemEvent.note),
+                                              "note": (False, ItemEvent.note)}))
         return errors | self.extra_errors(item)
 
     def extra_errors(self, item: Item) -> dict[str, str]:

@@ -23,7 +23,9 @@ PERIOD_MAX = 365  # a follow-up is due within a year of its meeting at the lates
 
 
 def _known_units(session: Session, unit_ids) -> bool:
-    ids = {u for u in unit_ids if u is not None}
+    ids = set(unit_ids)
+    if None in ids:
+        return False
     if not ids:
         return True
     found = set(session.scalars(select(Unit.id).where(Unit.id.in_(ids), Unit.active.is_(True))))
@@ -65,7 +67,9 @@ class _MeetingFields:
             if not _known_units(session, fu.get("assisting_unit_ids") or []):
                 errors[f"{prefix}.assisting_unit_ids"] = t("error.unknown_unit")
             amount = fu.get("period_amount")
-            if not fu.get("due_on") and amount is not None and (
+            if fu.get("due_on") is not None and not isinstance(fu["due_on"], date):
+                errors[f"{prefix}.due_on"] = t("error.bad_date")
+            elif not fu.get("due_on") and amount is not None and (
                     not isinstance(amount, int) or isinstance(amount, bool) or not 1 <= amount <= PERIOD_MAX):
                 errors[f"{prefix}.due_on"] = t("error.period_range", max=PERIOD_MAX)
             elif isinstance(held_on, date):
@@ -74,6 +78,19 @@ class _MeetingFields:
                     errors[f"{prefix}.due_on"] = t("error.required")
                 elif due < held_on:
                     errors[f"{prefix}.due_on"] = t("error.due_before_meeting")
+        return errors
+
+    def follow_up_ref_errors(self, session: Session) -> dict[str, str]:
+        """A follow-up's 外部编号 names one follow-up: not one already recorded, nor twice here."""
+        errors, seen = {}, set()
+        for i, fu in enumerate(self.data.get("follow_ups") or []):
+            ref = (fu.get("external_ref") or "").strip() if isinstance(fu.get("external_ref"), str) else ""
+            if not ref or text_errors(fu, {"external_ref": (False, FollowUp.external_ref)}):
+                continue  # blank, or refused by meeting_errors (and not for the database to read)
+            if ref in seen or session.scalar(select(func.count()).select_from(FollowUp).where(
+                    FollowUp.external_ref == ref)):
+                errors[f"follow_ups.{i}.external_ref"] = t("error.external_ref_taken")
+            seen.add(ref)
         return errors
 
     def write_meeting(self, session: Session, meeting: Meeting) -> None:
@@ -109,7 +126,8 @@ class CreateMeeting(_MeetingFields, Command):
     permission, action, entity = "edit_records", "meeting.create", "meeting"
 
     def validate(self, session):
-        return self.meeting_errors(session)
+        errors = self.meeting_errors(session)
+        return errors | {k: v for k, v in self.follow_up_ref_errors(session).items() if k not in errors}
 
     def apply(self, session):
         meeting = Meeting(version=1)
@@ -126,6 +144,7 @@ class UpdateMeeting(_MeetingFields, Command):
 
     def validate(self, session):
         errors = self.meeting_errors(session)
+        errors.update({k: v for k, v in self.follow_up_ref_errors(session).items() if k not in errors})
         held_on = self.data.get("held_on")
         if isinstance(held_on, date) and "held_on" not in errors:
             fixed = session.scalar(select(func.min(FollowUp.due_on)).where(

@@ -135,6 +135,9 @@ class RecordSignInAttempt(Command):
     """Run by the sign-in machinery (SYSTEM actor): counts failures, locks after five."""
     permission, action, entity = "authenticate", "user.sign_in", "user"
 
+    def validate(self, session):
+        return text_errors(self.data, {"username": (True, User.username)})
+
     def apply(self, session):
         user = session.scalar(select(User).where(User.username == self.data["username"]))
         if user is None:

@@ -71,29 +71,6 @@ BACKENDS = ("sqlite", "postgresql")
 # Remove an entry once the command is fixed (a fixed probe then XPASSes, which fails the run).
 KNOWN_BUGS: dict[str, tuple[tuple[str, ...], str]] = {}
 
-# Commands whose permission check (owner_unit_ids) loads the record before Command.run's input
-# check: an id outside 32 bits reaches the database (SQLite: OverflowError for 10**25;
-# PostgreSQL: sqlalchemy DataError "integer out of range" for 2**31 and 10**25).
-_OWNER_LOOKUP_FIRST = (
-    ("ReceiveItem", "item_id"), ("StartItem", "item_id"), ("RecordFeedback", "item_id"), ("ReturnItem", "item_id"),
-    ("CloseItem", "item_id"), ("WithdrawItem", "item_id"), ("AddItemNote", "item_id"),
-    ("AddFollowUpProgress", "follow_up_id"), ("CompleteFollowUp", "follow_up_id"), ("CancelFollowUp", "follow_up_id"),
-    ("RespondSupervision", "supervision_id"), ("AddProgressUpdate", "task_id"),
-)
-for _command, _field in _OWNER_LOOKUP_FIRST:
-    KNOWN_BUGS[f"{_command}.{_field}=2**31"] = (("postgresql",), "owner_unit_ids queries the id before the input "
-                                                "check: DataError (integer out of range)")
-    KNOWN_BUGS[f"{_command}.{_field}=10**25"] = (BACKENDS, "owner_unit_ids queries the id before the input check: "
-                                                 "OverflowError on SQLite, DataError on PostgreSQL")
-for _command in ("CreateMeeting", "UpdateMeeting"):
-    KNOWN_BUGS[f"{_command}.follow_ups.0.due_on=str'2026-01-01'"] = (
-        BACKENDS, "meeting_errors compares a follow-up's due_on that is not a date with held_on: TypeError")
-KNOWN_BUGS["RecordSignInAttempt.username=<NUL>"] = (
-    ("postgresql",), "apply looks the username up unchecked: DataError (text cannot contain NUL)")
-for _label in ("<BEL>", "<NUL>", "<VT>", "<ESC>", "<DEL>", "<C1-0x85>", "<LF>", "<TAB>", "<10000 chars>"):
-    KNOWN_BUGS[f"CreateItem.details.<key>={_label}"] = (
-        BACKENDS, "the keys of item details are checked nowhere (stored_values checks the values only): saved")
-
 OFFICE = Actor(None, "office1", "office")
 ADMIN = Actor(None, "admin1", "admin")
 CONVENER = Actor(None, "convener1", "convener")

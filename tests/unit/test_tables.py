@@ -14,7 +14,7 @@ def test_formulas_are_neutralised_and_other_text_kept():
 
 
 def test_markdown_in_user_text_is_shown_literally():
-    assert escape_markdown("**粗体** [链接](http://x) <b>") == r"\*\*粗体\*\* \[链接\](http://x) \<b\>"
+    assert escape_markdown("**粗体** [链接](http://x) <b>") == r"\*\*粗体\*\* \[链接\](http" + "\u2060" + r"://x) \<b\>"
     assert escape_markdown("2026-11-20 第1.5条") == "2026-11-20 第1.5条"  # ordinary text stays as typed
     table = literal_table(pd.DataFrame({"a": ["![img](http://evil)"], "b": [3]}))
     assert table.at[0, "a"].startswith(r"\!\[img\]") and table.at[0, "b"] == 3
