@@ -164,6 +164,7 @@ class CachedReads:
         self._tables = tables
         self._gets: dict[tuple, Any] = {}
         self._reads: dict[tuple, Any] = {}
+        self._shapes: dict[Any, bool] = {}  # statement shape -> reads only reference tables
 
     def get(self, model, ident, **kw):
         if kw or model.__tablename__ not in self._tables:
@@ -174,34 +175,48 @@ class CachedReads:
         return self._gets[key]
 
     def _cacheable(self, statement) -> tuple | None:
+        """The statement's key (its shape and parameter values) when it reads reference tables only.
+        Which tables a shape reads is worked out once per shape: the same reads come on every row."""
         try:
-            tables = {tbl.name for tbl in find_tables(statement, include_joins=True)}
+            cache_key = statement._generate_cache_key()
         except Exception:  # noqa: BLE001 - anything unusual simply is not cached
             return None
-        if not tables or not tables <= self._tables:
-            return None
-        cache_key = statement._generate_cache_key()
         if cache_key is None:
             return None
-        return cache_key.key, tuple(repr(b.effective_value) for b in cache_key.bindparams)
+        shape = cache_key.key
+        cacheable = self._shapes.get(shape)
+        if cacheable is None:
+            try:
+                tables = {tbl.name for tbl in find_tables(statement, include_joins=True)}
+            except Exception:  # noqa: BLE001
+                tables = set()
+            cacheable = self._shapes[shape] = bool(tables) and tables <= self._tables
+        if not cacheable:
+            return None
+        return shape, tuple(repr(b.effective_value) for b in cache_key.bindparams)
+
+    def _cached(self, statement, key: tuple):
+        if key not in self._reads:
+            self._reads[key] = self._session.execute(statement).freeze()
+        return self._reads[key]()
 
     def execute(self, statement, *args, **kw):
         key = None if (args or kw) else self._cacheable(statement)
         if key is None:
             return self._session.execute(statement, *args, **kw)
-        if key not in self._reads:
-            self._reads[key] = self._session.execute(statement).freeze()
-        return self._reads[key]()
+        return self._cached(statement, key)
 
     def scalars(self, statement, *args, **kw):
-        if args or kw or self._cacheable(statement) is None:
+        key = None if (args or kw) else self._cacheable(statement)
+        if key is None:
             return self._session.scalars(statement, *args, **kw)
-        return self.execute(statement).scalars()
+        return self._cached(statement, key).scalars()
 
     def scalar(self, statement, *args, **kw):
-        if args or kw or self._cacheable(statement) is None:
+        key = None if (args or kw) else self._cacheable(statement)
+        if key is None:
             return self._session.scalar(statement, *args, **kw)
-        return self.execute(statement).scalar()
+        return self._cached(statement, key).scalar()
 
     def __getattr__(self, name):
         return getattr(self._session, name)

@@ -17,6 +17,7 @@ from db.imports.base import FileSpec, Planned, ParsedRow, Progress, RowErrors, r
 from db.models import AuditLog
 
 CHUNK = 500
+INSERT_CHUNK = 2000
 PROGRESS_EVERY = 250
 
 
@@ -25,11 +26,18 @@ def chunks(values: list, size: int = CHUNK) -> Iterable[list]:
         yield values[start:start + size]
 
 
-def bulk_insert(session: Session, model, rows: list[dict]) -> None:
+def bulk_insert(session: Session, model, rows: Iterable[dict]) -> None:
     """Plain multi-row INSERTs (one executemany per chunk) for rows nobody reads back here:
-    timeline events, audit rows, assisting units, notes."""
+    timeline events, audit rows, assisting units, notes. `rows` may be a generator: only a chunk
+    of them is held at a time."""
     table = model.__table__
-    for part in chunks(rows, 2000):
+    part: list[dict] = []
+    for row in rows:
+        part.append(row)
+        if len(part) == INSERT_CHUNK:
+            session.connection().execute(table.insert(), part)
+            part = []
+    if part:
         session.connection().execute(table.insert(), part)
 
 
@@ -111,15 +119,12 @@ class Importer:
     def audit_rows(self, plans: list[Planned], entity: str | None = None) -> None:
         """One audit row per created or changed record (who, when, before/after), so the record's
         own history shows the import; the import as a whole gets the command's summary row."""
-        rows = []
-        for p in plans:
-            if p.action not in ("create", "update"):
-                continue
-            rows.append(dict(user_id=self.actor.user_id, username=self.actor.username,
-                             action=f"{entity or self.entity}.import", entity=entity or self.entity,
-                             entity_id=p.obj.id, before=p.before,
-                             after=snapshot(p.obj) | {"import_file": self.file_name, "import_row": p.row}))
-        bulk_insert(self.session, AuditLog, rows)
+        action, entity = f"{entity or self.entity}.import", entity or self.entity
+        bulk_insert(self.session, AuditLog, (
+            dict(user_id=self.actor.user_id, username=self.actor.username, action=action, entity=entity,
+                 entity_id=p.obj.id, before=p.before,
+                 after=snapshot(p.obj) | {"import_file": self.file_name, "import_row": p.row})
+            for p in plans if p.action in ("create", "update")))
 
     @staticmethod
     def summary(plans: list[Planned]) -> dict[str, int]:

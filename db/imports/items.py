@@ -224,26 +224,25 @@ class ItemImporter(Importer):
             self.tick("write", done, total)
         s.flush()  # the updates
         day, note = today(), t("import.event_note", file=self.file_name)
-        events = []
 
         def event(item, event_type, on, from_status=None, to_status=None, text=note):
-            events.append(dict(item_id=item.id, event_type=event_type, from_status=from_status,
-                               to_status=to_status, note=text, occurred_on=on or day, actor_id=self.actor.user_id))
+            return dict(item_id=item.id, event_type=event_type, from_status=from_status, to_status=to_status,
+                        note=text, occurred_on=on or day, actor_id=self.actor.user_id)
 
-        for p in creates:
-            item = p.obj
-            event(item, "created", item.sent_on, to_status=lc.SENT, text=None)
-            if p.extra["start"] == lc.RECEIVED:  # signed for already, recorded as CreateItem does
-                event(item, "received", item.received_on, lc.SENT, lc.RECEIVED, text=None)
-            for action, old, new in p.extra["path"]:
-                event(item, action, getattr(item, EVENT_DATE[action]) if action in EVENT_DATE else day, old, new)
-        for p in updates:
-            item = p.obj
-            if p.extra["edited"]:
-                event(item, "edited", day)
-            for action, old, new in p.extra["path"]:
-                event(item, action, getattr(item, EVENT_DATE[action]) if action in EVENT_DATE else day, old, new)
-        bulk_insert(s, ItemEvent, events)
+        def events():  # generated as they are inserted, a chunk at a time
+            for p in creates + updates:
+                item = p.obj
+                if p.action == "create":
+                    yield event(item, "created", item.sent_on, to_status=lc.SENT, text=None)
+                    if p.extra["start"] == lc.RECEIVED:  # signed for already, recorded as CreateItem does
+                        yield event(item, "received", item.received_on, lc.SENT, lc.RECEIVED, text=None)
+                elif p.extra["edited"]:
+                    yield event(item, "edited", day)
+                for action, old, new in p.extra["path"]:
+                    yield event(item, action, getattr(item, EVENT_DATE[action]) if action in EVENT_DATE else day,
+                                old, new)
+
+        bulk_insert(s, ItemEvent, events())
         self.audit_rows(plans)
         self.tick("write", total, total)
         return self.summary(plans)
