@@ -222,6 +222,53 @@ def test_gbk_csv_from_excel_is_read(engine):
     assert command.summary["create"] == 2
 
 
+def test_workbooks_saved_in_other_ways_read_the_same():
+    """Rich text, a formula's cached result, inline instead of shared strings, the 1904 date system:
+    the cells read as the plain template's do."""
+    import io
+
+    import xlsxwriter
+    from openpyxl import Workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+    expected = [r.values for r in parse_file("items", "plain.xlsx", file_of("items", GOOD, "xlsx")[1]).rows]
+    rows = as_lists("items", GOOD)
+    keys = [c.key for c in SPECS["items"].columns]
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "constant_memory": True})
+    ws = wb.add_worksheet(SPECS["items"].title)
+    bold, day = wb.add_format({"bold": True}), wb.add_format({"num_format": "yyyy/m/d"})
+    for col, header in enumerate(SPECS["items"].headers()):
+        ws.write_string(0, col, header)
+    for r, row in enumerate(rows, 1):
+        for col, value in enumerate(row):
+            if value in (None, ""):
+                continue
+            if isinstance(value, date):
+                ws.write_datetime(r, col, value, day)
+            elif isinstance(value, int):
+                ws.write_number(r, col, value)
+            elif keys[col] == "title":
+                ws.write_rich_string(r, col, bold, value[:2], value[2:])
+            elif keys[col] == "doc_number":
+                ws.write_formula(r, col, f'="{value[:3]}"&"{value[3:]}"', None, value)
+            else:
+                ws.write_string(r, col, value)
+    wb.close()
+    assert [r.values for r in parse_file("items", "inline.xlsx", buf.getvalue()).rows] == expected
+    book = Workbook()  # openpyxl writes inline strings
+    book.epoch = CALENDAR_MAC_1904
+    book.active.append(SPECS["items"].headers())
+    for row in rows:
+        title = row[keys.index("title")]
+        row[keys.index("title")] = CellRichText([title[:2], TextBlock(InlineFont(b=True), title[2:])])
+        book.active.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    assert [r.values for r in parse_file("items", "mac.xlsx", buf.getvalue()).rows] == expected
+
+
 # -- idempotent by external reference --------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
