@@ -16,6 +16,7 @@ import streamlit as st
 
 from core.clock import today
 from core.i18n import t
+from core.limits import import_limits
 from core.permissions import can
 from core.spreadsheets import workbook_bytes
 from db.backup import (BackupDatabase, is_sqlite, pg_dump_command, pg_restore_command, sqlite_path)
@@ -96,7 +97,8 @@ def import_section() -> None:
     with st.expander(t("import.columns"), icon=":material/help:"):
         st.dataframe(columns_frame(kind), hide_index=True, width="stretch")
     nonce = st.session_state.setdefault("import.nonce", 0)
-    upload = st.file_uploader(t("import.upload"), type=["xlsx", "csv"], key=f"import.file.{kind}.{nonce}")
+    upload = st.file_uploader(t("import.upload"), type=["xlsx", "csv"], key=f"import.file.{kind}.{nonce}",
+                              max_upload_size=import_limits().upload_mb)
     if upload is None:
         st.session_state.pop("import.state", None)
         return
