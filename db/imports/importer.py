@@ -94,6 +94,14 @@ class Importer:
             found.update({x.external_ref: x for x in self.session.scalars(select(model).where(model.external_ref.in_(part)))})
         return found
 
+    def let_go_if_unchanged(self, plan: Planned) -> Planned:
+        """An unchanged record is needed no further: out of the session (what was set on it equals
+        what is stored) and out of the plan, so a large file's unchanged rows are not all held."""
+        if plan.action == "unchanged" and plan.obj is not None:
+            self.session.expunge(plan.obj)
+            plan.obj = None
+        return plan
+
     def plan_edit(self, row: int, ref: str, label: str, obj, values: dict[str, Any], headers: dict[str, str],
                   extra: dict | None = None) -> Planned:
         """Set a file row's values on the record it names: "unchanged" when nothing differs, else

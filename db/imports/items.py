@@ -72,18 +72,20 @@ class ItemImporter(Importer):
         s = self.session
         self.errors = errors
         self.reads = CachedReads(s)
-        self.existing: dict[str, Item] = self.existing_by_ref(Item, rows)
         # held here so that the session's identity map keeps them while rows are checked
         self.units = {u.name: u for u in s.scalars(select(Unit))}
         self.tasks = {k.number: k for k in s.scalars(select(KeyTask))}
         self.statuses = _status_labels()
-        plans = []
+        plans, done = [], 0
         with s.no_autoflush:
-            for done, row in enumerate(rows, 1):
-                plan = self._row(row)
-                if plan is not None:
-                    plans.append(plan)
-                self.tick("check", done, len(rows))
+            for part in chunks(rows):  # the items a chunk names are read with it, and let go if unchanged
+                self.existing: dict[str, Item] = self.existing_by_ref(Item, part)
+                for row in part:
+                    plan = self._row(row)
+                    if plan is not None:
+                        plans.append(self.let_go_if_unchanged(plan))
+                    done += 1
+                    self.tick("check", done, len(rows))
         return plans
 
     # -- one row ---------------------------------------------------------------------------------
