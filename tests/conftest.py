@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -44,28 +45,34 @@ def _pg_database():
     return admin, name, url
 
 
+@contextmanager
+def empty_database(backend: str, tmp_path: Path):
+    """An engine on a new, empty database of `backend` (a SQLite file in tmp_path, or a PostgreSQL
+    database of its own, dropped afterwards)."""
+    if backend == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path}/test.db")
+        yield eng
+        eng.dispose()
+        return
+    from sqlalchemy import text
+    admin, name, url = _pg_database()
+    eng = make_engine(url)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
     """A migrated database with the reference data, on each backend."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path}/test.db")
-        cleanup = None
-    else:
-        admin, name, url = _pg_database()
-        eng = make_engine(url)
-
-        def cleanup():
-            from sqlalchemy import text
-            eng.dispose()
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-    migrate(eng)
-    load_reference(eng)
-    yield eng
-    eng.dispose()
-    if cleanup:
-        cleanup()
+    with empty_database(request.param, tmp_path) as eng:
+        migrate(eng)
+        load_reference(eng)
+        yield eng
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from sqlalchemy import JSON, func, select, text
+from sqlalchemy import JSON, func, select
 
 from core.kinds import KINDS
 from core.permissions import SYSTEM, Actor
@@ -62,7 +62,7 @@ from db.imports.templates import csv_file
 from db.models import (Base, FollowUp, FollowUpNote, HolidayEntry, Item, ItemEvent, KeyTask, Liaison,
                        Meeting, Milestone, ProgressUpdate, Supervision, Unit, User)
 from db.stored_values import max_length
-from tests.conftest import TODAY, _pg_database, load_reference, make_engine, migrate
+from tests.conftest import TODAY, empty_database, load_reference, migrate
 
 PROBE_SECONDS = 5  # a probe taking longer fails (e.g. a period of 10**9 working days counted)
 BACKENDS = ("sqlite", "postgresql")
@@ -273,22 +273,15 @@ def _ready(ctx_backend: str, engine, tmp: Path) -> Ctx:
 @pytest.fixture(scope="module")
 def sqlite_ctx(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("corpus-sqlite")
-    engine = make_engine(f"sqlite:///{tmp}/corpus.db")
-    yield _ready("sqlite", engine, tmp)
-    engine.dispose()
+    with empty_database("sqlite", tmp) as engine:
+        yield _ready("sqlite", engine, tmp)
 
 
 @pytest.fixture(scope="module")
 def postgresql_ctx(tmp_path_factory):
-    admin, name, url = _pg_database()
-    engine = make_engine(url)
-    try:
-        yield _ready("postgresql", engine, tmp_path_factory.mktemp("corpus-pg"))
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    tmp = tmp_path_factory.mktemp("corpus-pg")
+    with empty_database("postgresql", tmp) as engine:
+        yield _ready("postgresql", engine, tmp)
 
 
 def liaison_of(code: str) -> Callable[[Ctx], Actor]:

@@ -5,13 +5,13 @@ from datetime import date
 
 import pytest
 from alembic import command
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from core.permissions import Actor
 from db.commands.base import Command, ValidationFailed, ValueRefused
-from db.engine import alembic_config, make_engine, read_session
+from db.engine import alembic_config, read_session
 from db.models import AuditLog, HolidayEntry, Item, Meeting, Unit
-from tests.conftest import _pg_database, count
+from tests.conftest import count, empty_database
 
 ADMIN = Actor(None, "admin1", "admin")
 
@@ -66,25 +66,12 @@ def _holiday(engine):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine_at_0003(request, tmp_path):
     """A database migrated only up to revision 0003 (before the text rule)."""
-    if request.param == "sqlite":
-        eng, cleanup = make_engine(f"sqlite:///{tmp_path}/old.db"), None
-    else:
-        admin, name, url = _pg_database()
-        eng = make_engine(url)
-
-        def cleanup():
-            eng.dispose()
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-    cfg = alembic_config(eng.url.render_as_string(hide_password=False))
-    with eng.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003")
-    yield eng, cfg
-    eng.dispose()
-    if cleanup:
-        cleanup()
+    with empty_database(request.param, tmp_path) as eng:
+        cfg = alembic_config(eng.url.render_as_string(hide_password=False))
+        with eng.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0003")
+        yield eng, cfg
 
 
 def test_migration_0004_cleans_control_characters_already_stored(engine_at_0003):
