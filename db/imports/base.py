@@ -124,9 +124,11 @@ class RowErrors:
     def __init__(self, spec: FileSpec):
         self.spec = spec
         self._errors: dict[tuple[int | None, str], str] = {}
+        self._rows: set[int | None] = set()  # rows with an error: has(row) is asked for every row
 
     def add(self, row: int | None, column: str, message: str) -> None:
         self._errors.setdefault((row, column), message)
+        self._rows.add(row)
 
     def add_for(self, row: int, key: str, message: str) -> None:
         self.add(row, self.spec.column(key).label, message)
@@ -137,7 +139,7 @@ class RowErrors:
 
     def has(self, row: int, key: str | None = None) -> bool:
         if key is None:
-            return any(r == row for r, _ in self._errors)
+            return row in self._rows
         return (row, self.spec.column(key).label) in self._errors
 
     def __bool__(self) -> bool:
