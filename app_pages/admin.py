@@ -15,7 +15,7 @@ import streamlit as st
 from core.clock import today
 from core.deadlines import UNITS
 from core.i18n import t
-from core.kinds import KINDS, describe_rule, with_override
+from core.kinds import KINDS, UNIT_LABELS, describe_rule, with_override
 from core.permissions import ROLES, can
 from db.commands.settings import (ENTRY_KINDS, NOTE_MAX, WORKDAY, AddHolidayEntry, DeleteHolidayEntry,
                                   ResetDeadlineRule, SaveDeadlineRule)
@@ -118,7 +118,7 @@ def accounts_section() -> None:
 
 
 def unit_text(unit: str) -> str:
-    return t(f"settings.unit.{unit}")
+    return UNIT_LABELS[unit]
 
 
 def refresh_widgets(form: str, fields: tuple[str, ...]) -> None:

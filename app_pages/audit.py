@@ -15,7 +15,7 @@ import streamlit as st
 
 from core.clock import today
 from core.i18n import CATALOG, t
-from core.kinds import KINDS
+from core.kinds import KINDS, UNIT_LABELS
 from core.permissions import can
 from db.queries import audit as q
 from db.stored_values import INT_MAX
@@ -26,7 +26,7 @@ from ui.url_state import set_param, url_date, url_int, url_selectbox, url_select
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 MAX_FIELDS_SHOWN = 5
 # Stored codes shown by their catalog label, per field of the changed-fields view.
-VALUE_PREFIXES = {"role": "role.", "status": "status.", "unit": "settings.unit.", "category": "category."}
+VALUE_PREFIXES = {"role": "role.", "status": "status.", "category": "category."}
 FIELD_PREFIXES = ("audit.field.", "item.", "supervision.", "admin.")
 
 me = actor()
@@ -66,6 +66,8 @@ def show_value(field: str, value) -> str:
             pass
     if field == "kind" and value in KINDS:
         return KINDS[value].label
+    if field == "unit" and value in UNIT_LABELS:
+        return UNIT_LABELS[value]
     prefix = VALUE_PREFIXES.get(field)
     if prefix and f"{prefix}{value}" in CATALOG:
         return CATALOG[f"{prefix}{value}"]

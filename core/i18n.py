@@ -65,7 +65,6 @@ CATALOG: dict[str, str] = {
     "signin.col_role": "角色",
     "signin.col_username": "用户名",
     "signin.col_password": "密码",
-    "signin.col_unit": "所属单位",
     # account
     "account.change_password": "修改密码",
     "account.current_password": "当前密码",
@@ -76,7 +75,6 @@ CATALOG: dict[str, str] = {
     "account.mismatch": "两次输入的新密码不一致。",
     "account.wrong_current": "当前密码不正确。",
     # admin
-    "admin.users": "账户管理",
     "admin.create_user": "新建账户",
     "admin.edit_user": "修改账户",
     "admin.reset_password": "重置密码",
@@ -159,7 +157,6 @@ CATALOG: dict[str, str] = {
     "overview.col.sent": "发出",
     "overview.col.received": "收到",
     "overview.col.mechanism": "工作机制",
-    "overview.col.mechanism_title": "机制名称",
     # items: fields
     "item.kind": "事项类型",
     "item.mechanism": "工作机制",
@@ -379,7 +376,6 @@ CATALOG: dict[str, str] = {
     "meetings.view.tracker": "议定事项跟踪",
     "meetings.empty": "没有符合条件的会议。",
     "meetings.choose_hint": "点选一次会议,查看纪要和议定事项。",
-    "meetings.id": "会议编号",
     "meetings.col.units": "参会单位数",
     "meetings.col.follow_ups": "议定事项",
     "meetings.col.done": "已完成",
@@ -408,6 +404,7 @@ CATALOG: dict[str, str] = {
     "follow_up.due_mode.working_days": "会后N个工作日",
     "follow_up.period.days": "会后天数",
     "follow_up.period.working_days": "会后工作日数",
+    "follow_up.due_rule": "会后{amount}{unit}",
     "follow_up.due_on": "完成期限",
     "follow_up.days": "剩余/逾期",
     "follow_up.latest_note": "最新进展",
@@ -431,7 +428,6 @@ CATALOG: dict[str, str] = {
     "tracker.kpi.done": "已完成",
     "tracker.empty": "没有符合条件的议定事项。",
     "tracker.choose_hint": "点选一项议定事项,查看进展并办理。",
-    "tracker.id": "议定事项编号",
     "tracker.by_unit": "各牵头单位完成情况",
     "tracker.col.total": "事项数",
     "tracker.col.completion": "完成率",
@@ -447,7 +443,6 @@ CATALOG: dict[str, str] = {
     "tasks.unassigned": "(尚未指定)",
     "tasks.timeline": "节点时间轴(计划 vs 实际)",
     "tasks.no_milestones": "尚未设置节点。",
-    "tasks.id": "工作序号",
     "tasks.choose_hint": "点选一项重点工作,查看原文、节点和进展。",
     "tasks.full_text": "方案原文",
     "tasks.milestones": "工作节点",
@@ -490,11 +485,7 @@ CATALOG: dict[str, str] = {
     "common.all": "全部",
     "common.yes": "是",
     "common.no": "否",
-    "common.approximate_date": "(仅按周末推算,未含法定节假日安排)",
 }
-
-ROLE_KEYS = ("admin", "convener", "office", "liaison", "viewer")
-
 
 def _merge_parts() -> None:
     """Features keep their entries in core/i18n_parts/<feature>.py (a dict named TEXTS) so that

@@ -27,7 +27,8 @@ from sqlalchemy.exc import IntegrityError
 
 from core import clock
 from core.deadlines import DEFAULT_CALENDAR, compute_due
-from core.kinds import KINDS, rule_for
+from core.i18n import t
+from core.kinds import KINDS, UNIT_LABELS, describe_rule, rule_for
 from core.kinds import MEETING_KINDS as MEETING_KIND_LABELS
 from core.lifecycles import (CLOSED, FU_CANCELLED, FU_DONE, FU_IN_PROGRESS, FU_OPEN, IN_PROGRESS,
                              RECEIVED, RESPONDED, RETURNED, SENT, SUP_DRAFT, SUP_ISSUED,
@@ -402,11 +403,6 @@ class _Gen:
             details.setdefault(field, None)
         return title, summary, details
 
-    @staticmethod
-    def rule_text(amount: int, unit: str, urgent: bool = False) -> str:
-        label = {"days": f"{amount}日", "months": f"{amount}个月", "working_days": f"{amount}个工作日"}[unit]
-        return f"收到后{label}" + ("(紧急情形)" if urgent else "")
-
     def key_task_for(self, kind: str, to: str, frm: str) -> int | None:
         other = to if frm == "procuratorate" else frm
         if other in ("ecology_environment", "water_lakes", "natural_resources") and kind.startswith("pil"):
@@ -465,12 +461,12 @@ class _Gen:
                 due_rule, override = f"双方磋商议定({agreed}日内)", "双方磋商议定"
             elif needs_feedback:
                 amount, unit = rule.amount, rule.unit
-                due_rule = self.rule_text(amount, unit, urgent)
+                due_rule = describe_rule(rule, urgent)
                 if not urgent and r.random() < 0.12 and kind in _OVERRIDES:
                     amount, unit, due_rule, override = _OVERRIDES[kind]
                 due_on, approximate = self.due(anchor, amount, unit)
             else:
-                due_rule = "无需反馈"
+                due_rule = describe_rule(rule)
             row = dict(id=item_id, kind=kind, mechanism=k.mechanism, from_unit_id=self.units[frm].id,
                        to_unit_id=self.units[to].id, doc_number=doc_number, title=title, summary=summary,
                        details=details, sent_on=sent_on, received_on=received_on,
@@ -750,7 +746,7 @@ class _Gen:
                 due_on = self.due(held_on, period, "days")[0]
                 subject = "隐患" if kind == "emergency_assessment" else topic
                 row = dict(id=fu_id, meeting_id=meeting_id, text=r.choice(_FOLLOW_UP_ACTIONS).format(t=subject),
-                           lead_unit_id=self.units[lead].id, due_on=due_on, due_rule=f"会后{period}日",
+                           lead_unit_id=self.units[lead].id, due_on=due_on, due_rule=t("follow_up.due_rule", amount=period, unit=UNIT_LABELS["days"]),
                            period_amount=period, period_unit="days",
                            status=FU_OPEN, done_on=None, evidence=None, cancel_reason=None, external_ref=None,
                            is_demo=True, version=1)

@@ -170,9 +170,6 @@ TEXTS: dict[str, str] = {
     "settings.rules.reset": "恢复默认",
     "settings.rules.saved": "“{label}”的反馈期限已调整为{rule},此后新建的事项按此计算。",
     "settings.rules.reset_done": "“{label}”已恢复默认期限({rule})。",
-    "settings.unit.days": "日",
-    "settings.unit.months": "个月",
-    "settings.unit.working_days": "个工作日",
     # holidays
     "settings.holidays.title": "法定节假日与调休上班日",
     "settings.holidays.year": "年份",

@@ -9,7 +9,6 @@ TEXTS = {
     "units.directory": "成员单位名录",
     "units.directory_hint": "点选一行,查看该单位的全部事项、议定事项、重点工作、督办和联络员情况。",
     "units.empty": "没有符合条件的成员单位。",
-    "units.count": "共 {n} 个单位",
     "units.col.unit": "成员单位",
     "units.col.category": "类别",
     "units.col.leader": "分管领导",
@@ -29,7 +28,6 @@ TEXTS = {
     "units.col.report_state": "报备情况",
     "units.col.days_late": "超期天数",
     # drill-down
-    "units.id": "单位编号",
     "units.not_found": "未找到该成员单位。",
     "units.back": "返回名录",
     "units.leader_line": "分管领导:{name}({title})",
@@ -65,7 +63,6 @@ TEXTS = {
     "units.role.participating": "参与",
     "units.no_tasks": "该单位尚未被指定为任何重点工作的牵头或参与单位。",
     "units.no_supervision": "该单位没有收到督办。",
-    "units.notice": "督办通知单",
     "units.notice_download": "生成督办通知单(Word)",
     "units.notice_help": "列出本单位逾期未反馈事项和未完成的议定事项,可直接打印发送;文号按日期和单位编号生成,同一单位同一天重复生成文号不变。",
     # liaisons

@@ -39,7 +39,7 @@ def follow_up_due(session: Session, held_on: date, fu: dict) -> tuple[date | Non
     amount, unit = fu.get("period_amount"), fu.get("period_unit")
     if amount and unit in PERIOD_UNITS:
         due = compute_due(held_on, int(amount), unit, calendar=work_calendar(session))
-        return due.due_on, f"会后{amount}{UNIT_LABELS[unit]}"
+        return due.due_on, t("follow_up.due_rule", amount=amount, unit=UNIT_LABELS[unit])
     return None, None
 
 
