@@ -62,3 +62,28 @@ def test_task_status_derivation():
     assert lc.task_status([(date(2026, 5, 1), None), (date(2026, 7, 1), None)], 30, today) == lc.TASK_LATE
     assert lc.task_status([(date(2026, 5, 1), date(2026, 5, 3))], 60, today) == lc.TASK_DONE
     assert lc.task_status([(date(2026, 5, 1), date(2026, 5, 3)), (date(2026, 9, 1), None)], 60, today) == lc.TASK_IN_PROGRESS
+
+
+def test_milestone_state_at_the_date_boundaries():
+    planned = D
+    assert lc.milestone_state(planned, None, today=D) == lc.MS_PENDING  # planned today: not late yet
+    assert lc.milestone_state(planned, None, today=date(2026, 5, 21)) == lc.MS_LATE
+    assert lc.milestone_state(planned, D, today=date(2026, 6, 30)) == lc.MS_DONE  # done on the planned day
+    assert lc.milestone_state(planned, date(2026, 5, 21), today=date(2026, 6, 30)) == lc.MS_DONE_LATE
+
+
+@pytest.mark.parametrize("status,actions", [
+    ("draft", ("issue_draft",)), ("issued", ("respond", "resolve")), ("responded", ("respond", "resolve")),
+    ("resolved", ())])
+def test_supervision_steps_each_status_offers(status, actions):
+    assert lc.allowed_actions(lc.SUPERVISION_TRANSITIONS, status) == actions
+
+
+def test_supervision_transitions():
+    assert lc.next_status(lc.SUPERVISION_TRANSITIONS, "draft", "issue_draft") == "issued"
+    assert lc.next_status(lc.SUPERVISION_TRANSITIONS, "issued", "respond") == "responded"
+    assert lc.next_status(lc.SUPERVISION_TRANSITIONS, "responded", "resolve") == "resolved"
+    with pytest.raises(lc.TransitionRefused):
+        lc.next_status(lc.SUPERVISION_TRANSITIONS, "resolved", "respond")
+    with pytest.raises(lc.TransitionRefused):
+        lc.next_status(lc.SUPERVISION_TRANSITIONS, "draft", "resolve")
