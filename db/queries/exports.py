@@ -29,6 +29,7 @@ from db.commands.base import PermissionDenied
 from db.engine import read_session
 from db.imports.spec import FOLLOW_UPS, ITEMS, LIAISONS, UNITS
 from db.models import FollowUp, FollowUpAssist, Item, KeyTask, Liaison, Meeting, MeetingAttendance, Unit
+from db.queries.predicates import follow_up_involves, item_involves
 from db.queries.supervision import supervision_list
 from db.queries.tasks import task_board
 
@@ -70,7 +71,7 @@ def items_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
     headers = ITEMS.headers() + [t(k) for k in ITEMS.extra_headers]
     q = select(Item).order_by(Item.sent_on, Item.id)
     if unit_id is not None:
-        q = q.where(or_(Item.from_unit_id == unit_id, Item.to_unit_id == unit_id))
+        q = q.where(item_involves(unit_id))
     rows = []
     with read_session(engine) as s:
         names = _unit_names(s)
@@ -78,7 +79,7 @@ def items_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
         for it in s.scalars(q).yield_per(2000):
             kind = KINDS.get(it.kind)
             details = it.details or {}
-            answered = it.status in (lc.RESPONDED, lc.CLOSED)
+            answered = it.status in lc.ANSWERED_ITEM_STATUSES
             rows.append(dict(zip(headers, [
                 it.external_ref or "", kind.label if kind else it.kind, names.get(it.from_unit_id),
                 names.get(it.to_unit_id), it.doc_number or "", it.title, it.summary or "", it.sent_on, it.received_on,
@@ -101,8 +102,7 @@ def follow_ups_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
     q = (select(FollowUp, Meeting.held_on, Meeting.title, Meeting.kind).join(Meeting, Meeting.id == FollowUp.meeting_id)
          .order_by(Meeting.held_on, FollowUp.id))
     if unit_id is not None:
-        q = q.where(or_(FollowUp.lead_unit_id == unit_id, exists().where(
-            FollowUpAssist.follow_up_id == FollowUp.id, FollowUpAssist.unit_id == unit_id)))
+        q = q.where(follow_up_involves(unit_id))
     with read_session(engine) as s:
         names = _unit_names(s)
         assists: dict[int, list[str]] = {}
@@ -124,11 +124,9 @@ def meetings_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
                t("meeting.minutes_summary"), t("export.col.follow_up_count")]
     q = select(Meeting).order_by(Meeting.held_on, Meeting.id)
     if unit_id is not None:
-        involved = or_(FollowUp.lead_unit_id == unit_id, exists().where(
-            FollowUpAssist.follow_up_id == FollowUp.id, FollowUpAssist.unit_id == unit_id))
         q = q.where(or_(
             exists().where(MeetingAttendance.meeting_id == Meeting.id, MeetingAttendance.unit_id == unit_id),
-            exists().where(FollowUp.meeting_id == Meeting.id, involved)))
+            exists().where(FollowUp.meeting_id == Meeting.id, follow_up_involves(unit_id))))
     with read_session(engine) as s:
         names = _unit_names(s)
         attending: dict[int, list[str]] = {}

@@ -2,25 +2,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from core.lifecycles import FU_DONE, FU_IN_PROGRESS, FU_OPEN
+from core import lifecycles as lc
 from db.engine import read_session
 from db.models import FollowUp, FollowUpAssist, FollowUpNote, Meeting, MeetingAttendance, Unit, User
-from db.queries.overview import period_start
-
-OPEN = (FU_OPEN, FU_IN_PROGRESS)
+from db.queries.predicates import (follow_up_done, follow_up_done_on_time, follow_up_due_within,
+                                   follow_up_involves, follow_up_open, follow_up_overdue, in_period, text_matches)
 
 
 def meeting_list(engine: Engine, today: date, kind: str | None = None, period: str = "12m") -> pd.DataFrame:
-    start = period_start(period, today)
     fu = (select(FollowUp.meeting_id, func.count().label("n"),
-                 func.count().filter(FollowUp.status == FU_DONE).label("done"),
-                 func.count().filter(and_(FollowUp.status.in_(OPEN), FollowUp.due_on < today)).label("overdue"))
+                 func.count().filter(follow_up_done()).label("done"),
+                 func.count().filter(follow_up_overdue(today)).label("overdue"))
           .group_by(FollowUp.meeting_id).subquery())
     att = (select(MeetingAttendance.meeting_id, func.count().label("units"))
            .group_by(MeetingAttendance.meeting_id).subquery())
@@ -29,8 +27,7 @@ def meeting_list(engine: Engine, today: date, kind: str | None = None, period: s
                                 Meeting.convened_by, func.coalesce(att.c.units, 0), func.coalesce(fu.c.n, 0),
                                 func.coalesce(fu.c.done, 0), func.coalesce(fu.c.overdue, 0))
                          .outerjoin(fu, fu.c.meeting_id == Meeting.id).outerjoin(att, att.c.meeting_id == Meeting.id)
-                         .where(Meeting.kind == kind if kind else True,
-                                Meeting.held_on >= start if start else True)
+                         .where(Meeting.kind == kind if kind else True, in_period(Meeting.held_on, period, today))
                          .order_by(Meeting.held_on.desc(), Meeting.id.desc())).all()
     return pd.DataFrame(rows, columns=["id", "held_on", "kind", "title", "place", "convened_by", "units",
                                        "follow_ups", "done", "overdue"])
@@ -65,24 +62,20 @@ class FollowUpFilter:
 def _conditions(f: FollowUpFilter, today: date) -> list:
     out = []
     if f.unit_id:
-        out.append(or_(FollowUp.lead_unit_id == f.unit_id, FollowUp.id.in_(
-            select(FollowUpAssist.follow_up_id).where(FollowUpAssist.unit_id == f.unit_id))))
+        out.append(follow_up_involves(f.unit_id))
     if f.statuses:
         out.append(FollowUp.status.in_(f.statuses))
     if f.overdue_only:
-        out.append(and_(FollowUp.status.in_(OPEN), FollowUp.due_on < today))
+        out.append(follow_up_overdue(today))
     if f.due_within is not None:
-        out.append(and_(FollowUp.status.in_(OPEN), FollowUp.due_on >= today,
-                        FollowUp.due_on <= today + timedelta(days=f.due_within)))
+        out.append(follow_up_due_within(today, f.due_within))
     if f.meeting_kind:
         out.append(Meeting.kind == f.meeting_kind)
     if f.meeting_id:
         out.append(FollowUp.meeting_id == f.meeting_id)
-    start = period_start(f.period, today)
-    if start:
-        out.append(Meeting.held_on >= start)
+    out.append(in_period(Meeting.held_on, f.period, today))
     if f.text.strip():
-        out.append(FollowUp.text.ilike(f"%{f.text.strip().replace('%', '').replace('_', '')}%"))
+        out.append(text_matches(f.text, FollowUp.text))
     return out
 
 
@@ -108,8 +101,9 @@ def follow_up_list(engine: Engine, f: FollowUpFilter, today: date) -> pd.DataFra
                                      "evidence", "cancel_reason", "latest_note", "version"])
     df["assisting_unit_ids"] = [[u for u, _ in assists.get(i, [])] for i in df["id"]]
     df["assisting_units"] = ["、".join(n for _, n in assists.get(i, [])) for i in df["id"]]
-    df["days_left"] = [(d - today).days if st in OPEN else None for d, st in zip(df["due_on"], df["status"])]
-    df["overdue"] = [st in OPEN and d < today for d, st in zip(df["due_on"], df["status"])]
+    df["days_left"] = [(d - today).days if st in lc.OPEN_FOLLOW_UP_STATUSES else None
+                       for d, st in zip(df["due_on"], df["status"])]
+    df["overdue"] = [lc.follow_up_overdue(st, d, today) for d, st in zip(df["due_on"], df["status"])]
     return df
 
 
@@ -118,12 +112,12 @@ def follow_up_unit_rates(engine: Engine, f: FollowUpFilter, today: date) -> pd.D
     conds = _conditions(f, today)
     with read_session(engine) as s:
         rows = s.execute(select(Unit.name, func.count(),
-                                func.count().filter(FollowUp.status == FU_DONE),
-                                func.count().filter(and_(FollowUp.status == FU_DONE, FollowUp.done_on <= FollowUp.due_on)),
-                                func.count().filter(FollowUp.status.in_(OPEN)),
-                                func.count().filter(and_(FollowUp.status.in_(OPEN), FollowUp.due_on < today)))
+                                func.count().filter(follow_up_done()),
+                                func.count().filter(follow_up_done_on_time()),
+                                func.count().filter(follow_up_open()),
+                                func.count().filter(follow_up_overdue(today)))
                          .join(Meeting, Meeting.id == FollowUp.meeting_id).join(Unit, Unit.id == FollowUp.lead_unit_id)
-                         .where(FollowUp.status != "cancelled", *conds)
+                         .where(FollowUp.status != lc.FU_CANCELLED, *conds)
                          .group_by(Unit.name, Unit.sort_order).order_by(Unit.sort_order)).all()
     df = pd.DataFrame(rows, columns=["unit", "total", "done", "done_on_time", "open", "overdue"])
     df["completion_rate"] = df["done"] / df["total"]

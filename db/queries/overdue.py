@@ -1,10 +1,10 @@
 """Reads for 逾期反馈: overdue items oldest first, aging, per-unit reliability, due soon, late answers."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from core.deadlines import working_days_between
@@ -12,10 +12,10 @@ from core.kinds import KINDS
 from db.calendar import effective_rule, work_calendar
 from db.engine import read_session
 from db.models import Item, Supervision, Unit
-from db.queries.overview import period_start
-from db.queries.referrals import FROM, TO, answered_late_condition, overdue_condition
+from db.queries.predicates import (in_category, in_period, item_answered_late, item_answered_on_time,
+                                   item_due_within, item_feedback_record, item_overdue, supervision_open)
+from db.queries.referrals import FROM, TO
 from db.queries.sql import days_between, weighted_median
-from core.lifecycles import OPEN_ITEM_STATUSES, SUP_ISSUED, SUP_RESPONDED
 
 AGING_BUCKETS = (("1–7", 1, 7), ("8–30", 8, 30), ("31–90", 31, 90), (">90", 91, None))
 
@@ -25,7 +25,7 @@ def _unit_scope(unit_id: int | None, category: str | None):
     if unit_id:
         conds.append(Item.to_unit_id == unit_id)
     if category:
-        conds.append(Item.to_unit_id.in_(select(Unit.id).where(Unit.category == category)))
+        conds.append(in_category(Item.to_unit_id, category))
     return conds
 
 
@@ -34,13 +34,13 @@ def overdue_items(engine: Engine, today: date, unit_id: int | None = None, categ
     overdue where the item's rule counts in working days."""
     open_sup = (select(func.count()).select_from(Supervision)
                 .where(Supervision.target_type == "item", Supervision.target_id == Item.id,
-                       Supervision.status.in_((SUP_ISSUED, SUP_RESPONDED))).scalar_subquery())
+                       supervision_open()).scalar_subquery())
     with read_session(engine) as s:
         rows = s.execute(select(Item.id, Item.kind, Item.title, Item.doc_number, TO.name.label("to_unit"),
                                 FROM.name.label("from_unit"), Item.to_unit_id, Item.sent_on, Item.due_on,
                                 Item.status, Item.due_override_reason, open_sup.label("open_supervision"))
                          .join(TO, TO.id == Item.to_unit_id).join(FROM, FROM.id == Item.from_unit_id)
-                         .where(overdue_condition(today), *_unit_scope(unit_id, category))
+                         .where(item_overdue(today), *_unit_scope(unit_id, category))
                          .order_by(Item.due_on, Item.id)).all()
         working_kinds = {k for k in KINDS if effective_rule(s, k).unit == "working_days"}
         calendar = work_calendar(s)
@@ -67,14 +67,13 @@ def aging(overdue: pd.DataFrame) -> pd.DataFrame:
 def unit_reliability(engine: Engine, today: date, category: str | None = None) -> pd.DataFrame:
     """Per receiving unit: overdue now, oldest overdue due date, and over the last 12 months of
     feedback: answered, on-time rate and median days to feedback."""
-    since = today - timedelta(days=365)
     days = days_between(engine, Item.feedback_on, func.coalesce(Item.received_on, Item.sent_on))
-    answered = and_(Item.feedback_on.is_not(None), Item.feedback_on >= since, Item.due_on.is_not(None))
+    answered = item_feedback_record(today)
     scope = _unit_scope(None, category)
     with read_session(engine) as s:
         now = s.execute(select(Item.to_unit_id, func.count(), func.min(Item.due_on))
-                        .where(overdue_condition(today), *scope).group_by(Item.to_unit_id)).all()
-        rates = s.execute(select(Item.to_unit_id, func.count(), func.count().filter(Item.feedback_on <= Item.due_on))
+                        .where(item_overdue(today), *scope).group_by(Item.to_unit_id)).all()
+        rates = s.execute(select(Item.to_unit_id, func.count(), func.count().filter(item_answered_on_time()))
                           .where(answered, *scope).group_by(Item.to_unit_id)).all()
         spread = s.execute(select(Item.to_unit_id, days, func.count()).where(answered, *scope)
                            .group_by(Item.to_unit_id, days)).all()
@@ -106,9 +105,7 @@ def due_soon(engine: Engine, today: date, days: int = 7, unit_id: int | None = N
     with read_session(engine) as s:
         rows = s.execute(select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on, Item.status)
                          .join(TO, TO.id == Item.to_unit_id)
-                         .where(Item.needs_feedback.is_(True), Item.status.in_(OPEN_ITEM_STATUSES),
-                                Item.due_on >= today, Item.due_on <= today + timedelta(days=days),
-                                *_unit_scope(unit_id, category))
+                         .where(item_due_within(today, days), *_unit_scope(unit_id, category))
                          .order_by(Item.due_on, Item.id)).all()
     df = pd.DataFrame(rows, columns=["id", "kind", "title", "to_unit", "due_on", "status"])
     df["days_left"] = [(d - today).days for d in df["due_on"]]
@@ -117,12 +114,11 @@ def due_soon(engine: Engine, today: date, days: int = 7, unit_id: int | None = N
 
 def answered_late(engine: Engine, today: date, period: str = "90d", unit_id: int | None = None,
                   category: str | None = None) -> pd.DataFrame:
-    start = period_start(period, today)
     with read_session(engine) as s:
         rows = s.execute(select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on,
                                 Item.feedback_on)
                          .join(TO, TO.id == Item.to_unit_id)
-                         .where(answered_late_condition(), Item.feedback_on >= start if start else True,
+                         .where(item_answered_late(), in_period(Item.feedback_on, period, today),
                                 *_unit_scope(unit_id, category))
                          .order_by(Item.feedback_on.desc(), Item.id)).all()
     df = pd.DataFrame(rows, columns=["id", "kind", "title", "to_unit", "due_on", "feedback_on"])

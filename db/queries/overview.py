@@ -2,34 +2,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.engine import Engine
 
-from core.lifecycles import FU_IN_PROGRESS, FU_OPEN, OPEN_ITEM_STATUSES, TASK_LATE
+from core.lifecycles import TASK_LATE
 from db.engine import read_session
 from db.models import FollowUp, Item, Meeting, Unit
+from db.queries.predicates import PERIODS  # noqa: F401  (the period choices of the pages)
+from db.queries.predicates import (follow_up_open, follow_up_overdue, in_category, in_period, item_due_within,
+                                   item_open, item_overdue)
 from db.queries.tasks import task_board
-
-PERIODS = ("12m", "30d", "90d", "year", "all")
-
-
-def period_start(period: str, today: date) -> date | None:
-    return {"30d": today - timedelta(days=30), "90d": today - timedelta(days=90),
-            "year": date(today.year, 1, 1), "12m": today - timedelta(days=365)}.get(period)
-
-
-def _overdue(today: date):
-    return and_(Item.needs_feedback.is_(True), Item.status.in_(OPEN_ITEM_STATUSES), Item.due_on < today)
 
 
 def _owed_by_category(category: str | None):
     """Restrict to items whose receiving (owing) unit is in the category."""
-    if not category:
-        return True
-    return Item.to_unit_id.in_(select(Unit.id).where(Unit.category == category))
+    return in_category(Item.to_unit_id, category) if category else true()
 
 
 @dataclass(frozen=True)
@@ -46,19 +36,14 @@ class Kpis:
 
 
 def kpis(engine: Engine, today: date, period: str = "12m", category: str | None = None) -> Kpis:
-    start = period_start(period, today)
-    open_ = Item.status.in_(OPEN_ITEM_STATUSES)
-    due7 = and_(Item.needs_feedback.is_(True), open_, Item.due_on >= today, Item.due_on <= today + timedelta(days=7))
-    in_period = Item.sent_on >= start if start else True
     item_row = select(
-        func.count().filter(open_),
-        func.count().filter(_overdue(today)),
-        func.count().filter(due7),
-        func.count().filter(in_period),
+        func.count().filter(item_open()),
+        func.count().filter(item_overdue(today)),
+        func.count().filter(item_due_within(today, 7)),
+        func.count().filter(in_period(Item.sent_on, period, today)),
     ).select_from(Item).where(_owed_by_category(category))
-    fu_open = FollowUp.status.in_((FU_OPEN, FU_IN_PROGRESS))
-    fu_scope = FollowUp.lead_unit_id.in_(select(Unit.id).where(Unit.category == category)) if category else True
-    fu_row = select(func.count().filter(fu_open), func.count().filter(and_(fu_open, FollowUp.due_on < today))
+    fu_scope = in_category(FollowUp.lead_unit_id, category) if category else true()
+    fu_row = select(func.count().filter(follow_up_open()), func.count().filter(follow_up_overdue(today))
                     ).select_from(FollowUp).where(fu_scope)
     with read_session(engine) as s:
         open_items, overdue, due_7, n_period = s.execute(item_row).one()
@@ -72,15 +57,14 @@ def kpis(engine: Engine, today: date, period: str = "12m", category: str | None 
 def status_by_unit(engine: Engine, today: date, period: str = "12m", category: str | None = None) -> pd.DataFrame:
     """One row per (receiving unit, status) with counts of items sent in the period, plus each
     unit's sent total and overdue-now count. Units with no items are left out."""
-    start = period_start(period, today)
-    in_period = Item.sent_on >= start if start else True
+    sent_in_period = in_period(Item.sent_on, period, today)
     with read_session(engine) as s:
         received = s.execute(
             select(Item.to_unit_id.label("unit_id"), Item.status, func.count().label("count"))
-            .where(in_period).group_by(Item.to_unit_id, Item.status)).all()
-        overdue = dict(s.execute(select(Item.to_unit_id, func.count()).where(_overdue(today))
+            .where(sent_in_period).group_by(Item.to_unit_id, Item.status)).all()
+        overdue = dict(s.execute(select(Item.to_unit_id, func.count()).where(item_overdue(today))
                                  .group_by(Item.to_unit_id)).all())
-        sent = dict(s.execute(select(Item.from_unit_id, func.count()).where(in_period)
+        sent = dict(s.execute(select(Item.from_unit_id, func.count()).where(sent_in_period)
                               .group_by(Item.from_unit_id)).all())
         units = s.execute(select(Unit.id, Unit.name, Unit.category, Unit.sort_order)
                           .where(Unit.category == category if category else True)).all()
@@ -98,7 +82,7 @@ def overdue_by_unit(engine: Engine, today: date, category: str | None = None) ->
             select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.category, func.count().label("overdue"),
                    func.min(Item.due_on).label("oldest_due_on"))
             .join(Unit, Unit.id == Item.to_unit_id)
-            .where(_overdue(today), Unit.category == category if category else True)
+            .where(item_overdue(today), Unit.category == category if category else True)
             .group_by(Unit.id, Unit.name, Unit.category).order_by(func.count().desc(), Unit.name)).all()
     df = pd.DataFrame(rows, columns=["unit_id", "unit", "category", "overdue", "oldest_due_on"])
     df["days_overdue"] = [(today - d).days for d in df["oldest_due_on"]]
@@ -107,13 +91,12 @@ def overdue_by_unit(engine: Engine, today: date, category: str | None = None) ->
 
 def activity_by_mechanism(engine: Engine, today: date, period: str = "12m", category: str | None = None) -> pd.DataFrame:
     """Items per mechanism 四(一)…(八) in the period; meetings count under 四(二)."""
-    start = period_start(period, today)
     with read_session(engine) as s:
         items = dict(s.execute(select(Item.mechanism, func.count())
-                               .where(Item.sent_on >= start if start else True, _owed_by_category(category))
+                               .where(in_period(Item.sent_on, period, today), _owed_by_category(category))
                                .group_by(Item.mechanism)).all())
         meetings = s.scalar(select(func.count()).select_from(Meeting)
-                            .where(Meeting.held_on >= start if start else True)) or 0
+                            .where(in_period(Meeting.held_on, period, today))) or 0
     items["四(二)"] = items.get("四(二)", 0) + meetings
     from core.kinds import MECHANISMS
     return pd.DataFrame({"mechanism": list(MECHANISMS), "count": [items.get(m, 0) for m in MECHANISMS]})

@@ -3,17 +3,17 @@ detail with its timeline, supervision and audit history. Everything filters and 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 
-from core.lifecycles import OPEN_ITEM_STATUSES
 from db.engine import read_session
 from db.models import AuditLog, Item, ItemEvent, KeyTask, Supervision, Unit, User
-from db.queries.overview import period_start
+from db.queries.predicates import (in_category, in_period, item_answered_late, item_due_within, item_overdue,
+                                   text_matches)
 from db.queries.sql import days_between, weighted_median
 
 SORTS = {
@@ -44,14 +44,6 @@ class ItemFilter:
         return replace(self, to_unit_id=None)
 
 
-def overdue_condition(today: date):
-    return and_(Item.needs_feedback.is_(True), Item.status.in_(OPEN_ITEM_STATUSES), Item.due_on < today)
-
-
-def answered_late_condition():
-    return and_(Item.feedback_on.is_not(None), Item.due_on.is_not(None), Item.feedback_on > Item.due_on)
-
-
 def conditions(f: ItemFilter, today: date) -> list:
     out = []
     if f.kinds:
@@ -61,23 +53,18 @@ def conditions(f: ItemFilter, today: date) -> list:
     if f.to_unit_id:
         out.append(Item.to_unit_id == f.to_unit_id)
     if f.category:
-        out.append(Item.to_unit_id.in_(select(Unit.id).where(Unit.category == f.category)))
+        out.append(in_category(Item.to_unit_id, f.category))
     if f.statuses:
         out.append(Item.status.in_(f.statuses))
     if f.outcome:
         out.append(Item.outcome == f.outcome)
-    start = period_start(f.period, today)
-    if start:
-        out.append(Item.sent_on >= start)
+    out.append(in_period(Item.sent_on, f.period, today))
     if f.overdue_only:
-        out.append(overdue_condition(today))
+        out.append(item_overdue(today))
     if f.due_within is not None:
-        out.append(and_(Item.needs_feedback.is_(True), Item.status.in_(OPEN_ITEM_STATUSES),
-                        Item.due_on >= today, Item.due_on <= today + timedelta(days=f.due_within)))
-    text = f.text.strip()
-    if text:
-        like = f"%{text.replace('%', '').replace('_', '')}%"
-        out.append(or_(Item.title.ilike(like), Item.summary.ilike(like), Item.doc_number.ilike(like)))
+        out.append(item_due_within(today, f.due_within))
+    if f.text.strip():
+        out.append(text_matches(f.text, Item.title, Item.summary, Item.doc_number))
     return out
 
 
@@ -116,8 +103,8 @@ def unit_status_matrix(engine: Engine, f: ItemFilter, today: date) -> pd.DataFra
     where = conditions(f.without_unit(), today)
     with read_session(engine) as s:
         rows = s.execute(select(Item.to_unit_id, Item.status, func.count(),
-                                func.count().filter(overdue_condition(today)),
-                                func.count().filter(answered_late_condition()))
+                                func.count().filter(item_overdue(today)),
+                                func.count().filter(item_answered_late()))
                          .where(*where).group_by(Item.to_unit_id, Item.status)).all()
         units = s.execute(select(Unit.id, Unit.name, Unit.sort_order)).all()
     df = pd.DataFrame(rows, columns=["unit_id", "status", "count", "overdue", "answered_late"])

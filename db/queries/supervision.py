@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, select
+from sqlalchemy import case, select
 from sqlalchemy.engine import Engine
 
-from core.lifecycles import SUP_ISSUED, SUP_RESPONDED
+from core import lifecycles as lc
 from db.engine import read_session
 from db.models import FollowUp, Item, KeyTask, Supervision, Unit
+from db.queries.predicates import supervision_escalated
 
 COLUMNS = ["id", "target_type", "target_id", "target_title", "unit_id", "unit", "level", "deadline", "status",
            "issued_on", "instruction", "response_text", "responded_on", "resolution_text", "resolved_on",
@@ -19,7 +20,6 @@ COLUMNS = ["id", "target_type", "target_id", "target_title", "unit_id", "unit", 
 def supervision_list(engine: Engine, today: date, status: str | None = None, level: str | None = None,
                      unit_id: int | None = None, target_type: str | None = None) -> pd.DataFrame:
     """status may be a lifecycle status or "escalated" (issued/responded and past its deadline)."""
-    escalated = and_(Supervision.status.in_((SUP_ISSUED, SUP_RESPONDED)), Supervision.deadline < today)
     title = case((Supervision.target_type == "item", select(Item.title).where(Item.id == Supervision.target_id)
                   .scalar_subquery()),
                  (Supervision.target_type == "follow_up", select(FollowUp.text).where(
@@ -27,7 +27,7 @@ def supervision_list(engine: Engine, today: date, status: str | None = None, lev
                  else_=select(KeyTask.title).where(KeyTask.id == Supervision.target_id).scalar_subquery())
     conds = []
     if status == "escalated":
-        conds.append(escalated)
+        conds.append(supervision_escalated(today))
     elif status:
         conds.append(Supervision.status == status)
     if level:
@@ -41,9 +41,10 @@ def supervision_list(engine: Engine, today: date, status: str | None = None, lev
                                 Supervision.unit_id, Unit.name, Supervision.level, Supervision.deadline,
                                 Supervision.status, Supervision.issued_on, Supervision.instruction,
                                 Supervision.response_text, Supervision.responded_on, Supervision.resolution_text,
-                                Supervision.resolved_on, Supervision.version, escalated)
+                                Supervision.resolved_on, Supervision.version)
                          .join(Unit, Unit.id == Supervision.unit_id).where(*conds)
                          .order_by(Supervision.deadline, Supervision.id)).all()
-    df = pd.DataFrame(rows, columns=COLUMNS)
-    df["escalated"] = df["escalated"].astype(bool)
+    df = pd.DataFrame(rows, columns=COLUMNS[:-1])
+    df["escalated"] = pd.Series([lc.supervision_escalated(st, d, today) for st, d in zip(df["status"], df["deadline"])],
+                                index=df.index, dtype=bool)
     return df

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from core.lifecycles import task_status
+from core.lifecycles import MS_LATE, milestone_state, task_status
 from db.engine import read_session
 from db.models import (Item, KeyTask, Milestone, ProgressUpdate, Supervision, TaskAssignment, TaskGroup, Unit,
                        User)
@@ -64,7 +64,7 @@ def task_board(engine: Engine, today: date) -> pd.DataFrame:
             "status": task_status([(p, d) for _, p, d in mlist], percent, today),
             "percent": percent,
             "next_milestone": f"{pending[0][0]}({pending[0][1].isoformat()})" if pending else None,
-            "late_milestones": sum(1 for _, p, d in mlist if d is None and p < today),
+            "late_milestones": sum(1 for _, p, d in mlist if milestone_state(p, d, today) == MS_LATE),
             "milestones": len(mlist),
             "latest_update_on": upd[0] if upd else None,
             "latest_update": upd[2] if upd else None,
@@ -118,6 +118,6 @@ def milestone_timeline(engine: Engine, today: date) -> pd.DataFrame:
                          .join(KeyTask, KeyTask.id == Milestone.task_id).order_by(KeyTask.number, Milestone.planned_on)).all()
     df = pd.DataFrame(rows, columns=["number", "task", "milestone", "planned_on", "done_on"])
     df["task_label"] = [f"{n}. {t}" for n, t in zip(df["number"], df["task"])]
-    df["state"] = ["done_late" if d and d > p else "done" if d else "late" if p < today else "pending"
+    df["state"] = [milestone_state(p, None if pd.isna(d) else d, today)
                    for p, d in zip(df["planned_on"], df["done_on"])]
     return df

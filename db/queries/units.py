@@ -10,7 +10,7 @@ reported and still within the period: pending (not yet late). Every appointment 
 first designation of a unit's liaison as well as each change."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import and_, func, or_, select
@@ -19,19 +19,20 @@ from sqlalchemy.engine import Engine
 from core.deadlines import WorkCalendar, add_period
 from core.documents_notice import NoticeData, NoticeFollowUp, NoticeOverdue, notice_number
 from core.i18n import t
-from core.lifecycles import FU_IN_PROGRESS, FU_OPEN, ITEM_STATUSES, SUP_ISSUED, SUP_RESPONDED
+from core.lifecycles import ITEM_STATUSES, OPEN_FOLLOW_UP_STATUSES
 from db.calendar import work_calendar
 from db.engine import read_session
-from db.models import FollowUp, FollowUpAssist, Item, Liaison, Setting, Supervision, TaskAssignment, Unit
+from db.models import FollowUp, Item, Liaison, Setting, Supervision, TaskAssignment, Unit
 from db.queries.meetings import FollowUpFilter, follow_up_list
 from db.queries.overdue import overdue_items
-from db.queries.referrals import overdue_condition
+from db.queries.predicates import (follow_up_done, follow_up_involves, follow_up_open, follow_up_overdue,
+                                   item_answered_on_time, item_answered_since, item_feedback_record, item_involves,
+                                   item_overdue, supervision_open, text_matches)
 from db.queries.sql import days_between, month_of
 from db.queries.tasks import task_board
 
 REPORT_WORKING_DAYS = 5
 NOTICE_REPLY_WORKING_DAYS = 5
-OPEN_FOLLOW_UP = (FU_OPEN, FU_IN_PROGRESS)
 # Report states of a liaison appointment, worst first.
 REPORT_STATES = ("missing", "late", "pending", "on_time")
 
@@ -56,10 +57,6 @@ def _current(today: date):
     return and_(Liaison.start_on <= today, or_(Liaison.end_on.is_(None), Liaison.end_on >= today))
 
 
-def _like(text: str) -> str:
-    return f"%{text.strip().replace('%', '').replace('_', '')}%"
-
-
 # -- directory -------------------------------------------------------------------------------------
 
 DIRECTORY_COLUMNS = ["unit_id", "code", "name", "category", "leader_name", "leader_title", "active", "liaisons",
@@ -74,12 +71,11 @@ def unit_directory(engine: Engine, today: date, category: str | None = None, tex
     if category:
         conds.append(Unit.category == category)
     if text.strip():
-        like = _like(text)
-        conds.append(or_(Unit.name.ilike(like), Unit.leader_name.ilike(like), Unit.leader_title.ilike(like),
+        conds.append(or_(text_matches(text, Unit.name, Unit.leader_name, Unit.leader_title),
                          Unit.id.in_(select(Liaison.unit_id).where(
-                             _current(today), or_(Liaison.name.ilike(like), Liaison.phone.ilike(like))))))
+                             _current(today), text_matches(text, Liaison.name, Liaison.phone)))))
     overdue = (select(Item.to_unit_id.label("unit_id"), func.count().label("n"))
-               .where(overdue_condition(today)).group_by(Item.to_unit_id).subquery())
+               .where(item_overdue(today)).group_by(Item.to_unit_id).subquery())
     with read_session(engine) as s:
         units = s.execute(select(Unit.id, Unit.code, Unit.name, Unit.category, Unit.leader_name, Unit.leader_title,
                                  Unit.active, func.coalesce(overdue.c.n, 0))
@@ -171,7 +167,7 @@ def unit_item_counts(engine: Engine, unit_id: int) -> pd.DataFrame:
         rows = s.execute(select(Item.status,
                                 func.count().filter(Item.from_unit_id == unit_id),
                                 func.count().filter(Item.to_unit_id == unit_id))
-                         .where(or_(Item.from_unit_id == unit_id, Item.to_unit_id == unit_id))
+                         .where(item_involves(unit_id))
                          .group_by(Item.status)).all()
     found = {status: (sent, received) for status, sent, received in rows}
     return pd.DataFrame([{"status": st, "sent": found.get(st, (0, 0))[0], "received": found.get(st, (0, 0))[1]}
@@ -181,14 +177,12 @@ def unit_item_counts(engine: Engine, unit_id: int) -> pd.DataFrame:
 def unit_feedback_stats(engine: Engine, unit_id: int, today: date) -> dict:
     """Over the last 12 months (as on 逾期反馈): answered items with a due date, on time, late,
     the on-time rate; and the items the unit owes past their due date now."""
-    since = today - timedelta(days=365)
     with read_session(engine) as s:
         answered, on_time = s.execute(
-            select(func.count(), func.count().filter(Item.feedback_on <= Item.due_on))
-            .where(Item.to_unit_id == unit_id, Item.feedback_on.is_not(None), Item.feedback_on >= since,
-                   Item.due_on.is_not(None))).one()
+            select(func.count(), func.count().filter(item_answered_on_time()))
+            .where(Item.to_unit_id == unit_id, item_feedback_record(today))).one()
         overdue = s.scalar(select(func.count()).select_from(Item)
-                           .where(Item.to_unit_id == unit_id, overdue_condition(today)))
+                           .where(Item.to_unit_id == unit_id, item_overdue(today)))
     return {"answered": answered, "on_time": on_time, "late": answered - on_time, "overdue": overdue,
             "on_time_rate": on_time / answered if answered else None}
 
@@ -206,9 +200,8 @@ def unit_monthly_feedback(engine: Engine, unit_id: int, today: date, months: int
     start = date(int(labels[0][:4]), int(labels[0][5:]), 1)
     month = month_of(engine, Item.feedback_on)
     with read_session(engine) as s:
-        rows = s.execute(select(month, func.count(), func.count().filter(Item.feedback_on <= Item.due_on))
-                         .where(Item.to_unit_id == unit_id, Item.feedback_on >= start, Item.feedback_on <= today,
-                                Item.due_on.is_not(None))
+        rows = s.execute(select(month, func.count(), func.count().filter(item_answered_on_time()))
+                         .where(Item.to_unit_id == unit_id, item_answered_since(start), Item.feedback_on <= today)
                          .group_by(month)).all()
     found = {m: (n, ok) for m, n, ok in rows}
     out = [{"month": m, "answered": found.get(m, (0, 0))[0], "on_time": found.get(m, (0, 0))[1]} for m in labels]
@@ -226,13 +219,11 @@ def unit_follow_ups(engine: Engine, unit_id: int, today: date) -> pd.DataFrame:
 
 def unit_follow_up_counts(engine: Engine, unit_id: int, today: date) -> dict:
     """Open, overdue and done follow-ups the unit leads or assists, counted in SQL."""
-    mine = or_(FollowUp.lead_unit_id == unit_id,
-               FollowUp.id.in_(select(FollowUpAssist.follow_up_id).where(FollowUpAssist.unit_id == unit_id)))
     with read_session(engine) as s:
         open_, overdue, done = s.execute(select(
-            func.count().filter(FollowUp.status.in_(OPEN_FOLLOW_UP)),
-            func.count().filter(and_(FollowUp.status.in_(OPEN_FOLLOW_UP), FollowUp.due_on < today)),
-            func.count().filter(FollowUp.status == "done")).where(mine)).one()
+            func.count().filter(follow_up_open()),
+            func.count().filter(follow_up_overdue(today)),
+            func.count().filter(follow_up_done())).select_from(FollowUp).where(follow_up_involves(unit_id))).one()
     return {"open": open_, "overdue": overdue, "done": done}
 
 
@@ -253,7 +244,7 @@ def unit_tasks(engine: Engine, unit_id: int, today: date) -> pd.DataFrame:
 def unit_open_supervision(engine: Engine, unit_id: int) -> int:
     with read_session(engine) as s:
         return s.scalar(select(func.count()).select_from(Supervision).where(
-            Supervision.unit_id == unit_id, Supervision.status.in_((SUP_ISSUED, SUP_RESPONDED))))
+            Supervision.unit_id == unit_id, supervision_open()))
 
 
 # -- 督办通知单 ----------------------------------------------------------------------------------------
@@ -267,7 +258,7 @@ def notice_data(engine: Engine, unit_id: int, today: date) -> NoticeData | None:
         return None
     overdue = overdue_items(engine, today, unit_id=unit_id)
     follow_ups = unit_follow_ups(engine, unit_id, today)
-    follow_ups = follow_ups[follow_ups["status"].isin(OPEN_FOLLOW_UP)]
+    follow_ups = follow_ups[follow_ups["status"].isin(OPEN_FOLLOW_UP_STATUSES)]
     with read_session(engine) as s:
         office = s.scalar(select(Setting.value).where(Setting.key == "office")) or {}
         plan = s.scalar(select(Setting.value).where(Setting.key == "plan_document")) or {}

@@ -9,9 +9,9 @@ import pandas as pd
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
-from core.lifecycles import FU_IN_PROGRESS, FU_OPEN, RETURNED, WITHDRAWN
 from db.engine import read_session
 from db.models import FollowUp, Item, KeyTask, Meeting, Milestone, ProgressUpdate, Supervision, Unit
+from db.queries.predicates import dated_between, follow_up_open, item_overdue_on, item_owes_feedback
 from db.queries.referrals import FROM, TO
 
 SECTIONS = ("summary", "overdue_by_unit", "follow_ups_next_week", "task_updates", "late_milestones", "open_supervision")
@@ -38,26 +38,19 @@ class Week:
 
 
 def _between(column, week: Week):
-    return and_(column >= week.monday, column <= week.sunday)
+    return dated_between(column, week.monday, week.sunday)
 
 
 def _newly_overdue(week: Week, as_of: date):
     """Feedback fell due during the week (the day after the due date lies in it, and has come by
     `as_of`) and had not come by the due date."""
-    return and_(Item.needs_feedback.is_(True), Item.due_on >= week.monday - timedelta(days=1),
-                Item.due_on <= week.sunday - timedelta(days=1), Item.due_on < as_of,
-                Item.status.not_in((RETURNED, WITHDRAWN)),
-                or_(Item.feedback_on.is_(None), Item.feedback_on > Item.due_on))
-
-
-def overdue_as_of(day: date):
-    """Owing feedback on `day`: past due, and no feedback before that day."""
-    return and_(Item.needs_feedback.is_(True), Item.due_on < day, Item.status.not_in((RETURNED, WITHDRAWN)),
-                or_(Item.feedback_on.is_(None), Item.feedback_on >= day))
+    return and_(item_owes_feedback(),
+                dated_between(Item.due_on, week.monday - timedelta(days=1), week.sunday - timedelta(days=1)),
+                Item.due_on < as_of, or_(Item.feedback_on.is_(None), Item.feedback_on > Item.due_on))
 
 
 def _follow_ups_due(week: Week):
-    return and_(_between(FollowUp.due_on, week.next()), FollowUp.status.in_((FU_OPEN, FU_IN_PROGRESS)))
+    return and_(_between(FollowUp.due_on, week.next()), follow_up_open())
 
 
 def _late_milestone(week: Week, as_of: date):
@@ -79,7 +72,7 @@ def _counts(session, week: Week, as_of: date) -> dict[str, int]:
         func.count().filter(_between(Item.feedback_on, week)),
         func.count().filter(_newly_overdue(week, as_of)),
         func.count().filter(_between(Item.closed_on, week)),
-        func.count().filter(overdue_as_of(as_of)),
+        func.count().filter(item_overdue_on(as_of)),
     ).select_from(Item)).one()
     figures = dict(zip(("new_items", "feedback_received", "newly_overdue", "closed", "overdue_at_end"), row))
     figures["follow_ups_next_week"] = session.scalar(select(func.count()).select_from(FollowUp).where(_follow_ups_due(week)))
@@ -100,11 +93,11 @@ def weekly_review(engine: Engine, monday: date, today: date) -> dict:
     with read_session(engine) as s:
         figures = _counts(s, week, as_of)
         previous = _counts(s, prev, prev_as_of)
-        by_unit_now = dict(s.execute(select(Item.to_unit_id, func.count()).where(overdue_as_of(as_of))
+        by_unit_now = dict(s.execute(select(Item.to_unit_id, func.count()).where(item_overdue_on(as_of))
                                      .group_by(Item.to_unit_id)).all())
-        by_unit_prev = dict(s.execute(select(Item.to_unit_id, func.count()).where(overdue_as_of(prev_as_of))
+        by_unit_prev = dict(s.execute(select(Item.to_unit_id, func.count()).where(item_overdue_on(prev_as_of))
                                       .group_by(Item.to_unit_id)).all())
-        oldest = dict(s.execute(select(Item.to_unit_id, func.min(Item.due_on)).where(overdue_as_of(as_of))
+        oldest = dict(s.execute(select(Item.to_unit_id, func.min(Item.due_on)).where(item_overdue_on(as_of))
                                 .group_by(Item.to_unit_id)).all())
         names = dict(s.execute(select(Unit.id, Unit.name)).all())
         follow_ups = s.execute(select(FollowUp.id, FollowUp.text, Unit.name, FollowUp.due_on, FollowUp.status,
