@@ -11,7 +11,7 @@ from ui.supervision_forms import supervision_step_forms
 from ui.tables import download_buttons, escape_markdown, present
 from ui.url_state import set_param, url_selectbox, url_selection
 
-STATUSES = ("", "escalated", lc.SUP_DRAFT, lc.SUP_ISSUED, lc.SUP_RESPONDED, lc.SUP_RESOLVED)
+STATUSES = ("", "escalated") + lc.SUPERVISION_STATUSES
 TARGETS = ("", "item", "follow_up", "key_task")
 day = today()
 
@@ -31,7 +31,7 @@ target = url_selectbox(t("supervision.target_type"), TARGETS, key="supervision.t
 rows = read(supervision_list, day, status or None, level or None, unit_id, target or None)
 m = st.columns(3, border=True)
 everything = read(supervision_list, day)
-m[0].metric(t("supervision.kpi.open"), int(everything["status"].isin((lc.SUP_ISSUED, lc.SUP_RESPONDED)).sum()))
+m[0].metric(t("supervision.kpi.open"), int(everything["status"].isin(lc.OPEN_SUPERVISION_STATUSES).sum()))
 m[1].metric(t("supervision.kpi.escalated"), int(everything["escalated"].sum()))
 m[2].metric(t("supervision.kpi.drafts"), int((everything["status"] == lc.SUP_DRAFT).sum()))
 
@@ -44,7 +44,7 @@ def state_label(row) -> str:
     return t("sup_status.escalated") if row["escalated"] else t(f"sup_status.{row['status']}")
 
 
-STATE_LABELS = {s: t(f"sup_status.{s}") for s in (lc.SUP_DRAFT, lc.SUP_ISSUED, lc.SUP_RESPONDED, lc.SUP_RESOLVED)}
+STATE_LABELS = {s: t(f"sup_status.{s}") for s in lc.SUPERVISION_STATUSES}
 table = rows.assign(
     target=rows["target_type"].map(lambda v: t(f"supervision.target.{v}")),
     state=rows["status"].map(STATE_LABELS).where(~rows["escalated"], t("sup_status.escalated")),

@@ -3,6 +3,7 @@ one task's detail with milestones, progress timeline, related items and supervis
 import pandas as pd
 import streamlit as st
 
+from core import lifecycles as lc
 from core.clock import today
 from core.i18n import fmt_date, group_label, t
 from db.queries import tasks as q
@@ -87,14 +88,12 @@ if ms.empty:
     st.caption(t("tasks.no_milestones"))
 else:
     def ms_state(planned, done):
-        if done is not None and not pd.isna(done):
-            return t("milestone.done_late") if done > planned else t("milestone.done")
-        return t("milestone.late") if planned < day else t("milestone.pending")
+        return t(f"milestone.{lc.milestone_state(planned, None if pd.isna(done) else done, day)}")
 
     ms_table = pd.DataFrame({t("task.milestone_title"): ms["title"], t("task.planned_on"): ms["planned_on"].map(fmt_date),
                              t("task.done_on"): ms["done_on"].map(lambda d: fmt_date(d) if d is not None and not pd.isna(d) else t("common.none")),
                              t("item.status"): [ms_state(p, d) for p, d in zip(ms["planned_on"], ms["done_on"])]})
-    late_label = t("milestone.late")
+    late_label = t(f"milestone.{lc.MS_LATE}")
     st.dataframe(ms_table.style.apply(
         lambda r: ["background-color: #fdecea" if r[t("item.status")] == late_label else "" for _ in r], axis=1),
         hide_index=True, width="stretch")

@@ -42,16 +42,21 @@ def supervision_issue_form(target_type: str, target_id: int, unit_id: int | None
             errs.show()
 
 
+# lifecycle action -> (command, its text field)
+STEPS = {"issue_draft": (IssueDraftSupervision, None), "respond": (RespondSupervision, "response_text"),
+         "resolve": (ResolveSupervision, "resolution_text")}
+
+
 def supervision_step_forms(row: dict, *, key: str) -> None:
-    """The next steps one 督办 allows for this user."""
+    """The next steps one 督办 allows (core.lifecycles) for this user."""
     me = actor()
     steps = []
-    if row["status"] == lc.SUP_DRAFT and can(me, IssueDraftSupervision.permission):
-        steps.append(("issue_draft", IssueDraftSupervision, None))
-    if row["status"] in (lc.SUP_ISSUED, lc.SUP_RESPONDED) and can(me, RespondSupervision.permission, [row["unit_id"]]):
-        steps.append(("respond", RespondSupervision, "response_text"))
-    if row["status"] in (lc.SUP_ISSUED, lc.SUP_RESPONDED) and can(me, ResolveSupervision.permission):
-        steps.append(("resolve", ResolveSupervision, "resolution_text"))
+    for step in lc.allowed_actions(lc.SUPERVISION_TRANSITIONS, row["status"]):
+        command_cls, text_field = STEPS[step]
+        # Only the supervised unit responds; issuing and resolving are not tied to a unit.
+        owners = [row["unit_id"]] if step == "respond" else None
+        if can(me, command_cls.permission, owners):
+            steps.append((step, command_cls, text_field))
     for step, command_cls, text_field in steps:
         form = f"{key}.{step}"
         errs = FieldErrors(form)
