@@ -77,30 +77,11 @@ def _no_doctype(*_args) -> None:
     raise FileRefused("unreadable")
 
 
-def _parse(archive: zipfile.ZipFile, name: str, starts: dict[str, Callable[[dict], None]],
-           ends: dict[str, Callable[[], None]] | None = None, on_text: Callable[[str], None] | None = None) -> None:
-    """Feed one XML part to expat in chunks: starts[name](attrs) when an element of that expanded
-    name starts, ends[name]() when it ends, on_text(text) for all text. A handler raises _Done to
-    stop early."""
-    depth = 0
-    ends = ends or {}
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal depth
-        depth += 1
-        if depth > MAX_DEPTH:
-            raise FileRefused("unreadable")
-        handler = starts.get(name)
-        if handler is not None:
-            handler(attrs)
-
-    def end(name: str) -> None:
-        nonlocal depth
-        depth -= 1
-        handler = ends.get(name)
-        if handler is not None:
-            handler()
-
+def _parse(archive: zipfile.ZipFile, name: str, start: Callable[[str, dict], None], end: Callable[[str], None],
+           on_text: Callable[[str], None] | None = None) -> None:
+    """Feed one XML part to expat in chunks, with expat's handlers for an element's start
+    (expanded name, attributes) and end, and for text; the handlers keep the nesting within
+    MAX_DEPTH (_dispatch's do). A handler raises _Done to stop early."""
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _no_doctype
@@ -120,6 +101,31 @@ def _parse(archive: zipfile.ZipFile, name: str, starts: dict[str, Callable[[dict
         pass
 
 
+def _dispatch(starts: dict[str, Callable[[dict], None]], ends: dict[str, Callable[[], None]] | None = None):
+    """expat handlers that call starts[name](attrs) when an element of that expanded name starts
+    and ends[name]() when it ends, and refuse nesting deeper than MAX_DEPTH."""
+    depth = 0
+    ends = ends or {}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise FileRefused("unreadable")
+        handler = starts.get(name)
+        if handler is not None:
+            handler(attrs)
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+        handler = ends.get(name)
+        if handler is not None:
+            handler()
+
+    return start, end
+
+
 def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     """The part's relationships: id -> (type, path of the target part in the archive)."""
     folder = posixpath.dirname(part)
@@ -134,7 +140,7 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
         found[attrs.get("Id", "")] = (attrs.get("Type", ""), path)
 
     if name in archive.NameToInfo:
-        _parse(archive, name, _named({"Relationship": relationship}, (_PACKAGE_RELATIONSHIPS,)))
+        _parse(archive, name, *_dispatch(_named({"Relationship": relationship}, (_PACKAGE_RELATIONSHIPS,))))
     return found
 
 
@@ -151,7 +157,7 @@ def _workbook(archive: zipfile.ZipFile, path: str) -> tuple[list[tuple[str, str 
         nonlocal date1904
         date1904 = attrs.get("date1904", "").lower() in ("1", "true")
 
-    _parse(archive, path, _named({"sheet": sheet, "workbookPr": properties}))
+    _parse(archive, path, *_dispatch(_named({"sheet": sheet, "workbookPr": properties})))
     return sheets, date1904
 
 
@@ -179,111 +185,118 @@ def _date_styles(archive: zipfile.ZipFile, path: str | None) -> tuple[set[str], 
             formats.append(int(attrs.get("numFmtId", "0")))
 
     if path is not None:
-        _parse(archive, path, _named({"numFmt": number_format, "cellXfs": cell_formats, "xf": cell_format}),
-               _named({"cellXfs": cell_formats_end}))
+        _parse(archive, path, *_dispatch(_named({"numFmt": number_format, "cellXfs": cell_formats, "xf": cell_format}),
+                                         _named({"cellXfs": cell_formats_end})))
     shown = [codes.get(number, BUILTIN_FORMATS.get(number)) for number in formats]
     return ({str(i) for i, code in enumerate(shown) if is_date_format(code)},
             {str(i) for i, code in enumerate(shown) if is_timedelta_format(code)})
 
 
+_SHEET_TAGS = {f"{ns} {name}": name for ns in _MAIN for name in ("c", "row", "f", "is", "t", "rPh")}
+
+
 def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, dates: set[str], durations: set[str],
           epoch) -> list[tuple[int, list[Any]]]:
     """The sheet's rows with a value: (row number, values of columns 1 … up to the last with a
-    value within max_col). Closures rather than an object, one per element: this runs for every
-    cell. A cell's <v> text is taken up to the cell's end (only layout blanks can follow it)."""
+    value within max_col).
+
+    This runs for every cell, so it is written for speed: expat's handlers themselves (with
+    _dispatch's nesting check inlined) rather than _dispatch's two calls per element, and a cell's
+    text is all the text inside it but a formula's (<v> is its only other element with text, and
+    numbers and shared-string indexes read past the layout blanks a pretty-printed file adds)."""
     rows: list[tuple[int, list[Any]]] = []
-    row = last = col = 0
+    depth = row = last = col = 0
     in_row = keep = taking = phonetic = False
     cells: list[Any] | None = None
     kind, style = "n", ""
-    text: str | None = None  # the text being collected: of <v>, or of <is>
+    text: str | None = None  # the text being collected: of the cell, or of its <is>
     inline: str | None = None  # the text of <is>
     converted: dict[tuple[str, str], Any] = {}  # date cells: a sheet repeats its dates
-    columns = _COLUMNS
+    tags, columns, max_depth = _SHEET_TAGS, _COLUMNS, MAX_DEPTH
 
-    def open_row(attrs):
-        nonlocal row, last, col, in_row, cells
-        ref = attrs.get("r")
-        row = _row_number(ref) if ref else row + 1
-        if not 0 < row <= EXCEL_MAX_ROWS:
+    def start(name, attrs):
+        nonlocal depth, row, last, col, in_row, keep, taking, phonetic, cells, kind, style, text, inline
+        depth += 1
+        if depth > max_depth:
             raise FileRefused("unreadable")
-        in_row, col, cells = row > last, 0, None
-        last = max(last, row)
-
-    def close_row():
-        nonlocal in_row
-        if in_row and cells is not None:
-            end = len(cells)
-            while cells[end - 1] is None:
-                end -= 1
-            del cells[end:]
-            rows.append((row, cells))
-            if len(rows) > max_rows:
-                raise FileRefused("rows")
-        in_row = False
-
-    def open_cell(attrs):
-        nonlocal col, keep, kind, style, text, inline, taking
-        ref = attrs.get("r")
-        col = (columns.get(ref.rstrip("0123456789")) or _column(ref)) if ref else col + 1
-        keep = in_row and col <= max_col
-        if keep:
-            kind, style, text, inline, taking = attrs.get("t", "n"), attrs.get("s", ""), None, None, False
-
-    def close_cell():
-        nonlocal keep, cells, taking
-        if not keep:
+        tag = tags.get(name)
+        if tag is None:
             return
-        keep = taking = False
-        raw = text
-        if kind == "inlineStr":
-            cell = inline
-        elif not raw:
+        if tag == "c":
+            ref = attrs.get("r")
+            col = (columns.get(ref.rstrip("0123456789")) or _column(ref)) if ref else col + 1
+            keep = in_row and col <= max_col
+            if keep:
+                kind, style, inline = attrs.get("t", "n"), attrs.get("s", ""), None
+                taking = kind != "inlineStr"
+                text = "" if taking else None
+        elif tag == "row":
+            ref = attrs.get("r")
+            row = _row_number(ref) if ref else row + 1
+            if not 0 < row <= EXCEL_MAX_ROWS:
+                raise FileRefused("unreadable")
+            in_row, col, cells = row > last, 0, None
+            last = max(last, row)
+        elif not keep:
             return
-        elif kind == "s":
-            cell = _Shared(int(raw))
-        elif kind == "n":
-            cell = _number(raw) if style not in dates else _date(raw)
-        elif kind == "b":
-            cell = bool(int(raw))
-        elif kind == "d":
-            cell = from_ISO8601(raw.strip())
-        else:  # "str": a formula's text; "e": an error code such as #N/A
-            cell = raw
-        if cell is not None:
-            if cells is None:
-                cells = [None] * max_col
-            cells[col - 1] = cell
-
-    def open_value(_attrs):
-        nonlocal text, taking
-        if keep:
-            text, taking = "", True
-
-    def open_inline(_attrs):
-        nonlocal text, taking
-        if keep:
+        elif tag == "f":
+            taking = False
+        elif tag == "is":
             text, taking = "", False
-
-    def close_inline():
-        nonlocal inline, text
-        if keep and text is not None:
-            inline, text = text, None
-
-    def open_text(_attrs):
-        nonlocal taking
-        if keep and text is not None and not phonetic:
+        elif tag == "rPh":
+            phonetic = True
+        elif tag == "t" and text is not None and not phonetic:
             taking = True
 
-    def close_text():  # only inline strings have <t>
-        nonlocal taking
-        taking = False
-
-    def phonetic_guide(on: bool):
-        def switch(*_args):
-            nonlocal phonetic
-            phonetic = on
-        return switch
+    def end(name):
+        nonlocal depth, in_row, keep, taking, phonetic, cells, text, inline
+        depth -= 1
+        tag = tags.get(name)
+        if tag is None:
+            return
+        if tag == "c":
+            if not keep:
+                return
+            keep = taking = False
+            raw = text
+            if kind == "s":  # the cell's value, as openpyxl reads it
+                cell = _Shared(raw) if raw and not raw.isspace() else None
+            elif kind == "inlineStr":
+                cell = inline
+            elif not raw or raw.isspace():
+                cell = None
+            elif kind == "n":
+                cell = _number(raw) if style not in dates else _date(raw)
+            elif kind == "b":
+                cell = bool(int(raw))
+            elif kind == "d":
+                cell = from_ISO8601(raw.strip())
+            else:  # "str": a formula's text; "e": an error code such as #N/A
+                cell = raw
+            if cell is not None:
+                if cells is None:
+                    cells = [None] * max_col
+                cells[col - 1] = cell
+        elif tag == "row":
+            if in_row and cells is not None:
+                end_ = len(cells)
+                while cells[end_ - 1] is None:
+                    end_ -= 1
+                del cells[end_:]
+                rows.append((row, cells))
+                if len(rows) > max_rows:
+                    raise FileRefused("rows")
+            in_row = False
+        elif not keep:
+            return
+        elif tag == "f":
+            taking = kind != "inlineStr"
+        elif tag == "t":
+            taking = False
+        elif tag == "rPh":
+            phonetic = False
+        elif tag == "is" and text is not None:
+            inline, text = text, None
 
     def on_text(data):
         nonlocal text
@@ -302,12 +315,7 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
                 converted[key] = cell
         return cell
 
-    _parse(archive, path,
-           _named({"row": open_row, "c": open_cell, "v": open_value, "is": open_inline, "t": open_text,
-                   "rPh": phonetic_guide(True)}),
-           _named({"row": close_row, "c": close_cell, "is": close_inline, "t": close_text,
-                   "rPh": phonetic_guide(False)}),
-           on_text)
+    _parse(archive, path, start, end, on_text)
     return rows
 
 
@@ -352,8 +360,9 @@ def _shared_strings(archive: zipfile.ZipFile, path: str, wanted: set[int]) -> di
         if taking and len(text) < MAX_TEXT:
             text += data
 
-    _parse(archive, path, _named({"si": open_string, "t": open_text, "rPh": phonetic_guide(True)}),
-           _named({"si": close_string, "t": close_text, "rPh": phonetic_guide(False)}), on_text)
+    _parse(archive, path, *_dispatch(_named({"si": open_string, "t": open_text, "rPh": phonetic_guide(True)}),
+                                     _named({"si": close_string, "t": close_text, "rPh": phonetic_guide(False)})),
+           on_text)
     return found
 
 
