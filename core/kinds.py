@@ -81,10 +81,6 @@ MEETING_KINDS: dict[str, str] = {
     "emergency_assessment": "应急事件研判会",
 }
 
-# Deadlines of meeting follow-ups and supervision are set by the meeting or the convener.
-FOLLOW_UP_BASIS = "本方案 四(二):会议议定"
-SUPERVISION_BASIS = "本方案 五(二):召集人限期督办"
-
 
 def kind(code: str) -> Kind:
     return KINDS[code]

@@ -32,7 +32,7 @@ _MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "authenticate": (frozenset({SYSTEM_ROLE}), frozenset()),
 }
 
-# page key -> action needed to see it (pages of later features register here as they land)
+# page key -> action needed to see it (ui/navigation.py PAGES draws each page)
 PAGE_ACTIONS: dict[str, str] = {
     "overview": "view_dashboard",
     "referrals": "view_dashboard",

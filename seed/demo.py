@@ -232,14 +232,11 @@ class _Gen:
         self.units = {u.code: u for u in units}
         self.unit_by_id = {u.id: u for u in units}
         self.proc = self.units["procuratorate"]
-        self.police = self.units["public_security"]
-        self.justice = self.units["justice"]
         self.tasks = dict(session.execute(select(KeyTask.number, KeyTask.id)).all())
         self.leaders = {r.key: r for r in session.execute(select(Leader.key, Leader.name, Leader.title)).all()}
         cat = {}
         for u in units:
             cat.setdefault(u.category, []).append(u.code)
-        self.departments = [c for c in cat.get("government_department", []) if c != "justice"] + ["justice"]
         self.targets = cat.get("government_department", []) + cat.get("subdistrict", []) + \
             cat.get("development_zone", [])
         self.targets += [c for c in ("fire_rescue", "traffic_police") if c in self.units]
@@ -429,7 +426,7 @@ class _Gen:
             plan += [(r.choice(workdays), r.random(), kind) for _ in range(weight * self.scale)]
         plan.sort()
         numbers: dict[tuple[str, int], int] = {}
-        first_id = item_id = self._next_id(Item)
+        item_id = self._next_id(Item)
         items, events = [], []
         self.overdue_items: list[dict] = []
         self.late_items: list[dict] = []
@@ -486,7 +483,6 @@ class _Gen:
         self._insert(Item, items)
         self.items = items
         self.item_events = events
-        self.first_item_id = first_id
 
     def doc_prefix(self, kind: str, frm: str) -> str:
         if frm == "procuratorate":

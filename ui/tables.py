@@ -9,7 +9,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from core.spreadsheets import csv_bytes, neutralise, workbook_bytes
+from core.spreadsheets import csv_bytes, workbook_bytes
 from core.i18n import fmt_date, t
 from core.kinds import KINDS
 
@@ -27,8 +27,6 @@ def status_label(code: str | None) -> str:
     """Chinese name of a lifecycle stage; blank cells (None, NaN) show as a dash."""
     return t(f"status.{code}") if isinstance(code, str) and code else t("common.none")
 
-
-neutralise_formulas = neutralise  # one implementation, in core.spreadsheets
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>!|~$#])")  # enough to stop emphasis, links, images, HTML
 # Streamlit's Markdown also turns bare text into markup: GFM autolink literals (http(s)://a,
