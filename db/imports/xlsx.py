@@ -7,11 +7,11 @@ a file of a few kilobytes can take gigabytes. Here:
 
 - the archive: at most MAX_PARTS parts in a central directory of at most MAX_DIRECTORY bytes, whose
   declared unpacked sizes add up to at most `max_unpacked` bytes, else FileRefused("unpacked")
-  (zipfile never unpacks a part beyond its declared size; a part whose content differs from what
-  its entry declares fails its checksum);
+  (zipfile never unpacks a part beyond its declared size, and a part whose content differs from
+  what its entry declares fails its checksum);
 - every XML part is fed to expat in chunks: a document type declaration (entities) is refused, as
   are elements nested deeper than MAX_DEPTH and any single token (a tag, a comment …) longer than
-  MAX_TOKEN bytes; text is kept up to MAX_TEXT characters;
+  MAX_TOKEN bytes; text is kept up to MAX_TEXT characters, and at most MAX_STYLES cell formats;
 - the sheet is read in one pass: cells right of `max_col` are passed over, rows without a value
   are not kept, and a row with a value beyond `max_rows` of them stops the reading
   (FileRefused("rows"));
@@ -208,7 +208,7 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
     depth = row = last = col = 0
     in_row = keep = taking = phonetic = False
     cells: list[Any] | None = None
-    kind, style = "n", ""
+    kind, style = "n", "0"
     text: str | None = None  # the text being collected: of the cell, or of its <is>
     inline: str | None = None  # the text of <is>
     converted: dict[tuple[str, str], Any] = {}  # date cells: a sheet repeats its dates
@@ -227,7 +227,7 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
             col = (columns.get(ref.rstrip("0123456789")) or _column(ref)) if ref else col + 1
             keep = in_row and col <= max_col
             if keep:
-                kind, style, inline = attrs.get("t", "n"), attrs.get("s", ""), None
+                kind, style, inline = attrs.get("t", "n"), attrs.get("s", "0"), None
                 taking = kind != "inlineStr"
                 text = "" if taking else None
         elif tag == "row":
