@@ -97,8 +97,8 @@ def import_section() -> None:
     with st.expander(t("import.columns"), icon=":material/help:"):
         st.dataframe(columns_frame(kind), hide_index=True, width="stretch")
     nonce = st.session_state.setdefault("import.nonce", 0)
-    upload = st.file_uploader(t("import.upload"), type=["xlsx", "csv"], key=f"import.file.{kind}.{nonce}",
-                              max_upload_size=import_limits().upload_mb)
+    upload = st.file_uploader(t("import.upload", limit=import_limits().upload_mb), type=["xlsx", "csv"],
+                              key=f"import.file.{kind}.{nonce}", max_upload_size=import_limits().upload_mb)
     if upload is None:
         st.session_state.pop("import.state", None)
         return

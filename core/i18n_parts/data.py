@@ -112,7 +112,7 @@ TEXTS = {
     "import.hint.reported_on": "单位向协调机制办公室报备的日期;未报备的留空。",
     # import: flow
     "import.all_or_nothing": "导入为整体操作:任何一行有问题,整份文件都不会写入。系统以外部编号(成员单位以单位编码)识别同一记录,重复导入同一文件不会产生重复数据,修改后的文件会更新其中列出的记录。",
-    "import.upload": "上传文件(Excel .xlsx 或 CSV)",
+    "import.upload": "上传文件(Excel .xlsx 或 CSV,不超过 {limit} MB)",
     "import.phase.read": "正在读取文件…",
     "import.phase.check": "正在检查:第 {done}/{total} 行",
     "import.phase.write": "正在写入:{done}/{total} 条",
