@@ -101,9 +101,8 @@ def demo_template(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def empty_template(tmp_path_factory) -> Path:
     """Production-like: reference data only, plus one admin account."""
-    from core.permissions import SYSTEM
-    from db.commands.users import CreateUser
     from core.permissions import Actor
+    from db.commands.users import CreateUser
     path = tmp_path_factory.mktemp("template") / "empty.db"
     eng = make_engine(f"sqlite:///{path}")
     migrate(eng)
@@ -111,7 +110,6 @@ def empty_template(tmp_path_factory) -> Path:
     CreateUser(Actor(None, "system", "admin"), username="root", display_name="管理员", password="Root-pass-2025",
                role="admin", unit_id=None).run(eng)
     eng.dispose()
-    assert SYSTEM.role == "system"
     return path
 
 
@@ -150,3 +148,26 @@ def count(engine, model, *conditions) -> int:
     from db.engine import read_session
     with read_session(engine) as s:
         return s.scalar(select(func.count()).select_from(model).where(*conditions))
+
+
+@pytest.fixture
+def own_tempdir(monkeypatch, tmp_path) -> Path:
+    """A temporary directory of this test's own, so that whatever is left in it is this test's."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    return scratch
+
+
+def audits(engine, action: str | None = None) -> list:
+    """The audit rows, oldest first; only those of `action` when given."""
+    from sqlalchemy import select
+
+    from db.engine import read_session
+    from db.models import AuditLog
+    with read_session(engine) as s:
+        q = select(AuditLog).order_by(AuditLog.id)
+        if action:
+            q = q.where(AuditLog.action == action)
+        return list(s.scalars(q))

@@ -1,6 +1,10 @@
 """Reading an AppTest page the way a user reads the screen."""
 from __future__ import annotations
 
+from db.engine import make_engine
+from db.models import Item
+from tests.conftest import count
+
 
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
@@ -36,3 +40,13 @@ def markdown_bodies(at) -> list[str]:
     nodes = [*at.title, *at.header, *at.subheader, *at.markdown, *at.caption,
              *at.info, *at.success, *at.warning, *at.error]
     return [n.value for n in nodes] + [e.label for e in at.expander] + [tab.label for tab in at.tabs]
+
+
+def table_with(at, *columns):
+    """The first table on the page that has all of `columns`."""
+    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
+
+
+def hand_count(url, *conditions, model=Item) -> int:
+    """Rows of `model` matching `conditions`, counted straight from the database behind the page."""
+    return count(make_engine(url), model, *conditions)

@@ -4,9 +4,7 @@ nothing; who sees which section (viewer: no page; liaison: export only, own unit
 backup; admin: backup and the documented restore)."""
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +14,7 @@ from db.imports import SPECS
 from db.imports.templates import csv_file
 from db.models import AuditLog, Item
 from tests.app.conftest import open_page
+from tests.app.helpers import table_with
 
 PAGE = "app_pages/data.py"
 
@@ -43,10 +42,6 @@ def imported(url) -> int:
 def audit_rows(url) -> int:
     with read_session(make_engine(url)) as s:
         return s.scalar(select(func.count()).select_from(AuditLog))
-
-
-def table_with(at, header: str):
-    return next(d.value for d in at.dataframe if header in d.value.columns)
 
 
 def keys(widgets) -> set[str]:
@@ -147,15 +142,6 @@ def test_only_the_admin_is_offered_a_backup(app_env, username):
 
 
 # -- backup ---------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def own_tempdir(monkeypatch, tmp_path) -> Path:
-    """A temporary directory of this test's own, so that whatever is left in it is this test's."""
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    return scratch
-
 
 @pytest.fixture
 def deferred(monkeypatch) -> dict:

@@ -13,7 +13,7 @@ from db.engine import make_engine, read_session
 from db.models import Item, Supervision, Unit
 from tests.app.conftest import open_page
 from tests.conftest import TODAY
-from tests.app.helpers import caption_after, captions, metrics, walk
+from tests.app.helpers import caption_after, captions, hand_count, metrics, table_with, walk
 
 PAGE = "app_pages/overdue.py"
 OPEN = ("sent", "received", "in_progress")
@@ -25,17 +25,8 @@ def overdue_page(username: str = "convener", **params):
     return open_page(username, PAGE, **params)
 
 
-def table_with(at, *columns):
-    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
-
-
 def overdue_list(at):
     return table_with(at, "逾期天数", "督办中")
-
-
-def hand_count(url, *conditions) -> int:
-    with read_session(make_engine(url)) as s:
-        return s.scalar(select(func.count()).select_from(Item).where(*conditions))
 
 
 def aging_chart_data(at):

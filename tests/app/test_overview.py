@@ -1,20 +1,15 @@
 """总览 page (AppTest): true figures for demo data and for an empty database; URL filters."""
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from db.engine import make_engine, read_session
 from db.models import FollowUp, Item, Unit
 from tests.app.conftest import new_app, signed_in_app
 from tests.conftest import TODAY
-from tests.app.helpers import metrics
+from tests.app.helpers import hand_count, metrics
 
 OPEN = ("sent", "received", "in_progress")
-
-
-def hand_count(url, *conditions, model=Item):
-    with read_session(make_engine(url)) as s:
-        return s.scalar(select(func.count()).select_from(model).where(*conditions))
 
 
 def test_overview_kpis_match_the_database(app_env):

@@ -15,7 +15,7 @@ from db.engine import make_engine, read_session
 from db.models import Item, ItemEvent, Unit
 from tests.app.conftest import open_page, unit_id
 from tests.conftest import TODAY
-from tests.app.helpers import caption_after, captions, errors
+from tests.app.helpers import caption_after, captions, errors, hand_count
 
 PAGE = "app_pages/referrals.py"
 OPEN = ("sent", "received", "in_progress")
@@ -27,11 +27,6 @@ SYSTEM_ADMIN = Actor(None, "system", "admin")
 
 def referrals(username: str = "office", **params) -> object:
     return open_page(username, PAGE, **params)
-
-
-def hand_count(url, *conditions) -> int:
-    with read_session(make_engine(url)) as s:
-        return s.scalar(select(func.count()).select_from(Item).where(*conditions))
 
 
 

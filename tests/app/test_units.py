@@ -16,7 +16,7 @@ from db.models import Item, Liaison, Unit
 from db.queries.units import late_liaison_reports
 from tests.app.conftest import open_page, unit_id
 from tests.conftest import ROOT, TODAY
-from tests.app.helpers import caption_after, metrics, walk
+from tests.app.helpers import caption_after, metrics, table_with, walk
 
 PAGE = "app_pages/units.py"
 OPEN = ("sent", "received", "in_progress")
@@ -27,10 +27,6 @@ SEED = list(csv.DictReader((ROOT / "seed" / "units.csv").open(encoding="utf-8"))
 def units_page(username: str = "office", **params):
     return open_page(username, PAGE, **params)
 
-
-
-def table_with(at, *columns):
-    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
 
 
 def directory(at):

@@ -21,7 +21,7 @@ from db.commands.items import (AddItemNote, CloseItem, CreateItem, ReceiveItem, 
                                StartItem, UpdateItem, WithdrawItem)
 from db.engine import read_session, session_factory
 from db.models import AuditLog, DeadlineRuleSetting, HolidayEntry, Item, ItemEvent, Unit
-from tests.conftest import TODAY, count
+from tests.conftest import TODAY, audits, count
 
 OFFICE = Actor(None, "office1", "office")
 ADMIN = Actor(None, "admin1", "admin")
@@ -38,14 +38,6 @@ def get_item(engine, item_id) -> Item:
 def events(engine, item_id) -> list[ItemEvent]:
     with read_session(engine) as s:
         return list(s.scalars(select(ItemEvent).where(ItemEvent.item_id == item_id).order_by(ItemEvent.id)))
-
-
-def audits(engine, action=None) -> list[AuditLog]:
-    with read_session(engine) as s:
-        q = select(AuditLog).order_by(AuditLog.id)
-        if action:
-            q = q.where(AuditLog.action == action)
-        return list(s.scalars(q))
 
 
 def fields(units, **overrides) -> dict:

@@ -22,7 +22,7 @@ from db.commands.meetings import (AddFollowUpProgress, CancelFollowUp, CompleteF
                                   UpdateMeeting)
 from db.engine import read_session, session_factory
 from db.models import AuditLog, FollowUp, FollowUpAssist, FollowUpNote, Meeting, MeetingAttendance, Unit
-from tests.conftest import TODAY, count
+from tests.conftest import TODAY, audits, count
 
 OFFICE = Actor(None, "office1", "office")
 ADMIN = Actor(None, "admin1", "admin")
@@ -32,14 +32,6 @@ VIEWER = Actor(None, "viewer1", "viewer")
 HELD_ON = date(2026, 9, 23)  # Wed
 EXPLICIT_DUE = date(2026, 10, 30)
 WORKING_DAYS_DUE = date(2026, 10, 21)
-
-
-def audits(engine, action=None) -> list[AuditLog]:
-    with read_session(engine) as s:
-        q = select(AuditLog).order_by(AuditLog.id)
-        if action:
-            q = q.where(AuditLog.action == action)
-        return list(s.scalars(q))
 
 
 def follow_ups_of(engine, meeting_id) -> list[FollowUp]:

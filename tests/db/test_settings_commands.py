@@ -10,7 +10,6 @@ Due dates below (checked against chinese_calendar; "today" is pinned to 2026-11-
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from core.permissions import Actor
 from db.calendar import due_for, effective_rule
@@ -18,9 +17,9 @@ from db.commands.base import NotFound, PermissionDenied, StaleEdit, ValidationFa
 from db.commands.items import CreateItem
 from db.commands.settings import AddHolidayEntry, DeleteHolidayEntry, ResetDeadlineRule, SaveDeadlineRule
 from db.engine import read_session
-from db.models import AuditLog, DeadlineRuleSetting, HolidayEntry, Item
+from db.models import DeadlineRuleSetting, HolidayEntry, Item
 from db.queries.settings import calendar_coverage, deadline_rules, holiday_entries, holiday_years
-from tests.conftest import count
+from tests.conftest import audits, count
 
 ADMIN = Actor(None, "admin1", "admin")
 OFFICE = Actor(None, "office1", "office")
@@ -41,11 +40,6 @@ def create_item(engine, units, kind="procuratorial_suggestion", urgent=False) ->
 def override_row(engine, kind):
     with read_session(engine) as s:
         return s.get(DeadlineRuleSetting, kind)
-
-
-def audits(engine, action):
-    with read_session(engine) as s:
-        return list(s.scalars(select(AuditLog).where(AuditLog.action == action).order_by(AuditLog.id)))
 
 
 # -- deadline rule overrides ---------------------------------------------------------------------

@@ -80,14 +80,14 @@ def test_migration_0004_cleans_control_characters_already_stored(engine_at_0003)
         conn.execute(Unit.__table__.insert(), [
             {"id": 1, "code": "a", "name": "区检察院", "category": "procuratorate", "sort_order": 1, "active": True,
              "version": 1},
-            {"id": 2, "code": "b", "name": "区市场\x07监管局", "category": "government", "sort_order": 2,
+            {"id": 2, "code": "b", "name": "区市场\x07监管局", "category": "government_department", "sort_order": 2,
              "active": True, "version": 1}])
         conn.execute(Item.__table__.insert(), {
-            "id": 1, "kind": "procuratorial_suggestion", "mechanism": "四(二)", "from_unit_id": 1, "to_unit_id": 2,
+            "id": 1, "kind": "procuratorial_suggestion", "mechanism": "四(五)", "from_unit_id": 1, "to_unit_id": 2,
             "title": "关于\x07食品\n安全的检察建议", "summary": "第一段\x0b\n第二段\t完", "details": {"case_name": "案\x1b件"},
             "sent_on": date(2026, 9, 18), "needs_feedback": True, "due_approximate": False, "urgent": False,
             "status": "sent", "due_override_reason": "另定\x7f期限", "version": 1})
-        conn.execute(Meeting.__table__.insert(), {"id": 1, "kind": "joint", "title": "联席\x0c会议",
+        conn.execute(Meeting.__table__.insert(), {"id": 1, "kind": "joint_meeting", "title": "联席\x0c会议",
                                                   "held_on": date(2026, 3, 1), "version": 1})
         conn.execute(HolidayEntry.__table__.insert(), {"day": date(2027, 1, 1), "is_workday": False,
                                                       "note": "元旦\x07"})

@@ -40,7 +40,7 @@ def item_id(engine, units):
 def follow_up_id(engine, units):
     """A meeting follow-up led by the justice bureau, inserted directly."""
     with session_factory(engine)() as s, s.begin():
-        meeting = Meeting(kind="joint", title="府检联动联席会议", held_on=date(2026, 10, 15), version=1)
+        meeting = Meeting(kind="joint_meeting", title="府检联动联席会议", held_on=date(2026, 10, 15), version=1)
         s.add(meeting)
         s.flush()
         fu = FollowUp(meeting_id=meeting.id, text="梳理行政执法监督线索", lead_unit_id=units["justice"],

@@ -12,7 +12,7 @@ from db.commands.base import NotFound, PermissionDenied, StaleEdit, ValidationFa
 from db.commands.tasks import AddMilestone, AddProgressUpdate, AssignTaskUnits, CompleteMilestone, EditMilestone
 from db.engine import read_session
 from db.models import AuditLog, KeyTask, Milestone, ProgressUpdate, TaskAssignment
-from tests.conftest import TODAY, count
+from tests.conftest import TODAY, audits, count
 
 OFFICE = Actor(None, "office1", "office")
 ADMIN = Actor(None, "admin1", "admin")
@@ -46,14 +46,6 @@ def updates(engine, task_id) -> list[ProgressUpdate]:
     with read_session(engine) as s:
         return list(s.scalars(select(ProgressUpdate).where(ProgressUpdate.task_id == task_id)
                               .order_by(ProgressUpdate.id)))
-
-
-def audits(engine, action=None) -> list[AuditLog]:
-    with read_session(engine) as s:
-        q = select(AuditLog).order_by(AuditLog.id)
-        if action:
-            q = q.where(AuditLog.action == action)
-        return list(s.scalars(q))
 
 
 def all_counts(engine):

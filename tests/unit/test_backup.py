@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from datetime import date
 
 import pytest
@@ -15,15 +14,6 @@ from db.models import AuditLog
 
 ADMIN = Actor(None, "chief", "admin")
 DAY = date(2026, 11, 26)
-
-
-@pytest.fixture
-def own_tempdir(monkeypatch, tmp_path):
-    """A temporary directory of this test's own, so that leftovers are this test's."""
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    return scratch
 
 
 def test_backup_in_memory_leaves_no_temporary_directory(sqlite_engine, own_tempdir, tmp_path):
