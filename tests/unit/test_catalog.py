@@ -61,7 +61,7 @@ def _families() -> dict[str, tuple]:
         "status.{}": lc.ITEM_STATUSES,
         "fu_status.{}": lc.FOLLOW_UP_STATUSES,
         # "escalated" is derived (issued or responded, past the deadline); the 督办 page filters by it
-        "sup_status.{}": (lc.SUP_DRAFT, lc.SUP_ISSUED, lc.SUP_RESPONDED, lc.SUP_RESOLVED, "escalated"),
+        "sup_status.{}": (*lc.SUPERVISION_STATUSES, "escalated"),
         "task_status.{}": (lc.TASK_NOT_STARTED, lc.TASK_IN_PROGRESS, lc.TASK_LATE, lc.TASK_DONE),
         "category.{}": tuple(sorted(unit_categories | set(CATEGORIES) - {""})),
         "action.{}": (*sorted(transitions), "note"),
@@ -85,7 +85,7 @@ def _families() -> dict[str, tuple]:
         "weekly.figure.{}": FIGURES,
         "weekly.section.{}": ORDER,
         "item.details.{}": tuple(sorted({f for k in KINDS.values() for f in k.extra_fields})),
-        "milestone.{}": ("done", "done_late", "late", "pending"),  # db/queries/tasks.py milestone_timeline
+        "milestone.{}": (lc.MS_PENDING, lc.MS_LATE, lc.MS_DONE, lc.MS_DONE_LATE),
         "liaison.report_state.{}": REPORT_STATES,
         "liaison.error.{}_before_start": ("reported", "end"),
         "units.role.{}": ("lead", "assist", "participating"),  # follow-ups: lead/assist; key tasks: lead/participating
