@@ -171,3 +171,23 @@ def audits(engine, action: str | None = None) -> list:
         if action:
             q = q.where(AuditLog.action == action)
         return list(s.scalars(q))
+
+
+def command_classes() -> set[type]:
+    """Every subclass of Command that the app defines (in db.commands.* and db.backup), abstract
+    bases included; commands that tests define for themselves are left out."""
+    import importlib
+    import pkgutil
+
+    import db.backup  # noqa: F401 - defines BackupDatabase
+    import db.commands
+    from db.commands.base import Command
+    for module in pkgutil.iter_modules(db.commands.__path__):
+        importlib.import_module(f"db.commands.{module.name}")
+    found, stack = set(), [Command]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                stack.append(sub)
+    return {c for c in found if c.__module__.startswith("db.commands.") or c.__module__ == "db.backup"}

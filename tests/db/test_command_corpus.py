@@ -25,8 +25,6 @@ test_every_command_has_corpus_cases walks every subclass of Command (db.commands
 so a new command without a spec here fails."""
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 import signal
 import time
@@ -62,7 +60,7 @@ from db.imports.templates import csv_file
 from db.models import (Base, FollowUp, FollowUpNote, HolidayEntry, Item, ItemEvent, KeyTask, Liaison,
                        Meeting, Milestone, ProgressUpdate, Supervision, Unit, User)
 from db.stored_values import max_length
-from tests.conftest import TODAY, empty_database, load_reference, migrate
+from tests.conftest import TODAY, command_classes, empty_database, load_reference, migrate
 
 PROBE_SECONDS = 5  # a probe taking longer fails (e.g. a period of 10**9 working days counted)
 BACKENDS = ("sqlite", "postgresql")
@@ -866,20 +864,8 @@ def test_bad_value_is_refused_in_chinese_or_saved_cleanly(request, backend, case
 # -- coverage ------------------------------------------------------------------------------------
 
 def all_commands() -> set[type]:
-    """Every concrete command: subclasses of Command defined in db.commands.* and db.backup
-    (abstract bases, named with a leading underscore, left out)."""
-    import db.backup  # noqa: F401 - defines BackupDatabase
-    import db.commands
-    for module in pkgutil.iter_modules(db.commands.__path__):
-        importlib.import_module(f"db.commands.{module.name}")
-    found, stack = set(), [Command]
-    while stack:
-        for sub in stack.pop().__subclasses__():
-            if sub not in found:
-                found.add(sub)
-                stack.append(sub)
-    return {c for c in found if not c.__name__.startswith("_")
-            and (c.__module__.startswith("db.commands.") or c.__module__ == "db.backup")}
+    """Every concrete command (abstract bases, named with a leading underscore, left out)."""
+    return {c for c in command_classes() if not c.__name__.startswith("_")}
 
 
 def test_every_command_has_corpus_cases():
