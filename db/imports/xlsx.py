@@ -205,7 +205,7 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
     text is all the text inside it but a formula's (<v> is its only other element with text, and
     numbers and shared-string indexes read past the layout blanks a pretty-printed file adds)."""
     rows: list[tuple[int, list[Any]]] = []
-    depth = row = last = col = 0
+    depth = row = last = col = width = 0  # width: the last column of the row with a value
     in_row = keep = taking = phonetic = False
     cells: list[Any] | None = None
     kind, style = "n", "0"
@@ -215,7 +215,7 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
     tags, columns, max_depth = _SHEET_TAGS, _COLUMNS, MAX_DEPTH
 
     def start(name, attrs):
-        nonlocal depth, row, last, col, in_row, keep, taking, phonetic, cells, kind, style, text, inline
+        nonlocal depth, row, last, col, width, in_row, keep, taking, phonetic, cells, kind, style, text, inline
         depth += 1
         if depth > max_depth:
             raise FileRefused("unreadable")
@@ -235,8 +235,9 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
             row = _row_number(ref) if ref else row + 1
             if not 0 < row <= EXCEL_MAX_ROWS:
                 raise FileRefused("unreadable")
-            in_row, col, cells = row > last, 0, None
-            last = max(last, row)
+            in_row, col, width, cells = row > last, 0, 0, None
+            if in_row:
+                last = row
         elif not keep:
             return
         elif tag == "f":
@@ -249,7 +250,7 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
             taking = True
 
     def end(name):
-        nonlocal depth, in_row, keep, taking, phonetic, cells, text, inline
+        nonlocal depth, width, in_row, keep, taking, phonetic, cells, text, inline
         depth -= 1
         tag = tags.get(name)
         if tag is None:
@@ -277,12 +278,11 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
                 if cells is None:
                     cells = [None] * max_col
                 cells[col - 1] = cell
+                if col > width:
+                    width = col
         elif tag == "row":
             if in_row and cells is not None:
-                end_ = len(cells)
-                while cells[end_ - 1] is None:
-                    end_ -= 1
-                del cells[end_:]
+                del cells[width:]
                 rows.append((row, cells))
                 if len(rows) > max_rows:
                     raise FileRefused("rows")
