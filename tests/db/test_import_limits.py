@@ -117,6 +117,20 @@ def test_a_normal_file_still_imports(engine, fmt):
     assert command.summary["create"] == 3 and count(engine, Item) == 3
 
 
+def test_reading_leaves_the_garbage_collector_as_it_was():
+    """parse_file pauses the cyclic collector while it reads (also when the file is refused)."""
+    import gc
+    for name, data in (("items.xlsx", items_xlsx(2)), ("items.xlsx", b"not a workbook"), ("items.pdf", b"%PDF")):
+        parse_file("items", name, data)
+        assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_file("items", "items.xlsx", items_xlsx(2))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_an_unknown_column_far_to_the_right_is_still_reported(fmt):
     headers = SPECS["items"].headers()
