@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy.sql.util import find_tables
 
 from core.i18n import t
+from db.stored_values import column_limits
 
 # progress(phase, done, total): phase is "read", "check" or "write"; the page draws a bar from it.
 Progress = Callable[[str, int, int], None]
@@ -52,18 +53,25 @@ class Column:
     key: name of the value in a parsed row; header: catalog key of the column's Chinese header
     (the header text is part of the file format); type: text | date | bool | int | list;
     required: a blank cell is an error (shown as 必填 in the template's instructions);
-    max_len: checked while reading, only for fields no command validates; hint: catalog key of
-    the explanation in the template."""
+    stored: the model attribute a text column fills (e.g. Item.title), whose column gives the
+    length limit and whether line breaks are allowed — every text cell is read with the stored-text
+    rule (core/text.py), a text column without `stored` as one line of any length (it names
+    something: a unit, a kind, a stage); hint: catalog key of the explanation in the template."""
     key: str
     header: str
     type: str = "text"
     required: bool = False
-    max_len: int | None = None
+    stored: Any = None
     hint: str | None = None
 
     @property
     def label(self) -> str:
         return t(self.header)
+
+    @property
+    def text_limits(self) -> tuple[bool, int | None]:
+        """(multiline, max_len) of a text cell."""
+        return column_limits(self.stored.property.columns[0]) if self.stored is not None else (False, None)
 
 
 @dataclass(frozen=True)

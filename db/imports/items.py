@@ -5,7 +5,7 @@ units, title, dates, kind-specific fields, the 另定期限 and its reason, the 
 `_ItemFields.assign` for what is stored (the due date by the kind's rule and the calendar); the
 stage columns reuse RecordFeedback's and CloseItem's checks. What only an import has:
 
-- 外部编号 is required (it is how a second import finds the row again), at most REF_MAX long
+- 外部编号 is required (it is how a second import finds the row again), at most its column's length
   (checked by the reader) and unique in the file; a known 外部编号 updates that item.
 - 办理阶段 may be left blank: a new item is then 已发出 (已签收 with a 签收日期) and an existing
   one keeps its stage and feedback. When filled, the stage may only move forward along the

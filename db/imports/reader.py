@@ -30,10 +30,12 @@ from typing import Any
 from core.i18n import t
 from core.limits import ImportLimits, import_limits
 from core.spreadsheets import FORMULA_PREFIXES
+from core.text import text_problem
 from db.imports.base import (FileRefused, FileSpec, ParsedFile, ParsedRow, Progress, RowError, RowErrors,
                              cyclic_gc_paused, report)
 from db.imports.spec import SPECS
 from db.imports.xlsx import EXCEL_MAX_ROWS, read_sheet
+from db.stored_values import date_problem, int_problem
 
 HEADER_SEARCH_ROWS = 10
 EXTRA_COLUMNS_READ = 26
@@ -221,8 +223,10 @@ def _convert(column, raw: Any, row: int, errors: RowErrors) -> Any:
         return [] if column.type == "list" else None
     if column.type == "date":
         value = parse_date(raw)
-        if value is None:
-            errors.add(row, column.label, t("import.error.bad_date", value=_text(raw)))
+        problem = date_problem(value) if value is not None else ("import.error.bad_date", {"value": _text(raw)})
+        if problem:
+            errors.add(row, column.label, t(problem[0], **problem[1]))
+            return None
         return value
     text = _text(raw)
     if column.type == "bool":
@@ -234,23 +238,31 @@ def _convert(column, raw: Any, row: int, errors: RowErrors) -> Any:
         errors.add(row, column.label, t("import.error.bad_bool", value=text))
         return None
     if column.type == "int":
-        try:
-            return int(text)
-        except ValueError:
-            pass
-        try:  # "9.0": a whole number written by a program that stores numbers as floats
-            number = float(text)
-            if number.is_integer():
-                return int(number)
-        except ValueError:
-            pass
-        errors.add(row, column.label, t("import.error.bad_int", value=text))
-        return None
+        number = _whole_number(text)
+        problem = int_problem(number) if number is not None else ("import.error.bad_int", {"value": text})
+        if problem:
+            errors.add(row, column.label, t(problem[0], **problem[1]))
+            return None
+        return number
     if column.type == "list":
         return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
-    if column.max_len is not None and len(text) > column.max_len:
-        errors.add(row, column.label, t("error.too_long", limit=column.max_len))
+    multiline, max_len = column.text_limits
+    problem = text_problem(text, multiline=multiline, max_len=max_len)
+    if problem:  # the stored-text rule, as every command and write applies it
+        errors.add(row, column.label, t(problem[0], **problem[1]))
     return text or None
+
+
+def _whole_number(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:  # "9.0": a whole number written by a program that stores numbers as floats
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def parse_file(kind: str, file_name: str, data: bytes, progress: Progress | None = None) -> ParsedFile:

@@ -6,31 +6,33 @@ the pages. Every template column must be present in a file (in any order): a fil
 their Chinese names; several units in one cell are separated by 、 (or a comma or semicolon)."""
 from __future__ import annotations
 
-from db.commands.items import DOC_MAX, REF_MAX, TEXT_MAX, TITLE_MAX
 from db.imports.base import Column, FileSpec
+from db.models import FollowUp, Item, Liaison, Meeting, Unit
 
 ITEMS = FileSpec(
     kind="items", key="external_ref", label="title",
     columns=(
-        Column("external_ref", "item.external_ref", required=True, max_len=REF_MAX, hint="import.hint.external_ref"),
+        Column("external_ref", "item.external_ref", required=True, stored=Item.external_ref,
+               hint="import.hint.external_ref"),
         Column("kind", "item.kind", required=True, hint="import.hint.kind"),
         Column("from_unit", "item.from_unit", required=True, hint="import.hint.unit"),
         Column("to_unit", "item.to_unit", required=True, hint="import.hint.unit"),
-        Column("doc_number", "item.doc_number", hint="import.hint.doc_number"),
-        Column("title", "item.title", required=True, hint="import.hint.title"),
-        Column("summary", "item.summary", hint="import.hint.text"),
+        Column("doc_number", "item.doc_number", stored=Item.doc_number, hint="import.hint.doc_number"),
+        Column("title", "item.title", required=True, stored=Item.title, hint="import.hint.title"),
+        Column("summary", "item.summary", stored=Item.summary, hint="import.hint.text"),
         Column("sent_on", "item.sent_on", "date", required=True, hint="import.hint.date"),
         Column("received_on", "item.received_on", "date", hint="import.hint.received_on"),
         Column("urgent", "item.urgent", "bool", hint="import.hint.urgent"),
         Column("due_on_override", "item.due_override_date", "date", hint="import.hint.due_override"),
-        Column("override_reason", "item.override_reason", hint="import.hint.override_reason"),
-        Column("case_name", "item.details.case_name", hint="import.hint.case_name"),
-        Column("suspected_offence", "item.details.suspected_offence", hint="import.hint.suspected_offence"),
+        Column("override_reason", "item.override_reason", stored=Item.due_override_reason, hint="import.hint.override_reason"),
+        Column("case_name", "item.details.case_name", stored=Item.details, hint="import.hint.case_name"),
+        Column("suspected_offence", "item.details.suspected_offence", stored=Item.details,
+               hint="import.hint.suspected_offence"),
         Column("key_task", "item.key_task", "int", hint="import.hint.key_task"),
         Column("status", "item.status", hint="import.hint.item_status"),
         Column("outcome", "item.outcome", hint="import.hint.outcome"),
         Column("feedback_on", "item.feedback_on", "date", hint="import.hint.feedback"),
-        Column("feedback_text", "item.feedback_text", hint="import.hint.feedback"),
+        Column("feedback_text", "item.feedback_text", stored=Item.feedback_text, hint="import.hint.feedback"),
         Column("closed_on", "item.closed_on", "date", hint="import.hint.closed_on"),
     ),
     extra_headers=("import.col.id", "item.mechanism", "item.due_on", "item.due_rule"),
@@ -39,32 +41,31 @@ ITEMS = FileSpec(
 FOLLOW_UPS = FileSpec(
     kind="follow_ups", key="external_ref", label="text",
     columns=(
-        Column("external_ref", "item.external_ref", required=True, max_len=REF_MAX, hint="import.hint.external_ref"),
+        Column("external_ref", "item.external_ref", required=True, stored=FollowUp.external_ref,
+               hint="import.hint.external_ref"),
         Column("held_on", "meeting.held_on", "date", required=True, hint="import.hint.meeting"),
-        Column("meeting_title", "meeting.title", required=True, hint="import.hint.meeting"),
+        Column("meeting_title", "meeting.title", required=True, stored=Meeting.title, hint="import.hint.meeting"),
         Column("meeting_kind", "meeting.kind", hint="import.hint.meeting_kind"),
-        Column("text", "follow_up.text", required=True, hint="import.hint.text"),
+        Column("text", "follow_up.text", required=True, stored=FollowUp.text, hint="import.hint.text"),
         Column("lead_unit", "follow_up.lead_unit", required=True, hint="import.hint.unit"),
         Column("assisting_units", "follow_up.assisting_units", "list", hint="import.hint.units"),
         Column("due_on", "follow_up.due_on", "date", required=True, hint="import.hint.fu_due_on"),
         Column("status", "item.status", hint="import.hint.fu_status"),
         Column("done_on", "follow_up.done_on", "date", hint="import.hint.fu_done"),
-        Column("evidence", "follow_up.evidence", hint="import.hint.fu_done"),
-        Column("cancel_reason", "follow_up.cancel_reason", hint="import.hint.fu_cancel"),
+        Column("evidence", "follow_up.evidence", stored=FollowUp.evidence, hint="import.hint.fu_done"),
+        Column("cancel_reason", "follow_up.cancel_reason", stored=FollowUp.cancel_reason, hint="import.hint.fu_cancel"),
     ),
     extra_headers=("import.col.id",),
 )
 
-UNIT_CODE_MAX, UNIT_NAME_MAX, LEADER_NAME_MAX, LEADER_TITLE_MAX = 64, 100, 50, 100
-
 UNITS = FileSpec(
     kind="units", key="code", label="name",
     columns=(
-        Column("code", "import.col.unit_code", required=True, max_len=UNIT_CODE_MAX, hint="import.hint.unit_code"),
-        Column("name", "import.col.unit_name", required=True, max_len=UNIT_NAME_MAX, hint="import.hint.unit_name"),
+        Column("code", "import.col.unit_code", required=True, stored=Unit.code, hint="import.hint.unit_code"),
+        Column("name", "import.col.unit_name", required=True, stored=Unit.name, hint="import.hint.unit_name"),
         Column("category", "import.col.category", required=True, hint="import.hint.category"),
-        Column("leader_name", "import.col.leader_name", max_len=LEADER_NAME_MAX, hint="import.hint.optional"),
-        Column("leader_title", "import.col.leader_title", max_len=LEADER_TITLE_MAX, hint="import.hint.optional"),
+        Column("leader_name", "import.col.leader_name", stored=Unit.leader_name, hint="import.hint.optional"),
+        Column("leader_title", "import.col.leader_title", stored=Unit.leader_title, hint="import.hint.optional"),
         Column("sort_order", "import.col.sort_order", "int", hint="import.hint.sort_order"),
         Column("state", "import.col.unit_state", hint="import.hint.unit_state"),
     ),
@@ -74,10 +75,11 @@ UNITS = FileSpec(
 LIAISONS = FileSpec(
     kind="liaisons", key="external_ref", label="name",
     columns=(
-        Column("external_ref", "item.external_ref", required=True, max_len=REF_MAX, hint="import.hint.external_ref"),
+        Column("external_ref", "item.external_ref", required=True, stored=Liaison.external_ref,
+               hint="import.hint.external_ref"),
         Column("unit", "import.col.unit", required=True, hint="import.hint.unit"),
-        Column("name", "import.col.liaison_name", required=True, hint="import.hint.liaison_name"),
-        Column("phone", "import.col.phone", required=True, hint="import.hint.phone"),
+        Column("name", "import.col.liaison_name", required=True, stored=Liaison.name, hint="import.hint.liaison_name"),
+        Column("phone", "import.col.phone", required=True, stored=Liaison.phone, hint="import.hint.phone"),
         Column("start_on", "import.col.start_on", "date", required=True, hint="import.hint.start_on"),
         Column("end_on", "import.col.end_on", "date", hint="import.hint.end_on"),
         Column("reported_on", "import.col.reported_on", "date", hint="import.hint.reported_on"),
@@ -87,5 +89,3 @@ LIAISONS = FileSpec(
 
 SPECS: dict[str, FileSpec] = {s.kind: s for s in (ITEMS, FOLLOW_UPS, UNITS, LIAISONS)}
 
-# Limits quoted in the template's instructions (the commands check them).
-LIMITS = {"title": TITLE_MAX, "text": TEXT_MAX, "doc_number": DOC_MAX, "external_ref": REF_MAX}
