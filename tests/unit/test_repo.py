@@ -52,3 +52,13 @@ def test_catalog_is_the_only_source_of_ui_text():
         for lineno, line in enumerate(source.replace(docstring, "").splitlines(), 1):
             code = line.split("#", 1)[0]
             assert not han.search(code), f"{path.name}:{lineno}: {line.strip()}"
+
+
+def test_the_servers_upload_limit_is_the_import_limit():
+    """Streamlit's server refuses larger uploads itself; the page's check names the same limit."""
+    import tomllib
+
+    from core.limits import ImportLimits
+    with (ROOT / ".streamlit" / "config.toml").open("rb") as f:
+        config = tomllib.load(f)
+    assert config["server"]["maxUploadSize"] == ImportLimits().upload_mb
