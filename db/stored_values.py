@@ -16,13 +16,13 @@ Only new rows and changed attributes are checked: a row stored before a rule exi
 take an unrelated action (the migration that introduced the rule cleaned what it could)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, Integer, String, Text, inspect
 from sqlalchemy.orm import Session
 
-from core.text import text_problem
+from core.text import clean_text, text_problem
 
 TEXT_MAX = 2000
 INT_MIN, INT_MAX = -2**31, 2**31 - 1
@@ -53,7 +53,17 @@ def max_length(attribute) -> int:
     return column_limits(column)[1]
 
 
+def fitted(text: str, attribute) -> str:
+    """Text the app composes from stored text (a timeline note quoting the evidence, the name of
+    an imported file), made to fit `attribute`'s column: cleaned, and shortened with an ellipsis."""
+    multiline, max_len = column_limits(attribute.property.columns[0])
+    text = clean_text(text, multiline=multiline)
+    return text if max_len is None or len(text) <= max_len else text[:max_len - 1] + "…"
+
+
 def date_problem(value: date) -> tuple[str, dict] | None:
+    if isinstance(value, datetime):
+        value = value.date()
     if not FIRST_DAY <= value <= LAST_DAY:
         return "error.date_out_of_range", {"first": SUPPORTED_YEARS[0], "last": SUPPORTED_YEARS[1]}
     return None

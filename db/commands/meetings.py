@@ -17,6 +17,7 @@ from core.kinds import MEETING_KINDS, UNIT_LABELS
 from db.calendar import work_calendar
 from db.commands.base import Command, NotFound, snapshot, text_errors
 from db.models import FollowUp, FollowUpAssist, FollowUpNote, Meeting, MeetingAttendance, Unit
+from db.stored_values import fitted
 
 PERIOD_UNITS = ("days", "working_days")
 PERIOD_MAX = 365  # a follow-up is due within a year of its meeting at the latest
@@ -233,7 +234,7 @@ class CompleteFollowUp(_FollowUpStep):
 
     def step(self, session, row):
         row.done_on, row.evidence = self.data["done_on"], self.data["evidence"].strip()
-        session.add(FollowUpNote(follow_up_id=row.id, note=t("follow_up.completed_note", evidence=row.evidence),
+        session.add(FollowUpNote(follow_up_id=row.id, note=fitted(t("follow_up.completed_note", evidence=row.evidence), FollowUpNote.note),
                                  noted_on=today(), actor_id=self.actor.user_id))
 
 

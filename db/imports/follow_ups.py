@@ -24,6 +24,7 @@ from db.imports.base import CachedReads, Planned
 from db.imports.importer import Importer, bulk_insert, chunks, choice_error, lifecycle_path
 from db.imports.spec import FOLLOW_UPS
 from db.models import FollowUp, FollowUpAssist, FollowUpNote, Meeting, Unit
+from db.stored_values import fitted
 
 DEFAULT_MEETING_KIND = "joint_meeting"
 STEP_COLUMNS = ("done_on", "evidence", "cancel_reason")
@@ -187,7 +188,7 @@ class FollowUpImporter(Importer):
         assists = [dict(follow_up_id=p.obj.id, unit_id=u) for p in plans
                    if p.action == "create" or (p.action == "update" and p.extra.get("assists_changed"))
                    for u in sorted(p.extra["assists"])]
-        notes = [dict(follow_up_id=p.obj.id, note=t("follow_up.completed_note", evidence=p.obj.evidence),
+        notes = [dict(follow_up_id=p.obj.id, note=fitted(t("follow_up.completed_note", evidence=p.obj.evidence), FollowUpNote.note),
                       noted_on=today(), actor_id=self.actor.user_id)
                  for p in plans if p.action in ("create", "update") and p.extra["completed"]]
         bulk_insert(s, FollowUpAssist, assists)

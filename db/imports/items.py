@@ -31,6 +31,7 @@ from db.imports.base import CachedReads, Planned
 from db.imports.importer import Importer, bulk_insert, chunks, choice_error, lifecycle_path
 from db.imports.spec import ITEMS
 from db.models import Item, ItemEvent, KeyTask, Unit
+from db.stored_values import fitted
 
 KIND_BY_LABEL = {k.label: k.code for k in KINDS.values()}
 DETAIL_COLUMNS = ("case_name", "suspected_offence")
@@ -225,7 +226,7 @@ class ItemImporter(Importer):
             done += len(part)
             self.tick("write", done, total)
         s.flush()  # the updates
-        day, note = today(), t("import.event_note", file=self.file_name)
+        day, note = today(), fitted(t("import.event_note", file=self.file_name), ItemEvent.note)
 
         def event(item, event_type, on, from_status=None, to_status=None, text=note):
             return dict(item_id=item.id, event_type=event_type, from_status=from_status, to_status=to_status,

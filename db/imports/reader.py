@@ -25,7 +25,7 @@ import io
 import itertools
 import re
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Iterator
 
 from core.i18n import t
 from core.limits import ImportLimits, import_limits
@@ -100,9 +100,21 @@ def _encoding(data: bytes) -> str:
     raise FileRefused("unreadable")
 
 
+MAX_CSV_LINE = 1_000_000  # characters: a row of the widest template with every cell full is far less
+
+
+def _lines(text: io.TextIOWrapper) -> Iterator[str]:
+    """The file's lines, refusing one longer than MAX_CSV_LINE before the csv module splits it
+    (an 18 MB line of empty fields would cost some 450 MB as a list of cells)."""
+    while line := text.readline(MAX_CSV_LINE + 1):
+        if len(line) > MAX_CSV_LINE:
+            raise FileRefused("unreadable")
+        yield line
+
+
 def _csv_rows(data: bytes, width: int, limits: ImportLimits) -> Rows:
-    text = io.TextIOWrapper(io.BytesIO(data), encoding=_encoding(data), newline="")
-    first_line = text.readline()
+    text = _lines(io.TextIOWrapper(io.BytesIO(data), encoding=_encoding(data), newline=""))
+    first_line = next(text, "")
     dialect = csv.excel_tab if "\t" in first_line and "," not in first_line else csv.excel
     most = _most_rows(limits)
     rows: Rows = []

@@ -46,6 +46,7 @@ MAX_TEXT = 32_768  # Excel holds at most 32,767 characters in a cell
 MAX_STYLES = 65_536  # Excel allows about 64,000 cell formats
 MAX_FORMAT = 255  # characters of a number format code, as in Excel
 EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384  # XFD
 CHUNK = 64 * 1024
 
 _MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -54,6 +55,7 @@ _RELATIONSHIP_ID = tuple(f"{ns} id" for ns in ("http://schemas.openxmlformats.or
                                                 "http://purl.oclc.org/ooxml/officeDocument/relationships"))
 _PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _END_OF_DIRECTORY = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
 _COLUMNS = {a: i for i, a in enumerate(ascii_uppercase, 1)}
 _COLUMNS.update({a + b: i * 26 + j for a, i in list(_COLUMNS.items()) for b, j in list(_COLUMNS.items())})
 _WORKSHEET, _SHARED_STRINGS, _STYLES = "/worksheet", "/sharedStrings", "/styles"
@@ -213,9 +215,13 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
     inline: str | None = None  # the text of <is>
     converted: dict[tuple[str, str], Any] = {}  # date cells: a sheet repeats its dates
     tags, columns, max_depth = _SHEET_TAGS, _COLUMNS, MAX_DEPTH
+    # Every <row> and <c> element costs time, kept or not: a sheet may hold a few blank formatted
+    # rows for each row of data, and no row more cells than Excel has columns.
+    row_budget, row_elements, cell_elements = min(EXCEL_MAX_ROWS, max(4 * max_rows, 10_000)), 0, 0
 
     def start(name, attrs):
         nonlocal depth, row, last, col, width, in_row, keep, taking, phonetic, cells, kind, style, text, inline
+        nonlocal row_elements, cell_elements
         depth += 1
         if depth > max_depth:
             raise FileRefused("unreadable")
@@ -223,6 +229,9 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
         if tag is None:
             return
         if tag == "c":
+            cell_elements += 1
+            if cell_elements > EXCEL_MAX_COLUMNS:
+                raise FileRefused("unreadable")
             ref = attrs.get("r")
             col = (columns.get(ref.rstrip("0123456789")) or _column(ref)) if ref else col + 1
             keep = in_row and col <= max_col
@@ -231,6 +240,9 @@ def _rows(archive: zipfile.ZipFile, path: str, max_col: int, max_rows: int, date
                 taking = kind != "inlineStr"
                 text = "" if taking else None
         elif tag == "row":
+            row_elements, cell_elements = row_elements + 1, 0
+            if row_elements > row_budget:
+                raise FileRefused("rows")
             ref = attrs.get("r")
             row = _row_number(ref) if ref else row + 1
             if not 0 < row <= EXCEL_MAX_ROWS:
@@ -400,6 +412,10 @@ def _open(data: bytes, max_unpacked: int) -> zipfile.ZipFile:
         raise FileRefused("unreadable")
     parts, directory = struct.unpack_from("<HI", data, at + 10)
     if parts > MAX_PARTS or directory > MAX_DIRECTORY:
+        raise FileRefused("unreadable")
+    if at >= 20 and data[at - 20:at - 16] == _ZIP64_LOCATOR:
+        # zipfile would take the part count and directory size from the ZIP64 record instead;
+        # a workbook of a few MB never needs one
         raise FileRefused("unreadable")
     archive = zipfile.ZipFile(io.BytesIO(data))
     if sum(info.file_size for info in archive.infolist()) > max_unpacked:

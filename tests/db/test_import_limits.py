@@ -276,3 +276,48 @@ def test_an_archive_of_very_many_parts_is_refused():
     parsed, peak = parse_measured("items", "parts.xlsx", out.getvalue())
     assert "文件无法读取" in refusal(parsed)
     assert peak < MEMORY_BUDGET_MB
+
+
+def test_a_zip64_record_cannot_hide_a_huge_directory():
+    """The classic end record declares one small part, the ZIP64 record behind it 400,000 parts:
+    zipfile would believe the latter and build every entry before any size check."""
+    entries = 400_000
+    entry = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0) + b"a"
+    directory = entry * entries
+    zip64 = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, len(directory), 0)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, len(directory), 1)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, 46, 0, 0)
+    parsed, peak = parse_measured("items", "zip64.xlsx", directory + zip64 + locator + end)
+    assert "文件无法读取" in refusal(parsed)
+    assert peak < MEMORY_BUDGET_MB
+
+
+@pytest.mark.parametrize("what, body, times, message", [
+    ("rows that all repeat row 1", b'<row r="1"><c r="A1"><v>1</v></c></row>', 300_000, "行数据的上限"),
+    ("rows with values only far right", None, 300_000, "行数据的上限"),
+    ("a row of a million cells", b'<c r="ZZ1"/>', 1_000_000, "文件无法读取"),
+])
+def test_elements_the_reader_passes_over_still_count(what, body, times, message):
+    """Every <row> and <c> costs time, kept or not: a small file of them is refused, not read for
+    seconds (and not taken for an empty file)."""
+    def write(stream):
+        stream.write(f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData>'.encode())
+        if body is None:
+            for i in range(1, times + 1):
+                stream.write(f'<row r="{i}"><c r="ZZ{i}"><v>1</v></c></row>'.encode())
+        else:
+            stream.write(b'<row r="1">' if body.startswith(b"<c") else b"")
+            for _ in range(times):
+                stream.write(body)
+            stream.write(b"</row>" if body.startswith(b"<c") else b"")
+        stream.write(b"</sheetData></worksheet>")
+    parsed, peak = parse_measured("items", f"{what}.xlsx", rewritten(items_xlsx(1), SHEET, write))
+    assert message in refusal(parsed)
+    assert peak < MEMORY_BUDGET_MB
+
+
+def test_a_csv_line_of_millions_of_empty_fields_is_refused_in_little_memory():
+    data = ("外部编号," + "ab," * 2_000_000 + "\n").encode()
+    parsed, peak = parse_measured("items", "wide.csv", data)
+    assert "文件无法读取" in refusal(parsed)
+    assert peak < MEMORY_BUDGET_MB

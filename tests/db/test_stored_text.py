@@ -81,7 +81,14 @@ def test_migration_0004_cleans_control_characters_already_stored(engine_at_0003)
             {"id": 1, "code": "a", "name": "区检察院", "category": "procuratorate", "sort_order": 1, "active": True,
              "version": 1},
             {"id": 2, "code": "b", "name": "区市场\x07监管局", "category": "government_department", "sort_order": 2,
+             "active": True, "version": 1},
+            # cleaned, its name would repeat unit 1's: left for a clerk to sort out
+            {"id": 3, "code": "c", "name": "区检察院\x07", "category": "procuratorate", "sort_order": 3,
              "active": True, "version": 1}])
+        if eng.dialect.name == "sqlite":  # PostgreSQL cannot store NUL at all
+            conn.execute(Unit.__table__.insert(), {"id": 4, "code": "d", "name": "区\x00教育局\ufffe",
+                                                   "category": "government_department", "sort_order": 4,
+                                                   "active": True, "version": 1})
         conn.execute(Item.__table__.insert(), {
             "id": 1, "kind": "procuratorial_suggestion", "mechanism": "四(五)", "from_unit_id": 1, "to_unit_id": 2,
             "title": "关于\x07食品\n安全的检察建议", "summary": "第一段\x0b\n第二段\t完", "details": {"case_name": "案\x1b件"},
@@ -103,7 +110,35 @@ def test_migration_0004_cleans_control_characters_already_stored(engine_at_0003)
         assert item.details == {"case_name": "案件"}
         assert item.due_override_reason == "另定期限"
         assert s.get(Unit, 2).name == "区市场监管局"
+        assert s.get(Unit, 3).name == "区检察院\x07"
+        if eng.dialect.name == "sqlite":
+            assert s.get(Unit, 4).name == "区教育局"
         assert s.get(Meeting, 1).title == "联席会议"
         assert s.get(HolidayEntry, date(2027, 1, 1)).note == "元旦"
         # the audit log is history, kept as recorded
         assert s.scalar(select(AuditLog.after)) == {"title": "关于\x07食品"}
+
+
+def test_evidence_of_the_full_length_completes_a_follow_up(engine, units):
+    """The timeline note quotes the evidence; at the evidence's own limit the note is shortened,
+    not the user's input refused."""
+    from db.commands.meetings import CompleteFollowUp, CreateMeeting
+    from db.models import FollowUp, FollowUpNote
+    office = Actor(None, "office1", "office")
+    meeting_id = CreateMeeting(office, kind="joint_meeting", title="2026年第三次联席会议", held_on=date(2026, 9, 23),
+                               attending_unit_ids=[], follow_ups=[dict(text="报送整改进展", lead_unit_id=units["market_regulation"],
+                                                                       due_on=date(2026, 10, 30))]).run(engine)
+    with read_session(engine) as s:
+        follow_up_id = s.scalar(select(FollowUp.id).where(FollowUp.meeting_id == meeting_id))
+    CompleteFollowUp(office, follow_up_id=follow_up_id, done_on=date(2026, 11, 20), evidence="证" * 2000).run(engine)
+    with read_session(engine) as s:
+        assert len(s.get(FollowUp, follow_up_id).evidence) == 2000
+        note = s.scalar(select(FollowUpNote.note).where(FollowUpNote.follow_up_id == follow_up_id))
+    assert len(note) == 2000 and note.endswith("…")
+
+
+def test_a_datetime_given_for_a_date_is_checked_like_a_date(engine):
+    from datetime import datetime
+    with pytest.raises(ValidationFailed) as refused:
+        _StoreUnchecked(ADMIN, day=datetime(9999, 12, 31, 8, 0), note="元旦").run(engine)
+    assert "2000 年至 2100 年" in refused.value.field_errors["day"]

@@ -5,12 +5,15 @@ fields took invisible control characters (BEL, NUL, vertical tab …) pasted fro
 and a Word document that quoted them could no longer be built. This removes them: from one-line
 (VARCHAR) columns also line breaks and tabs, which become spaces; from multi-line (TEXT) columns
 only the control characters. JSON detail columns are cleaned string by string. The audit log is
-left as it was recorded (it is history, and its viewer and exports clean what they show).
+left as it was recorded (it is history, and its viewer and exports clean what they show). Where the
+cleaned value of a unique column (a unit's name, an external reference) is already another row's,
+the row is left as it was and logged: an office clerk decides which of the two it is.
 
 Revision ID: 0004
 Revises: 0003
 """
 import json
+import logging
 
 import sqlalchemy as sa
 from alembic import op
@@ -24,7 +27,9 @@ depends_on = None
 
 SKIP_TABLES = {"audit_log", "alembic_version"}
 JSON_TEXT_COLUMNS = {("item", "details")}
-_CONTROL = [chr(c) for c in (*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))]
+# NUL is looked for separately: PostgreSQL cannot hold it, and SQLite's GLOB stops at it.
+_CONTROL = [chr(c) for c in (*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF)]
+log = logging.getLogger("alembic.runtime.migration")
 _BREAKS = ["\t", "\n", "\r"]
 
 
@@ -35,7 +40,8 @@ def _suspects(bind, table: sa.Table, column: sa.Column, multiline: bool):
     if bind.dialect.name == "postgresql":
         query = query.where(column.op("~")("[" + "".join(chars) + "]"))
     elif bind.dialect.name == "sqlite":
-        query = query.where(column.op("GLOB")("*[" + "".join(chars) + "]*"))
+        query = query.where(sa.or_(column.op("GLOB")("*[" + "".join(chars) + "]*"),
+                                   sa.func.instr(column, sa.func.char(0)) > 0))
     return bind.execute(query).all()
 
 
@@ -49,6 +55,13 @@ def _clean_json(value, multiline: bool):
     return value
 
 
+def _unique_columns(bind, table: sa.Table) -> set[str]:
+    inspector = sa.inspect(bind)
+    groups = [c["column_names"] for c in inspector.get_unique_constraints(table.name)]
+    groups += [i["column_names"] for i in inspector.get_indexes(table.name) if i.get("unique")]
+    return {names[0] for names in groups if len(names) == 1} | {c.name for c in table.primary_key.columns}
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     metadata = sa.MetaData()
@@ -57,6 +70,7 @@ def upgrade() -> None:
         if table.name in SKIP_TABLES or not table.primary_key.columns:
             continue
         pk = list(table.primary_key.columns)
+        unique = _unique_columns(bind, table)
         for column in table.columns:
             if (table.name, column.name) in JSON_TEXT_COLUMNS:
                 rows = bind.execute(sa.select(*pk, column).where(column.is_not(None))).all()
@@ -74,6 +88,11 @@ def upgrade() -> None:
                 cleaned = (_clean_json(value, multiline) if clean else
                            clean_text(value, multiline=multiline).strip() if isinstance(value, str) else value)
                 if cleaned == value:
+                    continue
+                if column.name in unique and bind.scalar(
+                        sa.select(sa.func.count()).select_from(table).where(column == cleaned)):
+                    log.warning("%s.%s of %s kept as stored: cleaned, it would repeat another row's",
+                                table.name, column.name, key)
                     continue
                 bind.execute(table.update().where(*(c == k for c, k in zip(pk, key))).values({column.name: cleaned}))
 
