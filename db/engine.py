@@ -46,15 +46,15 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-_factories: dict[int, sessionmaker] = {}
-
-
 def session_factory(engine: Engine) -> sessionmaker:
-    factory = _factories.get(id(engine))
+    """The engine's one sessionmaker, kept on the engine itself (a module-level cache keyed by
+    engine would keep every engine a process ever made alive, pools and metadata included)."""
+    factory = getattr(engine, "_fjld_session_factory", None)
     if factory is None:
-        factory = _factories[id(engine)] = sessionmaker(engine, expire_on_commit=False)
+        factory = sessionmaker(engine, expire_on_commit=False)
         # every row written through these sessions obeys its columns (db/stored_values.py)
         event.listen(factory, "before_flush", check_flush)
+        engine._fjld_session_factory = factory
     return factory
 
 

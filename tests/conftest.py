@@ -4,6 +4,7 @@ PostgreSQL and browser tests skip with a reason on a machine without them; with
 FJLD_REQUIRE_ALL=1 (set by .ci/run) such a skip becomes a failure."""
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -23,6 +24,13 @@ from seed.reference import load_reference  # noqa: E402
 REQUIRE_ALL = os.environ.get("FJLD_REQUIRE_ALL") == "1"
 PG_ADMIN_URL = os.environ.get("FJLD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_unconfigure(config):
+    """The run is over and reported: move the suite's objects (gigabytes of page runs and
+    databases' metadata) out of the garbage collector's reach, so that the interpreter's final
+    collection does not spend minutes walking them before the process exits."""
+    gc.freeze()
 
 
 def skip_or_fail(reason: str):
