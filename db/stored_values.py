@@ -39,24 +39,26 @@ class StoredValueRefused(Exception):
 
 
 def column_limits(column) -> tuple[bool, int | None]:
-    """(multiline, max_len) of a text column: String(n) is one line of n characters, Text is
-    multi-line up to info["max_length"] or TEXT_MAX."""
+    """(multiline, max_len) of a text column, or of a model attribute (Item.title): String(n) is
+    one line of n characters, Text is multi-line up to info["max_length"] or TEXT_MAX, and the
+    strings of a JSON column are one line of info["max_length"]."""
+    if hasattr(column, "property"):  # a model attribute
+        column = column.property.columns[0]
     multiline = isinstance(column.type, Text)
-    return multiline, column.info.get("max_length") or column.type.length or (TEXT_MAX if multiline else None)
+    if "max_length" in column.info or isinstance(column.type, JSON):
+        return multiline, column.info.get("max_length")
+    return multiline, column.type.length or (TEXT_MAX if multiline else None)
 
 
 def max_length(attribute) -> int:
     """The limit of a model attribute (e.g. Item.title → 200), for forms and messages."""
-    column = attribute.property.columns[0] if hasattr(attribute, "property") else attribute
-    if isinstance(column.type, JSON):
-        return column.info["max_length"]
-    return column_limits(column)[1]
+    return column_limits(attribute)[1]
 
 
 def fitted(text: str, attribute) -> str:
     """Text the app composes from stored text (a timeline note quoting the evidence, the name of
     an imported file), made to fit `attribute`'s column: cleaned, and shortened with an ellipsis."""
-    multiline, max_len = column_limits(attribute.property.columns[0])
+    multiline, max_len = column_limits(attribute)
     text = clean_text(text, multiline=multiline)
     return text if max_len is None or len(text) <= max_len else text[:max_len - 1] + "…"
 

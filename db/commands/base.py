@@ -18,10 +18,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.i18n import t
 from core.permissions import Actor, can
+from core.text import text_problem
 from db.engine import session_factory
 from db.models import AuditLog
 from db.stored_values import StoredValueRefused, column_limits, input_problems
-from core.text import text_problem
 
 SECRET_COLUMNS = {"password_hash"}
 
@@ -83,8 +83,6 @@ class Command:
     permission: ClassVar[str]
     action: ClassVar[str]
     entity: ClassVar[str]
-    # "table.column" -> the input field that fills it, where the names differ (for the message slot)
-    stored_fields: ClassVar[dict[str, str]] = {}
 
     def __init__(self, actor: Actor, **data: Any):
         self.actor = actor
@@ -137,8 +135,7 @@ class Command:
                                      before=before, after=after))
             return entity_id
         except StoredValueRefused as exc:
-            raise ValueRefused(self.stored_fields.get(f"{exc.table}.{exc.attr}", exc.attr),
-                               t(exc.key, **exc.fmt)) from None
+            raise ValueRefused(exc.attr, t(exc.key, **exc.fmt)) from None
         except StaleDataError:
             raise StaleEdit() from None
         except IntegrityError:
@@ -162,7 +159,7 @@ def text_errors(data: dict, rules: dict[str, tuple[bool, Any]]) -> dict[str, str
         elif value is not None and not isinstance(value, str):
             errors[field] = t("error.not_text")
         elif isinstance(value, str):
-            multiline, max_len = column_limits(attribute.property.columns[0])
+            multiline, max_len = column_limits(attribute)
             problem = text_problem(value, multiline=multiline, max_len=max_len)
             if problem:
                 errors[field] = t(problem[0], **problem[1])

@@ -71,7 +71,7 @@ class Column:
     @property
     def text_limits(self) -> tuple[bool, int | None]:
         """(multiline, max_len) of a text cell."""
-        return column_limits(self.stored.property.columns[0]) if self.stored is not None else (False, None)
+        return column_limits(self.stored) if self.stored is not None else (False, None)
 
 
 @dataclass(frozen=True)
