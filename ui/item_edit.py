@@ -9,7 +9,7 @@ from core.clock import today
 from core.i18n import t
 from core.kinds import KINDS
 from core.permissions import can
-from db.commands.items import DOC_NUMBER_REQUIRED, UpdateItem
+from db.commands.items import UpdateItem
 from db.queries.common import units
 from db.queries.tasks import task_titles
 from ui.session import FieldErrors, actor, clear_form, edit_version, read, run_command
@@ -34,15 +34,13 @@ def item_edit_form(item: dict) -> None:
                                key=f"{form}.to_unit_id", format_func=names.get)
         with c2:
             errs.slot("to_unit_id")
-        doc_label = t("item.doc_number.suggestion") if item["kind"] in DOC_NUMBER_REQUIRED else t("item.doc_number")
+        doc_label = t("item.doc_number.suggestion") if spec.doc_number_required else t("item.doc_number")
         doc_number = st.text_input(doc_label, value=item["doc_number"] or "", key=f"{form}.doc_number", max_chars=100)
         errs.slot("doc_number")
         title = st.text_input(t("item.title") + " *", value=item["title"], key=f"{form}.title", max_chars=200)
         errs.slot("title")
         details = dict(item["details"] or {})
-        for field in spec.extra_fields:
-            if field == "suggestion_number":
-                continue
+        for field in spec.form_details:
             details[field] = st.text_input(t(f"item.details.{field}"), value=details.get(field) or "",
                                            key=f"{form}.details.{field}", max_chars=200)
             errs.slot(f"details.{field}")

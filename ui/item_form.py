@@ -6,35 +6,21 @@ import streamlit as st
 
 from core.clock import today
 from core.i18n import fmt_date, t
-from core.kinds import KINDS
+from core.kinds import KINDS, kind_option_label, kind_order
 from db.calendar import due_preview
-from db.commands.items import DOC_NUMBER_REQUIRED, CreateItem
+from db.commands.items import CreateItem
 from db.queries.common import units
 from db.queries.tasks import task_titles
-from ui.referral_filters import KIND_ORDER, kind_option_label
-from ui.session import FieldErrors, actor, engine, read, run_command
+from ui.session import FieldErrors, actor, clear_form, engine, read, run_command
 
 FORM = "item_form"
-# Usual direction of each kind, to preselect the units (the clerk can change them).
-DEFAULT_FROM = {"procuratorate": ("non_filing_explanation", "filing_notice", "procuratorial_opinion",
-                                  "procuratorial_suggestion", "pil_pre_suit_suggestion", "pre_suit_consultation",
-                                  "investigation_assistance")}
-DEFAULT_TO = {"public_security": ("crime_transfer", "non_filing_explanation", "filing_notice"),
-              "procuratorate": ("pil_clue_transfer", "major_case_notice", "legal_risk_consultation",
-                                "enforcement_clue_transfer")}
-FIELDS = ("kind", "from_unit_id", "to_unit_id", "doc_number", "title", "summary", "details.case_name",
-          "details.suspected_offence", "sent_on", "received", "received_on", "urgent", "override",
-          "due_on_override", "override_reason", "key_task_id", "external_ref")
-
-
-def _default_unit(kind: str, table: dict, by_code: dict) -> int | None:
-    return next((by_code.get(code) for code, kinds in table.items() if kind in kinds), None)
 
 
 def _on_kind_change(by_code: dict) -> None:
-    kind = st.session_state[f"{FORM}.kind"]
-    st.session_state[f"{FORM}.from_unit_id"] = _default_unit(kind, DEFAULT_FROM, by_code)
-    st.session_state[f"{FORM}.to_unit_id"] = _default_unit(kind, DEFAULT_TO, by_code)
+    """Preselect the kind's usual sender and receiver (the clerk can change them)."""
+    kind = KINDS[st.session_state[f"{FORM}.kind"]]
+    st.session_state[f"{FORM}.from_unit_id"] = by_code.get(kind.default_from)
+    st.session_state[f"{FORM}.to_unit_id"] = by_code.get(kind.default_to)
 
 
 def new_item_form() -> int | None:
@@ -45,7 +31,7 @@ def new_item_form() -> int | None:
     tasks = read(task_titles)
     errs = FieldErrors(FORM)
 
-    kind = st.selectbox(t("item.kind"), KIND_ORDER, key=f"{FORM}.kind", format_func=kind_option_label,
+    kind = st.selectbox(t("item.kind"), kind_order(), key=f"{FORM}.kind", format_func=kind_option_label,
                         on_change=_on_kind_change, args=(by_code,))
     spec = KINDS[kind]
     st.caption(t("item_form.direction", direction=spec.direction))
@@ -60,17 +46,15 @@ def new_item_form() -> int | None:
                            format_func=lambda u: names.get(u, t("item_form.choose")))
     with c2:
         errs.slot("to_unit_id")
-    doc_label = t("item.doc_number.suggestion") if kind in DOC_NUMBER_REQUIRED else t("item.doc_number")
-    doc_number = st.text_input(doc_label + (" *" if kind in DOC_NUMBER_REQUIRED else ""), key=f"{FORM}.doc_number",
+    doc_label = t("item.doc_number.suggestion") if spec.doc_number_required else t("item.doc_number")
+    doc_number = st.text_input(doc_label + (" *" if spec.doc_number_required else ""), key=f"{FORM}.doc_number",
                                max_chars=100)
     errs.slot("doc_number")
     title = st.text_input(t("item.title") + " *", key=f"{FORM}.title", max_chars=200)
     errs.slot("title")
     details = {}
-    for field in spec.extra_fields:
-        if field == "suggestion_number":
-            continue  # the 建议书文号 is the document number above
-        details[field] = st.text_input(t(f"item.details.{field}") + (" *" if kind == "crime_transfer" else ""),
+    for field in spec.form_details:
+        details[field] = st.text_input(t(f"item.details.{field}") + (" *" if field in spec.required_details else ""),
                                        key=f"{FORM}.details.{field}", max_chars=200)
         errs.slot(f"details.{field}")
     summary = st.text_area(t("item.summary"), key=f"{FORM}.summary", max_chars=2000)
@@ -94,7 +78,7 @@ def new_item_form() -> int | None:
 
     # The due date, live, with the rule and its legal basis.
     preview = due_preview(engine(), kind, urgent, sent_on, received_on) if sent_on else None
-    override = st.checkbox(t("item.due_override"), key=f"{FORM}.override", value=kind == "pre_suit_consultation")
+    override = st.checkbox(t("item.due_override"), key=f"{FORM}.override", value=spec.agreed_due_date)
     if preview and not override:
         if preview["due_on"]:
             st.info(t("item_form.due_preview", due=fmt_date(preview["due_on"]), rule=preview["rule"]) +
@@ -127,7 +111,6 @@ def new_item_form() -> int | None:
                              key_task_id=key_task, external_ref=external_ref)
         if run_command(command, success=t("item_form.created"), form_key=FORM):
             created = True
-            for field in FIELDS:
-                st.session_state.pop(f"{FORM}.{field}", None)
+            clear_form(FORM)
     errs.show()
     return created

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.i18n import t
-from core.kinds import KINDS, MECHANISMS
+from core.kinds import KINDS, kind_option_label, kind_order
 from core.lifecycles import ITEM_STATUSES
 from db.queries.common import units
 from db.queries.overview import PERIODS
@@ -13,13 +13,6 @@ from ui.overview_links import CATEGORIES, category_label
 from ui.session import read
 from ui.url_state import url_checkbox, url_int, url_multiselect, url_selectbox, url_text
 
-# Kinds grouped by mechanism: the order of the multiselect follows 四(一)…(八).
-KIND_ORDER = [k for m in MECHANISMS for k, kind in KINDS.items() if kind.mechanism == m]
-OUTCOMES = sorted({o for k in KINDS.values() for o in k.outcomes})
-
-
-def kind_option_label(code: str) -> str:
-    return f"{KINDS[code].mechanism} {KINDS[code].label}"
 
 
 def referral_filters(prefix: str = "referrals") -> ItemFilter:
@@ -32,7 +25,7 @@ def referral_filters(prefix: str = "referrals") -> ItemFilter:
 
     with st.expander(t("filters.title"), expanded=True, icon=":material/filter_list:"):
         c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
-        kinds = url_multiselect(t("item.kind"), KIND_ORDER, key=f"{prefix}.kind", param="kind",
+        kinds = url_multiselect(t("item.kind"), kind_order(), key=f"{prefix}.kind", param="kind",
                                 format_func=kind_option_label, container=c1, placeholder=t("common.all"))
         from_unit = url_selectbox(t("item.from_unit"), unit_options, key=f"{prefix}.from", param="from",
                                   format_func=unit_label, container=c2)
@@ -43,7 +36,7 @@ def referral_filters(prefix: str = "referrals") -> ItemFilter:
         c5, c6, c7, c0, c8, c9 = st.columns([3, 2, 2, 2, 1, 1])
         statuses = url_multiselect(t("item.status"), ITEM_STATUSES, key=f"{prefix}.status", param="status",
                                    format_func=lambda s: t(f"status.{s}"), container=c5, placeholder=t("common.all"))
-        outcome = url_selectbox(t("item.outcome"), [""] + OUTCOMES, key=f"{prefix}.outcome", param="outcome",
+        outcome = url_selectbox(t("item.outcome"), [""] + sorted({o for k in KINDS.values() for o in k.outcomes}), key=f"{prefix}.outcome", param="outcome",
                                 format_func=lambda o: o or t("common.all"), container=c6)
         category = url_selectbox(t("overview.filter.category"), CATEGORIES, key=f"{prefix}.category",
                                  param="category", format_func=category_label, container=c0)

@@ -23,10 +23,6 @@ from db.stored_values import max_length
 # Limits quoted by forms and the import template: the model's columns hold them.
 TITLE_MAX, TEXT_MAX = max_length(Item.title), max_length(Item.summary)
 DOC_MAX, REF_MAX = max_length(Item.doc_number), max_length(Item.external_ref)
-# Kind-specific fields a user must fill, beyond the common ones.
-REQUIRED_DETAILS = {"crime_transfer": ("case_name", "suspected_offence")}
-DOC_NUMBER_REQUIRED = {"procuratorial_suggestion", "pil_pre_suit_suggestion", "procuratorial_opinion"}
-AGREED_DUE_DATE = {"pre_suit_consultation"}  # no default period: the date is agreed
 
 
 def _unit_errors(session: Session, data: dict, field: str) -> dict[str, str]:
@@ -62,7 +58,7 @@ class _ItemFields:
         if kind is None:
             return {"kind": t("error.unknown_kind")}
         errors = text_errors(d, {"title": (True, Item.title), "summary": (False, Item.summary),
-                                 "doc_number": (d["kind"] in DOC_NUMBER_REQUIRED, Item.doc_number),
+                                 "doc_number": (kind.doc_number_required, Item.doc_number),
                                  "external_ref": (False, Item.external_ref)})
         errors.update(_unit_errors(session, d, "from_unit_id"))
         errors.update(_unit_errors(session, d, "to_unit_id"))
@@ -72,13 +68,13 @@ class _ItemFields:
         errors.update(_date_errors(d, "received_on", required=False, not_before=d.get("sent_on"),
                                    before_label=t("item.sent_on")))
         details = d.get("details") or {}
-        for field in REQUIRED_DETAILS.get(d["kind"], ()):
+        for field in kind.required_details:
             if not (details.get(field) or "").strip():
                 errors[f"details.{field}"] = t("error.required")
         errors.update({f"details.{field}": message for field, message in
                        text_errors(details, {f: (False, Item.details) for f in details}).items()})
         override = d.get("due_on_override")
-        if d["kind"] in AGREED_DUE_DATE and override is None:
+        if kind.agreed_due_date and override is None:
             errors["due_on_override"] = t("error.agreed_due_required")
         if override is not None:
             if not isinstance(override, date):

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from core import lifecycles as lc
 from core.clock import today
 from core.i18n import t
-from core.kinds import KINDS
+from core.kinds import KINDS, detail_fields
 from db.commands.base import snapshot
 from db.commands.items import CloseItem, RecordFeedback, _date_errors, _ItemFields
 from db.imports.base import CachedReads, Planned
@@ -33,16 +33,14 @@ from db.imports.spec import ITEMS
 from db.models import Item, ItemEvent, KeyTask, Unit
 from db.stored_values import fitted
 
-KIND_BY_LABEL = {k.label: k.code for k in KINDS.values()}
-DETAIL_COLUMNS = ("case_name", "suspected_offence")
 FEEDBACK_COLUMNS = ("outcome", "feedback_on", "feedback_text", "closed_on")
 ANSWERED = (lc.RESPONDED, lc.CLOSED)
 # item_errors field -> column
 FIELD_COLUMNS = {"kind": "kind", "from_unit_id": "from_unit", "to_unit_id": "to_unit", "doc_number": "doc_number",
                  "title": "title", "summary": "summary", "sent_on": "sent_on", "received_on": "received_on",
-                 "details.case_name": "case_name", "details.suspected_offence": "suspected_offence",
                  "due_on_override": "due_on_override", "override_reason": "override_reason",
-                 "key_task_id": "key_task", "external_ref": "external_ref"}
+                 "key_task_id": "key_task", "external_ref": "external_ref",
+                 **{f"details.{field}": field for field in detail_fields()}}
 # stored attribute -> header (for the preview's "what changes")
 ATTR_HEADERS = {"kind": "item.kind", "from_unit_id": "item.from_unit", "to_unit_id": "item.to_unit",
                 "doc_number": "item.doc_number", "title": "item.title", "summary": "item.summary",
@@ -77,6 +75,7 @@ class ItemImporter(Importer):
         self.units = {u.name: u for u in s.scalars(select(Unit))}
         self.tasks = {k.number: k for k in s.scalars(select(KeyTask))}
         self.statuses = _status_labels()
+        self.kind_by_label = {k.label: k.code for k in KINDS.values()}
         plans, done = [], 0
         with s.no_autoflush:
             for part in chunks(rows):  # the items a chunk names are read with it, and let go if unchanged
@@ -101,7 +100,7 @@ class ItemImporter(Importer):
 
     def _row(self, row) -> Planned | None:
         v, n, err = row.values, row.number, self.errors
-        kind_code = KIND_BY_LABEL.get(v["kind"]) if v["kind"] else None
+        kind_code = self.kind_by_label.get(v["kind"]) if v["kind"] else None
         if v["kind"] and kind_code is None:
             err.add_for(n, "kind", t("error.unknown_kind"))
         from_id = self._unit_id(n, "from_unit", v["from_unit"])
@@ -122,7 +121,7 @@ class ItemImporter(Importer):
             return None
         kind = KINDS[kind_code]
         details = {}
-        for field in DETAIL_COLUMNS:
+        for field in detail_fields():
             if field in kind.extra_fields:
                 details[field] = v[field] or ""
             elif v[field]:

@@ -6,6 +6,7 @@ the pages. Every template column must be present in a file (in any order): a fil
 their Chinese names; several units in one cell are separated by 、 (or a comma or semicolon)."""
 from __future__ import annotations
 
+from core.kinds import detail_fields
 from db.imports.base import Column, FileSpec
 from db.models import FollowUp, Item, Liaison, Meeting, Unit
 
@@ -25,9 +26,8 @@ ITEMS = FileSpec(
         Column("urgent", "item.urgent", "bool", hint="import.hint.urgent"),
         Column("due_on_override", "item.due_override_date", "date", hint="import.hint.due_override"),
         Column("override_reason", "item.override_reason", stored=Item.due_override_reason, hint="import.hint.override_reason"),
-        Column("case_name", "item.details.case_name", stored=Item.details, hint="import.hint.case_name"),
-        Column("suspected_offence", "item.details.suspected_offence", stored=Item.details,
-               hint="import.hint.suspected_offence"),
+        *(Column(field, f"item.details.{field}", stored=Item.details, hint=f"import.hint.{field}")
+          for field in detail_fields()),
         Column("key_task", "item.key_task", "int", hint="import.hint.key_task"),
         Column("status", "item.status", hint="import.hint.item_status"),
         Column("outcome", "item.outcome", hint="import.hint.outcome"),

@@ -8,12 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from core.deadlines import DEFAULT_CALENDAR
-from core.kinds import KINDS, MECHANISMS, describe_rule, with_override
+from core.kinds import KINDS, describe_rule, kind_order, with_override
 from db.engine import read_session
 from db.models import DeadlineRuleSetting, HolidayEntry
 
-# Kinds in the order of the plan's mechanisms 四(一)…(八), as everywhere else.
-KIND_ORDER = [code for m in MECHANISMS for code, k in KINDS.items() if k.mechanism == m]
 
 
 def configurable(kind: str) -> bool:
@@ -29,7 +27,7 @@ def deadline_rules(engine: Engine) -> list[dict]:
     with read_session(engine) as s:
         overrides = {r.kind: r for r in s.scalars(select(DeadlineRuleSetting))}
     out = []
-    for code in KIND_ORDER:
+    for code in kind_order():
         k = KINDS[code]
         o = overrides.get(code)
         has_override = o is not None and o.amount is not None and o.unit is not None

@@ -10,7 +10,7 @@ import pytest
 
 from core import i18n
 from core import lifecycles as lc
-from core.kinds import KINDS, MECHANISMS
+from core.kinds import KINDS, MECHANISMS, detail_fields
 from core.permissions import ROLES
 from tests.conftest import command_classes
 
@@ -76,6 +76,7 @@ def _families() -> dict[str, tuple]:
         "weekly.figure.{}": FIGURES,
         "weekly.section.{}": ORDER,
         "item.details.{}": tuple(sorted({f for k in KINDS.values() for f in k.extra_fields})),
+        "import.hint.{}": detail_fields(),  # db/imports/spec.py: one column per kind-specific field
         "milestone.{}": (lc.MS_PENDING, lc.MS_LATE, lc.MS_DONE, lc.MS_DONE_LATE),
         "liaison.report_state.{}": REPORT_STATES,
         "liaison.error.{}_before_start": ("reported", "end"),
