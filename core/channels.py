@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
 
+from core.i18n import t
+
 EMAIL, WECOM, DINGTALK, WEBHOOK = "email", "wecom", "dingtalk", "webhook"
 CHANNELS = (EMAIL, WECOM, DINGTALK, WEBHOOK)
 ROBOT_CHANNELS = (WECOM, DINGTALK, WEBHOOK)
@@ -64,7 +66,7 @@ def markdown_text(value: str) -> str:
 def send_email(settings: SmtpSettings, to: str, message: Message) -> None:
     mail = EmailMessage()
     mail["Subject"] = message.subject
-    mail["From"] = formataddr(("府检联动工作台", settings.sender))
+    mail["From"] = formataddr((t("app.title"), settings.sender))
     mail["To"] = to
     mail.set_content(message.text, charset="utf-8")
     try:
