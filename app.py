@@ -17,12 +17,13 @@ from core.i18n import t
 from db.queries.common import units
 from ui import auth
 from ui import session as ui_session
+from ui import state
 from ui.layout import demo_banner
 from ui.navigation import navigation_for, signin_navigation
 from ui.tables import escape_markdown
 
 st.set_page_config(page_title=t("app.title"), page_icon="⚖️", layout="wide")
-st.session_state["_run_id"] = uuid.uuid4().hex
+state.start_run(uuid.uuid4().hex)
 
 
 def _config_error_page(detail: str):
@@ -46,23 +47,19 @@ def main() -> None:
     # Presentation mode (the weekly review on the shared screen): no navigation, no sidebar.
     presenting = st.query_params.get("present") == "1"
     page = navigation_for(actor, hidden=presenting)
+    state.enter_page(page.url_path)
     if presenting:
         demo_banner()
         page.run()
         return
     with st.sidebar:
         unit = next((u["name"] for u in ui_session.read(units) if u["id"] == actor.unit_id), None)
-        st.caption(t("app.signed_in_as", name=escape_markdown(st.session_state.get("display_name", actor.username)),
+        st.caption(t("app.signed_in_as", name=escape_markdown(state.get(state.DISPLAY_NAME, actor.username)),
                      role=t(f"role.{actor.role}"), unit=f" · {escape_markdown(unit)}" if unit else ""))
         st.button(t("app.sign_out"), key="app.sign_out", on_click=auth.sign_out)
     demo_banner()
-    flash = st.session_state.get("_flash")  # the outcome of a write that was followed by a rerun
+    flash = state.take_flash()  # the outcome of a save, which was followed by a rerun
     if flash:
-        # Shown on two runs: a component finishing in the browser (e.g. the cookie) may rerun once.
-        st.session_state["_flash_runs"] = st.session_state.get("_flash_runs", 2) - 1
-        if st.session_state["_flash_runs"] <= 0:
-            st.session_state.pop("_flash", None)
-            st.session_state.pop("_flash_runs", None)
         st.success(flash, icon=":material/check_circle:")  # user values in it are escaped where it is made
     page.run()
 

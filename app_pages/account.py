@@ -1,10 +1,10 @@
 """我的账户: change own password (which signs out every other browser)."""
 import streamlit as st
 
-from core.clock import utcnow
 from core.i18n import t
 from db.commands.users import ChangeOwnPassword
-from ui.session import actor, FieldErrors, run_command
+from ui.auth import signed_in_now
+from ui.session import FieldErrors, actor, run_command, saved
 
 st.title(t("page.account"))
 st.subheader(t("account.change_password"))
@@ -19,13 +19,9 @@ with st.form(form, clear_on_submit=False):
     if st.form_submit_button(t("account.submit"), type="primary"):
         if new != confirm:
             st.error(t("account.mismatch"))
-        elif run_command(ChangeOwnPassword(actor(), current_password=current, new_password=new),
-                         success=t("account.changed"), form_key=form):
+        elif run_command(ChangeOwnPassword(actor(), current_password=current, new_password=new), form_key=form):
             # This browser stays signed in: its session is re-issued after the cut-off, and the
             # rerun draws the component that stores the new cookie.
-            st.session_state["auth"] = {"username": actor().username, "issued_at": utcnow()}
-            st.session_state["_set_cookie"] = True
-            for field in ("current", "new", "confirm"):
-                st.session_state.pop(f"{form}.{field}", None)
-            st.rerun()
+            signed_in_now(actor().username)
+            saved(form, t("account.changed"), clear=True)
     errs.show()

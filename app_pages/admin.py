@@ -24,7 +24,8 @@ from db.queries.common import units
 from db.queries.settings import calendar_coverage, deadline_rules, holiday_entries, holiday_years
 from db.queries.users import list_users
 from db.stored_values import FIRST_DAY, LAST_DAY
-from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
+from ui import state
+from ui.session import FieldErrors, actor, read, run_command, saved
 from ui.tables import escape_markdown
 
 me = actor()
@@ -70,9 +71,8 @@ def accounts_section() -> None:
         errs.slot("unit_id")
         if st.form_submit_button(t("admin.create"), type="primary"):
             if run_command(CreateUser(me, username=username, display_name=display_name, password=password,
-                                      role=role, unit_id=unit_id),
-                           success=t("admin.created", username=escape_markdown(username.strip())), form_key=form):
-                st.rerun()
+                                      role=role, unit_id=unit_id), form_key=form):
+                saved(form, t("admin.created", username=escape_markdown(username.strip())))
         errs.show()
 
     with edit_tab:
@@ -84,7 +84,7 @@ def accounts_section() -> None:
         row = users.set_index("id").loc[chosen]
         form = f"admin.edit.{chosen}"
         errs = FieldErrors(form)
-        version = edit_version(form, row["version"])  # the version this edit started from
+        version = state.edit_version(form, row["version"])  # the version this edit started from
         with st.form(form):
             display_name = st.text_input(t("admin.display_name"), value=row["display_name"], key=f"{form}.display_name",
                                          max_chars=50)
@@ -101,9 +101,8 @@ def accounts_section() -> None:
             if st.form_submit_button(t("admin.save"), type="primary"):
                 if run_command(UpdateUser(me, user_id=int(chosen), version=version,
                                           display_name=display_name, role=role, unit_id=unit_id, active=active),
-                               success=t("admin.saved", username=escape_markdown(row["username"])), form_key=form):
-                    forget_edit_version(form)
-                    st.rerun()
+                               form_key=form):
+                    saved(form, t("admin.saved", username=escape_markdown(row["username"])))
             errs.show()
         reset_errs = FieldErrors(f"{form}.reset")
         with st.form(f"{form}.reset", clear_on_submit=True):
@@ -112,21 +111,13 @@ def accounts_section() -> None:
             reset_errs.slot("new_password")
             if st.form_submit_button(t("admin.reset")):
                 if run_command(ResetPassword(me, user_id=int(chosen), version=None, new_password=new_password),
-                               success=t("admin.reset_done", username=escape_markdown(row["username"])), form_key=f"{form}.reset"):
-                    st.rerun()
+                               form_key=f"{form}.reset"):
+                    saved(f"{form}.reset", t("admin.reset_done", username=escape_markdown(row["username"])))
             reset_errs.show()
 
 
 def unit_text(unit: str) -> str:
     return UNIT_LABELS[unit]
-
-
-def refresh_widgets(form: str, fields: tuple[str, ...]) -> None:
-    """After a save, let the form's widgets start again from the stored values (set on the next run,
-    before they are drawn)."""
-    if st.session_state.pop(f"{form}.refresh", False):
-        for field in fields:
-            st.session_state.pop(f"{form}.{field}", None)
 
 
 def rules_section() -> None:
@@ -147,9 +138,8 @@ def rules_section() -> None:
         t("settings.rules.col.basis"): [r["basis"] for r in rules],
     }), hide_index=True, width="stretch", key="settings.rules.table", height=38 + 35 * len(rules))
 
-    if st.session_state.get("settings.rule.kind") not in by_kind:
-        st.session_state["settings.rule.kind"] = next(r["kind"] for r in rules if r["configurable"])
-    kind = st.selectbox(t("settings.rules.select"), list(by_kind), key="settings.rule.kind",
+    state.keep_choice(state.RULE_KIND, list(by_kind), next((r["kind"] for r in rules if r["configurable"]), None))
+    kind = st.selectbox(t("settings.rules.select"), list(by_kind), key=state.RULE_KIND,
                         format_func=lambda k: f"{by_kind[k]['mechanism']} {by_kind[k]['label']}")
     rule = by_kind[kind]
     st.caption(t("settings.rules.current", default=rule["default_text"], effective=rule["effective_text"]))
@@ -165,8 +155,7 @@ def rules_section() -> None:
         st.info(urgent_help, icon=":material/gavel:")
 
     form = f"settings.rule.{kind}"
-    refresh_widgets(form, ("amount", "unit"))
-    version = edit_version(form, rule["version"])  # the override the user started from (0: none)
+    version = state.edit_version(form, rule["version"])  # the override the user started from (0: none)
     amount_now = rule["override_amount"] if rule["override_amount"] is not None else rule["default_amount"]
     unit_now = rule["override_unit"] or rule["default_unit"]
     errs = FieldErrors(form)
@@ -186,21 +175,16 @@ def rules_section() -> None:
         save = b1.form_submit_button(t("settings.rules.save"), type="primary", key=f"{form}.save")
         reset = b2.form_submit_button(t("settings.rules.reset"), key=f"{form}.reset",
                                       disabled=rule["override_amount"] is None)
-        done = False
         if save:
             new_rule = with_override(KINDS[kind].rule, amount, unit)
-            done = run_command(SaveDeadlineRule(me, kind=kind, amount=amount, unit=unit, version=version),
-                               success=t("settings.rules.saved", label=rule["label"],
-                                         rule=describe_rule(new_rule) if unit in UNITS else ""),
-                               form_key=form)
+            if run_command(SaveDeadlineRule(me, kind=kind, amount=amount, unit=unit, version=version), form_key=form):
+                # the fields start again from the stored values
+                saved(form, t("settings.rules.saved", label=rule["label"],
+                              rule=describe_rule(new_rule) if unit in UNITS else ""), clear=("amount", "unit"))
         elif reset:
-            done = run_command(ResetDeadlineRule(me, kind=kind, version=version),
-                               success=t("settings.rules.reset_done", label=rule["label"],
-                                         rule=rule["default_text"]), form_key=form)
-        if done:
-            forget_edit_version(form)
-            st.session_state[f"{form}.refresh"] = True
-            st.rerun()
+            if run_command(ResetDeadlineRule(me, kind=kind, version=version), form_key=form):
+                saved(form, t("settings.rules.reset_done", label=rule["label"], rule=rule["default_text"]),
+                      clear=("amount", "unit"))
         errs.show()
 
 
@@ -217,13 +201,12 @@ def holidays_section() -> None:
     st.caption(t("settings.holidays.precedence"))
     this_year = today().year
     years = sorted(set(range(this_year - 1, this_year + 3)) | set(read(holiday_years)))
-    goto = st.session_state.pop("settings.holiday.goto_year", None)  # the year of an entry just added
+    goto = state.take(state.HOLIDAY_GOTO_YEAR)  # the year of an entry just added
     if goto in years:
-        st.session_state["settings.holiday.year"] = goto
-    if st.session_state.get("settings.holiday.year") not in years:
-        st.session_state["settings.holiday.year"] = this_year
+        state.put(state.HOLIDAY_YEAR, goto)
+    state.keep_choice(state.HOLIDAY_YEAR, years, this_year)
     year_col, _ = st.columns([1, 3])
-    year = year_col.selectbox(t("settings.holidays.year"), years, key="settings.holiday.year")
+    year = year_col.selectbox(t("settings.holidays.year"), years, key=state.HOLIDAY_YEAR)
 
     cov = read(calendar_coverage, year)
     span = dict(year=year, first=cov["packaged_first"], last=cov["packaged_last"])
@@ -251,7 +234,6 @@ def holidays_section() -> None:
     add_col, delete_col = st.columns(2)
     with add_col:
         form = "settings.holiday.add"
-        refresh_widgets(form, ("day", "note"))
         errs = FieldErrors(form)
         st.markdown(f"**{t('settings.holidays.add')}**")
         with st.form(form):
@@ -264,12 +246,10 @@ def holidays_section() -> None:
             note = st.text_input(t("settings.holidays.note"), key=f"{form}.note", max_chars=NOTE_MAX)
             errs.slot("note")
             if st.form_submit_button(t("settings.holidays.submit"), type="primary"):
-                if run_command(AddHolidayEntry(me, day=day, kind=kind, note=note),
-                               success=t("settings.holidays.added", day=day.isoformat() if day else "",
-                                         kind=entry_kind_label(kind)), form_key=form):
-                    st.session_state[f"{form}.refresh"] = True
-                    st.session_state["settings.holiday.goto_year"] = day.year
-                    st.rerun()
+                if run_command(AddHolidayEntry(me, day=day, kind=kind, note=note), form_key=form):
+                    state.put(state.HOLIDAY_GOTO_YEAR, day.year)
+                    saved(form, t("settings.holidays.added", day=day.isoformat(), kind=entry_kind_label(kind)),
+                          clear=("day", "note"))  # the kind chosen stays for the next entry
             errs.show()
     with delete_col:
         form = "settings.holiday.delete"
@@ -285,10 +265,8 @@ def holidays_section() -> None:
                                                      f"{entry_kind_label(WORKDAY if by_day[d]['is_workday'] else 'holiday')}")
             errs.slot("day")
             if st.form_submit_button(t("settings.holidays.delete_submit")):
-                if run_command(DeleteHolidayEntry(me, day=day),
-                               success=t("settings.holidays.deleted", day=day.isoformat() if day else ""),
-                               form_key=form):
-                    st.rerun()
+                if run_command(DeleteHolidayEntry(me, day=day), form_key=form):
+                    saved(form, t("settings.holidays.deleted", day=day.isoformat()))
             errs.show()
 
 

@@ -27,7 +27,8 @@ from db.queries.common import units
 from db.queries.exports import TABLES, export_scope, export_table, export_workbook, sheet_title
 from ui.downloads import OneTimeFile, one_time_download
 from ui.import_widgets import columns_frame, errors_frame, preview_frame, progress_bar
-from ui.session import actor, data_version, engine, read, run_command, settings
+from ui import state
+from ui.session import actor, data_version, engine, read, run_command, saved, settings
 from ui.tables import download_buttons, escape_markdown
 from ui.url_state import url_segmented
 
@@ -40,7 +41,7 @@ views = ["export"] + (["import"] if can(me, "import_data") else []) + (["backup"
 view = url_segmented(t("data.title"), views, key="data.view", param="view",
                      format_func=lambda v: t(f"data.tab.{v}")) if len(views) > 1 else "export"
 if view != "backup":  # a backup made but not downloaded is dropped once the admin moves on
-    st.session_state.pop("backup.ready", None)
+    state.drop(state.BACKUP_READY)
 
 
 def export_section() -> None:
@@ -96,22 +97,22 @@ def import_section() -> None:
                        on_click="ignore", icon=":material/download:")
     with st.expander(t("import.columns"), icon=":material/help:"):
         st.dataframe(columns_frame(kind), hide_index=True, width="stretch")
-    nonce = st.session_state.setdefault("import.nonce", 0)
+    nonce = state.setdefault(state.IMPORT_NONCE, 0)
     upload = st.file_uploader(t("import.upload", limit=import_limits().upload_mb), type=["xlsx", "csv"],
                               key=f"import.file.{kind}.{nonce}", max_upload_size=import_limits().upload_mb)
     if upload is None:
-        st.session_state.pop("import.state", None)
+        state.drop(state.IMPORT_CHECK)
         return
     # The check is kept until the file or the data change (anyone's write makes it check again).
     token = (kind, upload.file_id, upload.name, data_version())
-    state = st.session_state.get("import.state")
-    if state is None or state["token"] != token:
+    kept = state.get(state.IMPORT_CHECK)
+    if kept is None or kept["token"] != token:
         bar, progress = progress_bar()
         parsed = parse_file(kind, upload.name, upload.getvalue(), progress)
-        state = {"token": token, "parsed": parsed, "check": check_import(engine(), me, parsed, progress)}
-        st.session_state["import.state"] = state
+        kept = {"token": token, "parsed": parsed, "check": check_import(engine(), me, parsed, progress)}
+        state.put(state.IMPORT_CHECK, kept)
         bar.empty()
-    check: ImportCheck = state["check"]
+    check: ImportCheck = kept["check"]
     show_check(check)
     if not check.ok:
         return
@@ -121,16 +122,14 @@ def import_section() -> None:
     if st.button(t("import.confirm", create=check.count("create"), update=check.count("update")), type="primary",
                  key="import.confirm", icon=":material/upload:"):
         bar, progress = progress_bar()
-        command = ImportFile(me, parsed=state["parsed"], progress=progress)
+        command = ImportFile(me, parsed=kept["parsed"], progress=progress)
         done = run_command(command)
         bar.empty()
         if done:
-            st.session_state["_flash"] = t("import.done", **command.summary)
-            st.session_state["import.nonce"] = nonce + 1
-            st.session_state.pop("import.state", None)
-            st.rerun()
+            state.put(state.IMPORT_NONCE, nonce + 1)  # a new, empty uploader
+            saved(None, t("import.done", **command.summary), reset=(state.IMPORT_CHECK,))
         elif command.row_errors:  # the data changed since the preview
-            state["check"] = ImportCheck(kind, upload.name, check.rows, errors=command.row_errors)
+            kept["check"] = ImportCheck(kind, upload.name, check.rows, errors=command.row_errors)
             st.dataframe(errors_frame(command.row_errors), hide_index=True, width="stretch")
 
 
@@ -150,21 +149,20 @@ def backup_section() -> None:
     if st.button(t("backup.create"), key="backup.create", icon=":material/backup:"):
         command = BackupDatabase(me, in_memory=True)  # audited; its temporary file is already gone
         if run_command(command):
-            st.session_state["backup.ready"] = OneTimeFile.of(command.file_name, command.content,
-                                                              "application/vnd.sqlite3")
-            st.session_state.pop("backup.released", None)
-    ready: OneTimeFile | None = st.session_state.get("backup.ready")
+            state.put(state.BACKUP_READY, OneTimeFile.of(command.file_name, command.content, "application/vnd.sqlite3"))
+            state.drop(state.BACKUP_RELEASED)
+    ready: OneTimeFile | None = state.get(state.BACKUP_READY)
     if ready is not None and ready.released:  # handed over, and Streamlit's copy is gone
-        del st.session_state["backup.ready"]
-        st.session_state["backup.released"] = ready.name
+        state.drop(state.BACKUP_READY)
+        state.put(state.BACKUP_RELEASED, ready.name)
         ready = None
     if ready is not None:
         size = t("backup.size_mb", mb=f"{ready.size / 1e6:.1f}")
         st.success(t("backup.created", name=ready.name, size=size), icon=":material/check_circle:")
         one_time_download(t("backup.download"), ready, key="backup.download", icon=":material/download:")
         st.caption(t("backup.once"))
-    elif st.session_state.get("backup.released"):
-        st.info(t("backup.downloaded", name=st.session_state["backup.released"]), icon=":material/task_alt:")
+    elif state.get(state.BACKUP_RELEASED):
+        st.info(t("backup.downloaded", name=state.get(state.BACKUP_RELEASED)), icon=":material/task_alt:")
     st.subheader(t("backup.restore_title"))
     st.markdown(t("backup.restore_sqlite", path=path, name=Path(path).name))
 

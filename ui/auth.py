@@ -22,20 +22,19 @@ from core.permissions import Actor
 from db import auth
 from db.commands.users import SignOut
 from ui import session as ui_session
-
-AUTH_KEY = "auth"  # {"username", "issued_at"} of the signed-in user in this browser session
+from ui import state
 
 
 def _cookies() -> CookieController:
     """The library's cookie controller, created once per run (it draws a component)."""
-    run = st.session_state.get("_run_id")
-    held = st.session_state.get("_cookie_controller")
+    run = state.run_id()
+    held = state.get(state.COOKIE_CONTROLLER)
     if held and held[0] == run:
         return held[1]
     s = ui_session.settings()
-    st.session_state.setdefault("logout", False)  # read by the library's cookie model
+    state.setdefault(state.LIBRARY_LOGOUT, False)  # read by the library's cookie model
     controller = CookieController(s.cookie_name, s.cookie_key, s.cookie_expiry_days)
-    st.session_state["_cookie_controller"] = (run, controller)
+    state.put(state.COOKIE_CONTROLLER, (run, controller))
     return controller
 
 
@@ -53,22 +52,21 @@ def current_user() -> Actor | None:
     """Resolve who is signed in on this run: session first, then the cookie; both are checked
     against the account row (active, not signed out or re-passworded since)."""
     engine = ui_session.engine()
-    state = st.session_state.get(AUTH_KEY)
-    if state is None:
+    signed_in = state.get(state.AUTH)
+    if signed_in is None:
         token = _read_cookie()
         if token:
-            state = {"username": token["username"], "issued_at": _issued_at(token)}
+            signed_in = {"username": token["username"], "issued_at": _issued_at(token)}
     allow_demo = ui_session.settings().demo
-    found = auth.session_user(engine, state["username"], state["issued_at"], allow_demo=allow_demo) \
-        if state and state.get("issued_at") else None
+    found = auth.session_user(engine, signed_in["username"], signed_in["issued_at"], allow_demo=allow_demo) \
+        if signed_in and signed_in.get("issued_at") else None
     if found is None:
-        st.session_state.pop(AUTH_KEY, None)
-        st.session_state.pop("actor", None)
+        state.drop(state.AUTH, state.ACTOR)
         return None
     actor, display_name = found
-    st.session_state[AUTH_KEY] = state
-    st.session_state["actor"] = actor
-    st.session_state["display_name"] = display_name
+    state.put(state.AUTH, signed_in)
+    state.put(state.ACTOR, actor)
+    state.put(state.DISPLAY_NAME, display_name)
     _store_cookie(actor)
     return actor
 
@@ -99,37 +97,42 @@ def _store_cookie(actor: Actor) -> None:
     """Store the sign-in cookie after a sign-in or a password change. The token is made once (in
     the library's format: username and expiry, HS256) and drawn unchanged for a few runs: the
     component that writes it runs in the browser, and an early rerun would otherwise drop it."""
-    runs = st.session_state.get("_set_cookie")
+    runs = state.get(state.SET_COOKIE)
     if not runs:
         return
     s = ui_session.settings()
-    if runs is True or "_cookie_token" not in st.session_state:
+    if runs is True or not state.has(state.COOKIE_TOKEN):
         expires = datetime.now(timezone.utc) + timedelta(days=s.cookie_expiry_days)
         token = jwt.encode({"username": actor.username, "exp_date": expires.timestamp()}, s.cookie_key,
                            algorithm="HS256")
-        st.session_state["_cookie_token"] = (token, expires.replace(tzinfo=None))
+        state.put(state.COOKIE_TOKEN, (token, expires.replace(tzinfo=None)))
         runs = SET_COOKIE_RUNS
-    token, expires = st.session_state["_cookie_token"]
+    token, expires = state.get(state.COOKIE_TOKEN)
     cookies = _cookies()
     cookies.cookie_model.cookie_manager.set(s.cookie_name, token, key="set", expires_at=expires)
     if runs > 1:
-        st.session_state["_set_cookie"] = runs - 1
+        state.put(state.SET_COOKIE, runs - 1)
     else:
-        st.session_state.pop("_set_cookie", None)
-        st.session_state.pop("_cookie_token", None)
+        state.drop(state.SET_COOKIE, state.COOKIE_TOKEN)
 
 
 def sign_out() -> None:
     actor = ui_session.actor()
     if actor is not None:
         SignOut(actor).run(ui_session.engine())
-    for key in (AUTH_KEY, "actor", "display_name", "_set_cookie", "_cookie_token"):
-        st.session_state.pop(key, None)
-    st.session_state["_delete_cookie"] = True
+    state.drop(state.AUTH, state.ACTOR, state.DISPLAY_NAME, state.SET_COOKIE, state.COOKIE_TOKEN)
+    state.put(state.DELETE_COOKIE, True)
+
+
+def signed_in_now(username: str) -> None:
+    """Record a sign-in (or a password change) in this browser session as of now, and have the
+    next runs store the sign-in cookie."""
+    state.put(state.AUTH, {"username": username, "issued_at": utcnow()})
+    state.put(state.SET_COOKIE, True)
 
 
 def delete_cookie_if_asked() -> None:
-    if st.session_state.pop("_delete_cookie", False):
+    if state.take(state.DELETE_COOKIE, False):
         _cookies().delete_cookie()
 
 
@@ -138,7 +141,7 @@ def signin_page() -> None:
     st.caption(t("app.subtitle"))
     with st.form("signin", clear_on_submit=False):
         username = st.text_input(t("signin.username"), key="signin.username", max_chars=32)
-        password = st.text_input(t("signin.password"), type="password", key="signin.password")
+        password = st.text_input(t("signin.password"), type="password", key=state.SIGNIN_PASSWORD)
         submitted = st.form_submit_button(t("signin.submit"), type="primary")
     if submitted:
         _attempt(username, password)
@@ -152,9 +155,8 @@ def _attempt(username: str, password: str) -> None:
         return
     result = auth.authenticate(ui_session.engine(), username, password, allow_demo=ui_session.settings().demo)
     if result.outcome == auth.OK:
-        st.session_state[AUTH_KEY] = {"username": result.actor.username, "issued_at": utcnow()}
-        st.session_state["_set_cookie"] = True
-        st.session_state.pop("signin.password", None)
+        signed_in_now(result.actor.username)
+        state.drop(state.SIGNIN_PASSWORD)
         st.rerun()
     elif result.outcome == auth.LOCKED:
         until = result.locked_until.replace(tzinfo=timezone.utc).astimezone(SHANGHAI).strftime("%H:%M")

@@ -11,7 +11,8 @@ from core.i18n import fmt_date, t
 from core.permissions import can
 from db.commands.meetings import AddFollowUpProgress, CancelFollowUp, CompleteFollowUp
 from db.queries.meetings import follow_up_notes
-from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
+from ui.session import FieldErrors, actor, read, run_command, saved
+from ui.state import edit_version
 from ui.supervision_forms import supervision_issue_form
 from ui.tables import escape_markdown, present
 
@@ -84,8 +85,6 @@ def _actions(row: dict) -> None:
             errs.slot("reason")
         errs.slot("action")
         if st.form_submit_button(t(f"follow_up.action.{action}"), type="primary"):
-            if run_command(STEPS[action](me, **data), success=t("follow_up.saved"), form_key=form):
-                forget_edit_version(form)
-                st.session_state.pop(f"{key}.action", None)
-                st.rerun()
+            if run_command(STEPS[action](me, **data), form_key=form):  # the action chooser closes
+                saved(form, t("follow_up.saved"), reset=(f"{key}.action",))
         errs.show()

@@ -16,7 +16,8 @@ from core.permissions import can
 from db.commands.items import ACTIONS, AddItemNote
 from db.queries.referrals import item_detail
 from ui.item_edit import item_edit_form
-from ui.session import FieldErrors, actor, edit_version, forget_edit_version, read, run_command
+from ui.session import FieldErrors, actor, read, run_command, saved
+from ui.state import edit_version
 from ui.supervision_forms import supervision_issue_form
 from ui.tables import escape_markdown, kind_label, status_label
 
@@ -166,9 +167,7 @@ def _actions(item: dict) -> None:
         errs.slot("action")
         if st.form_submit_button(t("action.submit"), type="primary"):
             command = AddItemNote(me, **data) if action == "note" else ACTIONS[action](me, **data)
-            if run_command(command, success=t("action.done", action=t(f"action.{action}")), form_key=form):
-                forget_edit_version(form)
-                st.session_state.pop(f"{key}.action", None)
-                st.rerun()
+            if run_command(command, form_key=form):  # the action chooser closes
+                saved(form, t("action.done", action=t(f"action.{action}")), reset=(f"{key}.action",))
         errs.show()
 

@@ -12,7 +12,8 @@ from core.permissions import can
 from db.commands.items import UpdateItem
 from db.queries.common import units
 from db.queries.tasks import task_titles
-from ui.session import FieldErrors, actor, clear_form, edit_version, read, run_command
+from ui.session import FieldErrors, actor, read, run_command, saved
+from ui.state import edit_version
 
 
 def item_edit_form(item: dict) -> None:
@@ -81,7 +82,6 @@ def item_edit_form(item: dict) -> None:
                                  due_on_override=due_on_override if override else None,
                                  override_reason=reason if override else None, key_task_id=key_task,
                                  external_ref=external_ref)
-            if run_command(command, success=t("item_edit.saved"), form_key=form):
-                clear_form(form)
-                st.rerun()
+            if run_command(command, form_key=form):
+                saved(form, t("item_edit.saved"), clear=True)
         errs.show()

@@ -11,19 +11,21 @@ from db.calendar import due_preview
 from db.commands.items import CreateItem
 from db.queries.common import units
 from db.queries.tasks import task_titles
-from ui.session import FieldErrors, actor, clear_form, engine, read, run_command
+from ui import state
+from ui.session import FieldErrors, actor, engine, read, run_command, saved
 
 FORM = "item_form"
 
 
 def _on_kind_change(by_code: dict) -> None:
     """Preselect the kind's usual sender and receiver (the clerk can change them)."""
-    kind = KINDS[st.session_state[f"{FORM}.kind"]]
-    st.session_state[f"{FORM}.from_unit_id"] = by_code.get(kind.default_from)
-    st.session_state[f"{FORM}.to_unit_id"] = by_code.get(kind.default_to)
+    kind = KINDS[state.value(FORM, "kind")]
+    state.preset(FORM, "from_unit_id", by_code.get(kind.default_from))
+    state.preset(FORM, "to_unit_id", by_code.get(kind.default_to))
 
 
-def new_item_form() -> int | None:
+def new_item_form() -> None:
+    """The form; once the item is saved, the page is drawn anew with the form empty."""
     unit_rows = [u for u in read(units) if u["active"]]
     names = {u["id"]: u["name"] for u in unit_rows}
     by_code = {u["code"]: u["id"] for u in unit_rows}
@@ -35,7 +37,7 @@ def new_item_form() -> int | None:
                         on_change=_on_kind_change, args=(by_code,))
     spec = KINDS[kind]
     st.caption(t("item_form.direction", direction=spec.direction))
-    if f"{FORM}.from_unit_id" not in st.session_state:
+    if not state.has(state.widget_key(FORM, "from_unit_id")):
         _on_kind_change(by_code)
     c1, c2 = st.columns(2)
     from_unit = c1.selectbox(t("item.from_unit"), options, key=f"{FORM}.from_unit_id",
@@ -103,14 +105,11 @@ def new_item_form() -> int | None:
     with c8:
         errs.slot("external_ref")
 
-    created = None
     if st.button(t("item_form.submit"), type="primary", key=f"{FORM}.submit"):
         command = CreateItem(actor(), kind=kind, from_unit_id=from_unit, to_unit_id=to_unit, doc_number=doc_number,
                              title=title, summary=summary, details=details, sent_on=sent_on, received_on=received_on,
                              urgent=urgent, due_on_override=due_on_override, override_reason=override_reason,
                              key_task_id=key_task, external_ref=external_ref)
-        if run_command(command, success=t("item_form.created"), form_key=FORM):
-            created = True
-            clear_form(FORM)
+        if run_command(command, form_key=FORM):
+            saved(FORM, t("item_form.created"), clear=True)
     errs.show()
-    return created

@@ -10,17 +10,19 @@ from core.i18n import t
 from core.kinds import MEETING_KINDS
 from db.commands.meetings import CreateMeeting, UpdateMeeting
 from db.queries.common import units
-from ui.session import FieldErrors, actor, clear_form, edit_version, read, run_command
+from ui.session import FieldErrors, actor, read, run_command, saved
+from ui.state import edit_version
 
 DUE_MODES = ("date", "days", "working_days")
 
 
-def new_meeting_form() -> bool:
-    return meeting_form(None)
+def new_meeting_form() -> None:
+    meeting_form(None)
 
 
-def meeting_form(existing: dict | None) -> bool:
-    """The whole meeting in one form; `existing` (a meeting_detail dict) switches to editing."""
+def meeting_form(existing: dict | None) -> None:
+    """The whole meeting in one form; `existing` (a meeting_detail dict) switches to editing. Once
+    it is saved, the page is drawn anew with the form empty (or showing the saved meeting)."""
     FORM = f"meeting_edit.{existing['id']}" if existing else "meeting_form"
     old = existing or {}
     unit_rows = [u for u in read(units) if u["active"]]
@@ -80,15 +82,12 @@ def meeting_form(existing: dict | None) -> bool:
                 errs.slot(f"follow_ups.{i}.due_on")
             follow_ups.append(entry)
 
-    saved = False
     fields = dict(kind=kind, held_on=held_on, title=title, place=place, convened_by=convened_by,
                   attending_unit_ids=attending, topics=topics, minutes_summary=minutes, follow_ups=follow_ups)
     if existing:
         fields |= {"meeting_id": existing["id"], "version": edit_version(FORM, existing["version"])}
     if st.button(t("meeting.save"), type="primary", key=f"{FORM}.submit"):
         command = UpdateMeeting(actor(), **fields) if existing else CreateMeeting(actor(), **fields)
-        if run_command(command, success=t("meeting.saved"), form_key=FORM):
-            clear_form(FORM)
-            saved = True
+        if run_command(command, form_key=FORM):
+            saved(FORM, t("meeting.saved"), clear=True)
     errs.show()
-    return saved

@@ -1,8 +1,9 @@
-"""Process-wide engine, per-run identity, cached reads keyed on the data version, and the one
-way pages run commands (messages shown, input kept, data refreshed)."""
+"""Process-wide engine, cached reads keyed on the data version, and the one way forms write: run a
+command (messages shown, input kept, data refreshed), then, once it is saved, `saved` (the same
+after-save steps for every form)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, NoReturn
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -13,6 +14,7 @@ from db.commands.base import CommandError, StaleEdit
 from db.engine import make_engine, migrate
 from db.queries.common import data_version as _data_version
 from seed.reference import load_reference
+from ui import state
 from ui.tables import escape_markdown
 
 
@@ -30,9 +32,9 @@ def _engine_for(url: str, demo: bool) -> Engine:
 
 
 def settings() -> Settings:
-    if "_settings" not in st.session_state:
-        st.session_state["_settings"] = load_settings()
-    return st.session_state["_settings"]
+    if not state.has(state.SETTINGS):
+        state.put(state.SETTINGS, load_settings())
+    return state.get(state.SETTINGS)
 
 
 def engine() -> Engine:
@@ -42,11 +44,11 @@ def engine() -> Engine:
 
 def data_version(refresh: bool = False) -> int:
     """Newest audit row id, read once per run (and again after a write in the same run)."""
-    run = st.session_state.get("_run_id")
-    if refresh or st.session_state.get("_version_run") != run:
-        st.session_state["_data_version"] = _data_version(engine())
-        st.session_state["_version_run"] = run
-    return st.session_state["_data_version"]
+    run = state.run_id()
+    if refresh or state.get(state.VERSION_RUN) != run:
+        state.put(state.DATA_VERSION, _data_version(engine()))
+        state.put(state.VERSION_RUN, run)
+    return state.get(state.DATA_VERSION)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -61,22 +63,22 @@ def read(fn: Callable, *args, **kwargs) -> Any:
 
 
 def actor() -> Actor | None:
-    return st.session_state.get("actor")
+    return state.get(state.ACTOR)
 
 
-def run_command(command, *, success: str | None = None, form_key: str | None = None) -> bool:
+def run_command(command, *, form_key: str | None = None) -> bool:
     """Run a command; on refusal show its message and the per-field messages (the form keeps the
-    user's input because widgets keep their state); on success refresh the data version."""
-    errors_key = f"{form_key}.errors" if form_key else None
+    user's input because widgets keep their state); on success refresh the data version. What
+    follows a success is the caller's: for a form, `saved`."""
     try:
         command.run(engine())
     except CommandError as exc:
-        if errors_key:
-            st.session_state[errors_key] = exc.field_errors
+        if form_key:
+            state.set_form_errors(form_key, exc.field_errors)
         if isinstance(exc, StaleEdit) and form_key:
             # The user has now seen that the record changed; the page shows it as it is now, and
             # submitting again (input kept) applies to that version.
-            forget_edit_version(form_key)
+            state.forget_edit_version(form_key)
         st.error(escape_markdown(exc.message))  # messages may quote what the user typed
         return False
     except Exception:  # never a traceback for the user
@@ -85,30 +87,29 @@ def run_command(command, *, success: str | None = None, form_key: str | None = N
         from core.i18n import t
         st.error(t("app.error"))
         return False
-    if errors_key:
-        st.session_state.pop(errors_key, None)
+    if form_key:
+        state.clear_form_errors(form_key)
     data_version(refresh=True)
-    if success:
-        st.session_state["_flash"] = success  # shown at the top of the page on the next run(s)
-        st.session_state.pop("_flash_runs", None)
     return True
 
 
-def edit_version(form_key: str, current: int) -> int:
-    """The row version the user started editing from, kept until the edit is saved or dropped, so
-    a change made meanwhile by someone else is refused instead of silently overwritten."""
-    return st.session_state.setdefault(f"{form_key}.version", int(current))
-
-
-def forget_edit_version(form_key: str) -> None:
-    st.session_state.pop(f"{form_key}.version", None)
-
-
-def clear_form(form_key: str) -> None:
-    """Drop everything kept for a form (its fields, messages and edit version) once it is saved, so
-    it shows the record as saved, or empty, next time."""
-    for key in [k for k in st.session_state if str(k).startswith(f"{form_key}.")]:
-        del st.session_state[key]
+def saved(form_key: str | None, message: str, *, clear: bool | Iterable[str] = False,
+          reset: Iterable[str] = ()) -> NoReturn:
+    """The steps after a successful save, the same for every form: `message` is shown at the top of
+    the page on the next run; the form's edit version is forgotten (the next edit starts from the
+    row as saved); with `clear` the form's fields (all of them, or the ones named) are dropped, so
+    it shows empty or the saved values again; the widgets named in `reset` (e.g. the action
+    chooser that opened the form) start again; then the page is drawn anew."""
+    state.flash(message)
+    if form_key:
+        if clear is True:
+            state.clear_form(form_key)
+        else:
+            state.forget_edit_version(form_key)
+            if clear:
+                state.clear_form(form_key, clear)
+    state.drop(*reset)
+    st.rerun()
 
 
 class FieldErrors:
@@ -124,7 +125,7 @@ class FieldErrors:
         self._slots[field] = st.empty()
 
     def show(self) -> None:
-        errors = st.session_state.get(f"{self.form_key}.errors", {})
+        errors = state.form_errors(self.form_key)
         for field, slot in self._slots.items():
             if field in errors:
                 slot.caption(f":red[{escape_markdown(errors[field])}]")

@@ -12,7 +12,8 @@ from core.i18n import t
 from core.permissions import can
 from db.commands.supervision import (DraftSupervision, IssueDraftSupervision, IssueSupervision,
                                      ResolveSupervision, RespondSupervision)
-from ui.session import FieldErrors, actor, edit_version, forget_edit_version, run_command
+from ui.session import FieldErrors, actor, run_command, saved
+from ui.state import edit_version
 
 
 def supervision_issue_form(target_type: str, target_id: int, unit_id: int | None, *, key: str) -> None:
@@ -34,11 +35,9 @@ def supervision_issue_form(target_type: str, target_id: int, unit_id: int | None
             errs.slot("instruction")
             errs.slot("target_id")
             if st.form_submit_button(label, type="primary"):
-                done = run_command(command_cls(me, target_type=target_type, target_id=target_id, level=level,
-                                               deadline=deadline, instruction=instruction),
-                                   success=t("supervision.saved"), form_key=key)
-                if done:
-                    st.rerun()
+                if run_command(command_cls(me, target_type=target_type, target_id=target_id, level=level,
+                                           deadline=deadline, instruction=instruction), form_key=key):
+                    saved(key, t("supervision.saved"))
             errs.show()
 
 
@@ -70,7 +69,6 @@ def supervision_step_forms(row: dict, *, key: str) -> None:
             errs.slot("action")
             errs.slot("deadline")
             if st.form_submit_button(t(f"supervision.step.{step}"), type="primary"):
-                if run_command(command_cls(me, **data), success=t("supervision.saved"), form_key=form):
-                    forget_edit_version(form)
-                    st.rerun()
+                if run_command(command_cls(me, **data), form_key=form):
+                    saved(form, t("supervision.saved"))
             errs.show()

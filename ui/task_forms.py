@@ -8,17 +8,14 @@ from core.clock import today
 from core.i18n import t
 from core.permissions import can
 from db.commands.tasks import AddMilestone, AddProgressUpdate, AssignTaskUnits, CompleteMilestone, EditMilestone
-from ui.session import FieldErrors, actor, clear_form, edit_version, forget_edit_version, run_command
+from ui.session import FieldErrors, actor, run_command, saved
+from ui.state import edit_version
 
 
 def _submit(command, form: str, success_key: str, *, clear: bool = False) -> None:
-    """Run the command; once it is saved, forget the edit version (and with `clear` the fields too)."""
-    if run_command(command, success=t(success_key), form_key=form):
-        if clear:
-            clear_form(form)
-        else:
-            forget_edit_version(form)
-        st.rerun()
+    """Run the command; once it is saved, the after-save steps (with `clear` the fields start again)."""
+    if run_command(command, form_key=form):
+        saved(form, t(success_key), clear=clear)
 
 
 def _milestone_labels(milestones) -> dict[int, str]:

@@ -18,16 +18,9 @@ from core.i18n import fmt_date, t
 from core.permissions import can
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
 from db.queries.units import REPORT_WORKING_DAYS
-from ui.session import FieldErrors, actor, edit_version, forget_edit_version, run_command
+from ui.session import FieldErrors, actor, run_command, saved
+from ui.state import edit_version
 from ui.tables import escape_markdown
-
-CHANGE_FIELDS = ("name", "phone", "start_on", "reported_on", "additional", "replaces_id")
-
-
-def _forget_input(form: str, fields) -> None:
-    """After a successful save the form starts empty again (on failure it keeps the input)."""
-    for field in fields:
-        st.session_state.pop(f"{form}.{field}", None)
 
 
 def liaison_change_form(unit: dict, history: pd.DataFrame) -> None:
@@ -71,13 +64,9 @@ def liaison_change_form(unit: dict, history: pd.DataFrame) -> None:
             command = ChangeLiaison(me, unit_id=unit["id"], unit_version=version, name=name, phone=phone,
                                     start_on=start_on, reported_on=reported_on, additional=additional,
                                     replaces_id=replaces)
-            done = run_command(command, form_key=form, success=t(
-                "liaison.changed", name=escape_markdown((name or "").strip()), day=fmt_date(start_on),
-                unit=escape_markdown(unit["name"])))
-            if done:
-                forget_edit_version(form)
-                _forget_input(form, CHANGE_FIELDS)
-                st.rerun()
+            if run_command(command, form_key=form):  # the form starts empty again
+                saved(form, t("liaison.changed", name=escape_markdown((name or "").strip()), day=fmt_date(start_on),
+                              unit=escape_markdown(unit["name"])), clear=True)
         errs.show()
 
 
@@ -120,10 +109,8 @@ def liaison_edit_form(unit: dict, history: pd.DataFrame) -> None:
             if st.form_submit_button(t("liaison.edit_submit"), type="primary"):
                 command = UpdateLiaison(me, liaison_id=chosen, version=version, name=name, phone=phone,
                                         reported_on=reported_on, end_on=end_on)
-                if run_command(command, success=t("liaison.saved"), form_key=form):
-                    forget_edit_version(form)
-                    _forget_input(form, ("name", "phone", "reported_on", "end_on"))
-                    st.rerun()
+                if run_command(command, form_key=form):  # the fields show the saved values again
+                    saved(form, t("liaison.saved"), clear=True)
             errs.show()
 
 

@@ -15,6 +15,7 @@ from db.imports.templates import csv_file
 from db.models import AuditLog, Item
 from tests.app.conftest import open_page
 from tests.app.helpers import table_with
+from ui.state import BACKUP_READY
 
 PAGE = "app_pages/data.py"
 
@@ -197,6 +198,6 @@ def test_admin_backs_up_once_audited_and_leaves_nothing_behind(app_env, own_temp
 def test_a_backup_not_downloaded_is_dropped_when_the_admin_moves_on(app_env, own_tempdir):
     at = data_page("admin", view="backup")
     at.button(key="backup.create").click().run()
-    assert "backup.ready" in at.session_state
+    assert BACKUP_READY in at.session_state
     at.segmented_control(key="data.view").set_value("export").run()
-    assert "backup.ready" not in at.session_state and list(own_tempdir.iterdir()) == []
+    assert BACKUP_READY not in at.session_state and list(own_tempdir.iterdir()) == []
