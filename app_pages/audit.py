@@ -2,10 +2,10 @@
 URL; the list is paginated in SQL, newest first; a row's before/after is shown field by field
 (st.dataframe / st.json, never HTML); the filtered rows can be downloaded (capped).
 
-Widget keys: audit.user, audit.entity, audit.entity_id, audit.action, audit.period, audit.from,
-audit.to, audit.page, audit.list (the table; a click sets audit.row), audit.row_close,
-audit.download.csv / .xlsx. URL parameters: user, entity, entity_id, action, period, from, to,
-page, row."""
+Widget keys: audit.user, audit.entity, audit.entity_id, audit.action, audit.period, from and to
+(the custom dates, bound to the URL under these names), audit.page, audit.list (the table; a click
+sets audit.row), audit.row_close, audit.download.csv / .xlsx. URL parameters: user, entity,
+entity_id, action, period, from, to, page, row."""
 import json
 import math
 from datetime import datetime
@@ -19,8 +19,9 @@ from core.kinds import KINDS, UNIT_LABELS
 from core.permissions import can
 from db.queries import audit as q
 from db.stored_values import INT_MAX
+from ui import state
 from ui.session import actor, read
-from ui.tables import download_buttons, escape_markdown, present
+from ui.tables import download_buttons, escape_markdown, pick_table, present
 from ui.url_state import set_param, url_date, url_int, url_selectbox, url_selection
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -109,17 +110,16 @@ with st.expander(t("filters.title"), expanded=True, icon=":material/filter_list:
     date_from = date_to = None
     if period == "custom":
         d1, d2, _ = st.columns([1, 1, 3])
-        date_from = url_date(t("audit.filter.from"), key="audit.from", param="from", container=d1)
-        date_to = url_date(t("audit.filter.to"), key="audit.to", param="to", container=d2)
+        date_from = url_date(t("audit.filter.from"), param="from", container=d1)
+        date_to = url_date(t("audit.filter.to"), param="to", container=d2)
 
 f = q.AuditFilter(username=username, entity=entity, entity_id=entity_id or None, action=action,
                   period=period, date_from=date_from, date_to=date_to)
 
 # -- the list, one page at a time -------------------------------------------------------------------
 # Changed filters start again at page 1 (a link that carries both filters and a page keeps its page).
-if st.session_state.get("_audit.filter") not in (None, f):
+if state.changed(state.AUDIT_FILTERS, f):
     set_param("audit.page", "page", 1)
-st.session_state["_audit.filter"] = f
 c1, c2 = st.columns([1, 4])
 page = url_int(t("audit.page"), key="audit.page", param="page", default=1, min_value=1, container=c1)
 rows, total = read(q.audit_page, f, day, page, q.PAGE_SIZE)
@@ -141,15 +141,8 @@ else:
         t("audit.col.entity_id"): rows["entity_id"].map(entity_id_text),
         t("audit.col.changed"): rows["changed"].map(fields_text),
     })
-    row_ids = rows["id"].astype(int).tolist()
-
-    def choose_row():
-        selected = st.session_state["audit.list"]["selection"]["rows"]
-        if selected:
-            set_param("audit.row", "row", row_ids[selected[0]])
-
-    st.dataframe(table, hide_index=True, width="stretch", on_select=choose_row, selection_mode="single-row",
-                 key="audit.list")
+    pick_table(table, rows["id"].astype(int).tolist(), key="audit.list",
+               on_pick=lambda row: row and set_param("audit.row", "row", row))
     st.caption(t("audit.select_hint"))
 
     def export() -> pd.DataFrame:

@@ -15,7 +15,7 @@ from ui.charts import follow_ups_by_unit
 from ui.follow_up_actions import render_follow_up
 from ui.meeting_form import meeting_form, new_meeting_form
 from ui.session import actor, read
-from ui.tables import download_buttons, escape_markdown
+from ui.tables import download_buttons, escape_markdown, pick_table
 from ui.url_state import (set_param, url_checkbox, url_int, url_multiselect, url_segmented, url_selectbox,
                           url_selection, url_text)
 
@@ -23,8 +23,7 @@ day = today()
 st.title(t("meetings.title"))
 if can(actor(), "edit_records"):
     with st.expander(t("meeting.new"), icon=":material/add:"):
-        if new_meeting_form():
-            st.rerun()
+        new_meeting_form()
 
 view = url_segmented(t("meetings.view"), ("meetings", "tracker"), key="meetings.view", param="view",
                      format_func=lambda v: t(f"meetings.view.{v}"))
@@ -51,13 +50,7 @@ def follow_up_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def selectable(df: pd.DataFrame, table: pd.DataFrame, key: str, state_key: str, param: str) -> None:
-    ids = df["id"].tolist()
-
-    def choose():
-        rows = st.session_state[key]["selection"]["rows"]
-        set_param(state_key, param, int(ids[rows[0]]) if rows else 0)
-
-    st.dataframe(table, hide_index=True, width="stretch", on_select=choose, selection_mode="single-row", key=key)
+    pick_table(table, df["id"].tolist(), key=key, on_pick=lambda chosen: set_param(state_key, param, chosen or 0))
 
 
 if view == "meetings":
@@ -95,8 +88,7 @@ if view == "meetings":
         st.dataframe(follow_up_table(decisions), hide_index=True, width="stretch")
         if can(actor(), "edit_records"):
             with st.expander(t("meeting.edit"), icon=":material/edit:"):
-                if meeting_form(detail):
-                    st.rerun()
+                meeting_form(detail)
     else:
         st.caption(t("meetings.choose_hint"))
 else:
@@ -111,8 +103,8 @@ else:
         period = url_selectbox(t("overview.filter.period"), PERIODS, key="tracker.period", param="period",
                                default="all", format_func=lambda p: t(f"overview.period.{p}"), container=c4)
         c5, c6, c7 = st.columns([3, 1, 1])
-        text = url_text(t("filters.text"), key="tracker.q", param="q", container=c5)
-        overdue = url_checkbox(t("filters.overdue_only"), key="tracker.overdue", param="overdue", container=c6)
+        text = url_text(t("filters.text"), param="q", container=c5)
+        overdue = url_checkbox(t("filters.overdue_only"), param="overdue", container=c6)
         due_within = url_int(t("filters.due_within"), key="tracker.due_within", param="due_within", default=0,
                              max_value=365, container=c7)
     f = q.FollowUpFilter(unit_id=unit_id, statuses=tuple(statuses), overdue_only=overdue,

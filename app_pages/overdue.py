@@ -10,7 +10,7 @@ from ui.charts import aging_buckets
 from ui.overview_links import CATEGORIES, category_label
 from ui.session import read
 from ui.supervision_forms import supervision_issue_form
-from ui.tables import download_buttons, escape_markdown, for_display
+from ui.tables import download_buttons, escape_markdown, for_display, pick_table
 from ui.url_state import set_param, url_selectbox, url_selection
 
 day = today()
@@ -41,14 +41,8 @@ else:
     shown[t("item.working_days_overdue")] = overdue["working_days_overdue"].map(
         lambda v: t("common.none") if v is None or pd.isna(v) else int(v))
     shown[t("overdue.col.supervised")] = overdue["open_supervision"].map(lambda n: t("common.yes") if n else "")
-    ids = overdue["id"].tolist()
-
-    def choose():
-        rows = st.session_state["overdue.list"]["selection"]["rows"]
-        set_param("overdue.item", "item", int(ids[rows[0]]) if rows else 0)
-
-    st.dataframe(shown, hide_index=True, width="stretch", on_select=choose, selection_mode="single-row",
-                 key="overdue.list", height=min(460, 38 + 35 * len(shown)))
+    pick_table(shown, overdue["id"].tolist(), key="overdue.list", height=min(460, 38 + 35 * len(shown)),
+               on_pick=lambda item: set_param("overdue.item", "item", item or 0))
     download_buttons(lambda: shown, f"overdue-{day.isoformat()}", key="overdue.download")
     chosen = url_selection("item")
     row = overdue[overdue["id"] == chosen]

@@ -38,7 +38,7 @@ kpi_link(m[2], "referrals", {"period": "all", "due_within": "7", **scope})
 m[3].metric(t("overview.kpi.open_follow_ups"), k.open_follow_ups)
 kpi_link(m[3], "meetings", {"view": "tracker", "status": ["open", "in_progress"]})
 m[4].metric(t("overview.kpi.overdue_follow_ups"), k.overdue_follow_ups)
-kpi_link(m[4], "meetings", {"view": "tracker", "overdue": "1"})
+kpi_link(m[4], "meetings", {"view": "tracker", "overdue": "true"})
 m[5].metric(t("overview.kpi.task_progress"), f"{k.task_progress:.0f}%",
             delta=t("overview.kpi.tasks_late", n=k.tasks_late) if k.tasks_late else None, delta_color="inverse",
             delta_arrow="off")
@@ -72,7 +72,7 @@ else:
             st.success(t("overview.no_overdue"))
         else:
             chart_to_list(bars(overdue, "overdue", "unit", t("overview.col.overdue"), t("overview.col.unit")),
-                          "overview.chart_overdue", {"period": "all", "overdue": "1"})
+                          "overview.chart_overdue", {"period": "all", "overdue": "true"})
     matrix = by_unit.pivot_table(index="unit", columns="status", values="count", aggfunc="sum", fill_value=0)
     matrix.columns = [t(f"status.{c}") for c in matrix.columns]
     table = totals.set_index("unit")[["category", "sent", "total", "overdue"]].join(matrix).reset_index()

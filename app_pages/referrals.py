@@ -13,8 +13,9 @@ from ui.charts import median_days_by_kind, monthly_by_kind, stacked_status_by_un
 from ui.item_detail import render_item
 from ui.item_form import new_item_form
 from ui.referral_filters import referral_filters
+from ui import state
 from ui.session import actor, read
-from ui.tables import download_buttons, for_display
+from ui.tables import download_buttons, for_display, pick_table
 from ui.url_state import set_param, url_int, url_selectbox, url_selection
 
 PAGE_SIZE = 50
@@ -28,8 +29,7 @@ me = actor()
 st.title(t("referrals.title"))
 if can(me, "edit_records"):
     with st.expander(t("item_form.title"), icon=":material/add:"):
-        if new_item_form():
-            st.rerun()
+        new_item_form()
 
 f = referral_filters()
 
@@ -46,16 +46,14 @@ else:
     shown = shown[["unit"] + list(ITEM_STATUSES) + ["total", "overdue", "answered_late"]]
     shown.columns = [t("overview.col.unit")] + [t(f"status.{s}") for s in ITEM_STATUSES] + [
         t("overview.col.total"), t("status.overdue"), t("item.answered_late")]
-    unit_ids = matrix["unit_id"].tolist()
 
-    def choose_unit():
-        rows = st.session_state["referrals.matrix"]["selection"]["rows"]
-        if rows:
-            set_param("referrals.to", "to", int(unit_ids[rows[0]]))
+    def choose_unit(unit_id: int | None) -> None:
+        if unit_id:
+            set_param("referrals.to", "to", unit_id)
             set_param("referrals.page", "page", 1)
 
-    st.dataframe(shown, hide_index=True, width="stretch", on_select=choose_unit, selection_mode="single-row",
-                 key="referrals.matrix", height=min(420, 38 + 35 * len(shown)))
+    pick_table(shown, matrix["unit_id"].tolist(), key="referrals.matrix", on_pick=choose_unit,
+               height=min(420, 38 + 35 * len(shown)))
     st.caption(t("referrals.matrix_hint"))
 
 # The list, one page at a time.
@@ -63,9 +61,8 @@ st.subheader(t("referrals.list"))
 c1, c2, c3 = st.columns([2, 1, 3])
 sort = url_selectbox(t("referrals.sort"), list(q.SORTS), key="referrals.sort", param="sort",
                      format_func=lambda s: t(f"referrals.sort.{s}"), container=c1)
-if st.session_state.get("referrals.filter_sig", (f, sort)) != (f, sort):  # new filters: back to page 1
+if state.changed(state.REFERRAL_FILTERS, (f, sort)):  # new filters: back to page 1
     set_param("referrals.page", "page", 1)
-st.session_state["referrals.filter_sig"] = (f, sort)
 page = url_int(t("referrals.page"), key="referrals.page", param="page", default=1, min_value=1, container=c2)
 rows, total = read(q.item_page, f, day, page, PAGE_SIZE, sort)
 pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -73,15 +70,8 @@ c3.caption(t("referrals.count", total=total, page=min(page, pages), pages=pages)
 if rows.empty:
     st.info(t("referrals.no_match"))
 else:
-    item_ids = rows["id"].tolist()
-
-    def choose_item():
-        selected = st.session_state["referrals.list"]["selection"]["rows"]
-        if selected:
-            set_param("referrals.item", "item", int(item_ids[selected[0]]))
-
-    st.dataframe(for_display(rows, LIST_COLUMNS), hide_index=True, width="stretch", on_select=choose_item,
-                 selection_mode="single-row", key="referrals.list")
+    pick_table(for_display(rows, LIST_COLUMNS), rows["id"].tolist(), key="referrals.list",
+               on_pick=lambda item: item and set_param("referrals.item", "item", item))
     download_buttons(lambda: for_display(read(q.item_export, f, day, sort),
                                          LIST_COLUMNS | {"summary": "item.summary", "feedback_text": "item.feedback_text",
                                                          "due_rule": "item.due_rule"}),

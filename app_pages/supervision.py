@@ -8,8 +8,8 @@ from db.queries.common import units
 from db.queries.supervision import supervision_list
 from ui.session import read
 from ui.supervision_forms import supervision_step_forms
-from ui.tables import download_buttons, escape_markdown, present
-from ui.url_state import set_param, url_selectbox, url_selection
+from ui.tables import download_buttons, escape_markdown, pick_table, present
+from ui.url_state import set_param, url_option, url_selectbox, url_selection
 
 STATUSES = ("", "escalated") + lc.SUPERVISION_STATUSES
 TARGETS = ("", "item", "follow_up", "key_task")
@@ -21,8 +21,7 @@ names = {u["id"]: u["name"] for u in unit_rows}
 c1, c2, c3, c4 = st.columns(4)
 status = url_selectbox(t("item.status"), STATUSES, key="supervision.status", param="status", container=c1,
                        format_func=lambda s: t(f"sup_status.{s}") if s else t("common.all"))
-level = url_selectbox(t("supervision.level"), ("",) + lc.SUPERVISION_LEVELS, key="supervision.level", param="level",
-                      container=c2, format_func=lambda v: v or t("common.all"))
+level = url_option(t("supervision.level"), ("",) + lc.SUPERVISION_LEVELS, param="level", container=c2)
 unit_id = url_selectbox(t("supervision.unit"), [None] + list(names), key="supervision.unit", param="unit",
                         container=c3, format_func=lambda u: names.get(u, t("common.all")))
 target = url_selectbox(t("supervision.target_type"), TARGETS, key="supervision.target", param="target",
@@ -54,16 +53,8 @@ table = rows.assign(
 table.columns = [t("supervision.target_type"), t("supervision.target_title"), t("supervision.unit"),
                  t("supervision.level"), t("supervision.deadline"), t("item.status"), t("supervision.issued_on"),
                  t("supervision.instruction")]
-ids = rows["id"].tolist()
-
-
-def choose():
-    selected = st.session_state["supervision.list"]["selection"]["rows"]
-    set_param("supervision.chosen", "id", int(ids[selected[0]]) if selected else 0)
-
-
-st.dataframe(table, hide_index=True, width="stretch", on_select=choose, selection_mode="single-row",
-             key="supervision.list")
+pick_table(table, rows["id"].tolist(), key="supervision.list",
+           on_pick=lambda chosen: set_param("supervision.chosen", "id", chosen or 0))
 download_buttons(lambda: table, f"supervision-{day.isoformat()}", key="supervision.download")
 
 chosen = url_selection("id")

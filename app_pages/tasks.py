@@ -11,7 +11,7 @@ from db.queries.common import units
 from ui.charts import milestone_timeline, progress_by_task
 from ui.session import read
 from ui.supervision_forms import supervision_issue_form
-from ui.tables import download_buttons, escape_markdown, kind_label, present, status_label
+from ui.tables import download_buttons, escape_markdown, kind_label, pick_table, present, status_label
 from ui.task_forms import assignment_form, milestone_forms, progress_form
 from ui.url_state import set_param, url_selection
 
@@ -42,17 +42,10 @@ table = pd.DataFrame({
                                    for d, u, x in zip(board["latest_update_on"], board["latest_update_unit"],
                                                       board["latest_update"])],
 })
-ids = board["id"].tolist()
-
-
-def choose():
-    rows = st.session_state["tasks.board"]["selection"]["rows"]
-    set_param("tasks.task", "task", int(ids[rows[0]]) if rows else 0)
-
-
-st.dataframe(table, hide_index=True, width="stretch", on_select=choose, selection_mode="single-row", key="tasks.board",
-             column_config={t("task.percent"): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)},
-             height=38 + 35 * len(table))
+pick_table(table, board["id"].tolist(), key="tasks.board",
+           on_pick=lambda task: set_param("tasks.task", "task", task or 0),
+           column_config={t("task.percent"): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)},
+           height=38 + 35 * len(table))
 download_buttons(lambda: table, f"key-tasks-{day.isoformat()}", key="tasks.download")
 
 with st.expander(t("tasks.timeline"), icon=":material/timeline:"):

@@ -11,8 +11,9 @@ from db.queries import units as q
 from db.queries.supervision import supervision_list
 from ui.navigation import PAGES
 from ui.overview_links import CATEGORIES, category_label
+from ui import state
 from ui.session import actor, read
-from ui.tables import download_buttons, escape_markdown, for_display, status_label
+from ui.tables import download_buttons, escape_markdown, for_display, pick_table, status_label
 from ui.unit_forms import feedback_trend, liaison_change_form, liaison_edit_form, notice_download
 from ui.url_state import set_param, url_selectbox, url_selection, url_text
 
@@ -30,8 +31,7 @@ def date_or_none(value) -> str:
 
 def back_to_directory() -> None:
     set_param("units.unit", "unit", None)
-    st.session_state.pop("units.directory", None)
-    st.session_state.pop("units.late", None)
+    state.clear_selection("units.directory", "units.late")
 
 
 def open_unit(unit_id: int) -> None:
@@ -195,7 +195,7 @@ if chosen:
 c1, c2 = st.columns([1, 2])
 category = url_selectbox(t("overview.filter.category"), CATEGORIES, key="units.category", param="category",
                          format_func=category_label, container=c1) or None
-text = url_text(t("units.search"), key="units.q", param="q", container=c2, max_chars=50,
+text = url_text(t("units.search"), param="q", container=c2, max_chars=50,
                 placeholder=t("units.search_placeholder"))
 directory = read(q.unit_directory, day, category, text)
 st.caption(t("units.caption", n=len(directory), today=fmt_date(day)))
@@ -215,16 +215,9 @@ else:
         t("units.col.overdue"): directory["overdue"],
         t("units.col.active"): directory["active"].map(lambda a: t("units.active") if a else t("units.inactive")),
     })
-    ids = directory["unit_id"].tolist()
-
-    def choose():
-        rows = st.session_state["units.directory"]["selection"]["rows"]
-        if rows:
-            open_unit(int(ids[rows[0]]))
-
     st.caption(t("units.directory_hint"))
-    st.dataframe(shown, hide_index=True, width="stretch", on_select=choose, selection_mode="single-row",
-                 key="units.directory", height=min(38 + 35 * len(shown), 560))
+    pick_table(shown, directory["unit_id"].tolist(), key="units.directory", height=min(38 + 35 * len(shown), 560),
+               on_pick=lambda unit_id: unit_id and open_unit(unit_id))
     download_buttons(lambda: shown, f"units-{day.isoformat()}", key="units.download")
 
 st.subheader(t("units.late_reports"), anchor=False)
@@ -233,14 +226,7 @@ late = read(q.late_liaison_reports, day, category)
 if late.empty:
     st.success(t("units.no_late_reports"))
 else:
-    late_ids = late["unit_id"].tolist()
-
-    def choose_late():
-        rows = st.session_state["units.late"]["selection"]["rows"]
-        if rows:
-            open_unit(int(late_ids[rows[0]]))
-
     late_table = report_table(late, with_unit=True)
-    st.dataframe(late_table, hide_index=True, width="stretch", on_select=choose_late, selection_mode="single-row",
-                 key="units.late")
+    pick_table(late_table, late["unit_id"].tolist(), key="units.late",
+               on_pick=lambda unit_id: unit_id and open_unit(unit_id))
     download_buttons(lambda: late_table, f"liaison-reports-{day.isoformat()}", key="units.late_download")

@@ -11,7 +11,8 @@ from db.stored_values import FIRST_DAY, LAST_DAY
 from core.permissions import can
 from ui.session import actor, read
 from ui.tables import literal_table
-from ui.url_state import parse_date, parse_int
+from ui import state
+from ui.url_state import parse_date, parse_int, set_params
 from ui.weekly import FIGURES, section_tables, weekly_report_docx, weekly_report_xlsx
 
 PRESENTATION_CSS = """<style>
@@ -30,14 +31,6 @@ day = today()
 def _week() -> date:
     """The Monday of the week in the URL (a date in range), else of this week."""
     return week_of(parse_date(st.query_params.get("week")) or day)
-
-
-def _go(**params) -> None:
-    for key, value in params.items():
-        if value is None:
-            st.query_params.pop(key, None)
-        else:
-            st.query_params[key] = str(value)
 
 
 monday = _week()
@@ -79,10 +72,10 @@ if presenting:
     section(slides[slide])
     c1, c2, c3 = st.columns([1, 1, 4])
     c1.button(t("weekly.prev_section"), key="weekly.prev_section", disabled=slide == 0,
-              on_click=_go, kwargs={"slide": slide - 1}, icon=":material/chevron_left:")
+              on_click=set_params, kwargs={"slide": slide - 1}, icon=":material/chevron_left:")
     c2.button(t("weekly.next_section"), key="weekly.next_section", disabled=slide == len(slides) - 1,
-              on_click=_go, kwargs={"slide": slide + 1}, icon=":material/chevron_right:")
-    c3.button(t("weekly.exit_present"), key="weekly.exit_present", on_click=_go,
+              on_click=set_params, kwargs={"slide": slide + 1}, icon=":material/chevron_right:")
+    c3.button(t("weekly.exit_present"), key="weekly.exit_present", on_click=set_params,
               kwargs={"present": None, "slide": None}, icon=":material/close_fullscreen:")
     st.stop()
 
@@ -91,21 +84,21 @@ c1, c2, c3, c4 = st.columns([2, 1, 1, 2])
 
 
 def _pick_week() -> None:
-    picked = st.session_state.get("weekly.week")
+    picked = state.get(state.WEEKLY_WEEK)
     if picked:
-        _go(week=week_of(picked).isoformat())
+        set_params(week=week_of(picked).isoformat())
 
 
-st.session_state["weekly.week"] = monday  # the picker shows the week in the URL
-c1.date_input(t("weekly.week"), key="weekly.week", format="YYYY-MM-DD", help=week_label, on_change=_pick_week,
+state.put(state.WEEKLY_WEEK, monday)  # the picker shows the week in the URL
+c1.date_input(t("weekly.week"), key=state.WEEKLY_WEEK, format="YYYY-MM-DD", help=week_label, on_change=_pick_week,
               min_value=FIRST_DAY, max_value=LAST_DAY)
-c2.button(t("weekly.previous_week"), key="weekly.previous", on_click=_go,
+c2.button(t("weekly.previous_week"), key="weekly.previous", on_click=set_params,
           kwargs={"week": (monday - timedelta(days=7)).isoformat()}, icon=":material/chevron_left:")
-c3.button(t("weekly.next_week"), key="weekly.next", on_click=_go,
+c3.button(t("weekly.next_week"), key="weekly.next", on_click=set_params,
           kwargs={"week": (monday + timedelta(days=7)).isoformat()}, icon=":material/chevron_right:",
           disabled=monday >= week_of(day))
 c4.button(t("weekly.present"), key="weekly.present", type="primary", help=t("weekly.present_help"),
-          on_click=_go, kwargs={"present": "1", "slide": "0"}, icon=":material/co_present:")
+          on_click=set_params, kwargs={"present": "1", "slide": "0"}, icon=":material/co_present:")
 st.caption(f"{week_label} · {t('weekly.as_of', day=fmt_date(review['as_of']))}")
 
 d1, d2, _ = st.columns([1, 1, 2])

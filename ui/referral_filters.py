@@ -1,4 +1,6 @@
-"""The filter bar of 移送与反馈 (and its URL parameters)."""
+"""The filter bar of 移送与反馈 and its URL parameters: kind, from, to, period, status, outcome,
+category (kept by hand: codes and ids), q, overdue, outcome (bound by Streamlit), due_within
+(digits, by hand)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -11,11 +13,13 @@ from db.queries.overview import PERIODS
 from db.queries.referrals import ItemFilter
 from ui.overview_links import CATEGORIES, category_label
 from ui.session import read
-from ui.url_state import url_checkbox, url_int, url_multiselect, url_selectbox, url_text
+from ui.url_state import url_checkbox, url_int, url_multiselect, url_option, url_selectbox, url_text
+
+PREFIX = "referrals"  # widget keys of the hand-kept filters: referrals.<param>
 
 
-
-def referral_filters(prefix: str = "referrals") -> ItemFilter:
+def referral_filters() -> ItemFilter:
+    prefix = PREFIX
     unit_rows = read(units)
     names = {u["id"]: u["name"] for u in unit_rows}
     unit_options = [None] + [u["id"] for u in unit_rows]
@@ -36,13 +40,12 @@ def referral_filters(prefix: str = "referrals") -> ItemFilter:
         c5, c6, c7, c0, c8, c9 = st.columns([3, 2, 2, 2, 1, 1])
         statuses = url_multiselect(t("item.status"), ITEM_STATUSES, key=f"{prefix}.status", param="status",
                                    format_func=lambda s: t(f"status.{s}"), container=c5, placeholder=t("common.all"))
-        outcome = url_selectbox(t("item.outcome"), [""] + sorted({o for k in KINDS.values() for o in k.outcomes}), key=f"{prefix}.outcome", param="outcome",
-                                format_func=lambda o: o or t("common.all"), container=c6)
+        outcome = url_option(t("item.outcome"), [""] + sorted({o for k in KINDS.values() for o in k.outcomes}),
+                             param="outcome", container=c6)
         category = url_selectbox(t("overview.filter.category"), CATEGORIES, key=f"{prefix}.category",
                                  param="category", format_func=category_label, container=c0)
-        text = url_text(t("filters.text"), key=f"{prefix}.q", param="q", container=c7,
-                        placeholder=t("filters.text_placeholder"))
-        overdue = url_checkbox(t("filters.overdue_only"), key=f"{prefix}.overdue", param="overdue", container=c8)
+        text = url_text(t("filters.text"), param="q", container=c7, placeholder=t("filters.text_placeholder"))
+        overdue = url_checkbox(t("filters.overdue_only"), param="overdue", container=c8)
         due_within = url_int(t("filters.due_within"), key=f"{prefix}.due_within", param="due_within", default=0,
                              max_value=365, container=c9)
     return ItemFilter(kinds=tuple(kinds), from_unit_id=from_unit, to_unit_id=to_unit, statuses=tuple(statuses),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Callable
+from typing import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +12,7 @@ import streamlit as st
 from core.spreadsheets import csv_bytes, workbook_bytes
 from core.i18n import fmt_date, t
 from core.kinds import KINDS
+from ui import state
 
 
 def present(value) -> bool:
@@ -68,6 +69,18 @@ def for_display(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 
 
 to_csv_bytes = csv_bytes
+
+
+def pick_table(data: pd.DataFrame, ids: Sequence, *, key: str, on_pick: Callable[[int | None], None],
+               **dataframe_args) -> None:
+    """A table whose rows are chosen one at a time: a click calls `on_pick` with the id of the
+    chosen row (`ids` in the order of the rows), or with None when the choice is cleared."""
+    def picked() -> None:
+        rows = state.selected_rows(key)
+        on_pick(int(ids[rows[0]]) if rows else None)
+
+    st.dataframe(data, hide_index=True, width="stretch", on_select=picked, selection_mode="single-row", key=key,
+                 **dataframe_args)
 
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "Sheet1") -> bytes:

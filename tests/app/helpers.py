@@ -42,6 +42,12 @@ def markdown_bodies(at) -> list[str]:
     return [n.value for n in nodes] + [e.label for e in at.expander] + [tab.label for tab in at.tabs]
 
 
+def url_param(widget) -> str:
+    """The URL parameter a widget is bound to (bind="query-params"): the browser writes its value
+    there, which an AppTest does not model — the browser tests check the address itself."""
+    return widget.proto.query_param_key
+
+
 def table_with(at, *columns):
     """The first table on the page that has all of `columns`."""
     return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))

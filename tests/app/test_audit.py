@@ -70,7 +70,7 @@ def test_url_filters_narrow_the_rows(app_env):
     rows = listing(audit_page(entity="reference"))
     assert rows["操作"].tolist() == ["载入参考数据"]
     at = audit_page(period="custom", to="2000-01-01")
-    assert at.date_input(key="audit.to").value.isoformat() == "2000-01-01"
+    assert at.date_input(key="to").value.isoformat() == "2000-01-01"
     assert "没有符合条件的记录。" in [i.value for i in at.info]
 
 

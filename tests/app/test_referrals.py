@@ -15,7 +15,7 @@ from db.engine import make_engine, read_session
 from db.models import Item, ItemEvent, Unit
 from tests.app.conftest import open_page, unit_id
 from tests.conftest import TODAY
-from tests.app.helpers import caption_after, captions, errors, hand_count
+from tests.app.helpers import caption_after, captions, errors, hand_count, url_param
 
 PAGE = "app_pages/referrals.py"
 OPEN = ("sent", "received", "in_progress")
@@ -104,33 +104,33 @@ def test_status_filter_narrows_the_list_and_is_written_to_the_url(app_env):
 
 def test_overdue_only_filter_narrows_the_list_and_is_written_to_the_url(app_env):
     at = referrals()
-    at.checkbox(key="referrals.overdue").check().run()
+    at.checkbox(key="overdue").check().run()
     expected = hand_count(app_env, Item.sent_on >= PERIOD_START, *overdue_conditions())
     assert expected > 0
     assert count_caption(at)[0] == expected
     shown = item_list(at)
     assert set(shown["办理阶段"]) <= {"已发出", "已签收", "办理中"}
     assert all(d < TODAY.isoformat() for d in shown["反馈期限"])
-    assert at.query_params["overdue"] == "1"
+    assert url_param(at.checkbox(key="overdue")) == "overdue"
 
 
 def test_text_filter_searches_title_summary_and_doc_number(app_env):
     at = referrals()
-    at.text_input(key="referrals.q").input("消防").run()
+    at.text_input(key="q").input("消防").run()
     like = "%消防%"
     expected = hand_count(app_env, Item.sent_on >= PERIOD_START,
                           or_(Item.title.like(like), Item.summary.like(like), Item.doc_number.like(like)))
     assert 0 < expected < count_caption(referrals())[0]
     assert count_caption(at)[0] == expected
-    assert at.query_params["q"] == "消防"
+    assert url_param(at.text_input(key="q")) == "q"
 
 
 def test_link_with_unit_and_overdue_reproduces_the_view(app_env):
     police = unit_id(app_env, "public_security")
-    at = referrals(to=str(police), overdue="1")
+    at = referrals(to=str(police), overdue="true")
     assert not at.exception
     assert at.selectbox(key="referrals.to").value == police
-    assert at.checkbox(key="referrals.overdue").value is True
+    assert at.checkbox(key="overdue").value is True
     expected = hand_count(app_env, Item.sent_on >= PERIOD_START, Item.to_unit_id == police, *overdue_conditions())
     assert expected > 0
     assert count_caption(at)[0] == expected
