@@ -10,8 +10,10 @@ Counting rules (Civil Code arts. 201-203; Criminal Procedure Law art. 105):
 - a period in working days skips rest days and counts make-up working days (调休).
 
 Working days come from the State Council lists carried by the `chinese-calendar`
-package; dates entered by an admin take precedence. For a year covered by neither,
-only weekends are treated as rest days and the result is flagged as approximate.
+package; dates entered by an admin take precedence. For a year covered by neither, the
+rest days are the weekends and the statutory holidays that law fixes (全国年节及纪念日放假办法:
+元旦, 春节 with 除夕, 清明, 劳动节, 端午, 中秋, 国庆; lunar dates from the `holidays` package), with
+no make-up working days, and the result is flagged as approximate.
 An amount of 0 returns the start date unchanged for every unit (nothing is examined).
 """
 from __future__ import annotations
@@ -24,6 +26,7 @@ from functools import lru_cache
 from typing import Iterable
 
 import chinese_calendar
+import holidays as _holidays
 from chinese_calendar import constants as _cc_constants
 
 UNITS = ("days", "months", "working_days")
@@ -37,6 +40,12 @@ _MAX_GAP = 366
 def _packaged_years() -> range:
     years = {d.year for d in _cc_constants.holidays} | {d.year for d in _cc_constants.workdays}
     return range(min(years), max(years) + 1)
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The days law makes holidays in `year` (no State Council arrangement: no 调休, no 补休)."""
+    return dict(_holidays.China(years=year, observed=False, language="zh_CN"))
 
 
 class WorkCalendar:
@@ -63,14 +72,15 @@ class WorkCalendar:
         return day.year in self._packaged or day.year in self._admin_years
 
     def is_workday(self, day: date) -> bool:
-        """Admin entries first, then the package, else weekdays only (fallback)."""
+        """Admin entries first, then the package, else weekdays that are not statutory holidays
+        (the approximate fallback)."""
         if day in self._workdays:
             return True
         if day in self._holidays:
             return False
         if day.year in self._packaged:
             return chinese_calendar.is_workday(day)
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
 
 DEFAULT_CALENDAR = WorkCalendar()
@@ -79,7 +89,7 @@ DEFAULT_CALENDAR = WorkCalendar()
 @dataclass(frozen=True)
 class DueDate:
     due_on: date
-    approximate: bool  # True when the weekends-only fallback was used for any examined day
+    approximate: bool  # True when the approximate fallback was used for any examined day
 
 
 def _add_months(start: date, months: int) -> date:
@@ -89,7 +99,7 @@ def _add_months(start: date, months: int) -> date:
 
 
 def compute_due(start: date, amount: int, unit: str, *, calendar: WorkCalendar | None = None) -> DueDate:
-    """Same as add_period but also reports whether the weekends-only fallback was used."""
+    """Same as add_period but also reports whether the approximate fallback was used."""
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}; expected one of {UNITS}")
     amount = operator.index(amount)  # TypeError for non-integers (e.g. 1.5)

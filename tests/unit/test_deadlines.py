@@ -199,18 +199,28 @@ def test_covered_year_is_not_approximate():
     assert compute_due(date(2026, 12, 28), 1, "days") == DueDate(date(2026, 12, 29), False)
 
 
-def test_uncovered_year_falls_back_to_weekends_only_and_is_approximate():
-    # 2027 is not in the package: Fri 2027-01-01 counts as a plain weekday
+def test_uncovered_year_counts_weekends_and_the_statutory_holidays_and_is_approximate():
+    # 2027 is not in the package: Fri 2027-01-01 is 元旦 by law, so the period rolls to Mon 01-04
     assert not DEFAULT_CALENDAR.is_covered(date(2027, 1, 1))
-    assert compute_due(date(2026, 12, 31), 1, "days") == DueDate(date(2027, 1, 1), True)
-    # Fri 2029-12-28 + 1 day = Sat 12-29 -> Mon 12-31; Tue 2030-01-01 is a workday in fallback
+    assert compute_due(date(2026, 12, 31), 1, "days") == DueDate(date(2027, 1, 4), True)
+    # Fri 2029-12-28 + 1 day = Sat 12-29 -> Mon 12-31 (a weekday, no arrangement known)
     assert compute_due(date(2029, 12, 28), 1, "days") == DueDate(date(2029, 12, 31), True)
-    assert compute_due(date(2029, 12, 31), 1, "working_days") == DueDate(date(2030, 1, 1), True)
+    # Tue 2030-01-01 is 元旦: one working day after 2029-12-31 is Wed 01-02
+    assert compute_due(date(2029, 12, 31), 1, "working_days") == DueDate(date(2030, 1, 2), True)
+
+
+def test_the_fallback_knows_the_lunar_festivals_but_no_make_up_days():
+    # 2027: 除夕 Fri 02-05, 春节 02-06..08 (lunar, from the law); no 调休 working Saturday is guessed
+    assert [DEFAULT_CALENDAR.is_workday(date(2027, 2, d)) for d in range(4, 10)] == \
+        [True, False, False, False, False, True]
+    assert not DEFAULT_CALENDAR.is_workday(date(2027, 6, 9))  # 端午 (lunar 5/5)
+    assert not DEFAULT_CALENDAR.is_workday(date(2027, 9, 15))  # 中秋 (lunar 8/15)
+    assert [DEFAULT_CALENDAR.is_workday(date(2027, 10, d)) for d in range(1, 5)] == [False, False, False, True]
 
 
 def test_working_days_into_uncovered_year_are_approximate():
-    # Thu 2026-12-31 + 1 working day: Fri 2027-01-01 (fallback, uncovered)
-    assert compute_due(date(2026, 12, 31), 1, "working_days") == DueDate(date(2027, 1, 1), True)
+    # Thu 2026-12-31 + 1 working day: Fri 2027-01-01 is 元旦, then the weekend: Mon 2027-01-04
+    assert compute_due(date(2026, 12, 31), 1, "working_days") == DueDate(date(2027, 1, 4), True)
 
 
 def test_admin_entries_make_an_uncovered_year_covered():
