@@ -140,6 +140,20 @@ def test_link_with_unit_and_overdue_reproduces_the_view(app_env):
     assert len(matrix(at)) > 1
 
 
+def test_link_with_outcome_and_text_reproduces_the_view(app_env):
+    """outcome and q are bound to the URL by Streamlit: a link carrying them opens the list filtered."""
+    at = referrals(outcome="采纳", q="建议")
+    assert not at.exception
+    assert at.selectbox(key="outcome").value == "采纳" and url_param(at.selectbox(key="outcome")) == "outcome"
+    assert at.text_input(key="q").value == "建议"
+    like = "%建议%"
+    expected = hand_count(app_env, Item.sent_on >= PERIOD_START, Item.outcome == "采纳",
+                          or_(Item.title.like(like), Item.summary.like(like), Item.doc_number.like(like)))
+    assert expected > 0
+    assert count_caption(at)[0] == expected
+    assert set(item_list(at)["办理结果"]) == {"采纳"}
+
+
 def test_matrix_click_through_shows_only_the_units_received_items(app_env):
     """A click on a matrix row sets ?to=<unit>; the list then holds only that unit's received items."""
     market = unit_id(app_env, "market_regulation")

@@ -12,7 +12,7 @@ from db.engine import make_engine, read_session
 from db.models import Item, Supervision, Unit
 from tests.app.conftest import open_page, signed_in_app, unit_id
 from tests.conftest import TODAY
-from tests.app.helpers import metrics
+from tests.app.helpers import metrics, url_param
 
 PAGE = "app_pages/supervision.py"
 OPEN = ("sent", "received", "in_progress")
@@ -59,6 +59,16 @@ def all_text(at) -> str:
 def submit(at, label: str):
     next(b for b in at.button if b.label == label).click().run()
     return at
+
+
+def test_a_link_with_a_level_shows_only_that_level(app_env):
+    at = supervision_page(level="挂牌")
+    assert not at.exception
+    assert at.selectbox(key="level").value == "挂牌" and url_param(at.selectbox(key="level")) == "level"
+    with read_session(make_engine(app_env)) as s:
+        expected = s.scalar(select(func.count()).select_from(Supervision).where(Supervision.level == "挂牌"))
+    assert expected > 0
+    assert len(sup_table(at)) == expected and set(sup_table(at)["督办级别"]) == {"挂牌"}
 
 
 def test_escalated_filter_shows_only_unresolved_rows_past_their_deadline(app_env):

@@ -1,0 +1,93 @@
+"""Filters live in the address, in a real browser: changing one writes it to the URL at once — a
+filter kept by hand (统计期间: ?period=) as well as those Streamlit binds itself (搜索: ?q=,
+仅看逾期: ?overdue=true) — a reload of that address shows the same filtered list, and a page
+opened from the sidebar starts with its own filters (pages share parameter names such as q)."""
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.e2e.conftest import screenshot, settle, sign_in
+from tests.e2e.test_referrals_flow import choose
+
+pytestmark = pytest.mark.browser
+COUNT = re.compile(r"共 \d+ 件 · 第 \d+/\d+ 页")
+
+
+def params(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def test_filters_are_written_to_the_url_and_a_reload_restores_them(server, page):
+    from playwright.sync_api import expect
+    base, _ = server
+    sign_in(page, base, "office", "Demo-office-2025")
+    page.goto(f"{base}/referrals")
+    count = page.get_by_text(COUNT)
+    expect(count).to_be_visible()
+    unfiltered = count.inner_text()
+
+    filters = page.get_by_test_id("stExpander").filter(has_text="筛选").first
+    choose(page, "统计期间", "全部", scope=filters)
+    expect(page).to_have_url(re.compile(r"[?&]period=all(&|$)"))
+    search = page.get_by_label("搜索")
+    search.fill("建议")
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]q=%E5%BB%BA%E8%AE%AE(&|$)"))
+    settle(page)
+    page.get_by_text("仅看逾期", exact=True).click()
+    expect(page).to_have_url(re.compile(r"[?&]overdue=true(&|$)"))
+    settle(page)
+    filtered = count.inner_text()
+    assert filtered != unfiltered
+    assert params(page) == {"period": ["all"], "q": ["建议"], "overdue": ["true"]}
+    screenshot(page, "url-filters-set")
+
+    page.reload()
+    expect(page.get_by_label("搜索")).to_have_value("建议")
+    expect(page.get_by_role("checkbox", name="仅看逾期")).to_be_checked()
+    expect(page.get_by_text(COUNT)).to_have_text(filtered)
+    assert params(page) == {"period": ["all"], "q": ["建议"], "overdue": ["true"]}
+
+    # clearing a bound filter takes it out of the address
+    page.get_by_text("仅看逾期", exact=True).click()
+    expect(page).not_to_have_url(re.compile("overdue="))
+    settle(page)
+
+    # another page that also has a search: it starts empty, and q stays out of its address
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="成员单位").click()
+    expect(page.get_by_role("heading", name="成员单位", exact=True)).to_be_visible()
+    settle(page)
+    expect(page.get_by_label("搜索")).to_have_value("")
+    assert "q" not in params(page)
+    screenshot(page, "url-filters-other-page")
+
+    # back on 移送与反馈 from the sidebar: its filters start again too
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="移送与反馈").click()
+    expect(page.get_by_text(COUNT)).to_have_text(unfiltered)
+    expect(page.get_by_label("搜索")).to_have_value("")
+    assert params(page) == {}
+
+
+def test_a_link_from_the_overview_opens_the_tracker_with_its_bound_filter(server, page):
+    """总览's 逾期未完成 figure links to ?view=tracker&overdue=true: the bound checkbox takes it."""
+    from playwright.sync_api import expect
+    base, _ = server
+    sign_in(page, base, "convener", "Demo-convener-2025")
+    metric = page.get_by_test_id("stColumn").filter(has=page.get_by_test_id("stMetric")).filter(has_text="逾期议定事项")
+    metric.get_by_role("link").click()
+    expect(page.get_by_role("checkbox", name="仅看逾期")).to_be_checked()
+    assert params(page) == {"view": ["tracker"], "overdue": ["true"]}
+    settle(page)
+    page.get_by_label("搜索").fill("整改")
+    page.get_by_label("搜索").press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]q=%E6%95%B4%E6%94%B9(&|$)"))
+    settle(page)
+    # the meetings view and back: the tracker's filters come back with it
+    page.get_by_role("radio", name="会议").click()
+    settle(page)
+    assert "q" not in params(page) and "overdue" not in params(page)
+    page.get_by_role("radio", name="议定事项跟踪").click()
+    expect(page.get_by_label("搜索")).to_have_value("整改")
+    expect(page.get_by_role("checkbox", name="仅看逾期")).to_be_checked()
+    expect(page).to_have_url(re.compile(r"[?&]q=%E6%95%B4%E6%94%B9(&|$)"))
