@@ -37,6 +37,11 @@ class Unit(Base, Versioned):
     leader_title: Mapped[str | None] = mapped_column(String(100))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The unit's work-chat group robot for reminders (core.channels.ROBOT_CHANNELS); the webhook
+    # (its token) and the signing secret are never shown back in full nor written to the audit log.
+    robot_channel: Mapped[str | None] = mapped_column(String(16))
+    robot_webhook: Mapped[str | None] = mapped_column(String(500))
+    robot_secret: Mapped[str | None] = mapped_column(String(200))
 
 
 class Leader(Base):
@@ -56,6 +61,7 @@ class Liaison(Base, Versioned):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(254))
     start_on: Mapped[date] = mapped_column(Date)
     end_on: Mapped[date | None] = mapped_column(Date)
     reported_on: Mapped[date | None] = mapped_column(Date)
@@ -245,6 +251,7 @@ class User(Base, Versioned):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(50), unique=True)
     display_name: Mapped[str] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(16))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
@@ -293,3 +300,37 @@ class HolidayEntry(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_workday: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(String(100))
+
+
+class Reminder(Base):
+    """One reminder (催办) of one record to one recipient by one channel for one stage and day: the
+    unique key is what makes the daily run idempotent. status: pending (claimed, being sent),
+    sent, failed (retried by the next run) or unknown (a run stopped between sending and
+    recording; never sent again)."""
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("recipient", "channel", "entity", "entity_id", "stage", "day",
+                                       name="uq_reminder_once"),
+                      Index("ix_reminder_status", "status"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(254))
+    channel: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    entity: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(300))
+    username: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class JobRun(Base):
+    """When a scheduled job (e.g. the daily reminders) last started and finished, and how."""
+    __tablename__ = "job_run"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str | None] = mapped_column(String(300))
