@@ -39,6 +39,14 @@ def _secrets(path: Path) -> dict:
     return {}
 
 
+def setting(name: str, default: str | None = None, secrets_path: Path | None = None) -> str | None:
+    """One setting by name: the environment first, then .streamlit/secrets.toml (upper or lower
+    case), else `default`; empty values count as unset."""
+    secrets = _secrets(secrets_path or ROOT / ".streamlit" / "secrets.toml")
+    value = os.environ.get(name, secrets.get(name, secrets.get(name.lower())))
+    return default if value in (None, "") else str(value)
+
+
 def load_settings(secrets_path: Path | None = None) -> Settings:
     secrets = _secrets(secrets_path or ROOT / ".streamlit" / "secrets.toml")
 

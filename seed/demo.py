@@ -597,7 +597,8 @@ class _Gen:
             if u.id in have:
                 continue
             start = self.roll(base + timedelta(days=r.randint(0, 20)))
-            first = dict(unit_id=u.id, name=self.person(), phone=self.phone(), start_on=start, end_on=None,
+            first = dict(unit_id=u.id, name=self.person(), phone=self.phone(), email=f"{code}@example.invalid",
+                         start_on=start, end_on=None,
                          reported_on=start + timedelta(days=r.randint(0, 3)), external_ref=None, is_demo=True,
                          version=1)
             rows.append(first)
@@ -610,7 +611,9 @@ class _Gen:
                                 change + timedelta(days=r.randint(10, 45)) if x < 0.8 else None)
                     if reported and reported > today:
                         reported = None
-                    rows.append(dict(unit_id=u.id, name=self.person(), phone=self.phone(), start_on=change,
+                    first["email"] = f"{code}.former@example.invalid"
+                    rows.append(dict(unit_id=u.id, name=self.person(), phone=self.phone(),
+                                     email=f"{code}@example.invalid", start_on=change,
                                      end_on=None, reported_on=reported, external_ref=None, is_demo=True, version=1))
         self._insert(Liaison, rows)
 

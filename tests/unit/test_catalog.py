@@ -11,6 +11,7 @@ import pytest
 from core import i18n
 from core import lifecycles as lc
 from core.kinds import KINDS, MECHANISMS, detail_fields
+from db import reminders
 from core.permissions import ROLES
 from tests.conftest import command_classes
 
@@ -93,6 +94,8 @@ def _families() -> dict[str, tuple]:
         "import.action.{}": ("create", "update", "unchanged"),
         "import.kind.{}": tuple(SPECS),
         "export.sheet.{}": TABLES,
+        "reminder.stage.{}": reminders.STAGES,  # core/reminder_messages.py
+        "reminder.entity.{}": (reminders.ITEM, reminders.FOLLOW_UP, reminders.SUPERVISION),
     }
 
 

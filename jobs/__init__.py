@@ -1,0 +1,1 @@
+"""Scheduled jobs run from manage.py (cron or a systemd timer)."""
