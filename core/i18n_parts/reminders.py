@@ -18,4 +18,5 @@ TEXTS = {
     "reminder.entity.item": "事项",
     "reminder.entity.follow_up": "会议议定事项",
     "reminder.entity.supervision": "督办",
+    "audit.action.reminder.send": "发送催办",
 }

@@ -71,7 +71,7 @@ def _families() -> dict[str, tuple]:
         "audit.action.{}": tuple(sorted(
             {c.action for c in commands} | {"user.lock"}  # RecordSignInAttempt when it locks the account
             | {f"import.{kind}" for kind in SPECS} | {f"{e}.import" for e in import_entities}
-            | {"seed.load_reference", "seed.generate_demo"})),
+            | {"seed.load_reference", "seed.generate_demo", "reminder.send"})),
         "audit.entity.{}": tuple(sorted({c.entity for c in commands} | {"import"} | import_entities
                                         | {"reference", "demo"})),
         "weekly.figure.{}": FIGURES,
