@@ -6,45 +6,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
-import socket
-import threading
 import urllib.parse
-from email import message_from_bytes, policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from core.channels import (DINGTALK, WEBHOOK, WECOM, DeliveryFailed, Message, SmtpSettings, dingtalk_url,
                            markdown_text, send_email, send_robot)
+from tests.servers import RobotServer, SmtpServer, free_port
 
 MESSAGE = Message(subject="【催办】区市场监管局:2件事项已超期", text="您好:\n以下事项已超期:\n1. 关于某农贸市场的检察建议",
                   markdown="### 催办\n1. 关于某农贸市场的检察建议", links=("http://app.example/?item=7",))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self):
-        self.mails: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.mails.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
 def settings_for(port: int, **overrides) -> SmtpSettings:
@@ -54,9 +32,8 @@ def settings_for(port: int, **overrides) -> SmtpSettings:
 
 
 def test_an_email_arrives_with_its_chinese_subject_body_and_recipient(smtp_server):
-    controller, inbox = smtp_server
-    send_email(settings_for(controller.port), "liaison@example.invalid", MESSAGE)
-    [(rcpt, mail)] = inbox.mails
+    send_email(settings_for(smtp_server.port), "liaison@example.invalid", MESSAGE)
+    [(rcpt, mail)] = smtp_server.mails
     assert rcpt == ["liaison@example.invalid"]
     assert mail["Subject"] == MESSAGE.subject
     assert "fjld@example.invalid" in mail["From"]
@@ -70,43 +47,24 @@ def test_an_unreachable_smtp_server_fails_with_a_reason_and_no_password():
     assert "s3cret-pw" not in repr(settings_for(1, password="s3cret-pw"))
 
 
-class Robot(BaseHTTPRequestHandler):
-    received: list = []
-    answer: bytes = b'{"errcode":0,"errmsg":"ok"}'
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((self.path, self.headers["Content-Type"], json.loads(body)))
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(type(self).answer)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def robot():
-    Robot.received, Robot.answer = [], b'{"errcode":0,"errmsg":"ok"}'
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Robot)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    server = RobotServer()
+    yield server
+    server.close()
 
 
 def test_wecom_gets_a_markdown_message(robot):
-    send_robot(WECOM, f"{robot}/cgi-bin/webhook/send?key=abc", None, MESSAGE)
-    [(path, content_type, body)] = Robot.received
+    send_robot(WECOM, f"{robot.url}/cgi-bin/webhook/send?key=abc", None, MESSAGE)
+    [(path, content_type, body)] = robot.received
     assert path == "/cgi-bin/webhook/send?key=abc" and content_type.startswith("application/json")
     assert body == {"msgtype": "markdown", "markdown": {"content": MESSAGE.markdown}}
 
 
 def test_dingtalk_gets_a_markdown_message_signed_with_its_secret(robot):
     secret = "SEC0123456789"
-    send_robot(DINGTALK, f"{robot}/robot/send?access_token=tok", secret, MESSAGE)
-    [(path, _, body)] = Robot.received
+    send_robot(DINGTALK, f"{robot.url}/robot/send?access_token=tok", secret, MESSAGE)
+    [(path, _, body)] = robot.received
     assert body == {"msgtype": "markdown", "markdown": {"title": MESSAGE.subject, "text": MESSAGE.markdown}}
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
     timestamp, sign = query["timestamp"][0], query["sign"][0]
@@ -123,15 +81,15 @@ def test_dingtalk_signature_matches_the_documented_example():
 
 
 def test_a_plain_webhook_gets_json_with_title_text_and_links(robot):
-    send_robot(WEBHOOK, f"{robot}/hook", None, MESSAGE)
-    [(_, _, body)] = Robot.received
+    send_robot(WEBHOOK, f"{robot.url}/hook", None, MESSAGE)
+    [(_, _, body)] = robot.received
     assert body == {"title": MESSAGE.subject, "text": MESSAGE.text, "links": list(MESSAGE.links)}
 
 
 def test_a_robot_that_answers_an_error_code_is_a_failure(robot):
-    Robot.answer = b'{"errcode":310000,"errmsg":"sign not match"}'
+    robot.answer = b'{"errcode":310000,"errmsg":"sign not match"}'
     with pytest.raises(DeliveryFailed, match="310000"):
-        send_robot(DINGTALK, f"{robot}/robot/send?access_token=tok", "SECRET", MESSAGE)
+        send_robot(DINGTALK, f"{robot.url}/robot/send?access_token=tok", "SECRET", MESSAGE)
 
 
 def test_an_unreachable_robot_fails_without_showing_its_token():
