@@ -1,0 +1,193 @@
+"""Reads for 待办: what waits on the signed-in user, per role, overdue first then by due date.
+
+- liaison (own unit): items to sign for, items in hand awaiting feedback, meeting follow-ups the
+  unit leads, progress reports due on key tasks it leads or joins, 督办 awaiting its answer;
+- office: feedback to review or close (销号), items not signed for after N working days, overdue
+  items to chase (催办), follow-ups and milestones past due;
+- convener: escalated 督办 and items overdue by more than the escalation threshold.
+
+Each row: work (what to do), entity and id, title, unit, due_on, days (working days left, negative
+when overdue), mark (red overdue / amber due within the soon window / green), version."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from core import lifecycles as lc
+from core.deadlines import WorkCalendar
+from db.calendar import work_calendar
+from db.engine import read_session
+from db.models import FollowUp, Item, KeyTask, Milestone, ProgressUpdate, Supervision, TaskAssignment, Unit
+from db.queries.predicates import follow_up_overdue, item_overdue, supervision_escalated
+
+RED, AMBER, GREEN = "red", "amber", "green"
+LIMIT = 200  # rows per list: the page says when there are more
+
+
+@dataclass(frozen=True)
+class TodoSettings:
+    """Office-adjustable thresholds (working days unless said otherwise)."""
+    soon_days: int = 3  # amber within this many working days
+    unsigned_after: int = 2  # office: an item not signed for after this many working days
+    report_every_weeks: int = 4  # liaison: a key-task progress report is due this often
+    escalate_after: int = 5  # convener: items overdue by more than this many working days
+
+
+class WorkdayIndex:
+    """Working days between two dates by a cumulative count, built once per read over the span
+    the rows need (instead of walking the calendar day by day for every row)."""
+
+    def __init__(self, cal: WorkCalendar):
+        self.cal = cal
+        self._first: date | None = None
+        self._cumulative: list[int] = []
+
+    def _cover(self, first: date, last: date) -> None:
+        if self._first is not None and first >= self._first and \
+                (last - self._first).days < len(self._cumulative):
+            return
+        first = min(first, self._first or first) - timedelta(days=31)
+        last = max(last, (self._first + timedelta(days=len(self._cumulative))) if self._first else last)
+        total, cumulative = 0, []
+        for i in range((last - first).days + 32):
+            total += self.cal.is_workday(first + timedelta(days=i))
+            cumulative.append(total)
+        self._first, self._cumulative = first, cumulative
+
+    def between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (0 if end <= start)."""
+        if end <= start:
+            return 0
+        self._cover(start, end)
+        return self._cumulative[(end - self._first).days] - self._cumulative[(start - self._first).days]
+
+
+def days_left(due_on: date | None, today: date, index: WorkdayIndex) -> int | None:
+    """Working days from today to the due date; negative: working days overdue."""
+    if due_on is None:
+        return None
+    return index.between(today, due_on) if due_on >= today else -index.between(due_on, today)
+
+
+def mark(days: int | None, settings: TodoSettings) -> str:
+    if days is None:
+        return GREEN
+    return RED if days < 0 else AMBER if days <= settings.soon_days else GREEN
+
+
+def _rows(s, work: str, entity: str, query, today: date, cal, settings, unit_names, dated: bool = True) -> list[dict]:
+    """dated=False: the row's date is not a deadline (e.g. the day feedback came): no days, no mark."""
+    out = []
+    for row_id, title, unit_id, due_on, version in s.execute(query.limit(LIMIT)):
+        days = days_left(due_on, today, cal) if dated else None
+        out.append(dict(work=work, entity=entity, id=row_id, title=" ".join((title or "").split()),
+                        unit=unit_names.get(unit_id, ""), unit_id=unit_id, due_on=due_on, days=days,
+                        mark=mark(days, settings), version=version))
+    return out
+
+
+def _sorted(rows: list[dict]) -> list[dict]:
+    """Overdue first, then by due date; rows without a deadline last, oldest first."""
+    return sorted(rows, key=lambda r: (r["days"] is None, r["due_on"] or date.max, r["id"]))
+
+
+def _item(*conditions):
+    return (select(Item.id, Item.title, Item.to_unit_id, Item.due_on, Item.version).where(*conditions)
+            .order_by(Item.due_on.is_(None), Item.due_on, Item.id))
+
+
+def liaison_todo(engine: Engine, unit_id: int, today: date, settings: TodoSettings = TodoSettings()) -> list[dict]:
+    with read_session(engine) as s:
+        cal = WorkdayIndex(work_calendar(s))
+        names = dict(s.execute(select(Unit.id, Unit.name)).all())
+        rows = _rows(s, "sign", "item", _item(Item.to_unit_id == unit_id, Item.status == lc.SENT),
+                     today, cal, settings, names)
+        rows += _rows(s, "feedback", "item", _item(Item.to_unit_id == unit_id, Item.needs_feedback.is_(True),
+                                                   Item.status.in_((lc.RECEIVED, lc.IN_PROGRESS))),
+                      today, cal, settings, names)
+        rows += _rows(s, "follow_up", "follow_up",
+                      select(FollowUp.id, FollowUp.text, FollowUp.lead_unit_id, FollowUp.due_on, FollowUp.version)
+                      .where(FollowUp.lead_unit_id == unit_id, FollowUp.status.in_(lc.OPEN_FOLLOW_UP_STATUSES))
+                      .order_by(FollowUp.due_on, FollowUp.id), today, cal, settings, names)
+        rows += _rows(s, "supervision", "supervision",
+                      select(Supervision.id, Supervision.instruction, Supervision.unit_id, Supervision.deadline,
+                             Supervision.version)
+                      .where(Supervision.unit_id == unit_id, Supervision.status == lc.SUP_ISSUED)
+                      .order_by(Supervision.deadline, Supervision.id), today, cal, settings, names)
+        rows += _reports_due(s, unit_id, today, cal, settings, names)
+    return _sorted(rows)
+
+
+def _reports_due(s, unit_id: int, today: date, cal, settings: TodoSettings, names) -> list[dict]:
+    """A progress report is due on each open key task the unit leads or joins, every
+    `report_every_weeks` weeks after its last one (or after the assignment, when it never wrote)."""
+    every = timedelta(weeks=settings.report_every_weeks)
+    last = (select(ProgressUpdate.task_id, func.max(ProgressUpdate.reported_on).label("last"))
+            .where(ProgressUpdate.unit_id == unit_id).group_by(ProgressUpdate.task_id).subquery())
+    finished = select(ProgressUpdate.task_id).where(ProgressUpdate.percent >= 100)
+    query = (select(KeyTask.id, KeyTask.title, KeyTask.version, last.c.last)
+             .join(TaskAssignment, TaskAssignment.task_id == KeyTask.id)
+             .outerjoin(last, last.c.task_id == KeyTask.id)
+             .where(TaskAssignment.unit_id == unit_id, KeyTask.id.not_in(finished))
+             .order_by(KeyTask.number))
+    out = []
+    for task_id, title, version, last_on in s.execute(query):
+        due_on = (last_on or today - every) + every
+        days = days_left(due_on, today, cal)
+        if days is not None and days <= settings.soon_days:
+            out.append(dict(work="report", entity="key_task", id=task_id, title=title, unit=names.get(unit_id, ""),
+                            unit_id=unit_id, due_on=due_on, days=days, mark=mark(days, settings), version=version))
+    return out
+
+
+def office_todo(engine: Engine, today: date, settings: TodoSettings = TodoSettings()) -> list[dict]:
+    with read_session(engine) as s:
+        cal = WorkdayIndex(work_calendar(s))
+        names = dict(s.execute(select(Unit.id, Unit.name)).all())
+        unsigned_before = _working_days_back(today, settings.unsigned_after, cal)
+        answered = (select(Item.id, Item.title, Item.to_unit_id, Item.feedback_on, Item.version)
+                    .where(Item.status == lc.RESPONDED).order_by(Item.feedback_on, Item.id))
+        rows = _rows(s, "review", "item", answered, today, cal, settings, names, dated=False)
+        rows += _rows(s, "unsigned", "item", _item(Item.status == lc.SENT, Item.sent_on < unsigned_before),
+                      today, cal, settings, names)
+        rows += _rows(s, "chase", "item", _item(item_overdue(today)), today, cal, settings, names)
+        rows += _rows(s, "follow_up", "follow_up",
+                      select(FollowUp.id, FollowUp.text, FollowUp.lead_unit_id, FollowUp.due_on, FollowUp.version)
+                      .where(follow_up_overdue(today)).order_by(FollowUp.due_on, FollowUp.id),
+                      today, cal, settings, names)
+        lead = (select(TaskAssignment.unit_id).where(TaskAssignment.task_id == Milestone.task_id,
+                                                     TaskAssignment.role == "lead").limit(1).scalar_subquery())
+        rows += _rows(s, "milestone", "milestone",
+                      select(Milestone.id, Milestone.title, lead, Milestone.planned_on, Milestone.version)
+                      .where(Milestone.done_on.is_(None), Milestone.planned_on < today)
+                      .order_by(Milestone.planned_on, Milestone.id), today, cal, settings, names)
+    return _sorted(rows)
+
+
+def convener_todo(engine: Engine, today: date, settings: TodoSettings = TodoSettings()) -> list[dict]:
+    with read_session(engine) as s:
+        cal = WorkdayIndex(work_calendar(s))
+        names = dict(s.execute(select(Unit.id, Unit.name)).all())
+        rows = _rows(s, "escalated", "supervision",
+                     select(Supervision.id, Supervision.instruction, Supervision.unit_id, Supervision.deadline,
+                            Supervision.version)
+                     .where(supervision_escalated(today)).order_by(Supervision.deadline, Supervision.id),
+                     today, cal, settings, names)
+        threshold = _working_days_back(today, settings.escalate_after, cal)
+        rows += _rows(s, "escalate", "item", _item(item_overdue(today), Item.due_on < threshold),
+                      today, cal, settings, names)
+    return _sorted(rows)
+
+
+def _working_days_back(today: date, n: int, index: WorkdayIndex) -> date:
+    """The day n working days before today (a date earlier than it is more than n working days ago)."""
+    day = today
+    for _ in range(n):
+        day -= timedelta(days=1)
+        while not index.cal.is_workday(day):
+            day -= timedelta(days=1)
+    return day
+
