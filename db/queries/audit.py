@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from core.clock import SHANGHAI
 from db.engine import read_session
 from db.models import AuditLog
+from db.queries.common import frame
 
 # "all" first: the default view is the newest entries, whatever their age.
 PERIODS = ("all", "7d", "30d", "90d", "year", "custom")
@@ -22,7 +23,6 @@ EXPORT_LIMIT = 50_000
 # Bookkeeping columns that change on every edit; left out of the changed-fields view (the raw
 # before/after still shows them).
 NOISE_FIELDS = frozenset({"version", "updated_at"})
-COLUMNS = ["id", "at", "user_id", "username", "action", "entity", "entity_id"]
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,8 @@ def audit_page(engine: Engine, f: AuditFilter, today: date, page: int = 1,
     where = conditions(f, today)
     with read_session(engine) as s:
         total = s.scalar(select(func.count()).select_from(AuditLog).where(*where))
-        rows = s.execute(_select().add_columns(AuditLog.before, AuditLog.after).where(*where)
-                         .order_by(AuditLog.id.desc())
-                         .limit(page_size).offset(max(0, page - 1) * page_size)).all()
-    df = pd.DataFrame(rows, columns=COLUMNS + ["before", "after"])
+        df = frame(s, _select().add_columns(AuditLog.before, AuditLog.after).where(*where)
+                   .order_by(AuditLog.id.desc()).limit(page_size).offset(max(0, page - 1) * page_size))
     df["changed"] = [[c["field"] for c in changed_fields(b, a)] for b, a in zip(df["before"], df["after"])]
     return df.drop(columns=["before", "after"]), total
 
@@ -99,9 +97,8 @@ def audit_page(engine: Engine, f: AuditFilter, today: date, page: int = 1,
 def audit_export(engine: Engine, f: AuditFilter, today: date, limit: int = EXPORT_LIMIT) -> pd.DataFrame:
     """The filtered rows with their before/after as JSON text, newest first, at most `limit`."""
     with read_session(engine) as s:
-        rows = s.execute(_select().add_columns(AuditLog.before, AuditLog.after)
-                         .where(*conditions(f, today)).order_by(AuditLog.id.desc()).limit(limit)).all()
-    df = pd.DataFrame(rows, columns=COLUMNS + ["before", "after"])
+        df = frame(s, _select().add_columns(AuditLog.before, AuditLog.after)
+                   .where(*conditions(f, today)).order_by(AuditLog.id.desc()).limit(limit))
     df["changed"] = [", ".join(c["field"] for c in changed_fields(b, a)) for b, a in zip(df["before"], df["after"])]
     for col in ("before", "after"):
         df[col] = df[col].map(lambda v: "" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True))

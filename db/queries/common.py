@@ -1,8 +1,10 @@
 """Small shared reads."""
 from __future__ import annotations
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from db.engine import read_session
 from db.models import AuditLog, Setting, Unit
@@ -10,6 +12,18 @@ from db.models import AuditLog, Setting, Unit
 
 # Audit rows that change no data any page shows: a sign-in attempt must not empty everyone's cache.
 NOT_DATA_ACTIONS = ("user.sign_in", "user.sign_out")
+
+
+def frame(session: Session, statement) -> pd.DataFrame:
+    """The rows of a select as a frame whose columns are the select's own names, in its order —
+    also when nothing matches, which a frame built from a list of mappings would not give. Every
+    column is a named column or labelled (`.label("name")`): an unlabelled expression, or two
+    columns of one name, would get a name SQLAlchemy makes up (count_1, name_1), so are refused."""
+    names = [c.key for c in statement.selected_columns]
+    if None in names or len(set(names)) < len(names):
+        raise ValueError(f"label every computed column and give two columns of one name two labels: {names}")
+    result = session.execute(statement)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def data_version(engine: Engine) -> int:

@@ -12,11 +12,14 @@ from core.kinds import KINDS
 from db.calendar import effective_rule, work_calendar
 from db.engine import read_session
 from db.models import Item, Supervision, Unit
+from db.queries.common import frame
 from db.queries.predicates import (in_category, in_period, item_answered_late, item_answered_on_time,
                                    item_due_within, item_feedback_record, item_overdue, supervision_open)
 from db.queries.referrals import FROM, TO
 from db.queries.sql import days_between, weighted_median
 
+RELIABILITY_COLUMNS = ["unit_id", "unit", "category", "overdue", "oldest_due_on", "answered", "on_time_rate",
+                       "median_days"]
 AGING_BUCKETS = (("1–7", 1, 7), ("8–30", 8, 30), ("31–90", 31, 90), (">90", 91, None))
 
 
@@ -36,16 +39,14 @@ def overdue_items(engine: Engine, today: date, unit_id: int | None = None, categ
                 .where(Supervision.target_type == "item", Supervision.target_id == Item.id,
                        supervision_open()).scalar_subquery())
     with read_session(engine) as s:
-        rows = s.execute(select(Item.id, Item.kind, Item.title, Item.doc_number, TO.name.label("to_unit"),
-                                FROM.name.label("from_unit"), Item.to_unit_id, Item.sent_on, Item.due_on,
-                                Item.status, Item.due_override_reason, open_sup.label("open_supervision"))
-                         .join(TO, TO.id == Item.to_unit_id).join(FROM, FROM.id == Item.from_unit_id)
-                         .where(item_overdue(today), *_unit_scope(unit_id, category))
-                         .order_by(Item.due_on, Item.id)).all()
+        df = frame(s, select(Item.id, Item.kind, Item.title, Item.doc_number, TO.name.label("to_unit"),
+                             FROM.name.label("from_unit"), Item.to_unit_id, Item.sent_on, Item.due_on,
+                             Item.status, Item.due_override_reason, open_sup.label("open_supervision"))
+                   .join(TO, TO.id == Item.to_unit_id).join(FROM, FROM.id == Item.from_unit_id)
+                   .where(item_overdue(today), *_unit_scope(unit_id, category))
+                   .order_by(Item.due_on, Item.id))
         working_kinds = {k for k in KINDS if effective_rule(s, k).unit == "working_days"}
         calendar = work_calendar(s)
-    df = pd.DataFrame(rows, columns=["id", "kind", "title", "doc_number", "to_unit", "from_unit", "to_unit_id",
-                                     "sent_on", "due_on", "status", "due_override_reason", "open_supervision"])
     df["days_overdue"] = [(today - d).days for d in df["due_on"]]
     df["working_days_overdue"] = [
         working_days_between(d, today, calendar=calendar) if k in working_kinds and not o else None
@@ -70,44 +71,42 @@ def unit_reliability(engine: Engine, today: date, category: str | None = None) -
     days = days_between(engine, Item.feedback_on, func.coalesce(Item.received_on, Item.sent_on))
     answered = item_feedback_record(today)
     scope = _unit_scope(None, category)
+    unit = Item.to_unit_id.label("unit_id")
     with read_session(engine) as s:
-        now = s.execute(select(Item.to_unit_id, func.count(), func.min(Item.due_on))
-                        .where(item_overdue(today), *scope).group_by(Item.to_unit_id)).all()
-        rates = s.execute(select(Item.to_unit_id, func.count(), func.count().filter(item_answered_on_time()))
-                          .where(answered, *scope).group_by(Item.to_unit_id)).all()
-        spread = s.execute(select(Item.to_unit_id, days, func.count()).where(answered, *scope)
-                           .group_by(Item.to_unit_id, days)).all()
-        units = s.execute(select(Unit.id, Unit.name, Unit.category, Unit.sort_order)).all()
-    by_unit: dict[int, dict] = {}
-    for unit_id, n, oldest in now:
-        by_unit.setdefault(unit_id, {}).update(overdue=n, oldest_due_on=oldest)
-    for unit_id, n, on_time in rates:
-        by_unit.setdefault(unit_id, {}).update(answered=n, on_time_rate=on_time / n if n else None)
+        now = s.execute(select(unit, func.count().label("overdue"), func.min(Item.due_on).label("oldest_due_on"))
+                        .where(item_overdue(today), *scope).group_by(Item.to_unit_id)).mappings().all()
+        rates = s.execute(select(unit, func.count().label("answered"),
+                                 func.count().filter(item_answered_on_time()).label("on_time"))
+                          .where(answered, *scope).group_by(Item.to_unit_id)).mappings().all()
+        spread = s.execute(select(unit, days.label("days"), func.count().label("n")).where(answered, *scope)
+                           .group_by(Item.to_unit_id, days)).mappings().all()
+        units = s.execute(select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.category, Unit.sort_order)
+                          ).mappings().all()
+    figures: dict[int, dict] = {}
+    for r in (*now, *rates):
+        figures.setdefault(r["unit_id"], {}).update(r)
     medians: dict[int, list] = {}
-    for unit_id, d, n in spread:
-        medians.setdefault(unit_id, []).append((d, n))
+    for r in spread:
+        medians.setdefault(r["unit_id"], []).append((r["days"], r["n"]))
     rows = []
-    for unit_id, name, cat, order in units:
-        if unit_id not in by_unit:
-            continue
-        r = by_unit[unit_id]
-        rows.append({"unit_id": unit_id, "unit": name, "category": cat, "overdue": r.get("overdue", 0),
-                     "oldest_due_on": r.get("oldest_due_on"), "answered": r.get("answered", 0),
-                     "on_time_rate": r.get("on_time_rate"), "median_days": weighted_median(medians.get(unit_id, [])),
-                     "sort_order": order})
-    df = pd.DataFrame(rows, columns=["unit_id", "unit", "category", "overdue", "oldest_due_on", "answered",
-                                     "on_time_rate", "median_days", "sort_order"])
+    for u in units:
+        f = figures.get(u["unit_id"])
+        if f is not None:
+            n = f.get("answered", 0)
+            rows.append({**u, "overdue": f.get("overdue", 0), "oldest_due_on": f.get("oldest_due_on"), "answered": n,
+                         "on_time_rate": f["on_time"] / n if n else None,
+                         "median_days": weighted_median(medians.get(u["unit_id"], []))})
+    df = pd.DataFrame(rows, columns=RELIABILITY_COLUMNS + ["sort_order"])  # by name: the page's order
     return df.sort_values(["overdue", "sort_order"], ascending=[False, True]).drop(columns="sort_order").reset_index(drop=True)
 
 
 def due_soon(engine: Engine, today: date, days: int = 7, unit_id: int | None = None,
              category: str | None = None) -> pd.DataFrame:
     with read_session(engine) as s:
-        rows = s.execute(select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on, Item.status)
-                         .join(TO, TO.id == Item.to_unit_id)
-                         .where(item_due_within(today, days), *_unit_scope(unit_id, category))
-                         .order_by(Item.due_on, Item.id)).all()
-    df = pd.DataFrame(rows, columns=["id", "kind", "title", "to_unit", "due_on", "status"])
+        df = frame(s, select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on, Item.status)
+                   .join(TO, TO.id == Item.to_unit_id)
+                   .where(item_due_within(today, days), *_unit_scope(unit_id, category))
+                   .order_by(Item.due_on, Item.id))
     df["days_left"] = [(d - today).days for d in df["due_on"]]
     return df
 
@@ -115,12 +114,10 @@ def due_soon(engine: Engine, today: date, days: int = 7, unit_id: int | None = N
 def answered_late(engine: Engine, today: date, period: str = "90d", unit_id: int | None = None,
                   category: str | None = None) -> pd.DataFrame:
     with read_session(engine) as s:
-        rows = s.execute(select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on,
-                                Item.feedback_on)
-                         .join(TO, TO.id == Item.to_unit_id)
-                         .where(item_answered_late(), in_period(Item.feedback_on, period, today),
-                                *_unit_scope(unit_id, category))
-                         .order_by(Item.feedback_on.desc(), Item.id)).all()
-    df = pd.DataFrame(rows, columns=["id", "kind", "title", "to_unit", "due_on", "feedback_on"])
+        df = frame(s, select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on, Item.feedback_on)
+                   .join(TO, TO.id == Item.to_unit_id)
+                   .where(item_answered_late(), in_period(Item.feedback_on, period, today),
+                          *_unit_scope(unit_id, category))
+                   .order_by(Item.feedback_on.desc(), Item.id))
     df["days_late"] = [(f - d).days for f, d in zip(df["feedback_on"], df["due_on"])]
     return df

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from db.engine import read_session
 from db.models import AuditLog, Item, ItemEvent, KeyTask, Supervision, Unit, User
+from db.queries.common import frame
 from db.queries.predicates import (in_category, in_period, item_answered_late, item_due_within, item_overdue,
                                    text_matches)
 from db.queries.sql import days_between, weighted_median
@@ -75,54 +76,46 @@ def _list_select():
             .join(FROM, FROM.id == Item.from_unit_id).join(TO, TO.id == Item.to_unit_id))
 
 
-LIST_COLUMNS = ["id", "kind", "doc_number", "title", "from_unit", "to_unit", "sent_on", "received_on", "due_on",
-                "status", "outcome", "feedback_on", "needs_feedback", "urgent"]
-
-
 def item_page(engine: Engine, f: ItemFilter, today: date, page: int = 1, page_size: int = 50,
               sort: str = "sent_desc") -> tuple[pd.DataFrame, int]:
     """One page of the filtered list, and the total count (never loads every row)."""
     where = conditions(f, today)
     with read_session(engine) as s:
         total = s.scalar(select(func.count()).select_from(Item).where(*where))
-        rows = s.execute(_list_select().where(*where).order_by(*SORTS.get(sort, SORTS["sent_desc"]))
-                         .limit(page_size).offset(max(0, page - 1) * page_size)).all()
-    return pd.DataFrame(rows, columns=LIST_COLUMNS), total
+        rows = frame(s, _list_select().where(*where).order_by(*SORTS.get(sort, SORTS["sent_desc"]))
+                     .limit(page_size).offset(max(0, page - 1) * page_size))
+    return rows, total
 
 
 def item_export(engine: Engine, f: ItemFilter, today: date, sort: str = "sent_desc") -> pd.DataFrame:
     """Every row matching the filters, for a download the user asked for."""
     with read_session(engine) as s:
-        rows = s.execute(_list_select().add_columns(Item.summary, Item.feedback_text, Item.due_rule)
-                         .where(*conditions(f, today)).order_by(*SORTS.get(sort, SORTS["sent_desc"]))).all()
-    return pd.DataFrame(rows, columns=LIST_COLUMNS + ["summary", "feedback_text", "due_rule"])
+        return frame(s, _list_select().add_columns(Item.summary, Item.feedback_text, Item.due_rule)
+                     .where(*conditions(f, today)).order_by(*SORTS.get(sort, SORTS["sent_desc"])))
 
 
 def unit_status_matrix(engine: Engine, f: ItemFilter, today: date) -> pd.DataFrame:
     """Rows: receiving units; columns: lifecycle stages, plus overdue and answered-late counts."""
     where = conditions(f.without_unit(), today)
     with read_session(engine) as s:
-        rows = s.execute(select(Item.to_unit_id, Item.status, func.count(),
-                                func.count().filter(item_overdue(today)),
-                                func.count().filter(item_answered_late()))
-                         .where(*where).group_by(Item.to_unit_id, Item.status)).all()
-        units = s.execute(select(Unit.id, Unit.name, Unit.sort_order)).all()
-    df = pd.DataFrame(rows, columns=["unit_id", "status", "count", "overdue", "answered_late"])
+        df = frame(s, select(Item.to_unit_id.label("unit_id"), Item.status, func.count().label("count"),
+                             func.count().filter(item_overdue(today)).label("overdue"),
+                             func.count().filter(item_answered_late()).label("answered_late"))
+                   .where(*where).group_by(Item.to_unit_id, Item.status))
+        names = frame(s, select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.sort_order))
     if df.empty:
         return pd.DataFrame(columns=["unit_id", "unit", "total", "overdue", "answered_late"])
     wide = df.pivot_table(index="unit_id", columns="status", values="count", aggfunc="sum", fill_value=0)
     sums = df.groupby("unit_id")[["count", "overdue", "answered_late"]].sum()
     out = wide.join(sums.rename(columns={"count": "total"})).reset_index()
-    names = pd.DataFrame(units, columns=["unit_id", "unit", "sort_order"])
     out = names.merge(out, on="unit_id", how="inner").sort_values(["total", "sort_order"], ascending=[False, True])
     return out.drop(columns=["sort_order"]).reset_index(drop=True)
 
 
 def monthly_by_kind(engine: Engine, f: ItemFilter, today: date) -> pd.DataFrame:
     with read_session(engine) as s:
-        rows = s.execute(select(Item.sent_on, Item.kind, func.count()).where(*conditions(f, today))
-                         .group_by(Item.sent_on, Item.kind)).all()
-    df = pd.DataFrame(rows, columns=["sent_on", "kind", "count"])
+        df = frame(s, select(Item.sent_on, Item.kind, func.count().label("count")).where(*conditions(f, today))
+                   .group_by(Item.sent_on, Item.kind))
     if df.empty:
         return pd.DataFrame(columns=["month", "kind", "count"])
     df["month"] = [d.strftime("%Y-%m") for d in df["sent_on"]]
@@ -133,12 +126,12 @@ def median_days_to_feedback(engine: Engine, f: ItemFilter, today: date) -> pd.Da
     """Median days from receipt (or sending) to feedback, per kind, over answered items."""
     days = days_between(engine, Item.feedback_on, func.coalesce(Item.received_on, Item.sent_on))
     with read_session(engine) as s:
-        rows = s.execute(select(Item.kind, days.label("days"), func.count())
+        rows = s.execute(select(Item.kind, days.label("days"), func.count().label("n"))
                          .where(*conditions(f, today), Item.feedback_on.is_not(None))
-                         .group_by(Item.kind, days)).all()
+                         .group_by(Item.kind, days)).mappings().all()
     by_kind: dict[str, list] = {}
-    for kind, d, n in rows:
-        by_kind.setdefault(kind, []).append((d, n))
+    for r in rows:
+        by_kind.setdefault(r["kind"], []).append((r["days"], r["n"]))
     return pd.DataFrame([{"kind": k, "median_days": weighted_median(v), "answered": sum(n for _, n in v)}
                          for k, v in by_kind.items()], columns=["kind", "median_days", "answered"])
 
@@ -154,20 +147,16 @@ def item_detail(engine: Engine, item_id: int) -> dict | None:
             .outerjoin(KeyTask, KeyTask.id == Item.key_task_id).where(Item.id == item_id)).mappings().first()
         if row is None:
             return None
-        events = s.execute(select(ItemEvent.occurred_on, ItemEvent.event_type, ItemEvent.from_status,
-                                  ItemEvent.to_status, ItemEvent.note, User.display_name)
-                           .outerjoin(User, User.id == ItemEvent.actor_id).where(ItemEvent.item_id == item_id)
-                           .order_by(ItemEvent.occurred_on, ItemEvent.id)).all()
-        supervision = s.execute(select(Supervision.id, Supervision.level, Supervision.deadline,
-                                       Supervision.instruction, Supervision.status, Supervision.issued_on,
-                                       Supervision.response_text, Supervision.resolution_text, Supervision.version)
-                                .where(Supervision.target_type == "item", Supervision.target_id == item_id)
-                                .order_by(Supervision.id)).all()
-        audit = s.execute(select(AuditLog.at, AuditLog.username, AuditLog.action, AuditLog.before, AuditLog.after)
-                          .where(AuditLog.entity == "item", AuditLog.entity_id == item_id)
-                          .order_by(AuditLog.id)).all()
-    return {"item": dict(row),
-            "events": pd.DataFrame(events, columns=["occurred_on", "event_type", "from_status", "to_status", "note", "actor"]),
-            "supervision": pd.DataFrame(supervision, columns=["id", "level", "deadline", "instruction", "status",
-                                                              "issued_on", "response_text", "resolution_text", "version"]),
-            "audit": pd.DataFrame(audit, columns=["at", "username", "action", "before", "after"])}
+        return {
+            "item": dict(row),
+            "events": frame(s, select(ItemEvent.occurred_on, ItemEvent.event_type, ItemEvent.from_status,
+                                      ItemEvent.to_status, ItemEvent.note, User.display_name.label("actor"))
+                            .outerjoin(User, User.id == ItemEvent.actor_id).where(ItemEvent.item_id == item_id)
+                            .order_by(ItemEvent.occurred_on, ItemEvent.id)),
+            "supervision": frame(s, select(Supervision.id, Supervision.level, Supervision.deadline,
+                                           Supervision.instruction, Supervision.status, Supervision.issued_on,
+                                           Supervision.response_text, Supervision.resolution_text, Supervision.version)
+                                 .where(Supervision.target_type == "item", Supervision.target_id == item_id)
+                                 .order_by(Supervision.id)),
+            "audit": frame(s, select(AuditLog.at, AuditLog.username, AuditLog.action, AuditLog.before, AuditLog.after)
+                           .where(AuditLog.entity == "item", AuditLog.entity_id == item_id).order_by(AuditLog.id))}

@@ -10,12 +10,8 @@ from sqlalchemy.engine import Engine
 from core import lifecycles as lc
 from db.engine import read_session
 from db.models import FollowUp, Item, KeyTask, Supervision, Unit
+from db.queries.common import frame
 from db.queries.predicates import supervision_escalated
-
-COLUMNS = ["id", "target_type", "target_id", "target_title", "unit_id", "unit", "level", "deadline", "status",
-           "issued_on", "instruction", "response_text", "responded_on", "resolution_text", "resolved_on",
-           "version", "escalated"]
-
 
 def supervision_list(engine: Engine, today: date, status: str | None = None, level: str | None = None,
                      unit_id: int | None = None, target_type: str | None = None) -> pd.DataFrame:
@@ -37,14 +33,13 @@ def supervision_list(engine: Engine, today: date, status: str | None = None, lev
     if target_type:
         conds.append(Supervision.target_type == target_type)
     with read_session(engine) as s:
-        rows = s.execute(select(Supervision.id, Supervision.target_type, Supervision.target_id, title.label("t"),
-                                Supervision.unit_id, Unit.name, Supervision.level, Supervision.deadline,
-                                Supervision.status, Supervision.issued_on, Supervision.instruction,
-                                Supervision.response_text, Supervision.responded_on, Supervision.resolution_text,
-                                Supervision.resolved_on, Supervision.version)
-                         .join(Unit, Unit.id == Supervision.unit_id).where(*conds)
-                         .order_by(Supervision.deadline, Supervision.id)).all()
-    df = pd.DataFrame(rows, columns=COLUMNS[:-1])
+        df = frame(s, select(Supervision.id, Supervision.target_type, Supervision.target_id,
+                             title.label("target_title"), Supervision.unit_id, Unit.name.label("unit"),
+                             Supervision.level, Supervision.deadline, Supervision.status, Supervision.issued_on,
+                             Supervision.instruction, Supervision.response_text, Supervision.responded_on,
+                             Supervision.resolution_text, Supervision.resolved_on, Supervision.version)
+                   .join(Unit, Unit.id == Supervision.unit_id).where(*conds)
+                   .order_by(Supervision.deadline, Supervision.id))
     df["escalated"] = pd.Series([lc.supervision_escalated(st, d, today) for st, d in zip(df["status"], df["deadline"])],
                                 index=df.index, dtype=bool)
     return df

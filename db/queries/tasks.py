@@ -12,6 +12,7 @@ from core.lifecycles import MS_LATE, milestone_state, task_status
 from db.engine import read_session
 from db.models import (Item, KeyTask, Milestone, ProgressUpdate, Supervision, TaskAssignment, TaskGroup, Unit,
                        User)
+from db.queries.common import frame
 
 
 def task_titles(engine: Engine) -> dict[int, str]:
@@ -24,9 +25,9 @@ def task_board(engine: Engine, today: date) -> pd.DataFrame:
     """One row per task: group, title, lead and participating units, derived status, latest
     percent, next milestone, late milestones, latest update."""
     with read_session(engine) as s:
-        tasks = s.execute(select(KeyTask.id, KeyTask.number, KeyTask.title, KeyTask.version, TaskGroup.number,
-                                 TaskGroup.title).join(TaskGroup, TaskGroup.id == KeyTask.group_id)
-                          .order_by(KeyTask.number)).all()
+        tasks = s.execute(select(KeyTask.id, KeyTask.number, KeyTask.title, KeyTask.version,
+                                 TaskGroup.number.label("group_number"), TaskGroup.title.label("group_title"))
+                          .join(TaskGroup, TaskGroup.id == KeyTask.group_id).order_by(KeyTask.number)).mappings().all()
         assignments = s.execute(select(TaskAssignment.task_id, TaskAssignment.role, Unit.id, Unit.name)
                                 .join(Unit, Unit.id == TaskAssignment.unit_id).order_by(Unit.sort_order)).all()
         milestones = s.execute(select(Milestone.task_id, Milestone.title, Milestone.planned_on, Milestone.done_on)
@@ -47,7 +48,8 @@ def task_board(engine: Engine, today: date) -> pd.DataFrame:
         if unit in lead_names.get(task_id, ()):
             lead_latest[task_id] = percent
     rows = []
-    for task_id, number, title, version, group_no, group_title in tasks:
+    for task in tasks:
+        task_id = task["id"]
         mlist = ms.get(task_id, [])
         upd = latest.get(task_id)
         # The task's progress is what its lead unit last reported (a participant reports its part);
@@ -55,8 +57,7 @@ def task_board(engine: Engine, today: date) -> pd.DataFrame:
         percent = lead_latest.get(task_id, upd[1] if upd else 0)
         pending = [(title_, planned) for title_, planned, done in mlist if done is None]
         rows.append({
-            "id": task_id, "number": number, "title": title, "version": version,
-            "group_number": group_no, "group_title": group_title,
+            **task,  # id, number, title, version, group_number, group_title
             "lead_unit_ids": [u for u, _ in lead.get(task_id, [])],
             "lead_units": "、".join(n for _, n in lead.get(task_id, [])),
             "participating_unit_ids": [u for u, _ in part.get(task_id, [])],
@@ -89,34 +90,31 @@ def task_detail(engine: Engine, task_id: int) -> dict | None:
         if task is None:
             return None
         group = s.get(TaskGroup, task.group_id)
-        milestones = s.execute(select(Milestone.id, Milestone.title, Milestone.planned_on, Milestone.done_on,
-                                      Milestone.version).where(Milestone.task_id == task_id)
-                               .order_by(Milestone.planned_on, Milestone.id)).all()
-        updates = s.execute(select(ProgressUpdate.reported_on, Unit.name, ProgressUpdate.percent, ProgressUpdate.text,
-                                   User.display_name)
-                            .outerjoin(Unit, Unit.id == ProgressUpdate.unit_id)
-                            .outerjoin(User, User.id == ProgressUpdate.created_by)
-                            .where(ProgressUpdate.task_id == task_id)
-                            .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())).all()
-        items = s.execute(select(Item.id, Item.kind, Item.title, Item.status, Item.due_on)
-                          .where(Item.key_task_id == task_id).order_by(Item.sent_on.desc()).limit(200)).all()
-        supervision = s.execute(select(Supervision.level, Supervision.deadline, Supervision.status,
-                                       Supervision.instruction)
-                                .where(Supervision.target_type == "key_task", Supervision.target_id == task_id)).all()
-        data = {"id": task.id, "number": task.number, "title": task.title, "full_text": task.full_text,
-                "version": task.version, "group": f"{group.number}. {group.title}"}
-    data["milestones"] = pd.DataFrame(milestones, columns=["id", "title", "planned_on", "done_on", "version"])
-    data["updates"] = pd.DataFrame(updates, columns=["reported_on", "unit", "percent", "text", "actor"])
-    data["items"] = pd.DataFrame(items, columns=["id", "kind", "title", "status", "due_on"])
-    data["supervision"] = pd.DataFrame(supervision, columns=["level", "deadline", "status", "instruction"])
-    return data
+        return {
+            "id": task.id, "number": task.number, "title": task.title, "full_text": task.full_text,
+            "version": task.version, "group": f"{group.number}. {group.title}",
+            "milestones": frame(s, select(Milestone.id, Milestone.title, Milestone.planned_on, Milestone.done_on,
+                                          Milestone.version).where(Milestone.task_id == task_id)
+                                .order_by(Milestone.planned_on, Milestone.id)),
+            "updates": frame(s, select(ProgressUpdate.reported_on, Unit.name.label("unit"), ProgressUpdate.percent,
+                                       ProgressUpdate.text, User.display_name.label("actor"))
+                             .outerjoin(Unit, Unit.id == ProgressUpdate.unit_id)
+                             .outerjoin(User, User.id == ProgressUpdate.created_by)
+                             .where(ProgressUpdate.task_id == task_id)
+                             .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())),
+            "items": frame(s, select(Item.id, Item.kind, Item.title, Item.status, Item.due_on)
+                           .where(Item.key_task_id == task_id).order_by(Item.sent_on.desc()).limit(200)),
+            "supervision": frame(s, select(Supervision.level, Supervision.deadline, Supervision.status,
+                                           Supervision.instruction)
+                                 .where(Supervision.target_type == "key_task", Supervision.target_id == task_id)),
+        }
 
 
 def milestone_timeline(engine: Engine, today: date) -> pd.DataFrame:
     with read_session(engine) as s:
-        rows = s.execute(select(KeyTask.number, KeyTask.title, Milestone.title, Milestone.planned_on, Milestone.done_on)
-                         .join(KeyTask, KeyTask.id == Milestone.task_id).order_by(KeyTask.number, Milestone.planned_on)).all()
-    df = pd.DataFrame(rows, columns=["number", "task", "milestone", "planned_on", "done_on"])
+        df = frame(s, select(KeyTask.number, KeyTask.title.label("task"), Milestone.title.label("milestone"),
+                             Milestone.planned_on, Milestone.done_on)
+                   .join(KeyTask, KeyTask.id == Milestone.task_id).order_by(KeyTask.number, Milestone.planned_on))
     df["task_label"] = [f"{n}. {t}" for n, t in zip(df["number"], df["task"])]
     df["state"] = [milestone_state(p, None if pd.isna(d) else d, today)
                    for p, d in zip(df["planned_on"], df["done_on"])]

@@ -23,6 +23,7 @@ from core.lifecycles import ITEM_STATUSES, OPEN_FOLLOW_UP_STATUSES
 from db.calendar import work_calendar
 from db.engine import read_session
 from db.models import FollowUp, Item, Liaison, Setting, Supervision, TaskAssignment, Unit
+from db.queries.common import frame
 from db.queries.meetings import FollowUpFilter, follow_up_list
 from db.queries.overdue import overdue_items
 from db.queries.predicates import (follow_up_done, follow_up_involves, follow_up_open, follow_up_overdue,
@@ -77,21 +78,20 @@ def unit_directory(engine: Engine, today: date, category: str | None = None, tex
     overdue = (select(Item.to_unit_id.label("unit_id"), func.count().label("n"))
                .where(item_overdue(today)).group_by(Item.to_unit_id).subquery())
     with read_session(engine) as s:
-        units = s.execute(select(Unit.id, Unit.code, Unit.name, Unit.category, Unit.leader_name, Unit.leader_title,
-                                 Unit.active, func.coalesce(overdue.c.n, 0))
+        units = s.execute(select(Unit.id.label("unit_id"), Unit.code, Unit.name, Unit.category, Unit.leader_name,
+                                 Unit.leader_title, Unit.active, func.coalesce(overdue.c.n, 0).label("overdue"))
                           .outerjoin(overdue, overdue.c.unit_id == Unit.id)
-                          .where(*conds).order_by(Unit.sort_order, Unit.id)).all()
-        ids = [u[0] for u in units]
+                          .where(*conds).order_by(Unit.sort_order, Unit.id)).mappings().all()
+        ids = [u["unit_id"] for u in units]
         liaisons = s.execute(select(Liaison.unit_id, Liaison.name, Liaison.phone)
                              .where(_current(today), Liaison.unit_id.in_(ids))
                              .order_by(Liaison.unit_id, Liaison.start_on, Liaison.id)).all() if ids else []
     by_unit: dict[int, list[str]] = {}
-    for unit_id, name, phone in liaisons:
-        by_unit.setdefault(unit_id, []).append(f"{name} {phone}" if phone else name)
-    rows = [{"unit_id": u[0], "code": u[1], "name": u[2], "category": u[3], "leader_name": u[4],
-             "leader_title": u[5], "active": bool(u[6]), "liaisons": "、".join(by_unit.get(u[0], [])),
-             "liaison_count": len(by_unit.get(u[0], [])), "overdue": int(u[7])} for u in units]
-    return pd.DataFrame(rows, columns=DIRECTORY_COLUMNS)
+    for x in liaisons:
+        by_unit.setdefault(x.unit_id, []).append(f"{x.name} {x.phone}" if x.phone else x.name)
+    rows = [{**u, "active": bool(u["active"]), "liaisons": "、".join(by_unit.get(u["unit_id"], [])),
+             "liaison_count": len(by_unit.get(u["unit_id"], [])), "overdue": int(u["overdue"])} for u in units]
+    return pd.DataFrame(rows, columns=DIRECTORY_COLUMNS)  # by name: the order of the page's columns
 
 
 def unit_profile(engine: Engine, unit_id: int) -> dict | None:
@@ -116,16 +116,14 @@ def liaison_history(engine: Engine, unit_id: int, today: date) -> pd.DataFrame:
         rows = s.execute(select(Liaison.id, Liaison.name, Liaison.phone, Liaison.start_on, Liaison.end_on,
                                 Liaison.reported_on, Liaison.version)
                          .where(Liaison.unit_id == unit_id)
-                         .order_by(Liaison.start_on.desc(), Liaison.id.desc())).all()
+                         .order_by(Liaison.start_on.desc(), Liaison.id.desc())).mappings().all()
         calendar = work_calendar(s)
     out = []
-    for lid, name, phone, start_on, end_on, reported_on, version in rows:
-        state, days = report_state(start_on, reported_on, today, calendar)
-        out.append({"id": lid, "name": name, "phone": phone, "start_on": start_on, "end_on": end_on,
-                    "reported_on": reported_on, "report_due": report_due(start_on, calendar),
-                    "report_state": state, "days_late": days,
-                    "current": start_on <= today and (end_on is None or end_on >= today), "version": version})
-    return pd.DataFrame(out, columns=HISTORY_COLUMNS)
+    for r in rows:
+        state, days = report_state(r["start_on"], r["reported_on"], today, calendar)
+        out.append({**r, "report_due": report_due(r["start_on"], calendar), "report_state": state, "days_late": days,
+                    "current": r["start_on"] <= today and (r["end_on"] is None or r["end_on"] >= today)})
+    return pd.DataFrame(out, columns=HISTORY_COLUMNS)  # by name: the order of the page's columns
 
 
 LATE_COLUMNS = ["liaison_id", "unit_id", "unit", "category", "name", "start_on", "report_due", "reported_on",
@@ -139,24 +137,22 @@ def late_liaison_reports(engine: Engine, today: date, category: str | None = Non
     late_enough = or_(Liaison.reported_on.is_(None),
                       days_between(engine, Liaison.reported_on, Liaison.start_on) > REPORT_WORKING_DAYS)
     with read_session(engine) as s:
-        rows = s.execute(select(Liaison.id, Unit.id, Unit.name, Unit.category, Liaison.name, Liaison.start_on,
-                                Liaison.reported_on, Unit.sort_order)
+        rows = s.execute(select(Liaison.id.label("liaison_id"), Unit.id.label("unit_id"), Unit.name.label("unit"),
+                                Unit.category, Liaison.name, Liaison.start_on, Liaison.reported_on)
                          .join(Unit, Unit.id == Liaison.unit_id)
-                         .where(late_enough, Unit.category == category if category else True)).all()
+                         .where(late_enough, Unit.category == category if category else True)
+                         .order_by(Unit.sort_order, Liaison.id)).mappings().all()
         calendar = work_calendar(s)
     out = []
-    for lid, unit_id, unit, cat, name, start_on, reported_on, order in rows:
-        state, days = report_state(start_on, reported_on, today, calendar)
+    for r in rows:
+        state, days = report_state(r["start_on"], r["reported_on"], today, calendar)
         if state in ("late", "missing"):
-            out.append({"liaison_id": lid, "unit_id": unit_id, "unit": unit, "category": cat, "name": name,
-                        "start_on": start_on, "report_due": report_due(start_on, calendar),
-                        "reported_on": reported_on, "report_state": state, "days_late": days, "_order": order})
-    df = pd.DataFrame(out, columns=LATE_COLUMNS + ["_order"])
-    if df.empty:
-        return df.drop(columns="_order")
-    df["_rank"] = df["report_state"].map(REPORT_STATES.index)
-    df = df.sort_values(["days_late", "_rank", "_order", "liaison_id"], ascending=[False, True, True, True])
-    return df.drop(columns=["_order", "_rank"]).reset_index(drop=True)
+            out.append({**r, "report_due": report_due(r["start_on"], calendar), "report_state": state,
+                        "days_late": days, "_rank": REPORT_STATES.index(state)})
+    df = pd.DataFrame(out, columns=LATE_COLUMNS + ["_rank"])
+    # a stable sort: on a tie, the units' order and the liaison id, as selected
+    df = df.sort_values(["days_late", "_rank"], ascending=[False, True], kind="stable")
+    return df.drop(columns="_rank").reset_index(drop=True)
 
 
 # -- drill-down --------------------------------------------------------------------------------------
@@ -164,14 +160,12 @@ def late_liaison_reports(engine: Engine, today: date, category: str | None = Non
 def unit_item_counts(engine: Engine, unit_id: int) -> pd.DataFrame:
     """Items the unit sent and received, counted by lifecycle stage (every stage, zeros kept)."""
     with read_session(engine) as s:
-        rows = s.execute(select(Item.status,
-                                func.count().filter(Item.from_unit_id == unit_id),
-                                func.count().filter(Item.to_unit_id == unit_id))
-                         .where(item_involves(unit_id))
-                         .group_by(Item.status)).all()
-    found = {status: (sent, received) for status, sent, received in rows}
-    return pd.DataFrame([{"status": st, "sent": found.get(st, (0, 0))[0], "received": found.get(st, (0, 0))[1]}
-                         for st in ITEM_STATUSES], columns=["status", "sent", "received"])
+        df = frame(s, select(Item.status, func.count().filter(Item.from_unit_id == unit_id).label("sent"),
+                             func.count().filter(Item.to_unit_id == unit_id).label("received"))
+                   .where(item_involves(unit_id)).group_by(Item.status))
+    # every stage in lifecycle order, zeros where the unit has none
+    return (df.set_index("status").reindex(pd.Index(ITEM_STATUSES, name="status"), fill_value=0)
+            .astype("int64").reset_index())
 
 
 def unit_feedback_stats(engine: Engine, unit_id: int, today: date) -> dict:
@@ -200,12 +194,12 @@ def unit_monthly_feedback(engine: Engine, unit_id: int, today: date, months: int
     start = date(int(labels[0][:4]), int(labels[0][5:]), 1)
     month = month_of(engine, Item.feedback_on)
     with read_session(engine) as s:
-        rows = s.execute(select(month, func.count(), func.count().filter(item_answered_on_time()))
-                         .where(Item.to_unit_id == unit_id, item_answered_since(start), Item.feedback_on <= today)
-                         .group_by(month)).all()
-    found = {m: (n, ok) for m, n, ok in rows}
-    out = [{"month": m, "answered": found.get(m, (0, 0))[0], "on_time": found.get(m, (0, 0))[1]} for m in labels]
-    df = pd.DataFrame(out, columns=["month", "answered", "on_time"])
+        df = frame(s, select(month.label("month"), func.count().label("answered"),
+                             func.count().filter(item_answered_on_time()).label("on_time"))
+                   .where(Item.to_unit_id == unit_id, item_answered_since(start), Item.feedback_on <= today)
+                   .group_by(month))
+    # every month of the window, zeros where nothing was answered
+    df = df.set_index("month").reindex(pd.Index(labels, name="month"), fill_value=0).astype("int64").reset_index()
     df["on_time_rate"] = [ok / n if n else None for n, ok in zip(df["answered"], df["on_time"])]
     return df
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from db.engine import read_session
 from db.models import FollowUp, Item, KeyTask, Meeting, Milestone, ProgressUpdate, Supervision, Unit
+from db.queries.common import frame
 from db.queries.predicates import dated_between, follow_up_open, item_overdue_on, item_owes_feedback
 from db.queries.referrals import FROM, TO
 
@@ -100,43 +101,44 @@ def weekly_review(engine: Engine, monday: date, today: date) -> dict:
         oldest = dict(s.execute(select(Item.to_unit_id, func.min(Item.due_on)).where(item_overdue_on(as_of))
                                 .group_by(Item.to_unit_id)).all())
         names = dict(s.execute(select(Unit.id, Unit.name)).all())
-        follow_ups = s.execute(select(FollowUp.id, FollowUp.text, Unit.name, FollowUp.due_on, FollowUp.status,
-                                      Meeting.title)
-                               .join(Unit, Unit.id == FollowUp.lead_unit_id).join(Meeting, Meeting.id == FollowUp.meeting_id)
-                               .where(_follow_ups_due(week))
-                               .order_by(FollowUp.due_on, FollowUp.id)).all()
-        updates = s.execute(select(KeyTask.number, KeyTask.title, ProgressUpdate.reported_on, Unit.name,
-                                   ProgressUpdate.percent, ProgressUpdate.text)
-                            .join(KeyTask, KeyTask.id == ProgressUpdate.task_id)
-                            .outerjoin(Unit, Unit.id == ProgressUpdate.unit_id)
-                            .where(_between(ProgressUpdate.reported_on, week))
-                            .order_by(KeyTask.number, ProgressUpdate.reported_on)).all()
-        late_ms = s.execute(select(KeyTask.number, KeyTask.title, Milestone.title, Milestone.planned_on, Milestone.done_on)
-                            .join(KeyTask, KeyTask.id == Milestone.task_id)
-                            .where(_late_milestone(week, as_of))
-                            .order_by(Milestone.planned_on, KeyTask.number)).all()
-        supervision = s.execute(select(Supervision.id, Supervision.target_type, Unit.name, Supervision.level,
-                                       Supervision.deadline, Supervision.status, Supervision.instruction)
-                                .join(Unit, Unit.id == Supervision.unit_id)
-                                .where(_supervision_open_at(as_of))
-                                .order_by(Supervision.deadline, Supervision.id)).all()
-        new_items = s.execute(select(Item.id, Item.kind, Item.title, FROM.name, TO.name, Item.sent_on, Item.due_on)
-                              .join(FROM, FROM.id == Item.from_unit_id).join(TO, TO.id == Item.to_unit_id)
-                              .where(_between(Item.sent_on, week)).order_by(Item.sent_on, Item.id)).all()
-    units = sorted(set(by_unit_now) | set(by_unit_prev), key=lambda u: (-by_unit_now.get(u, 0), names[u]))
-    overdue_units = pd.DataFrame([{"unit": names[u], "overdue": by_unit_now.get(u, 0),
-                                   "change": by_unit_now.get(u, 0) - by_unit_prev.get(u, 0),
-                                   "oldest_due_on": oldest.get(u)} for u in units if by_unit_now.get(u, 0)],
-                                 columns=["unit", "overdue", "change", "oldest_due_on"])
+        follow_ups = frame(s, select(FollowUp.id, FollowUp.text, Unit.name.label("lead_unit"), FollowUp.due_on,
+                                     FollowUp.status, Meeting.title.label("meeting"))
+                           .join(Unit, Unit.id == FollowUp.lead_unit_id).join(Meeting, Meeting.id == FollowUp.meeting_id)
+                           .where(_follow_ups_due(week)).order_by(FollowUp.due_on, FollowUp.id))
+        updates = frame(s, select(KeyTask.number, KeyTask.title.label("task"), ProgressUpdate.reported_on,
+                                  Unit.name.label("unit"), ProgressUpdate.percent, ProgressUpdate.text)
+                        .join(KeyTask, KeyTask.id == ProgressUpdate.task_id)
+                        .outerjoin(Unit, Unit.id == ProgressUpdate.unit_id)
+                        .where(_between(ProgressUpdate.reported_on, week))
+                        .order_by(KeyTask.number, ProgressUpdate.reported_on))
+        late_ms = frame(s, select(KeyTask.number, KeyTask.title.label("task"), Milestone.title.label("milestone"),
+                                  Milestone.planned_on, Milestone.done_on)
+                        .join(KeyTask, KeyTask.id == Milestone.task_id)
+                        .where(_late_milestone(week, as_of))
+                        .order_by(Milestone.planned_on, KeyTask.number))
+        supervision = frame(s, select(Supervision.id, Supervision.target_type, Unit.name.label("unit"),
+                                      Supervision.level, Supervision.deadline, Supervision.status,
+                                      Supervision.instruction)
+                            .join(Unit, Unit.id == Supervision.unit_id)
+                            .where(_supervision_open_at(as_of))
+                            .order_by(Supervision.deadline, Supervision.id))
+        new_items = frame(s, select(Item.id, Item.kind, Item.title, FROM.name.label("from_unit"),
+                                    TO.name.label("to_unit"), Item.sent_on, Item.due_on)
+                          .join(FROM, FROM.id == Item.from_unit_id).join(TO, TO.id == Item.to_unit_id)
+                          .where(_between(Item.sent_on, week)).order_by(Item.sent_on, Item.id))
+    supervision["escalated"] = pd.Series([d < today for d in supervision["deadline"]], index=supervision.index,
+                                         dtype=bool)
+    units = sorted(by_unit_now, key=lambda u: (-by_unit_now[u], names[u]))
+    overdue_units = pd.DataFrame([{"unit": names[u], "overdue": by_unit_now[u],
+                                   "change": by_unit_now[u] - by_unit_prev.get(u, 0), "oldest_due_on": oldest.get(u)}
+                                  for u in units], columns=["unit", "overdue", "change", "oldest_due_on"])
     return {
         "monday": week.monday, "sunday": week.sunday, "as_of": as_of,
         "figures": figures, "previous": previous,
-        "new_items": pd.DataFrame(new_items, columns=["id", "kind", "title", "from_unit", "to_unit", "sent_on", "due_on"]),
+        "new_items": new_items,
         "overdue_by_unit": overdue_units,
-        "follow_ups_next_week": pd.DataFrame(follow_ups, columns=["id", "text", "lead_unit", "due_on", "status", "meeting"]),
-        "task_updates": pd.DataFrame(updates, columns=["number", "task", "reported_on", "unit", "percent", "text"]),
-        "late_milestones": pd.DataFrame(late_ms, columns=["number", "task", "milestone", "planned_on", "done_on"]),
-        "open_supervision": pd.DataFrame([(i, tt, u, lv, d, st, ins, d < today) for i, tt, u, lv, d, st, ins in supervision],
-                                         columns=["id", "target_type", "unit", "level", "deadline", "status",
-                                                  "instruction", "escalated"]),
+        "follow_ups_next_week": follow_ups,
+        "task_updates": updates,
+        "late_milestones": late_ms,
+        "open_supervision": supervision,
     }
