@@ -8,13 +8,18 @@ import pandas as pd
 from sqlalchemy import func, select, true
 from sqlalchemy.engine import Engine
 
+from core.kinds import MECHANISMS
 from core.lifecycles import TASK_LATE
 from db.engine import read_session
 from db.models import FollowUp, Item, Meeting, Unit
+from db.queries.common import frame
 from db.queries.predicates import PERIODS  # noqa: F401  (the period choices of the pages)
 from db.queries.predicates import (follow_up_open, follow_up_overdue, in_category, in_period, item_due_within,
                                    item_open, item_overdue)
 from db.queries.tasks import task_board
+
+# Meetings are the work of the second mechanism, 四(二) 联席会议制度 (core/kinds.py: MEETING_KINDS).
+MEETINGS_MECHANISM = MECHANISMS[1]
 
 
 def _owed_by_category(category: str | None):
@@ -32,7 +37,6 @@ class Kpis:
     overdue_follow_ups: int
     task_progress: float  # mean of each task's latest percent, 0–100
     tasks_late: int
-    tasks_total: int
 
 
 def kpis(engine: Engine, today: date, period: str = "12m", category: str | None = None) -> Kpis:
@@ -51,7 +55,7 @@ def kpis(engine: Engine, today: date, period: str = "12m", category: str | None 
     board = task_board(engine, today)
     late = int((board["status"] == TASK_LATE).sum()) if len(board) else 0
     mean = float(board["percent"].mean()) if len(board) else 0.0
-    return Kpis(open_items, overdue, due_7, n_period, fu_open_n, fu_overdue_n, round(mean, 1), late, len(board))
+    return Kpis(open_items, overdue, due_7, n_period, fu_open_n, fu_overdue_n, round(mean, 1), late)
 
 
 def status_by_unit(engine: Engine, today: date, period: str = "12m", category: str | None = None) -> pd.DataFrame:
@@ -59,18 +63,15 @@ def status_by_unit(engine: Engine, today: date, period: str = "12m", category: s
     unit's sent total and overdue-now count. Units with no items are left out."""
     sent_in_period = in_period(Item.sent_on, period, today)
     with read_session(engine) as s:
-        received = s.execute(
-            select(Item.to_unit_id.label("unit_id"), Item.status, func.count().label("count"))
-            .where(sent_in_period).group_by(Item.to_unit_id, Item.status)).all()
+        df = frame(s, select(Item.to_unit_id.label("unit_id"), Item.status, func.count().label("count"))
+                   .where(sent_in_period).group_by(Item.to_unit_id, Item.status))
         overdue = dict(s.execute(select(Item.to_unit_id, func.count()).where(item_overdue(today))
                                  .group_by(Item.to_unit_id)).all())
         sent = dict(s.execute(select(Item.from_unit_id, func.count()).where(sent_in_period)
                               .group_by(Item.from_unit_id)).all())
-        units = s.execute(select(Unit.id, Unit.name, Unit.category, Unit.sort_order)
-                          .where(Unit.category == category if category else True)).all()
-    unit_df = pd.DataFrame(units, columns=["unit_id", "unit", "category", "sort_order"])
-    df = pd.DataFrame(received, columns=["unit_id", "status", "count"])
-    df = df.merge(unit_df, on="unit_id", how="inner")
+        units = frame(s, select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.category, Unit.sort_order)
+                      .where(Unit.category == category if category else True))
+    df = df.merge(units, on="unit_id", how="inner")
     df["overdue"] = df["unit_id"].map(overdue).fillna(0).astype(int)
     df["sent"] = df["unit_id"].map(sent).fillna(0).astype(int)
     return df
@@ -78,25 +79,22 @@ def status_by_unit(engine: Engine, today: date, period: str = "12m", category: s
 
 def overdue_by_unit(engine: Engine, today: date, category: str | None = None) -> pd.DataFrame:
     with read_session(engine) as s:
-        rows = s.execute(
-            select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.category, func.count().label("overdue"),
-                   func.min(Item.due_on).label("oldest_due_on"))
-            .join(Unit, Unit.id == Item.to_unit_id)
-            .where(item_overdue(today), Unit.category == category if category else True)
-            .group_by(Unit.id, Unit.name, Unit.category).order_by(func.count().desc(), Unit.name)).all()
-    df = pd.DataFrame(rows, columns=["unit_id", "unit", "category", "overdue", "oldest_due_on"])
+        df = frame(s, select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.category,
+                             func.count().label("overdue"), func.min(Item.due_on).label("oldest_due_on"))
+                   .join(Unit, Unit.id == Item.to_unit_id)
+                   .where(item_overdue(today), Unit.category == category if category else True)
+                   .group_by(Unit.id, Unit.name, Unit.category).order_by(func.count().desc(), Unit.name))
     df["days_overdue"] = [(today - d).days for d in df["oldest_due_on"]]
     return df
 
 
 def activity_by_mechanism(engine: Engine, today: date, period: str = "12m", category: str | None = None) -> pd.DataFrame:
-    """Items per mechanism 四(一)…(八) in the period; meetings count under 四(二)."""
+    """Items per mechanism 四(一)…(八) in the period; meetings count under their mechanism 四(二)."""
     with read_session(engine) as s:
         items = dict(s.execute(select(Item.mechanism, func.count())
                                .where(in_period(Item.sent_on, period, today), _owed_by_category(category))
                                .group_by(Item.mechanism)).all())
         meetings = s.scalar(select(func.count()).select_from(Meeting)
                             .where(in_period(Meeting.held_on, period, today))) or 0
-    items["四(二)"] = items.get("四(二)", 0) + meetings
-    from core.kinds import MECHANISMS
+    items[MEETINGS_MECHANISM] = items.get(MEETINGS_MECHANISM, 0) + meetings
     return pd.DataFrame({"mechanism": list(MECHANISMS), "count": [items.get(m, 0) for m in MECHANISMS]})
