@@ -1,16 +1,23 @@
-"""Import templates and files in the import format (for the templates, the tests and the benchmark).
+"""Import templates and files in the import format (for the templates, the tests and the benchmark),
+and the sheets of an export: headers and words as a file shows them.
 
 The Excel template has the data sheet (headers only, frozen, required columns in bold), a sheet
 填写说明 (every column: required?, what to write) and a sheet 取值 with the accepted names (kinds,
 member units, stages …); the data sheet's columns that take one of those names get a drop-down
-list pointing at it. The CSV template is the header line (UTF-8 with BOM, as Excel expects)."""
+list pointing at it. The CSV template is the header line (UTF-8 with BOM, as Excel expects).
+
+An export sheet (db/queries/exports.py) comes here as records keyed by column key holding stored
+values (codes, booleans, dates); `sheet` lays them out by the columns it is given — for an
+importable sheet, the spec's columns — under their headers, and writes each coded value as the
+word the template offers and the import reads back (`words`)."""
 from __future__ import annotations
 
 import csv
 import io
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -18,27 +25,88 @@ from core import lifecycles as lc
 from core.i18n import t
 from core.kinds import KINDS, MEETING_KINDS
 from db.engine import read_session
+from db.imports.base import FileSpec
 from db.imports.spec import SPECS
 from db.models import KeyTask, Unit
 
 MAX_TEMPLATE_ROWS = 20000  # rows the drop-down lists cover
 
 
+def words(kind: str) -> dict[str, dict[Any, str]]:
+    """column key -> {stored value -> the word a file writes for it}, for the columns of an import
+    type that hold a coded value: what an export writes, the template offers and the import reads."""
+    from db.imports.units import categories, unit_states
+    return {
+        "items": {"kind": {code: k.label for code, k in KINDS.items()},
+                  "urgent": {True: t("common.yes"), False: t("common.no")},
+                  "status": {s: t(f"status.{s}") for s in lc.ITEM_STATUSES}},
+        "follow_ups": {"meeting_kind": dict(MEETING_KINDS),
+                       "status": {s: t(f"fu_status.{s}") for s in lc.FOLLOW_UP_STATUSES}},
+        "units": {"category": {code: word for word, code in categories().items()},
+                  "state": {active: word for word, active in unit_states().items()}},
+        "liaisons": {},
+    }[kind]
+
+
 def choices(engine: Engine, kind: str) -> dict[str, list[str]]:
     """column key -> accepted values, for the template's 取值 sheet and drop-downs."""
-    from db.imports.units import categories, unit_states
     with read_session(engine) as s:
         units = list(s.scalars(select(Unit.name).where(Unit.active.is_(True)).order_by(Unit.sort_order, Unit.id)))
         tasks = [str(n) for n in s.scalars(select(KeyTask.number).order_by(KeyTask.number))]
-    yes_no = [t("common.yes"), t("common.no")]
+    w = {key: list(vocabulary.values()) for key, vocabulary in words(kind).items()}
     return {
-        "items": {"kind": [k.label for k in KINDS.values()], "from_unit": units, "to_unit": units,
-                  "urgent": yes_no, "key_task": tasks, "status": [t(f"status.{s}") for s in lc.ITEM_STATUSES]},
-        "follow_ups": {"meeting_kind": list(MEETING_KINDS.values()), "lead_unit": units,
-                       "status": [t(f"fu_status.{s}") for s in lc.FOLLOW_UP_STATUSES]},
-        "units": {"category": list(categories()), "state": list(unit_states())},
+        "items": {"kind": w["kind"], "from_unit": units, "to_unit": units, "urgent": w["urgent"], "key_task": tasks,
+                  "status": w["status"]},
+        "follow_ups": {"meeting_kind": w["meeting_kind"], "lead_unit": units, "status": w["status"]},
+        "units": {"category": w["category"], "state": w["state"]},
         "liaisons": {"unit": units},
     }[kind]
+
+
+# -- export sheets ---------------------------------------------------------------------------------
+
+# How a column writes its stored value: {value: word}, a catalog prefix (the word of code c is the
+# catalog's prefix + c), or a function of the value.
+Words = Mapping[Any, str] | str | Callable[[Any], str]
+
+
+def _word(how: Words, value: Any) -> Any:
+    if value is None or value == "":
+        return ""
+    if isinstance(how, str):
+        return t(how + value)
+    if callable(how):
+        return how(value)
+    return how.get(value, value)  # a value without a word (e.g. a kind no longer defined) as stored
+
+
+def sheet(columns: Sequence[tuple[str, str]], records: Iterable[Mapping[str, Any]],
+          words_of: Mapping[str, Words] | None = None, whole: Collection[str] = ()) -> pd.DataFrame:
+    """An export sheet: for each (record key, header catalog key) of `columns`, in that order, a
+    column under the header's text holding every record's value by that key — written as its word
+    where `words_of` has one, as whole numbers (blank where none) for the keys in `whole`. A record
+    without one of the keys raises KeyError: a column nobody fills must not go out blank."""
+    records = list(records)
+    words_of = words_of or {}
+    data = {}
+    for key, header in columns:
+        values = [r[key] for r in records]
+        if key in words_of:
+            values = [_word(words_of[key], v) for v in values]
+        data[t(header)] = pd.Series(values, dtype="Int64" if key in whole else None if records else object)
+    return pd.DataFrame(data)
+
+
+def import_sheet(spec: FileSpec, records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """An exported sheet of an import type, laid out by its spec: the template's columns by key, then
+    the read-only `extra_headers` (a record holds those under the header's catalog key)."""
+    columns = [(c.key, c.header) for c in spec.columns] + [(h, h) for h in spec.extra_headers]
+    return sheet(columns, records, words(spec.kind), whole={c.key for c in spec.columns if c.type == "int"})
+
+
+def sheet_title(table: str) -> str:
+    """The title of an export's sheet (the sheets of import types are read back by it)."""
+    return t(f"export.sheet.{table}")
 
 
 def csv_file(kind: str, rows: Iterable[list[Any]] = ()) -> bytes:
