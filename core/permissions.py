@@ -34,6 +34,7 @@ _MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 
 # page key -> action needed to see it (ui/navigation.py PAGES draws each page)
 PAGE_ACTIONS: dict[str, str] = {
+    "todo": "view_dashboard",
     "overview": "view_dashboard",
     "referrals": "view_dashboard",
     "overdue": "view_dashboard",

@@ -9,13 +9,14 @@ from core.channels import Message, markdown_text
 from core.i18n import fmt_date, t
 
 # Where each kind of record opens in the app (page path and the parameter naming the record).
-_LINKS = {"item": ("referrals", "item"), "follow_up": ("meetings", None), "supervision": ("supervision", None)}
+_LINKS = {"item": ("referrals", {"item": "{id}"}), "follow_up": ("meetings", {"view": "tracker", "fu": "{id}"}),
+          "supervision": ("todo", {})}
 
 
 def link(base_url: str, entity: str, entity_id: int) -> str:
-    page, param = _LINKS[entity]
-    query = f"?{urlencode({param: entity_id})}" if param else ""
-    return f"{base_url.rstrip('/')}/{page}{query}"
+    page, params = _LINKS[entity]
+    query = urlencode({k: v.format(id=entity_id) for k, v in params.items()})
+    return f"{base_url.rstrip('/')}/{page}{'?' + query if query else ''}"
 
 
 def _late(due_on: date, today: date) -> str:

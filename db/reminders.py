@@ -158,6 +158,19 @@ def plan(engine: Engine, today: date, soon_days: int = 3) -> list[Digest]:
     return digests
 
 
+def manual_digests(engine: Engine, today: date, unit_id: int, item_ids: list[int]) -> list[Digest]:
+    """A 催办 the office sends by hand: the unit's recipients, the named open items (stage manual)."""
+    with read_session(engine) as s:
+        items = s.execute(select(Item.id, Item.title, Item.due_on)
+                          .where(Item.id.in_(item_ids), Item.to_unit_id == unit_id, item_open())
+                          .order_by(Item.due_on, Item.id)).all()
+        recipients = _recipients(s, today, [unit_id])[unit_id]
+        name = s.scalar(select(Unit.name).where(Unit.id == unit_id)) or ""
+    entries = [Entry(ITEM, i, " ".join(title.split())[:80], due_on, MANUAL) for i, title, due_on in items if due_on]
+    return [Digest(unit_id, name, channel, recipient, webhook, secret, list(entries))
+            for channel, recipient, webhook, secret in recipients if entries]
+
+
 # -- the log ---------------------------------------------------------------------------------------
 
 def claim(engine: Engine, digest: Digest, today: date, username: str) -> list[Entry]:

@@ -56,16 +56,9 @@ def _deliver(digest: rm.Digest, message, smtp: SmtpSettings | None) -> None:
         send_robot(digest.channel, digest.webhook or "", digest.secret, message)
 
 
-def run(engine: Engine, today: date, *, dry_run: bool = False, username: str = SYSTEM,
-        user_id: int | None = None) -> RunReport:
-    soon = int(setting("FJLD_REMIND_SOON_DAYS") or 3)
+def _send_all(engine: Engine, digests: list[rm.Digest], today: date, username: str, user_id: int | None,
+              report: RunReport) -> None:
     base_url = setting("FJLD_BASE_URL") or "http://localhost:8501"
-    digests = rm.plan(engine, today, soon_days=soon)
-    report = RunReport(planned=[d.as_plan() for d in digests])
-    if dry_run:
-        return report
-    rm.job_started(engine)
-    rm.forget_interrupted(engine)
     smtp = smtp_settings()
     for digest in digests:
         entries = rm.claim(engine, digest, today, username)
@@ -81,5 +74,27 @@ def run(engine: Engine, today: date, *, dry_run: bool = False, username: str = S
             report.failed += 1
             log.warning("reminder to %s by %s failed: %s", digest.unit_name, digest.channel, error)
         rm.record(engine, digest, entries, today, username, user_id, error)
+
+
+def remind_now(engine: Engine, today: date, unit_id: int, item_ids: list[int], username: str,
+               user_id: int | None) -> RunReport:
+    """The office's 催办 by hand for some items of one unit, by the unit's channels (once a day per
+    recipient and item)."""
+    digests = rm.manual_digests(engine, today, unit_id, item_ids)
+    report = RunReport(planned=[d.as_plan() for d in digests])
+    _send_all(engine, digests, today, username, user_id, report)
+    return report
+
+
+def run(engine: Engine, today: date, *, dry_run: bool = False, username: str = SYSTEM,
+        user_id: int | None = None) -> RunReport:
+    soon = int(setting("FJLD_REMIND_SOON_DAYS") or 3)
+    digests = rm.plan(engine, today, soon_days=soon)
+    report = RunReport(planned=[d.as_plan() for d in digests])
+    if dry_run:
+        return report
+    rm.job_started(engine)
+    rm.forget_interrupted(engine)
+    _send_all(engine, digests, today, username, user_id, report)
     rm.job_finished(engine, report.outcome)
     return report

@@ -11,13 +11,12 @@ import streamlit as st
 from core import lifecycles as lc
 from core.clock import today
 from core.i18n import CATALOG, fmt_date, t
-from core.kinds import KINDS
 from core.permissions import can
 from db.commands.items import ACTIONS, AddItemNote
 from db.queries.referrals import item_detail
+from ui.item_actions import item_action_form
 from ui.item_edit import item_edit_form
-from ui.session import FieldErrors, actor, read, run_command, saved
-from ui.state import edit_version
+from ui.session import actor, read
 from ui.supervision_forms import supervision_issue_form
 from ui.tables import escape_markdown, kind_label, status_label
 
@@ -144,30 +143,4 @@ def _actions(item: dict) -> None:
                                   format_func=lambda a: t(f"action.{a}"))
     if not action:
         return
-    form = f"{key}.{action}"
-    errs = FieldErrors(form)
-    with st.form(form):
-        data: dict = {"item_id": item["id"], "version": edit_version(form, item["version"])}
-        if action != "note":
-            data["on"] = st.date_input(t("action.on"), value=today(), max_value=today(), key=f"{form}.on",
-                                       format="YYYY-MM-DD")
-            errs.slot("on")
-        if action == "respond":
-            data["outcome"] = st.selectbox(t("item.outcome"), KINDS[item["kind"]].outcomes, key=f"{form}.outcome",
-                                           index=None, placeholder=t("item_form.choose"))
-            errs.slot("outcome")
-            data["feedback_text"] = st.text_area(t("item.feedback_text"), key=f"{form}.feedback_text", max_chars=2000)
-            errs.slot("feedback_text")
-        if action in ("return", "withdraw"):
-            data["reason"] = st.text_area(t("action.reason"), key=f"{form}.reason", max_chars=2000)
-            errs.slot("reason")
-        if action == "note":
-            data["note"] = st.text_area(t("action.note_text"), key=f"{form}.note", max_chars=2000)
-            errs.slot("note")
-        errs.slot("action")
-        if st.form_submit_button(t("action.submit"), type="primary"):
-            command = AddItemNote(me, **data) if action == "note" else ACTIONS[action](me, **data)
-            if run_command(command, form_key=form):  # the action chooser closes
-                saved(form, t("action.done", action=t(f"action.{action}")), reset=(f"{key}.action",))
-        errs.show()
-
+    item_action_form(item, action, key, reset=(f"{key}.action",))  # the action chooser closes when done

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.i18n import t
-from core.permissions import Actor, visible_pages
+from core.permissions import LIAISON, Actor, visible_pages
+from ui.todo import todo_rows
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class PageSpec:
 
 
 PAGES: dict[str, PageSpec] = {  # key as in core.permissions.PAGE_ACTIONS
+    "todo": PageSpec("app_pages/todo.py", "page.todo", ":material/inbox:", "todo", "nav.section.oversight"),
     "overview": PageSpec("app_pages/overview.py", "page.overview", ":material/dashboard:", "overview", "nav.section.oversight"),
     "referrals": PageSpec("app_pages/referrals.py", "page.referrals", ":material/swap_horiz:", "referrals", "nav.section.oversight"),
     "overdue": PageSpec("app_pages/overdue.py", "page.overdue", ":material/alarm:", "overdue", "nav.section.oversight"),
@@ -37,13 +39,17 @@ PAGES: dict[str, PageSpec] = {  # key as in core.permissions.PAGE_ACTIONS
 def navigation_for(actor: Actor, hidden: bool = False):
     """Register only the pages this role may see, grouped in sections."""
     sections: dict[str, list] = {}
+    landing = "todo" if actor.role == LIAISON else "overview"
     for key in visible_pages(actor):
         spec = PAGES.get(key)
         if spec is None:
             continue
+        title = t(spec.title_key)
+        if key == "todo":
+            waiting = len(todo_rows(actor))
+            title = t("page.todo_count", n=waiting) if waiting else title
         sections.setdefault(t(spec.section_key), []).append(
-            st.Page(spec.script, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
-                    default=key == "overview"))
+            st.Page(spec.script, title=title, icon=spec.icon, url_path=spec.url_path, default=key == landing))
     return st.navigation(sections, position="hidden" if hidden else "sidebar")
 
 

@@ -24,6 +24,9 @@ from db.models import FollowUp, Item, KeyTask, Milestone, ProgressUpdate, Superv
 from db.queries.predicates import follow_up_overdue, item_overdue, supervision_escalated
 
 RED, AMBER, GREEN = "red", "amber", "green"
+WORKS = ("sign", "feedback", "follow_up", "report", "supervision",  # liaison
+         "review", "unsigned", "chase", "milestone",  # office (also follow_up)
+         "escalated", "escalate")  # convener
 LIMIT = 200  # rows per list: the page says when there are more
 
 
@@ -81,11 +84,12 @@ def mark(days: int | None, settings: TodoSettings) -> str:
 def _rows(s, work: str, entity: str, query, today: date, cal, settings, unit_names, dated: bool = True) -> list[dict]:
     """dated=False: the row's date is not a deadline (e.g. the day feedback came): no days, no mark."""
     out = []
-    for row_id, title, unit_id, due_on, version in s.execute(query.limit(LIMIT)):
+    for row in s.execute(query.limit(LIMIT)):
+        row_id, title, unit_id, due_on, version = row[:5]
         days = days_left(due_on, today, cal) if dated else None
         out.append(dict(work=work, entity=entity, id=row_id, title=" ".join((title or "").split()),
                         unit=unit_names.get(unit_id, ""), unit_id=unit_id, due_on=due_on, days=days,
-                        mark=mark(days, settings), version=version))
+                        mark=mark(days, settings), version=version, kind=row[5] if len(row) > 5 else None))
     return out
 
 
@@ -95,7 +99,7 @@ def _sorted(rows: list[dict]) -> list[dict]:
 
 
 def _item(*conditions):
-    return (select(Item.id, Item.title, Item.to_unit_id, Item.due_on, Item.version).where(*conditions)
+    return (select(Item.id, Item.title, Item.to_unit_id, Item.due_on, Item.version, Item.kind).where(*conditions)
             .order_by(Item.due_on.is_(None), Item.due_on, Item.id))
 
 
@@ -139,7 +143,8 @@ def _reports_due(s, unit_id: int, today: date, cal, settings: TodoSettings, name
         days = days_left(due_on, today, cal)
         if days is not None and days <= settings.soon_days:
             out.append(dict(work="report", entity="key_task", id=task_id, title=title, unit=names.get(unit_id, ""),
-                            unit_id=unit_id, due_on=due_on, days=days, mark=mark(days, settings), version=version))
+                            unit_id=unit_id, due_on=due_on, days=days, mark=mark(days, settings), version=version,
+                            kind=None))
     return out
 
 
@@ -148,7 +153,7 @@ def office_todo(engine: Engine, today: date, settings: TodoSettings = TodoSettin
         cal = WorkdayIndex(work_calendar(s))
         names = dict(s.execute(select(Unit.id, Unit.name)).all())
         unsigned_before = _working_days_back(today, settings.unsigned_after, cal)
-        answered = (select(Item.id, Item.title, Item.to_unit_id, Item.feedback_on, Item.version)
+        answered = (select(Item.id, Item.title, Item.to_unit_id, Item.feedback_on, Item.version, Item.kind)
                     .where(Item.status == lc.RESPONDED).order_by(Item.feedback_on, Item.id))
         rows = _rows(s, "review", "item", answered, today, cal, settings, names, dated=False)
         rows += _rows(s, "unsigned", "item", _item(Item.status == lc.SENT, Item.sent_on < unsigned_before),

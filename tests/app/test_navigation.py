@@ -33,11 +33,17 @@ def test_other_roles_cannot_reach_admin_page(app_env, username):
     assert not at.text_input  # no account form anywhere
 
 
-@pytest.mark.parametrize("username", ["admin", "convener", "office", "liaison", "viewer"])
-def test_every_role_sees_overview(app_env, username):
+@pytest.mark.parametrize("username", ["admin", "convener", "office", "viewer"])
+def test_every_role_but_the_liaison_lands_on_the_overview(app_env, username):
     at = signed_in_app(username).run()
     assert not at.exception
     assert titles(at) == ["总览"]
+
+
+def test_a_liaison_lands_on_their_todo_list(app_env):
+    at = signed_in_app("liaison").run()
+    assert not at.exception
+    assert titles(at) == ["待办"]
 
 
 def test_sign_out_returns_to_sign_in_and_revokes_other_sessions(app_env):

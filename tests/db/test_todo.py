@@ -38,7 +38,7 @@ def work(engine, units):
         "other": item(engine, units, "education", "教育局事项", date(2026, 11, 2)),
         "answered": item(engine, units, "education", "已反馈事项", date(2026, 12, 20)),
     }
-    RecordFeedback(OFFICE, item_id=ids["answered"], version=1, feedback_on=date(2026, 11, 24),
+    RecordFeedback(OFFICE, item_id=ids["answered"], version=1, on=date(2026, 11, 24),
                    feedback_text="已整改", outcome="采纳").run(engine)
     return ids
 

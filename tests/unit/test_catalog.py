@@ -12,6 +12,7 @@ from core import i18n
 from core import lifecycles as lc
 from core.kinds import KINDS, MECHANISMS, detail_fields
 from db import reminders
+from db.queries import todo
 from core.permissions import ROLES
 from tests.conftest import command_classes
 
@@ -94,6 +95,8 @@ def _families() -> dict[str, tuple]:
         "import.action.{}": ("create", "update", "unchanged"),
         "import.kind.{}": tuple(SPECS),
         "export.sheet.{}": TABLES,
+        "todo.intro.{}": ("liaison", "office", "convener", "viewer"),  # app_pages/todo.py (admin: office)
+        "todo.work.{}": todo.WORKS,
         "reminder.stage.{}": reminders.STAGES,  # core/reminder_messages.py
         "reminder.entity.{}": (reminders.ITEM, reminders.FOLLOW_UP, reminders.SUPERVISION),
     }

@@ -59,9 +59,10 @@ def test_system_actor_only_records_sign_ins():
 
 
 def test_pages_per_role():
-    assert visible_pages(who(ADMIN)) == ["overview", "referrals", "overdue", "supervision", "meetings", "tasks",
+    assert visible_pages(who(ADMIN)) == ["todo", "overview", "referrals", "overdue", "supervision", "meetings", "tasks",
                                        "weekly", "units", "data", "audit", "admin", "account"]
     for role in (CONVENER, OFFICE, LIAISON, VIEWER):
         assert "admin" not in visible_pages(who(role, unit=OWN))
         assert "overview" in visible_pages(who(role, unit=OWN))
+        assert "todo" in visible_pages(who(role, unit=OWN))  # 待办 is there for every role
     assert visible_pages(None) == []
