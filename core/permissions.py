@@ -44,6 +44,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "weekly": "view_dashboard",
     "units": "view_dashboard",
     "data": "export_data",
+    "reminders": "edit_records",
     "audit": "read_audit",
     "admin": "manage_accounts",
     "account": "change_own_password",

@@ -30,6 +30,8 @@ PAGES: dict[str, PageSpec] = {  # key as in core.permissions.PAGE_ACTIONS
     "weekly": PageSpec("app_pages/weekly.py", "page.weekly", ":material/co_present:", "weekly", "nav.section.oversight"),
     "units": PageSpec("app_pages/units.py", "page.units", ":material/apartment:", "units", "nav.section.oversight"),
     "data": PageSpec("app_pages/data.py", "page.data", ":material/import_export:", "data", "nav.section.system"),
+    "reminders": PageSpec("app_pages/reminders.py", "page.reminders", ":material/notifications:", "reminders",
+                          "nav.section.system"),
     "audit": PageSpec("app_pages/audit.py", "page.audit", ":material/history:", "audit", "nav.section.system"),
     "account": PageSpec("app_pages/account.py", "page.account", ":material/person:", "account", "nav.section.system"),
     "admin": PageSpec("app_pages/admin.py", "page.admin", ":material/admin_panel_settings:", "admin", "nav.section.system"),

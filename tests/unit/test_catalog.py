@@ -11,6 +11,7 @@ import pytest
 from core import i18n
 from core import lifecycles as lc
 from core.kinds import KINDS, MECHANISMS, detail_fields
+from core.channels import CHANNELS
 from db import reminders
 from db.queries import todo
 from core.permissions import ROLES
@@ -99,6 +100,8 @@ def _families() -> dict[str, tuple]:
         "todo.work.{}": todo.WORKS,
         "reminder.stage.{}": reminders.STAGES,  # core/reminder_messages.py
         "reminder.entity.{}": (reminders.ITEM, reminders.FOLLOW_UP, reminders.SUPERVISION),
+        "reminders.status.{}": (reminders.SENT, reminders.FAILED, reminders.PENDING, reminders.UNKNOWN),
+        "reminders.channel.{}": CHANNELS,
     }
 
 
