@@ -18,6 +18,7 @@ from __future__ import annotations
 import shlex
 import sqlite3
 import tempfile
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from core.clock import SHANGHAI
 from core.i18n import t
-from db.commands.base import Command
+from db.commands.base import Command, result
 
 DUMP_STEM = "fujian"
 TEMP_PREFIX = "fjld-backup-"  # temporary directories of backups in the making
@@ -64,20 +65,20 @@ def backup_sqlite(engine: Engine, target: Path) -> Path:
     return target
 
 
+@dataclass(frozen=True, kw_only=True)
 class BackupDatabase(Command):
-    """data: directory (optional), in_memory (bool).
+    """directory (optional), in_memory (bool).
 
     By default the backup file is left in `directory` (or a new temporary directory) and `path`
     names it. With in_memory=True the copy is made in a temporary directory (prefix TEMP_PREFIX),
     read into `content` and the directory removed before the command returns — also when the copy
     fails — so no backup outlives the command on disk; `file_name` is the name to offer it under."""
     permission, action, entity = "manage_settings", "backup.create", "database"
-
-    def __init__(self, actor, directory: Path | None = None, *, in_memory: bool = False):
-        super().__init__(actor, directory=directory, in_memory=in_memory)
-        self.path: Path | None = None
-        self.file_name: str | None = None
-        self.content: bytes | None = None
+    directory: Path | None = None
+    in_memory: bool = False
+    path: Path | None = result()
+    file_name: str | None = result()
+    content: bytes | None = result()
 
     def validate(self, session):
         if session.get_bind().dialect.name != "sqlite":
@@ -85,16 +86,16 @@ class BackupDatabase(Command):
         return {}
 
     def apply(self, session):
-        if self.data["in_memory"]:
+        if self.in_memory:
             with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as directory:
                 made = backup_sqlite(session.get_bind(), Path(directory) / backup_file_name())
-                self.content = made.read_bytes()
-            self.file_name = made.name
+                self.report(content=made.read_bytes())
+            self.report(file_name=made.name)
             return None, None, {"file": made.name, "bytes": len(self.content)}
-        directory = self.data.get("directory") or Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
-        self.path = backup_sqlite(session.get_bind(), Path(directory) / backup_file_name())
-        self.file_name = self.path.name
-        return None, None, {"file": self.path.name, "bytes": self.path.stat().st_size}
+        directory = self.directory or Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        path = backup_sqlite(session.get_bind(), Path(directory) / backup_file_name())
+        self.report(path=path, file_name=path.name)
+        return None, None, {"file": path.name, "bytes": path.stat().st_size}
 
 
 # Query parameters of a libpq/psycopg URL that hold or point to a secret.

@@ -1,12 +1,15 @@
 """The command layer: every write is one small command, one per user intent.
 
-    permission → validation (Chinese message per field) → transaction → audit row → commit
+    input types → permission → validation (Chinese message per field) → transaction → audit row → commit
 
 Edits carry the version the user saw; a stale version is refused with StaleEdit and nothing is
 written, so the page keeps the user's input and shows the message.
+
+A command's input is the command itself, a frozen dataclass with typed fields (db.commands.inputs).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -18,10 +21,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.i18n import t
 from core.permissions import Actor, can
-from core.text import text_problem
+from db.commands.inputs import (REQUIRED, Input, declared_text_errors, fields_of, input_fields, result, stored,
+                                text_errors, type_errors, typed)
 from db.engine import session_factory
 from db.models import AuditLog
-from db.stored_values import StoredValueRefused, column_limits, input_problems
+from db.stored_values import StoredValueRefused, input_problems
+
+__all__ = ["REQUIRED", "Command", "CommandError", "Input", "NotFound", "PermissionDenied", "StaleEdit", "ValidationFailed",
+           "ValueRefused", "audit_values", "fields_of", "input_fields", "result", "snapshot", "stored",
+           "text_errors", "typed"]
 
 SECRET_COLUMNS = {"password_hash"}
 
@@ -77,16 +85,20 @@ def snapshot(row) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
 class Command:
-    """Subclasses set `permission`, `action`, `entity` and implement `validate` and `apply`."""
+    """A command's input is the command itself: a frozen dataclass whose fields are typed and
+    keyword-only in every subclass (`CreateItem(actor, title=..., sent_on=...)`), so an unknown
+    field is a TypeError at construction. Subclasses set `permission`, `action`, `entity` and
+    implement `validate` and `apply`; the text fields declare their column with `stored(...)`.
+    A value of the wrong type (a float for an id, bytes for a title) is refused in `run` with a
+    Chinese message under its field, before anything else looks at it."""
+
+    actor: Actor
 
     permission: ClassVar[str]
     action: ClassVar[str]
     entity: ClassVar[str]
-
-    def __init__(self, actor: Actor, **data: Any):
-        self.actor = actor
-        self.data = data
 
     # -- hooks -----------------------------------------------------------------------------
     def owner_unit_ids(self, session: Session) -> list[int | None] | None:
@@ -101,9 +113,26 @@ class Command:
         raise NotImplementedError
 
     # -- helpers ---------------------------------------------------------------------------
+    def text_errors(self, *names: str, required: dict[str, bool] | None = None) -> dict[str, str]:
+        """The required and stored-text checks of the declared text fields (all of them, or
+        `names`); `required` overrides a declaration where it depends on other input (e.g. the
+        document number, required by some kinds)."""
+        return declared_text_errors(self, names, required)
+
+    def report(self, **values: Any) -> None:
+        """Keep what a run found out (an import's summary, a backup's file, the audit action it
+        ended with): results, not input, so they do not make the input mutable."""
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
     @staticmethod
-    def load_for_edit(session: Session, model, row_id: int, expected_version: int | None):
-        row = session.get(model, row_id)
+    def find(session: Session, model, row_id: int | None):
+        """The row of that id, or None (also when no id was given)."""
+        return None if row_id is None else session.get(model, row_id)
+
+    @staticmethod
+    def load_for_edit(session: Session, model, row_id: int | None, expected_version: int | None):
+        row = Command.find(session, model, row_id)
         if row is None:
             raise NotFound()
         if expected_version is not None and row.version != expected_version:
@@ -111,13 +140,21 @@ class Command:
         return row
 
     # -- the pipeline ----------------------------------------------------------------------
+    def input_errors(self) -> dict[str, str]:
+        """Dates and numbers no computation or column can take (e.g. year 9999, an id past 32
+        bits), and values of the wrong type (a float for an id, bytes for a title), by field path."""
+        errors = {path: t(key, **args) for path, (key, args) in input_problems(fields_of(self)).items()}
+        for path, message in type_errors(self).items():
+            errors.setdefault(path, message)
+        return errors
+
     def run(self, engine: Engine) -> int | None:
         session = session_factory(engine)()
         try:
             with session.begin():
-                # Dates and numbers no computation or column can take (e.g. year 9999, an id past
-                # 32 bits) first: the permission check may already look the record up by its id.
-                errors = {field: t(key, **args) for field, (key, args) in input_problems(self.data).items()}
+                # The input's types and ranges first: the permission check may already look the
+                # record up by its id.
+                errors = self.input_errors()
                 if errors:
                     raise ValidationFailed(errors)
                 if not can(self.actor, self.permission, self.owner_unit_ids(session)):
@@ -130,9 +167,7 @@ class Command:
                 with session.no_autoflush:
                     entity_id, before, after = self.apply(session)
                 session.flush()
-                session.add(AuditLog(user_id=self.actor.user_id, username=self.actor.username,
-                                     action=self.action, entity=self.entity, entity_id=entity_id,
-                                     before=before, after=after))
+                session.add(AuditLog(**audit_values(self.actor, self.action, self.entity, entity_id, before, after)))
             return entity_id
         except StoredValueRefused as exc:
             raise ValueRefused(exc.attr, t(exc.key, **exc.fmt)) from None
@@ -146,21 +181,9 @@ class Command:
             session.close()
 
 
-def text_errors(data: dict, rules: dict[str, tuple[bool, Any]]) -> dict[str, str]:
-    """Required and stored-text checks of a command's text fields. rules maps field ->
-    (required, model attribute, e.g. Item.title): the column gives the length limit and whether
-    line breaks are allowed (core.text's rule, the same that every flush enforces)."""
-    errors: dict[str, str] = {}
-    for field, (required, attribute) in rules.items():
-        raw = data.get(field)
-        value = raw.strip() if isinstance(raw, str) else raw
-        if required and not value:
-            errors[field] = t("error.required")
-        elif value is not None and not isinstance(value, str):
-            errors[field] = t("error.not_text")
-        elif isinstance(value, str):
-            multiline, max_len = column_limits(attribute)
-            problem = text_problem(value, multiline=multiline, max_len=max_len)
-            if problem:
-                errors[field] = t(problem[0], **problem[1])
-    return errors
+def audit_values(actor: Actor, action: str, entity: str, entity_id: int | None, before: dict | None,
+                 after: dict | None) -> dict[str, Any]:
+    """The columns of one audit row: who, what, which record, before and after. A command adds one
+    per run; an import writes the same rows in bulk, one per record it changes."""
+    return dict(user_id=actor.user_id, username=actor.username, action=action, entity=entity,
+                entity_id=entity_id, before=before, after=after)

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from core.i18n import t
 from core.permissions import Actor, can
-from db.commands.base import Command, CommandError, PermissionDenied
+from db.commands.base import Command, CommandError, PermissionDenied, result
 from db.engine import session_factory
 from db.imports import SPECS, ParsedFile, Planned, RowError, importer_for
 from db.imports.base import Progress, RowErrors
@@ -76,37 +76,41 @@ def check_import(engine: Engine, actor: Actor, parsed: ParsedFile, progress: Pro
     return check
 
 
+@dataclass(frozen=True, kw_only=True)
 class ImportFile(Command):
-    """data: parsed (a ParsedFile), progress (optional callback). After a successful run,
-    `summary` holds the counts; after a refusal, `row_errors` lists the problems."""
+    """parsed (a ParsedFile), progress (optional callback). After a successful run, `summary`
+    holds the counts and `plans` what each row did; after a refusal, `row_errors` lists the
+    problems."""
     permission, entity = "import_data", "import"
+    parsed: ParsedFile
+    progress: Progress | None = None
+    row_errors: list[RowError] = result(factory=list)
+    summary: dict[str, Any] | None = result()
+    plans: list[dict[str, Any]] = result(factory=list)
 
-    def __init__(self, actor: Actor, *, parsed: ParsedFile, progress: Progress | None = None):
-        super().__init__(actor, parsed=parsed, progress=progress)
-        self.action = f"import.{parsed.kind}"
-        self.row_errors: list[RowError] = []
-        self.summary: dict[str, Any] | None = None
-        self.plans: list[dict[str, Any]] = []
+    @property
+    def action(self) -> str:
+        return f"import.{self.parsed.kind}"
 
     def _refuse(self, errors: list[RowError]):
-        self.row_errors = errors
+        self.report(row_errors=errors)
         raise ImportRefused(errors)
 
     def validate(self, session):
-        parsed: ParsedFile = self.data["parsed"]
+        parsed = self.parsed
         if parsed.fatal:
             self._refuse(parsed.errors)
-        self._importer = importer_for(parsed.kind)(session, self.actor, parsed.file_name, self.data.get("progress"))
+        importer = importer_for(parsed.kind)(session, self.actor, parsed.file_name, self.progress)
         errors = RowErrors(SPECS[parsed.kind])
         errors.extend(parsed.errors)
-        self._plans = self._importer.prepare(parsed.rows, errors)
+        plans = importer.prepare(parsed.rows, errors)
         if errors:
             self._refuse(errors.as_list())
+        self.report(_importer=importer, _plans=plans)
         return {}
 
     def apply(self, session):
-        parsed: ParsedFile = self.data["parsed"]
+        parsed = self.parsed
         counts = self._importer.write(self._plans)
-        self.summary = {"rows": len(parsed.rows), **counts}
-        self.plans = _plan_rows(self._plans)
+        self.report(summary={"rows": len(parsed.rows), **counts}, plans=_plan_rows(self._plans))
         return None, None, {"file": parsed.file_name, "kind": parsed.kind, **self.summary}

@@ -15,6 +15,7 @@ version (optimistic locking)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from core.clock import today
 from core.i18n import t
-from db.commands.base import Command, NotFound, snapshot, text_errors
+from db.commands.base import Command, NotFound, snapshot, stored, typed
 from db.models import Liaison, Unit
 from db.stored_values import max_length
 
@@ -56,104 +57,138 @@ def _date_error(value, *, required: bool) -> str | None:
     return None
 
 
-def _person_errors(data: dict) -> dict[str, str]:
-    errors = text_errors(data, {"name": (True, Liaison.name)})
-    phone = phone_error(data.get("phone"))
-    if phone:
-        errors["phone"] = phone
-    return errors
-
-
 def current_liaisons(session: Session, unit_id: int) -> list[Liaison]:
     """The unit's open-ended liaisons (no end date yet), oldest first."""
     return list(session.scalars(select(Liaison).where(Liaison.unit_id == unit_id, Liaison.end_on.is_(None))
                                 .order_by(Liaison.start_on, Liaison.id)))
 
 
-class ChangeLiaison(Command):
-    """data: unit_id, unit_version, name, phone, start_on (effective date), reported_on (None =
-    not reported yet), additional (bool), replaces_id (None = all current liaisons)."""
+# -- the changes, shared by the commands and the liaison import ----------------------------------------
+
+def new_liaison(session: Session, unit: Unit, *, name: str, phone: str, start_on: date, end_on: date | None = None,
+                reported_on: date | None = None, external_ref: str | None = None) -> Liaison:
+    """A liaison's term at a unit (added to the session); the unit's version moves."""
+    row = Liaison(unit_id=unit.id, name=name.strip(), phone=phone.strip(), start_on=start_on, end_on=end_on,
+                  reported_on=reported_on, external_ref=external_ref, version=1, is_demo=False)
+    session.add(row)
+    liaisons_changed(unit)
+    return row
+
+
+def edit_liaison(row: Liaison, *, name: str, phone: str, reported_on: date | None, end_on: date | None) -> None:
+    """Correct a liaison's name, phone, report date and end date."""
+    row.name, row.phone = name.strip(), phone.strip()
+    row.reported_on, row.end_on = reported_on, end_on
+
+
+def liaisons_changed(unit: Unit) -> None:
+    """A unit's liaisons changed: its version moves, so a liaison form opened before is refused."""
+    flag_modified(unit, "name")
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Person(Command):
+    """A liaison's name and phone, and their checks (shared with the liaison import)."""
+    name: str | None = stored(Liaison.name, required=True)
+    phone: str | None = stored(Liaison.phone, required=True)  # checked by phone_error
+
+    def person_errors(self) -> dict[str, str]:
+        errors = self.text_errors("name")
+        phone = phone_error(self.phone)
+        if phone:
+            errors["phone"] = phone
+        return errors
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeLiaison(_Person):
+    """unit_id, unit_version, name, phone, start_on (effective date), reported_on (None = not
+    reported yet), additional (bool), replaces_id (None = all current liaisons)."""
     permission, action, entity = "edit_records", "liaison.change", "liaison"
+    unit_id: int | None = typed(wrong_type=("error.unknown_unit", {}))
+    unit_version: int | None = None
+    start_on: date | None = None
+    reported_on: date | None = None
+    additional: bool = False
+    replaces_id: int | None = typed(wrong_type=("liaison.error.not_current", {}))
 
     def _replaced(self, session: Session) -> list[Liaison]:
-        if self.data.get("additional"):
+        if self.additional:
             return []
-        current = current_liaisons(session, self.data["unit_id"])
-        chosen = self.data.get("replaces_id")
-        return [row for row in current if chosen is None or row.id == chosen]
+        current = current_liaisons(session, self.unit_id)
+        return [row for row in current if self.replaces_id is None or row.id == self.replaces_id]
 
     def validate(self, session):
-        d = self.data
-        errors = _person_errors(d)
-        unit = session.get(Unit, d.get("unit_id") or 0)
+        errors = self.person_errors()
+        unit = session.get(Unit, self.unit_id or 0)
         if unit is None or not unit.active:
             return errors | {"unit_id": t("error.unknown_unit")}
-        start_error = _date_error(d.get("start_on"), required=True)
+        start_error = _date_error(self.start_on, required=True)
         if start_error:
             errors["start_on"] = start_error
-        reported_error = _date_error(d.get("reported_on"), required=False)
+        reported_error = _date_error(self.reported_on, required=False)
         if reported_error:
             errors["reported_on"] = reported_error
-        elif d.get("reported_on") is not None and not start_error and d["reported_on"] < d["start_on"]:
+        elif self.reported_on is not None and not start_error and self.reported_on < self.start_on:
             errors["reported_on"] = t("liaison.error.reported_before_start")
         current = current_liaisons(session, unit.id)
-        if d.get("replaces_id") is not None and not d.get("additional") and \
-                d["replaces_id"] not in {row.id for row in current}:
+        if self.replaces_id is not None and not self.additional and \
+                self.replaces_id not in {row.id for row in current}:
             errors["replaces_id"] = t("liaison.error.not_current")
-        name = (d.get("name") or "").strip() if isinstance(d.get("name"), str) else ""
+        name = (self.name or "").strip()
         if "name" not in errors and any(row.name == name for row in current):
             errors["name"] = t("liaison.error.already_current", name=name)
         if "start_on" not in errors and "replaces_id" not in errors:
             for row in self._replaced(session):
-                if d["start_on"] <= row.start_on:
+                if self.start_on <= row.start_on:
                     errors["start_on"] = t("liaison.error.start_after_current", name=row.name,
                                            day=row.start_on.isoformat())
                     break
         return errors
 
     def apply(self, session):
-        d = self.data
-        unit = self.load_for_edit(session, Unit, d["unit_id"], d.get("unit_version"))
+        unit = self.load_for_edit(session, Unit, self.unit_id, self.unit_version)
         ended = []
         for row in self._replaced(session):
             before = snapshot(row)
-            row.end_on = d["start_on"] - timedelta(days=1)
+            row.end_on = self.start_on - timedelta(days=1)
             ended.append(before)
-        new = Liaison(unit_id=unit.id, name=d["name"].strip(), phone=d["phone"].strip(), start_on=d["start_on"],
-                      end_on=None, reported_on=d.get("reported_on"), version=1)
-        session.add(new)
-        flag_modified(unit, "name")  # the unit's liaisons changed: its version moves
+        new = new_liaison(session, unit, name=self.name, phone=self.phone, start_on=self.start_on,
+                          reported_on=self.reported_on)
         session.flush()
         return new.id, {"ended": ended} if ended else None, snapshot(new) | {
-            "ended_ids": [row["id"] for row in ended], "additional": bool(d.get("additional"))}
+            "ended_ids": [row["id"] for row in ended], "additional": self.additional}
 
 
-class UpdateLiaison(Command):
-    """data: liaison_id, version, name, phone, reported_on, end_on."""
+@dataclass(frozen=True, kw_only=True)
+class UpdateLiaison(_Person):
+    """liaison_id, version, name, phone, reported_on, end_on."""
     permission, action, entity = "edit_records", "liaison.update", "liaison"
+    liaison_id: int | None = None
+    version: int | None = None
+    reported_on: date | None = None
+    end_on: date | None = None
 
     def validate(self, session):
-        d = self.data
-        row = session.get(Liaison, d.get("liaison_id") or 0)
+        row = session.get(Liaison, self.liaison_id or 0)
         if row is None:
             raise NotFound()
-        errors = _person_errors(d)
-        for field in ("reported_on", "end_on"):
-            error = _date_error(d.get(field), required=False)
+        errors = self.person_errors()
+        for name in ("reported_on", "end_on"):
+            value = getattr(self, name)
+            error = _date_error(value, required=False)
             if error:
-                errors[field] = error
-            elif d.get(field) is not None and d[field] < row.start_on:
-                errors[field] = t(f"liaison.error.{'reported' if field == 'reported_on' else 'end'}_before_start")
-        name = (d.get("name") or "").strip() if isinstance(d.get("name"), str) else ""
+                errors[name] = error
+            elif value is not None and value < row.start_on:
+                errors[name] = t(f"liaison.error.{'reported' if name == 'reported_on' else 'end'}_before_start")
+        name = (self.name or "").strip()
         if "name" not in errors and name != row.name and any(
                 other.name == name and other.id != row.id for other in current_liaisons(session, row.unit_id)):
             errors["name"] = t("liaison.error.already_current", name=name)
         return errors
 
     def apply(self, session):
-        d = self.data
-        row = self.load_for_edit(session, Liaison, d["liaison_id"], d.get("version"))
+        row = self.load_for_edit(session, Liaison, self.liaison_id, self.version)
         before = snapshot(row)
-        row.name, row.phone = d["name"].strip(), d["phone"].strip()
-        row.reported_on, row.end_on = d.get("reported_on"), d.get("end_on")
+        edit_liaison(row, name=self.name, phone=self.phone, reported_on=self.reported_on, end_on=self.end_on)
         return row.id, before, snapshot(row)

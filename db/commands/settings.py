@@ -8,7 +8,8 @@ list for every due date computed afterwards.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,7 @@ from core.deadlines import UNITS
 from core.i18n import t
 from core.kinds import KINDS
 from db.calendar import recompute_open_due_dates
-from db.commands.base import Command, NotFound, StaleEdit, snapshot, text_errors
+from db.commands.base import Command, NotFound, StaleEdit, snapshot, stored, typed
 from db.models import DeadlineRuleSetting, HolidayEntry
 from db.stored_values import max_length
 from db.queries.settings import configurable
@@ -35,14 +36,6 @@ def _kind_errors(kind) -> dict[str, str]:
     return {}
 
 
-def _whole_number_in_range(value) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    if isinstance(value, float) and not value.is_integer():
-        return False
-    return AMOUNT_MIN <= value <= AMOUNT_MAX
-
-
 def _check_version(row: DeadlineRuleSetting | None, expected: int | None) -> None:
     """The user saw version `expected` (0: no override). Anything else now means someone changed
     it meanwhile. None skips the check (system use only)."""
@@ -52,107 +45,108 @@ def _check_version(row: DeadlineRuleSetting | None, expected: int | None) -> Non
         raise StaleEdit()
 
 
+AMOUNT_RANGE = ("settings.error.amount_range", {"min": AMOUNT_MIN, "max": AMOUNT_MAX})
+BAD_DAY = ("settings.error.bad_date", {})
+
+
+@dataclass(frozen=True, kw_only=True)
 class SaveDeadlineRule(Command):
-    """Set the admin's amount/unit for a kind: data kind, amount (1–365), unit, version (0: new)."""
+    """Set the admin's amount/unit for a kind: kind, amount (1–365), unit, version (0: new)."""
     permission, action, entity = "manage_settings", "settings.rule.save", "deadline_rule"
+    kind: str | None = typed(wrong_type=("settings.error.unknown_kind", {}))
+    amount: int | None = typed(wrong_type=AMOUNT_RANGE)
+    unit: str | None = typed(wrong_type=("settings.error.unknown_unit", {}))
+    version: int | None = None
 
     def validate(self, session: Session) -> dict[str, str]:
-        d = self.data
-        errors = _kind_errors(d.get("kind"))
-        amount = d.get("amount")
-        if amount is None or amount == "":
+        errors = _kind_errors(self.kind)
+        if self.amount is None:
             errors["amount"] = t("error.required")
-        elif not _whole_number_in_range(amount):
-            errors["amount"] = t("settings.error.amount_range", min=AMOUNT_MIN, max=AMOUNT_MAX)
-        if d.get("unit") not in UNITS:
+        elif not AMOUNT_MIN <= self.amount <= AMOUNT_MAX:
+            errors["amount"] = t(AMOUNT_RANGE[0], **AMOUNT_RANGE[1])
+        if self.unit not in UNITS:
             errors["unit"] = t("settings.error.unknown_unit")
         return errors
 
     def apply(self, session: Session):
-        d = self.data
-        row = session.get(DeadlineRuleSetting, d["kind"])
-        _check_version(row, d.get("version"))
+        row = session.get(DeadlineRuleSetting, self.kind)
+        _check_version(row, self.version)
         before = snapshot(row) if row is not None else None
         if row is None:
-            row = DeadlineRuleSetting(kind=d["kind"], version=1)
+            row = DeadlineRuleSetting(kind=self.kind, version=1)
             session.add(row)
-        row.amount, row.unit = int(d["amount"]), d["unit"]
+        row.amount, row.unit = int(self.amount), self.unit
         session.flush()
         return None, before, snapshot(row)
 
 
+@dataclass(frozen=True, kw_only=True)
 class ResetDeadlineRule(Command):
-    """Drop the admin's override of a kind: data kind, version (of the override the user saw)."""
+    """Drop the admin's override of a kind: kind, version (of the override the user saw)."""
     permission, action, entity = "manage_settings", "settings.rule.reset", "deadline_rule"
+    kind: str | None = typed(wrong_type=("settings.error.unknown_kind", {}))
+    version: int | None = None
 
     def validate(self, session: Session) -> dict[str, str]:
-        kind = self.data.get("kind")
-        return {"kind": t("settings.error.unknown_kind")} if kind not in KINDS else {}
+        return {"kind": t("settings.error.unknown_kind")} if self.kind not in KINDS else {}
 
     def apply(self, session: Session):
-        d = self.data
-        row = session.get(DeadlineRuleSetting, d["kind"])
+        row = session.get(DeadlineRuleSetting, self.kind)
         if row is None:
-            if d.get("version"):
+            if self.version:
                 raise StaleEdit()  # someone reset it meanwhile
             raise NotFound()
-        _check_version(row, d.get("version"))
+        _check_version(row, self.version)
         before = snapshot(row)
         session.delete(row)
         return None, before, None
 
 
+@dataclass(frozen=True, kw_only=True)
 class AddHolidayEntry(Command):
-    """Enter a statutory holiday (rest day) or a make-up working day: data day, kind, note."""
+    """Enter a statutory holiday (rest day) or a make-up working day: day, kind, note."""
     permission, action, entity = "manage_settings", "settings.holiday.add", "holiday_entry"
+    day: date | None = typed(wrong_type=BAD_DAY)
+    kind: str | None = typed(wrong_type=("settings.error.entry_kind", {}))
+    note: str | None = stored(HolidayEntry.note, wrong_type=("settings.error.bad_note", {}))
 
     def validate(self, session: Session) -> dict[str, str]:
-        d = self.data
         errors: dict[str, str] = {}
-        day = d.get("day")
+        day = self.day
         if day is None:
             errors["day"] = t("error.required")
-        elif not isinstance(day, date) or isinstance(day, datetime):
-            errors["day"] = t("settings.error.bad_date")
-        if d.get("kind") not in ENTRY_KINDS:
+        if self.kind not in ENTRY_KINDS:
             errors["kind"] = t("settings.error.entry_kind")
-        note = d.get("note")
-        if note is not None and not isinstance(note, str):
-            errors["note"] = t("settings.error.bad_note")
-        else:
-            errors.update(text_errors(d, {"note": (False, HolidayEntry.note)}))
+        errors.update(self.text_errors())
         if "day" not in errors:
             existing = session.get(HolidayEntry, day)
             if existing is not None:
                 was = t(f"settings.holiday.kind.{WORKDAY if existing.is_workday else HOLIDAY}")
-                same = existing.is_workday == (d.get("kind") == WORKDAY)
+                same = existing.is_workday == (self.kind == WORKDAY)
                 errors["day"] = (t("settings.error.duplicate_day", day=day.isoformat(), kind=was) if same
                                  else t("settings.error.both", day=day.isoformat(), kind=was))
         return errors
 
     def apply(self, session: Session):
-        d = self.data
-        entry = HolidayEntry(day=d["day"], is_workday=d["kind"] == WORKDAY,
-                             note=(d.get("note") or "").strip() or None)
+        entry = HolidayEntry(day=self.day, is_workday=self.kind == WORKDAY,
+                             note=(self.note or "").strip() or None)
         session.add(entry)
         session.flush()
         moved = recompute_open_due_dates(session, entry.day)
         return None, None, snapshot(entry) | {"due_dates_moved": moved}
 
 
+@dataclass(frozen=True, kw_only=True)
 class DeleteHolidayEntry(Command):
-    """Delete the entry of a date: data day."""
+    """Delete the entry of a date: day."""
     permission, action, entity = "manage_settings", "settings.holiday.delete", "holiday_entry"
+    day: date | None = typed(wrong_type=BAD_DAY)
 
     def validate(self, session: Session) -> dict[str, str]:
-        day = self.data.get("day")
-        if day is None:
-            return {"day": t("error.required")}
-        ok = isinstance(day, date) and not isinstance(day, datetime)
-        return {} if ok else {"day": t("settings.error.bad_date")}
+        return {"day": t("error.required")} if self.day is None else {}
 
     def apply(self, session: Session):
-        entry = session.get(HolidayEntry, self.data["day"])
+        entry = session.get(HolidayEntry, self.day)
         if entry is None:
             raise NotFound()
         before, day = snapshot(entry), entry.day

@@ -2,7 +2,9 @@
 supervised unit responds. Supervision can target an item, a follow-up item or a key task."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,7 +12,7 @@ from sqlalchemy.orm import Session
 from core import lifecycles as lc
 from core.clock import today
 from core.i18n import t
-from db.commands.base import Command, NotFound, snapshot, text_errors
+from db.commands.base import REQUIRED, Command, NotFound, snapshot, stored, typed
 from db.models import FollowUp, Item, ItemEvent, KeyTask, Supervision, TaskAssignment
 
 TARGETS = ("item", "follow_up", "key_task")
@@ -31,29 +33,33 @@ def owing_unit(session: Session, target_type: str, target_id: int) -> int | None
     return None
 
 
+@dataclass(frozen=True, kw_only=True)
 class _NewSupervision(Command):
-    entity = "supervision"
-    status: str
+    entity: ClassVar[str] = "supervision"
+    status: ClassVar[str]
+
+    target_type: str | None = typed(wrong_type=("error.supervision_target", {}))
+    target_id: int | None = typed(wrong_type=("error.supervision_target", {}))
+    level: str | None = typed(wrong_type=REQUIRED)
+    deadline: date | None = typed(wrong_type=REQUIRED)
+    instruction: str | None = stored(Supervision.instruction, required=True)
 
     def validate(self, session):
-        d = self.data
-        errors = text_errors(d, {"instruction": (True, Supervision.instruction)})
-        if d.get("target_type") not in TARGETS or owing_unit(session, d["target_type"], d.get("target_id") or 0) is None:
+        errors = self.text_errors()
+        if self.target_type not in TARGETS or owing_unit(session, self.target_type, self.target_id or 0) is None:
             errors["target_id"] = t("error.supervision_target")
-        if d.get("level") not in lc.SUPERVISION_LEVELS:
+        if self.level not in lc.SUPERVISION_LEVELS:
             errors["level"] = t("error.required")
-        deadline = d.get("deadline")
-        if not isinstance(deadline, date):
+        if self.deadline is None:
             errors["deadline"] = t("error.required")
-        elif deadline < today():
+        elif self.deadline < today():
             errors["deadline"] = t("error.deadline_past")
         return errors
 
     def apply(self, session):
-        d = self.data
-        sup = Supervision(target_type=d["target_type"], target_id=d["target_id"],
-                          unit_id=owing_unit(session, d["target_type"], d["target_id"]), level=d["level"],
-                          deadline=d["deadline"], instruction=d["instruction"].strip(), status=self.status,
+        sup = Supervision(target_type=self.target_type, target_id=self.target_id,
+                          unit_id=owing_unit(session, self.target_type, self.target_id), level=self.level,
+                          deadline=self.deadline, instruction=self.instruction.strip(), status=self.status,
                           version=1)
         if self.status == lc.SUP_ISSUED:
             sup.issued_on, sup.issued_by = today(), self.actor.user_id
@@ -64,11 +70,13 @@ class _NewSupervision(Command):
         return sup.id, None, snapshot(sup)
 
 
+@dataclass(frozen=True, kw_only=True)
 class DraftSupervision(_NewSupervision):
     """Office staff prepare a 督办 for a convener to issue."""
     permission, action, status = "draft_supervision", "supervision.draft", lc.SUP_DRAFT
 
 
+@dataclass(frozen=True, kw_only=True)
 class IssueSupervision(_NewSupervision):
     permission, action, status = "issue_supervision", "supervision.issue", lc.SUP_ISSUED
 
@@ -79,19 +87,25 @@ def _note_on_item(session, sup: Supervision, actor, note: str) -> None:
                               occurred_on=today(), actor_id=actor.user_id))
 
 
+@dataclass(frozen=True, kw_only=True)
 class _SupervisionStep(Command):
-    entity = "supervision"
-    from_statuses: tuple[str, ...]
+    """One step of core.lifecycles.SUPERVISION_TRANSITIONS on a 督办; the statuses it may start
+    from are the lifecycle's."""
+    entity: ClassVar[str] = "supervision"
+    transition: ClassVar[str]
+
+    supervision_id: int | None = None
+    version: int | None = None
 
     def _sup(self, session) -> Supervision:
-        sup = session.get(Supervision, self.data["supervision_id"])
+        sup = self.find(session, Supervision, self.supervision_id)
         if sup is None:
             raise NotFound()
         return sup
 
     def validate(self, session):
         sup = self._sup(session)
-        if sup.status not in self.from_statuses:
+        if self.transition not in lc.allowed_actions(lc.SUPERVISION_TRANSITIONS, sup.status):
             return {"action": t("error.supervision_state", status=t(f"sup_status.{sup.status}"))}
         return self.step_errors(sup)
 
@@ -99,46 +113,50 @@ class _SupervisionStep(Command):
         return {}
 
     def apply(self, session):
-        sup = self.load_for_edit(session, Supervision, self.data["supervision_id"], self.data.get("version"))
+        sup = self.load_for_edit(session, Supervision, self.supervision_id, self.version)
         before = snapshot(sup)
+        sup.status = lc.next_status(lc.SUPERVISION_TRANSITIONS, sup.status, self.transition)
         self.step(session, sup)
         return sup.id, before, snapshot(sup)
 
 
+@dataclass(frozen=True, kw_only=True)
 class IssueDraftSupervision(_SupervisionStep):
-    permission, action, from_statuses = "issue_supervision", "supervision.issue_draft", (lc.SUP_DRAFT,)
+    permission, action, transition = "issue_supervision", "supervision.issue_draft", "issue_draft"
 
     def step_errors(self, sup):
         return {"deadline": t("error.deadline_past")} if sup.deadline < today() else {}
 
     def step(self, session, sup):
-        sup.status, sup.issued_on, sup.issued_by = lc.SUP_ISSUED, today(), self.actor.user_id
+        sup.issued_on, sup.issued_by = today(), self.actor.user_id
         _note_on_item(session, sup, self.actor, t("supervision.event_issued", level=sup.level))
 
 
+@dataclass(frozen=True, kw_only=True)
 class RespondSupervision(_SupervisionStep):
-    """The supervised unit reports what it did."""
-    permission, action, from_statuses = "respond_supervision", "supervision.respond", (lc.SUP_ISSUED, lc.SUP_RESPONDED)
+    """The supervised unit reports what it did (again, if need be, until it is resolved)."""
+    permission, action, transition = "respond_supervision", "supervision.respond", "respond"
+    response_text: str | None = stored(Supervision.response_text, required=True)
 
     def owner_unit_ids(self, session):
         return [self._sup(session).unit_id]
 
     def step_errors(self, sup):
-        return text_errors(self.data, {"response_text": (True, Supervision.response_text)})
+        return self.text_errors()
 
     def step(self, session, sup):
-        sup.status, sup.responded_on = lc.SUP_RESPONDED, today()
-        sup.response_text = self.data["response_text"].strip()
+        sup.responded_on, sup.response_text = today(), self.response_text.strip()
         _note_on_item(session, sup, self.actor, t("supervision.event_responded"))
 
 
+@dataclass(frozen=True, kw_only=True)
 class ResolveSupervision(_SupervisionStep):
-    permission, action, from_statuses = "resolve_supervision", "supervision.resolve", (lc.SUP_ISSUED, lc.SUP_RESPONDED)
+    permission, action, transition = "resolve_supervision", "supervision.resolve", "resolve"
+    resolution_text: str | None = stored(Supervision.resolution_text, required=True)
 
     def step_errors(self, sup):
-        return text_errors(self.data, {"resolution_text": (True, Supervision.resolution_text)})
+        return self.text_errors()
 
     def step(self, session, sup):
-        sup.status, sup.resolved_on = lc.SUP_RESOLVED, today()
-        sup.resolution_text = self.data["resolution_text"].strip()
+        sup.resolved_on, sup.resolution_text = today(), self.resolution_text.strip()
         _note_on_item(session, sup, self.actor, t("supervision.event_resolved"))

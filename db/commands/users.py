@@ -3,6 +3,7 @@ sign out everywhere, and recording sign-in attempts (lockout counted in the data
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -12,7 +13,7 @@ from core.clock import utcnow
 from core.i18n import t
 from core.passwords import check_password, hash_password, weak_password
 from core.permissions import LIAISON, ROLES
-from db.commands.base import Command, snapshot, text_errors
+from db.commands.base import Command, snapshot, stored, typed
 from db.models import Unit, User
 
 USERNAME_RE = re.compile(r"^[a-z0-9_.-]{3,32}$")
@@ -31,95 +32,116 @@ def _role_unit_errors(session: Session, role, unit_id) -> dict[str, str]:
     return errors
 
 
+UNKNOWN_UNIT, UNKNOWN_ROLE, WEAK = ("error.unknown_unit", {}), ("error.unknown_role", {}), ("error.password_weak", {})
+
+
+@dataclass(frozen=True, kw_only=True)
 class CreateUser(Command):
     permission, action, entity = "manage_accounts", "user.create", "user"
+    username: str | None = stored(User.username, required=True)
+    display_name: str | None = stored(User.display_name, required=True)
+    password: str | None = typed(wrong_type=WEAK)
+    role: str | None = typed(wrong_type=UNKNOWN_ROLE)
+    unit_id: int | None = typed(wrong_type=UNKNOWN_UNIT)
+    is_demo: bool = False
 
     def validate(self, session):
-        d = self.data
-        errors = text_errors(d, {"username": (True, User.username), "display_name": (True, User.display_name)})
-        username = (d.get("username") or "").strip()
+        errors = self.text_errors()
+        username = (self.username or "").strip()
         if "username" not in errors and not USERNAME_RE.match(username):
             errors["username"] = t("error.username_format")
         elif "username" not in errors and session.scalar(
                 select(func.count()).select_from(User).where(User.username == username)):
             errors["username"] = t("error.username_taken")
-        if weak_password(d.get("password") or ""):
+        if weak_password(self.password or ""):
             errors["password"] = t("error.password_weak")
-        errors.update(_role_unit_errors(session, d.get("role"), d.get("unit_id")))
+        errors.update(_role_unit_errors(session, self.role, self.unit_id))
         return errors
 
     def apply(self, session):
-        d = self.data
-        user = User(username=d["username"].strip(), display_name=d["display_name"].strip(),
-                    password_hash=hash_password(d["password"]), role=d["role"],
-                    unit_id=d.get("unit_id"), active=True, is_demo=bool(d.get("is_demo")))
+        user = User(username=self.username.strip(), display_name=self.display_name.strip(),
+                    password_hash=hash_password(self.password), role=self.role,
+                    unit_id=self.unit_id, active=True, is_demo=self.is_demo)
         session.add(user)
         session.flush()
         return user.id, None, snapshot(user)
 
 
+@dataclass(frozen=True, kw_only=True)
 class UpdateUser(Command):
     """Set display name, role, unit and active state of an account."""
     permission, action, entity = "manage_accounts", "user.update", "user"
+    user_id: int | None = None
+    version: int | None = None
+    display_name: str | None = stored(User.display_name, required=True)
+    role: str | None = typed(wrong_type=UNKNOWN_ROLE)
+    unit_id: int | None = typed(wrong_type=UNKNOWN_UNIT)
+    active: bool = True
 
     def validate(self, session):
-        d = self.data
-        errors = text_errors(d, {"display_name": (True, User.display_name)})
-        errors.update(_role_unit_errors(session, d.get("role"), d.get("unit_id")))
-        if d["user_id"] == self.actor.user_id:
-            if not d.get("active", True):
+        errors = self.text_errors()
+        errors.update(_role_unit_errors(session, self.role, self.unit_id))
+        if self.user_id == self.actor.user_id:
+            if not self.active:
                 errors["active"] = t("error.cannot_deactivate_self")
-            if d.get("role") != self.actor.role:
+            if self.role != self.actor.role:
                 errors["role"] = t("error.cannot_demote_self")
         return errors
 
     def apply(self, session):
-        d = self.data
-        user = self.load_for_edit(session, User, d["user_id"], d.get("version"))
+        user = self.load_for_edit(session, User, self.user_id, self.version)
         before = snapshot(user)
-        user.display_name = d["display_name"].strip()
-        user.role = d["role"]
-        user.unit_id = d.get("unit_id")
-        if user.active and not d.get("active", True):
+        user.display_name = self.display_name.strip()
+        user.role = self.role
+        user.unit_id = self.unit_id
+        if user.active and not self.active:
             user.sessions_valid_after = utcnow()  # a deactivated account's cookies stop working
-        user.active = bool(d.get("active", True))
+        user.active = self.active
         return user.id, before, snapshot(user)
 
 
+@dataclass(frozen=True, kw_only=True)
 class ResetPassword(Command):
     permission, action, entity = "manage_accounts", "user.reset_password", "user"
+    user_id: int | None = None
+    version: int | None = None
+    new_password: str | None = typed(wrong_type=WEAK)
 
     def validate(self, session):
-        return {"new_password": t("error.password_weak")} if weak_password(self.data.get("new_password") or "") else {}
+        return {"new_password": t("error.password_weak")} if weak_password(self.new_password or "") else {}
 
     def apply(self, session):
-        user = self.load_for_edit(session, User, self.data["user_id"], self.data.get("version"))
+        user = self.load_for_edit(session, User, self.user_id, self.version)
         before = snapshot(user)
-        user.password_hash = hash_password(self.data["new_password"])
+        user.password_hash = hash_password(self.new_password)
         user.sessions_valid_after = utcnow()
         user.failed_attempts, user.locked_until = 0, None
         return user.id, before, snapshot(user)
 
 
+@dataclass(frozen=True, kw_only=True)
 class ChangeOwnPassword(Command):
     permission, action, entity = "change_own_password", "user.change_password", "user"
+    current_password: str | None = typed(wrong_type=("account.wrong_current", {}))
+    new_password: str | None = typed(wrong_type=WEAK)
 
     def validate(self, session):
         errors = {}
         user = session.get(User, self.actor.user_id)
-        if user is None or not check_password(self.data.get("current_password") or "", user.password_hash):
+        if user is None or not check_password(self.current_password or "", user.password_hash):
             errors["current_password"] = t("account.wrong_current")
-        if weak_password(self.data.get("new_password") or ""):
+        if weak_password(self.new_password or ""):
             errors["new_password"] = t("error.password_weak")
         return errors
 
     def apply(self, session):
         user = session.get(User, self.actor.user_id)
-        user.password_hash = hash_password(self.data["new_password"])
+        user.password_hash = hash_password(self.new_password)
         user.sessions_valid_after = utcnow()  # every earlier cookie of this user stops working
         return user.id, None, {"password_changed": True}
 
 
+@dataclass(frozen=True, kw_only=True)
 class SignOut(Command):
     """Sign out everywhere: cookies issued before now are refused."""
     permission, action, entity = "sign_out", "user.sign_out", "user"
@@ -131,18 +153,21 @@ class SignOut(Command):
         return self.actor.user_id, None, None
 
 
+@dataclass(frozen=True, kw_only=True)
 class RecordSignInAttempt(Command):
     """Run by the sign-in machinery (SYSTEM actor): counts failures, locks after five."""
     permission, action, entity = "authenticate", "user.sign_in", "user"
+    username: str | None = stored(User.username, required=True)
+    success: bool = False
 
     def validate(self, session):
-        return text_errors(self.data, {"username": (True, User.username)})
+        return self.text_errors()
 
     def apply(self, session):
-        user = session.scalar(select(User).where(User.username == self.data["username"]))
+        user = session.scalar(select(User).where(User.username == self.username))
         if user is None:
-            return None, None, {"username": self.data["username"], "success": False}
-        if self.data["success"]:
+            return None, None, {"username": self.username, "success": False}
+        if self.success:
             user.failed_attempts, user.locked_until = 0, None
             return user.id, None, {"success": True}
         user.failed_attempts += 1
@@ -150,5 +175,5 @@ class RecordSignInAttempt(Command):
         if locked:
             user.locked_until = utcnow() + LOCKOUT
             user.failed_attempts = 0
-            self.action = "user.lock"  # a lock shows on the accounts page: it is a data change
+            self.report(action="user.lock")  # a lock shows on the accounts page: it is a data change
         return user.id, None, {"success": False, "locked": locked}

@@ -3,11 +3,13 @@
 A row names its meeting by 会议日期 and 会议名称, as a 台账 does. A meeting that does not exist yet
 is created by the import (with 会议类型, default 联席会议; rows naming the same date and name share
 it); an existing meeting is never changed by a follow-up file. Validation is the meeting commands'
-own: `_MeetingFields.meeting_errors` for the meeting and the follow-up (text, lead and assisting
+own: CreateMeeting's `meeting_errors` for the meeting and the follow-up (text, lead and assisting
 units, due date not before the meeting), CompleteFollowUp's and CancelFollowUp's checks for
 办理阶段 已完成 (完成日期, 完成情况及佐证) and 已取消 (取消理由). The stage only moves forward
-(待办 → 推进中 → 已完成 / 已取消); left blank it is 待办 for a new item and unchanged otherwise.
-A due date that differs from the stored one replaces a "N days after the meeting" period."""
+(待办 → 推进中 → 已完成 / 已取消), by the commands' own steps (progress_follow_up,
+complete_follow_up with its completion note, cancel_follow_up); left blank it is 待办 for a new
+item and unchanged otherwise. A due date that differs from the stored one replaces a "N days after
+the meeting" period."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -15,16 +17,15 @@ from types import SimpleNamespace
 from sqlalchemy import delete, select
 
 from core import lifecycles as lc
-from core.clock import today
 from core.i18n import t
 from core.kinds import MEETING_KINDS
 from db.commands.base import snapshot
-from db.commands.meetings import CancelFollowUp, CompleteFollowUp, _MeetingFields
+from db.commands.meetings import (CancelFollowUp, CompleteFollowUp, CreateMeeting, FollowUpInput, cancel_follow_up,
+                                  complete_follow_up, completion_note, progress_follow_up, set_completion)
 from db.imports.base import CachedReads, Planned
 from db.imports.importer import Importer, bulk_insert, chunks, choice_error, lifecycle_path
 from db.imports.spec import FOLLOW_UPS
 from db.models import FollowUp, FollowUpAssist, FollowUpNote, Meeting, Unit
-from db.stored_values import fitted
 
 DEFAULT_MEETING_KIND = "joint_meeting"
 STEP_COLUMNS = ("done_on", "evidence", "cancel_reason")
@@ -36,11 +37,6 @@ ATTR_HEADERS = {"meeting_id": "meeting.title", "text": "follow_up.text", "lead_u
                 "assisting": "follow_up.assisting_units", "due_on": "follow_up.due_on", "status": "item.status",
                 "done_on": "follow_up.done_on", "evidence": "follow_up.evidence",
                 "cancel_reason": "follow_up.cancel_reason"}
-
-
-class _Fields(_MeetingFields):
-    def __init__(self, data: dict):
-        self.data = data
 
 
 class _Reads(CachedReads):
@@ -117,16 +113,16 @@ class FollowUpImporter(Importer):
                 errors.add_for(n, "status", choice_error(v["status"], statuses))
         key = (v["held_on"], (v["meeting_title"] or "").strip())
         meeting = meetings.get(key) or self.new_meetings.get(key)
-        fields = _Fields({"kind": meeting.kind if meeting else (kind or DEFAULT_MEETING_KIND), "title": key[1],
-                          "held_on": v["held_on"], "attending_unit_ids": [],
-                          "follow_ups": [{"text": v["text"], "lead_unit_id": lead_id, "assisting_unit_ids": assist_ids,
-                                          "due_on": v["due_on"]}]})
+        fields = CreateMeeting(self.actor, kind=meeting.kind if meeting else (kind or DEFAULT_MEETING_KIND),
+                               title=key[1], held_on=v["held_on"], attending_unit_ids=[],
+                               follow_ups=(FollowUpInput(text=v["text"], lead_unit_id=lead_id,
+                                                         assisting_unit_ids=assist_ids, due_on=v["due_on"]),))
         for field, message in fields.meeting_errors(reads).items():
             errors.add_for(n, FIELD_COLUMNS.get(field, "meeting_title"), message)
         if errors.has(n):
             return None
         if meeting is None:
-            meeting = self.new_meetings[key] = Meeting(kind=fields.data["kind"], title=key[1], held_on=key[0],
+            meeting = self.new_meetings[key] = Meeting(kind=fields.kind, title=key[1], held_on=key[0],
                                                        version=1, is_demo=False)
         fu = existing.get(v["external_ref"])
         start = fu.status if fu else lc.FU_OPEN
@@ -146,21 +142,19 @@ class FollowUpImporter(Importer):
                 errors.add_for(n, column, t("import.error.only_for_stage"))
         if errors.has(n):
             return None
-        values = dict(text=v["text"].strip(), lead_unit_id=lead_id, due_on=v["due_on"], status=final)
-        if status is not None:
-            values |= dict(done_on=v["done_on"] if final == lc.FU_DONE else None,
-                           evidence=(v["evidence"] or "").strip() or None if final == lc.FU_DONE else None,
-                           cancel_reason=(v["cancel_reason"] or "").strip() or None if final == lc.FU_CANCELLED else None)
+        values = dict(text=v["text"].strip(), lead_unit_id=lead_id, due_on=v["due_on"])
         new_assists = {u for u in assist_ids if u != lead_id}
         extra = {"meeting": meeting, "assists": new_assists, "completed": final == lc.FU_DONE and start != lc.FU_DONE}
         if fu is None:
-            return Planned(n, v["external_ref"], v["text"], "create",
-                           FollowUp(external_ref=v["external_ref"], version=1, is_demo=False, **values), extra=extra)
+            fu = FollowUp(external_ref=v["external_ref"], status=lc.FU_OPEN, version=1, is_demo=False, **values)
+            self._set_stage(fu, status, v)
+            return Planned(n, v["external_ref"], v["text"], "create", fu, extra=extra)
         before = snapshot(fu) | {"assisting": sorted(assisting.get(fu.id, set()))}
         if fu.due_on != v["due_on"]:  # a fixed date now: the period no longer applies
             fu.period_amount = fu.period_unit = fu.due_rule = None
         for attr, value in values.items():
             setattr(fu, attr, value)
+        self._set_stage(fu, status, v)
         if meeting.id is not None:
             fu.meeting_id = meeting.id
         moved = meeting.id is None
@@ -170,6 +164,26 @@ class FollowUpImporter(Importer):
         after = snapshot(fu) | {"assisting": sorted(new_assists), "meeting_id": None if moved else fu.meeting_id}
         return Planned(n, v["external_ref"], v["text"], "update", fu, before,
                        self.changed_columns(before, after, ATTR_HEADERS), extra | {"assists_changed": assists_changed})
+
+    @staticmethod
+    def _set_stage(fu: FollowUp, status: str | None, v: dict) -> None:
+        """Take the steps from the follow-up's stage to the file's, as the commands take them;
+        when it is there already, its completion or cancellation is corrected as the file says."""
+        if status is None:
+            return
+        start = fu.status
+        for action, _old, _new in lifecycle_path(lc.FOLLOW_UP_TRANSITIONS, start, status) or []:
+            if action == "progress":
+                progress_follow_up(fu)
+            elif action == "complete":
+                complete_follow_up(fu, v["done_on"], v["evidence"] or "")
+            else:
+                cancel_follow_up(fu, v["cancel_reason"] or "")
+        if status == lc.FU_DONE:
+            set_completion(fu, v["done_on"], v["evidence"] or "")
+        else:
+            fu.done_on = fu.evidence = None
+        fu.cancel_reason = (v["cancel_reason"] or "").strip() or None if status == lc.FU_CANCELLED else None
 
     def write(self, plans):
         s = self.session
@@ -188,9 +202,7 @@ class FollowUpImporter(Importer):
         assists = [dict(follow_up_id=p.obj.id, unit_id=u) for p in plans
                    if p.action == "create" or (p.action == "update" and p.extra.get("assists_changed"))
                    for u in sorted(p.extra["assists"])]
-        notes = [dict(follow_up_id=p.obj.id, note=fitted(t("follow_up.completed_note", evidence=p.obj.evidence), FollowUpNote.note),
-                      noted_on=today(), actor_id=self.actor.user_id)
-                 for p in plans if p.action in ("create", "update") and p.extra["completed"]]
+        notes = [completion_note(p.obj, self.actor) for p in plans if p.action in ("create", "update") and p.extra["completed"]]
         bulk_insert(s, FollowUpAssist, assists)
         bulk_insert(s, FollowUpNote, notes)
         self.audit_rows([Planned(0, "", m.title, "create", m) for m in meetings], entity="meeting")

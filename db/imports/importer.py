@@ -5,14 +5,14 @@ in a transaction that is rolled back), never on their own."""
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.i18n import t
 from core.permissions import Actor
-from db.commands.base import snapshot
+from db.commands.base import audit_values, snapshot
 from db.imports.base import FileSpec, Planned, ParsedRow, Progress, RowErrors, report
 from db.models import AuditLog
 
@@ -102,13 +102,17 @@ class Importer:
             plan.obj = None
         return plan
 
-    def plan_edit(self, row: int, ref: str, label: str, obj, values: dict[str, Any], headers: dict[str, str],
-                  extra: dict | None = None) -> Planned:
-        """Set a file row's values on the record it names: "unchanged" when nothing differs, else
-        "update" with the before-image and the headers of the changed columns."""
+    def plan_edit(self, row: int, ref: str, label: str, obj, change: dict[str, Any] | Callable[[Any], None],
+                  headers: dict[str, str], extra: dict | None = None) -> Planned:
+        """Make a file row's change to the record it names (values to set, or a function that
+        changes it): "unchanged" when nothing differs, else "update" with the before-image and the
+        headers of the changed columns."""
         before = snapshot(obj)
-        for attr, value in values.items():
-            setattr(obj, attr, value)
+        if callable(change):
+            change(obj)
+        else:
+            for attr, value in change.items():
+                setattr(obj, attr, value)
         if not self.session.is_modified(obj):
             return Planned(row, ref, label, "unchanged", obj)
         return Planned(row, ref, label, "update", obj, before, self.changed_columns(before, snapshot(obj), headers),
@@ -125,13 +129,13 @@ class Importer:
         return tuple(out)
 
     def audit_rows(self, plans: list[Planned], entity: str | None = None) -> None:
-        """One audit row per created or changed record (who, when, before/after), so the record's
-        own history shows the import; the import as a whole gets the command's summary row."""
+        """One audit row per created or changed record, of the commands' shape (who, what, which
+        record, its snapshot before and after), so the record's own history shows the import; the
+        after-image also names the file and row. The import as a whole gets the command's summary row."""
         action, entity = f"{entity or self.entity}.import", entity or self.entity
         bulk_insert(self.session, AuditLog, (
-            dict(user_id=self.actor.user_id, username=self.actor.username, action=action, entity=entity,
-                 entity_id=p.obj.id, before=p.before,
-                 after=snapshot(p.obj) | {"import_file": self.file_name, "import_row": p.row})
+            audit_values(self.actor, action, entity, p.obj.id, p.before,
+                         snapshot(p.obj) | {"import_file": self.file_name, "import_row": p.row})
             for p in plans if p.action in ("create", "update")))
 
     @staticmethod

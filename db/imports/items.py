@@ -1,9 +1,12 @@
 """Importing items (移送、检察建议等事项), idempotent by 外部编号.
 
-Validation is the commands' own: `_ItemFields.item_errors` for every field a form has (kind,
-units, title, dates, kind-specific fields, the 另定期限 and its reason, the key task) and
-`_ItemFields.assign` for what is stored (the due date by the kind's rule and the calendar); the
-stage columns reuse RecordFeedback's and CloseItem's checks. What only an import has:
+Validation is the commands' own: `item_errors` of CreateItem/UpdateItem for every field a form
+has (kind, units, title, dates, kind-specific fields, the 另定期限 and its reason, the key task)
+and their `assign` for what is stored (the due date by the kind's rule and the calendar); the
+stage columns reuse RecordFeedback's and CloseItem's checks. The changes are the commands' own
+too: `open_item` starts a new item's timeline as CreateItem does, and each lifecycle step
+(receive_item, start_item, record_feedback, close_item …) is the one its command takes, leaving
+the same timeline event. What only an import has:
 
 - 外部编号 is required (it is how a second import finds the row again), at most its column's length
   (checked by the reader) and unique in the file; a known 外部编号 updates that item.
@@ -16,7 +19,7 @@ stage columns reuse RecordFeedback's and CloseItem's checks. What only an import
 """
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -26,7 +29,8 @@ from core.clock import today
 from core.i18n import t
 from core.kinds import KINDS, detail_fields
 from db.commands.base import snapshot
-from db.commands.items import CloseItem, RecordFeedback, _date_errors, _ItemFields
+from db.commands.items import (CloseItem, CreateItem, ItemStep, RecordFeedback, UpdateItem, close_item, open_item,
+                               receive_item, record_feedback, return_item, set_feedback, start_item, withdraw_item)
 from db.imports.base import CachedReads, Planned
 from db.imports.importer import Importer, bulk_insert, chunks, choice_error, lifecycle_path
 from db.imports.spec import ITEMS
@@ -34,7 +38,6 @@ from db.models import Item, ItemEvent, KeyTask, Unit
 from db.stored_values import fitted
 
 FEEDBACK_COLUMNS = ("outcome", "feedback_on", "feedback_text", "closed_on")
-ANSWERED = (lc.RESPONDED, lc.CLOSED)
 # item_errors field -> column
 FIELD_COLUMNS = {"kind": "kind", "from_unit_id": "from_unit", "to_unit_id": "to_unit", "doc_number": "doc_number",
                  "title": "title", "summary": "summary", "sent_on": "sent_on", "received_on": "received_on",
@@ -49,18 +52,10 @@ ATTR_HEADERS = {"kind": "item.kind", "from_unit_id": "item.from_unit", "to_unit_
                 "key_task_id": "item.key_task", "status": "item.status", "outcome": "item.outcome",
                 "feedback_on": "item.feedback_on", "feedback_text": "item.feedback_text",
                 "closed_on": "item.closed_on", "due_on": "item.due_on"}
-EVENT_DATE = {"receive": "received_on", "start": "received_on", "respond": "feedback_on", "close": "closed_on"}
 
 
 def _status_labels() -> dict[str, str]:
     return {t(f"status.{s}"): s for s in lc.ITEM_STATUSES}
-
-
-class _Fields(_ItemFields):
-    """The commands' item field rules and assignment, on one row's values."""
-
-    def __init__(self, data: dict):
-        self.data = data
 
 
 class ItemImporter(Importer):
@@ -70,6 +65,8 @@ class ItemImporter(Importer):
     def prepare(self, rows, errors):
         s = self.session
         self.errors = errors
+        # the note of the timeline events an import leaves (not of a new item's first ones)
+        self.note = fitted(t("import.event_note", file=self.file_name), ItemEvent.note)
         self.reads = CachedReads(s)
         # held here so that the session's identity map keeps them while rows are checked
         self.units = {u.name: u for u in s.scalars(select(Unit))}
@@ -129,37 +126,39 @@ class ItemImporter(Importer):
         if v["urgent"] and kind.urgent_rule is None:
             err.add_for(n, "urgent", t("import.error.not_for_kind", kind=kind.label))
         existing = self.existing.get(v["external_ref"])
-        fields = _Fields(dict(
-            kind=kind_code, from_unit_id=from_id, to_unit_id=to_id, doc_number=v["doc_number"], title=v["title"],
-            summary=v["summary"], details=details, sent_on=v["sent_on"], received_on=v["received_on"],
-            urgent=bool(v["urgent"]), due_on_override=v["due_on_override"], override_reason=v["override_reason"],
-            key_task_id=key_task_id, external_ref=None, item_id=existing.id if existing else None))
+        values = dict(kind=kind_code, from_unit_id=from_id, to_unit_id=to_id, doc_number=v["doc_number"],
+                      title=v["title"], summary=v["summary"], details=details, sent_on=v["sent_on"],
+                      received_on=v["received_on"], urgent=bool(v["urgent"]), due_on_override=v["due_on_override"],
+                      override_reason=v["override_reason"], key_task_id=key_task_id)
         # external_ref is left out here: the reader checked its length and uniqueness in the file,
         # and a known one means "update that item", so it cannot clash (saves a query per row).
+        fields = (UpdateItem(self.actor, item_id=existing.id, version=existing.version, **values) if existing
+                  else CreateItem(self.actor, **values))
         for field, message in fields.item_errors(self.reads).items():
             err.add_for(n, FIELD_COLUMNS.get(field, "external_ref"), message)
         start = existing.status if existing else (lc.RECEIVED if v["received_on"] else lc.SENT)
         self._stage_errors(n, v, kind_code, start, status)
         if err.has(n):
             return None
-        fields.data["external_ref"] = v["external_ref"]
+        fields = replace(fields, external_ref=v["external_ref"])
         if existing is not None:
             before = snapshot(existing)
             fields.assign(self.reads, existing)
-            path = self._apply_stage(existing, status, v)
+            steps = self._apply_stage(existing, status, v)
             if not self.session.is_modified(existing):
                 return Planned(n, v["external_ref"], v["title"], "unchanged", existing)
             after = snapshot(existing)
             stage = {"status", *FEEDBACK_COLUMNS, "version", "updated_at"}
             if before["received_on"] is None and after["received_on"] == after["feedback_on"]:
-                stage.add("received_on")  # implied by the feedback, as RecordFeedback does
-            edited = any(before[a] != after[a] for a in after if a not in stage)
+                stage.add("received_on")  # implied by the feedback (set_feedback)
+            if any(before[a] != after[a] for a in after if a not in stage):  # as UpdateItem records it
+                steps.insert(0, ItemStep("edited", today(), note=self.note))
             return Planned(n, v["external_ref"], v["title"], "update", existing, before,
-                           self.changed_columns(before, after, ATTR_HEADERS), {"path": path, "edited": edited})
-        item = Item(status=start, version=1, is_demo=False)
+                           self.changed_columns(before, after, ATTR_HEADERS), {"steps": steps})
+        item = Item(version=1, is_demo=False)
         fields.assign(self.reads, item)
-        path = self._apply_stage(item, status, v)
-        return Planned(n, v["external_ref"], v["title"], "create", item, extra={"path": path, "start": start})
+        steps = open_item(item) + self._apply_stage(item, status, v)
+        return Planned(n, v["external_ref"], v["title"], "create", item, extra={"steps": steps})
 
     def _stage_errors(self, n: int, v: dict, kind_code: str, start: str, status: str | None) -> None:
         err = self.errors
@@ -173,7 +172,7 @@ class ItemImporter(Importer):
                                            target=t(f"status.{status}")))
             stub = SimpleNamespace(kind=kind_code, sent_on=v["sent_on"], received_on=v["received_on"],
                                    feedback_on=v["feedback_on"])
-            if status in ANSWERED:
+            if status in lc.ANSWERED_ITEM_STATUSES:
                 feedback = RecordFeedback(self.actor, on=v["feedback_on"], feedback_text=v["feedback_text"],
                                           outcome=v["outcome"])
                 self._step_errors(n, feedback, stub, {"on": "feedback_on", "feedback_text": "feedback_text",
@@ -190,28 +189,36 @@ class ItemImporter(Importer):
             err.add_for(n, "received_on", t("import.error.received_required", status=t(f"status.{final}")))
 
     def _step_errors(self, n: int, command, stub, columns: dict[str, str]) -> None:
-        sent_on = stub.sent_on if isinstance(stub.sent_on, date) else None
-        found = _date_errors(command.data, "on", required=True, not_before=sent_on,
-                             before_label=t("item.sent_on")) | command.extra_errors(stub)
-        for field, message in found.items():
+        for field, message in command.step_errors(stub).items():
             self.errors.add_for(n, columns.get(field, "status"), message)
 
-    @staticmethod
-    def _apply_stage(item: Item, status: str | None, v: dict) -> list[tuple[str, str, str]]:
-        """Set the stage and its feedback as the file says; returns the lifecycle steps taken."""
+    def _apply_stage(self, item: Item, status: str | None, v: dict) -> list[ItemStep]:
+        """Take the lifecycle steps from the item's stage to the file's, each as its command takes
+        it (dated by the file: receipt, feedback, closing), then set the answer as the file says
+        (a correction when the item was answered already). Returns the steps for the timeline."""
         if status is None:
             return []
-        path = lifecycle_path(lc.ITEM_TRANSITIONS, item.status, status) or []
-        if status in ANSWERED:
-            item.feedback_on, item.outcome = v["feedback_on"], v["outcome"]
-            item.feedback_text = (v["feedback_text"] or "").strip()
-            if item.received_on is None:  # as RecordFeedback: feedback implies receipt; due date kept
-                item.received_on = v["feedback_on"]
+        note, on = self.note, today()
+        steps = []
+        for action, _old, _new in lifecycle_path(lc.ITEM_TRANSITIONS, item.status, status) or []:
+            if action == "receive":
+                steps.append(receive_item(self.reads, item, item.received_on, note))
+            elif action == "start":
+                steps.append(start_item(self.reads, item, item.received_on, note))
+            elif action == "respond":
+                steps.append(record_feedback(item, v["feedback_on"], v["outcome"], v["feedback_text"] or "", note))
+            elif action == "close":
+                steps.append(close_item(item, v["closed_on"], note))
+            elif action == "return":
+                steps.append(return_item(item, on, note))
+            else:
+                steps.append(withdraw_item(item, on, note))
+        if status in lc.ANSWERED_ITEM_STATUSES:
+            set_feedback(item, v["feedback_on"], v["outcome"], v["feedback_text"] or "")
         else:
             item.feedback_on = item.feedback_text = item.outcome = None
         item.closed_on = v["closed_on"] if status == lc.CLOSED else None
-        item.status = status
-        return path
+        return steps
 
     # -- writing ---------------------------------------------------------------------------------
     def write(self, plans):
@@ -225,26 +232,9 @@ class ItemImporter(Importer):
             done += len(part)
             self.tick("write", done, total)
         s.flush()  # the updates
-        day, note = today(), fitted(t("import.event_note", file=self.file_name), ItemEvent.note)
-
-        def event(item, event_type, on, from_status=None, to_status=None, text=note):
-            return dict(item_id=item.id, event_type=event_type, from_status=from_status, to_status=to_status,
-                        note=text, occurred_on=on or day, actor_id=self.actor.user_id)
-
-        def events():  # generated as they are inserted, a chunk at a time
-            for p in creates + updates:
-                item = p.obj
-                if p.action == "create":
-                    yield event(item, "created", item.sent_on, to_status=lc.SENT, text=None)
-                    if p.extra["start"] == lc.RECEIVED:  # signed for already, recorded as CreateItem does
-                        yield event(item, "received", item.received_on, lc.SENT, lc.RECEIVED, text=None)
-                elif p.extra["edited"]:
-                    yield event(item, "edited", day)
-                for action, old, new in p.extra["path"]:
-                    yield event(item, action, getattr(item, EVENT_DATE[action]) if action in EVENT_DATE else day,
-                                old, new)
-
-        bulk_insert(s, ItemEvent, events())
+        actor = self.actor
+        # the timeline events the steps leave, generated as they are inserted, a chunk at a time
+        bulk_insert(s, ItemEvent, (step.event(p.obj.id, actor) for p in creates + updates for step in p.extra["steps"]))
         self.audit_rows(plans)
         self.tick("write", total, total)
         return self.summary(plans)

@@ -2,17 +2,17 @@
 unit (生效日期 to 截止日期, blank while serving) with the date the change was reported.
 
 Name and phone use the liaison commands' own rules (db.commands.liaisons); dates may not lie in the
-future, and neither 截止日期 nor 报备日期 may come before 生效日期. Unlike ChangeLiaison an import
-does not end anyone's term by itself: the file states every term as it is. As with
-ChangeLiaison, a unit whose liaisons change gets a new version, so a liaison form opened before the
-import is refused instead of overwriting it."""
+future, and neither 截止日期 nor 报备日期 may come before 生效日期. A term is created and corrected
+by the commands' own functions (new_liaison, edit_liaison), and may also move to another unit or
+start date. Unlike ChangeLiaison an import does not end anyone's term by itself: the file states
+every term as it is. As with ChangeLiaison, a unit whose liaisons change gets a new version
+(liaisons_changed), so a liaison form opened before the import is refused instead of overwriting it."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm.attributes import flag_modified
 
 from core.i18n import t
-from db.commands.liaisons import _date_error, _person_errors
+from db.commands.liaisons import ChangeLiaison, _date_error, edit_liaison, liaisons_changed, new_liaison
 from db.imports.base import Planned
 from db.imports.importer import Importer
 from db.imports.spec import LIAISONS
@@ -38,7 +38,7 @@ class LiaisonImporter(Importer):
                 unit = self.units.get(v["unit"]) if v["unit"] else None
                 if v["unit"] and (unit is None or not unit.active):
                     errors.add_for(n, "unit", t("import.error.unknown_unit", name=v["unit"]))
-                for field, message in _person_errors({"name": v["name"], "phone": v["phone"]}).items():
+                for field, message in ChangeLiaison(self.actor, name=v["name"], phone=v["phone"]).person_errors().items():
                     errors.add_for(n, field, message)
                 for field in ("start_on", "end_on", "reported_on"):
                     message = _date_error(v[field], required=field == "start_on")
@@ -52,24 +52,25 @@ class LiaisonImporter(Importer):
                 self.tick("check", done, len(rows))
                 if errors.has(n):
                     continue
-                values = dict(unit_id=unit.id, name=v["name"].strip(), phone=v["phone"].strip(), start_on=v["start_on"],
-                              end_on=v["end_on"], reported_on=v["reported_on"])
                 row_obj = existing.get(v["external_ref"])
                 if row_obj is None:
-                    plans.append(Planned(n, v["external_ref"], v["name"], "create",
-                                         Liaison(external_ref=v["external_ref"], version=1, is_demo=False, **values),
-                                         extra={"units": {unit.id}}))
+                    new = new_liaison(s, unit, name=v["name"], phone=v["phone"], start_on=v["start_on"],
+                                      end_on=v["end_on"], reported_on=v["reported_on"], external_ref=v["external_ref"])
+                    plans.append(Planned(n, v["external_ref"], v["name"], "create", new))
                     continue
-                plans.append(self.plan_edit(n, v["external_ref"], v["name"], row_obj, values, ATTR_HEADERS,
+
+                def change(row, v=v, unit=unit):
+                    edit_liaison(row, name=v["name"], phone=v["phone"], reported_on=v["reported_on"], end_on=v["end_on"])
+                    row.unit_id, row.start_on = unit.id, v["start_on"]
+                plans.append(self.plan_edit(n, v["external_ref"], v["name"], row_obj, change, ATTR_HEADERS,
                                             {"units": {row_obj.unit_id, unit.id}}))
         return plans
 
     def write(self, plans):
         s = self.session
-        s.add_all(p.obj for p in plans if p.action == "create")
-        touched = set().union(*(p.extra.get("units", set()) for p in plans if p.action != "unchanged"))
+        touched = set().union(*(p.extra.get("units", set()) for p in plans if p.action == "update"))
         for unit in s.scalars(select(Unit).where(Unit.id.in_(touched))) if touched else ():
-            flag_modified(unit, "name")  # the unit's liaisons changed: its version moves
+            liaisons_changed(unit)
         s.flush()
         self.audit_rows(plans)
         self.tick("write", len(plans), len(plans))

@@ -3,15 +3,16 @@
 Each probe runs one command with a valid input in which one field (nested fields included) holds
 one value of the corpus: control characters, line breaks, over-long text, blanks, Markdown/HTML,
 a URL, a formula, non-BMP text; out-of-range and odd integers; dates outside 2000–2100, a date
-written as a string, None; ids that do not exist or do not fit. Each probe must end in
+written as a string, None; ids that do not exist or do not fit; values of the wrong type (bytes, a
+float, a datetime for a date, a number for a yes/no flag). Each probe must end in
 
 - a Chinese refusal: a CommandError whose message is Chinese text (a ValidationFailed with at least
   one field message, every one Chinese), and then no table changed at all (row counts and the
   versions of versioned rows, audit_log included); or
 - a clean save, only of a value the field may hold: a control character (other than newline / tab
   in a multi-line field), a line break in a one-line field, an over-long value, a date outside
-  2000–2100 or a string for a date, an integer outside 32 bits, an id that names nothing and an
-  unknown choice are always refused. A saved probe wrote its audit row, and a saved text value is
+  2000–2100 or a string for a date, an integer outside 32 bits, an id that names nothing, an
+  unknown choice and a value of the wrong type are always refused. A saved probe wrote its audit row, and a saved text value is
   stored as typed (surrounding blanks aside);
 
 never any other exception, and never slower than PROBE_SECONDS.
@@ -31,7 +32,7 @@ import time
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -107,6 +108,13 @@ INT_OUT_OF_RANGE = {"2**31", "10**25"}
 ID_CORPUS = (("0", 0), ("-5", -5), ("2**31", 2**31), ("10**25", 10**25), ("999999", 999999))
 DATE_CORPUS = (("0001-01-01", date(1, 1, 1)), ("1999-12-31", date(1999, 12, 31)), ("2101-01-01", date(2101, 1, 1)),
                ("9999-12-31", date(9999, 12, 31)), ("str'2026-01-01'", "2026-01-01"), ("None", None))
+# values of the wrong type for a field of each kind: always refused
+WRONG_TYPE = {
+    "text": (("<bytes>", "甲乙".encode()), ("<float>", 1.5), ("<int>", 7)),
+    "int": (("1.5", 1.5), ("2.0", 2.0), ("str'1'", "1"), ("bytes'1'", b"1")),
+    "date": (("datetime", datetime(2026, 10, 1, 8, 0)), ("float", 20261001.0), ("bytes", b"2026-10-01")),
+    "flag": (("None", None), ("1", 1), ("str'yes'", "是"), ("bytes", b"1"), ("1.0", 1.0)),
+}
 CSV_DATE_CORPUS = (("0001-01-01", "0001-01-01"), ("1999-12-31", "1999-12-31"), ("2101-01-01", "2101-01-01"),
                    ("9999-12-31", "9999-12-31"))
 CSV_INT_CORPUS = (("0", "0"), ("-1", "-1"), ("2**31", str(2**31)), ("10**25", str(10**25)))
@@ -118,7 +126,7 @@ CSV_INT_CORPUS = (("0", "0"), ("-1", "-1"), ("2**31", str(2**31)), ("10**25", st
 class Field:
     """One input field of a command. path: "title", nested "follow_ups.0.due_on", or a list of ids
     "attending_unit_ids[]" (the probe value is the list's one element). kind: line | multiline |
-    enum | id | int | date | password | lookup | key, or csv_line | csv_multiline | csv_date | csv_int for
+    enum | id | int | date | flag | password | lookup | key, or csv_line | csv_multiline | csv_date | csv_int for
     the cells of an import file. column: the model attribute (its length limit; where a saved text
     is looked up). prepare: adjusts the valid input for this field's probes; valid: a value that
     must save with that input (checks the prepared input itself)."""
@@ -176,20 +184,29 @@ def corpus(field: Field) -> list[tuple[str, Any, bool]]:
             if kind.startswith("csv") and (tag == "none" or label == "<blank>"):
                 continue  # a cell is text; surrounding blanks are dropped when it is read
             out.append((label, value, tag in refused_tags))
+        if not kind.startswith("csv"):
+            out += [(label, value, True) for label, value in WRONG_TYPE["text"]]
     elif kind == "key":  # a key of a JSON dict: never typed by a user; what no text may hold is refused
         out += [(label, value, True) for label, value, tag in text_corpus(None) if tag in ("control", "break", "long")]
     elif kind == "password":  # hashed, never stored as text: any value is fine that does not crash
         for label, value, tag in text_corpus(None):
             out.append((label, value if value is None or tag == "blank" else "Good-pass-1" + value, False))
+        out += [(label, value, True) for label, value in WRONG_TYPE["text"]]
     elif kind == "int":
         out += [(label, value, label in INT_OUT_OF_RANGE) for label, value in INT_CORPUS]
         out += [(label, value, not -2**31 <= value < 2**31) for label, value in field.extra]
+        out += [(label, value, True) for label, value in WRONG_TYPE["int"]]
     elif kind == "id":
         out += [(label, value, True) for label, value in ID_CORPUS]
         if required:
             out.append(("None", None, True))
+        out += [(label, value, True) for label, value in WRONG_TYPE["int"]]
     elif kind == "date":
         out += [(label, value, value is not None or required) for label, value in DATE_CORPUS]
+        out += [(label, value, True) for label, value in WRONG_TYPE["date"]]
+    elif kind == "flag":  # a yes/no box: True or False, nothing else
+        out += [("True", True, False), ("False", False, False)]
+        out += [(label, value, True) for label, value in WRONG_TYPE["flag"]]
     elif kind == "csv_date":
         out += [(label, value, True) for label, value in CSV_DATE_CORPUS]
         if required:
@@ -435,6 +452,10 @@ def day(path, required=True, **kw) -> Field:
     return Field(path, "date", required, **kw)
 
 
+def flag(path, **kw) -> Field:
+    return Field(path, "flag", **kw)
+
+
 def _with(**values) -> Callable[[dict], None]:
     return lambda data: data.update(values)
 
@@ -469,6 +490,7 @@ ITEM_FIELDS = (
               prepare=_with(due_on_override=date(2026, 12, 31)), valid="双方议定"),
     line("details.suggestion_number", Item.details),
     line("details.case_name", Item.details, required=True, prepare=_crime_transfer, valid="李某涉嫌非法经营案"),
+    flag("urgent"),
 )
 
 
@@ -655,7 +677,7 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
     Spec(ChangeLiaison, lambda ctx: OFFICE, _change_liaison_input,
          (ident("unit_id"), integer("unit_version"), line("name", Liaison.name, required=True),
           line("phone", Liaison.phone, required=True), day("start_on"), day("reported_on", required=False),
-          ident("replaces_id", required=False, prepare=_with(additional=False), valid=NO_VALID))),
+          ident("replaces_id", required=False, prepare=_with(additional=False), valid=NO_VALID), flag("additional"))),
     Spec(UpdateLiaison, lambda ctx: OFFICE, _update_liaison_input,
          (ident("liaison_id"), integer("version"), line("name", Liaison.name, required=True),
           line("phone", Liaison.phone, required=True), day("reported_on", required=False),
@@ -677,10 +699,10 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
          lambda ctx: dict(username=f"probe{ctx.fresh()}", display_name="张三", password="Good-pass-1", role="office",
                           unit_id=None),
          (line("username", User.username, required=True), line("display_name", User.display_name, required=True),
-          Field("password", "password"), enum("role"), ident("unit_id", required=False))),
+          Field("password", "password"), enum("role"), ident("unit_id", required=False), flag("is_demo"))),
     Spec(UpdateUser, lambda ctx: ADMIN, _update_user_input,
          (ident("user_id"), integer("version"), line("display_name", User.display_name, required=True),
-          enum("role"), ident("unit_id", required=False))),
+          enum("role"), ident("unit_id", required=False), flag("active"))),
     Spec(ResetPassword, lambda ctx: ADMIN,
          lambda ctx: dict(user_id=user(ctx)[0], version=user(ctx)[1], new_password="New-pass-22"),
          (ident("user_id"), integer("version"), Field("new_password", "password"))),
@@ -688,7 +710,7 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
          (Field("current_password", "password"), Field("new_password", "password"))),
     Spec(SignOut, _user_actor, lambda ctx: {}, ()),
     Spec(RecordSignInAttempt, lambda ctx: SYSTEM, lambda ctx: dict(username=user(ctx)[2], success=True),
-         (Field("username", "lookup"),)),
+         (Field("username", "lookup"), flag("success"))),
     # imports and backup
     _import_spec("items", _item_row, (
         _csv("title", "csv_line", Item.title, required=True), _csv("summary", "csv_multiline", Item.summary),

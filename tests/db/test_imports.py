@@ -455,3 +455,36 @@ def test_every_importable_sheet_of_the_workbook_imports_back_unchanged(engine):
         command.run(engine)
         assert command.summary["unchanged"] == expected and command.summary["create"] == command.summary["update"] == 0
     assert everything(engine)[3:] == before[3:]
+
+
+def test_an_import_takes_the_commands_own_steps(engine):
+    """An item answered and closed through an import goes through the steps the commands take:
+    the same timeline (events, statuses, dates), the same stored answer, and audit rows of the
+    same shape (entity, before and after images of every column)."""
+    from db.commands.items import CloseItem, CreateItem, RecordFeedback
+    run_import(engine, "items", [item_row("S1")])
+    closed = dict(status="已办结", outcome="采纳", feedback_on=date(2026, 10, 20), feedback_text="已整改完毕",
+                  closed_on=date(2026, 10, 25))
+    run_import(engine, "items", [item_row("S1", **closed)])
+    with read_session(engine) as s:
+        units = dict(s.execute(select(Unit.name, Unit.id)).all())
+    item_id = CreateItem(OFFICE, kind="procuratorial_suggestion", from_unit_id=units[PROC], to_unit_id=units[MARKET],
+                         doc_number="硚检建〔2026〕S2号", title="关于S2的检察建议", summary="摘要", sent_on=date(2026, 9, 18),
+                         received_on=date(2026, 9, 22), details={"suggestion_number": ""}).run(engine)
+    RecordFeedback(OFFICE, item_id=item_id, on=date(2026, 10, 20), outcome="采纳", feedback_text="已整改完毕").run(engine)
+    CloseItem(OFFICE, item_id=item_id, on=date(2026, 10, 25)).run(engine)
+    answer = ("status", "received_on", "due_on", "outcome", "feedback_on", "feedback_text", "closed_on")
+    with read_session(engine) as s:
+        imported, commanded = s.scalar(select(Item).where(Item.external_ref == "S1")), s.get(Item, item_id)
+        assert [getattr(imported, a) for a in answer] == [getattr(commanded, a) for a in answer]
+
+        def timeline(i):
+            return [(e.event_type, e.from_status, e.to_status, e.occurred_on) for e in s.scalars(
+                select(ItemEvent).where(ItemEvent.item_id == i).order_by(ItemEvent.id))]
+        assert timeline(imported.id) == timeline(commanded.id) == [
+            ("created", None, "sent", date(2026, 9, 18)), ("received", "sent", "received", date(2026, 9, 22)),
+            ("respond", "received", "responded", date(2026, 10, 20)), ("close", "responded", "closed", date(2026, 10, 25))]
+        rows = {r.entity_id: r for r in s.scalars(select(AuditLog).where(AuditLog.entity == "item").order_by(AuditLog.id))}
+    update, close = rows[imported.id], rows[commanded.id]
+    assert update.action == "item.import" and close.action == "item.close"
+    assert set(update.before) == set(close.before) and set(update.after) == set(close.after) | {"import_file", "import_row"}

@@ -8,7 +8,7 @@ Due dates used below (checked against chinese_calendar.is_workday; "today" is pi
   legal_risk_consultation (15 working days): received 09-22 -> Tue 10-20 (skips 09-25..27 and 10-01..07, counts Sat 10-10)
   pil_pre_suit_suggestion urgent (15 days): received 09-22 -> Wed 10-07 (National Day) -> Thu 10-08
 """
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -698,3 +698,56 @@ OFFICE_ACTOR_FOR_CONTROL_TEST = Actor(None, "system", "office")
 def _unit(engine, code):
     with read_session(engine) as s:
         return s.scalar(select(Unit.id).where(Unit.code == code))
+
+
+# -- typed input ----------------------------------------------------------------------------------
+
+def test_input_fields_declare_the_stored_column_and_required_flag_once():
+    """What validation reads, a form may read too: every field of the command, typed, with the
+    column a text is stored in and whether it is required."""
+    from db.commands.base import input_fields
+    declared = {f.name: f for f in input_fields(CreateItem)}
+    assert "actor" not in declared and set(declared) >= {"kind", "title", "sent_on", "details", "urgent"}
+    assert (declared["title"].stored, declared["title"].required) == (Item.title, True)
+    assert (declared["summary"].stored, declared["summary"].required) == (Item.summary, False)
+    assert declared["sent_on"].stored is None and declared["sent_on"].type == date | None
+    assert {f.name for f in input_fields(UpdateItem)} == set(declared) | {"item_id", "version"}
+    assert {f.name: f.required for f in input_fields(ReturnItem) if f.is_text} == {"note": False, "reason": True}
+
+
+def test_an_unknown_field_is_an_error_of_the_caller_and_the_input_is_frozen(units):
+    import dataclasses
+    with pytest.raises(TypeError):
+        CreateItem(OFFICE, titel="错字")
+    command = CreateItem(OFFICE, **fields(units))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        command.title = "改"
+
+
+@pytest.mark.parametrize("overrides, field, message", [
+    (dict(title=b"\xe7\x94\xb2"), "title", "须填写文字。"),
+    (dict(summary=1.5), "summary", "须填写文字。"),
+    (dict(from_unit_id=1.0), "from_unit_id", "未知单位。"),
+    (dict(key_task_id="1"), "key_task_id", "未知重点工作。"),
+    (dict(sent_on="2026-09-18"), "sent_on", "日期格式不正确。"),
+    (dict(sent_on=datetime(2026, 9, 18, 9, 30)), "sent_on", "日期格式不正确。"),
+    (dict(details={"suggestion_number": 12}), "details.suggestion_number", "须填写文字。"),
+    (dict(urgent="是"), "urgent", "“是”无法识别,应填“是”或“否”。"),
+], ids=["bytes", "float-text", "float-id", "str-id", "str-date", "datetime", "int-detail", "str-flag"])
+def test_a_value_of_the_wrong_type_is_refused_under_its_field(engine, units, overrides, field, message):
+    before = count(engine, Item), count(engine, AuditLog)
+    with pytest.raises(ValidationFailed) as exc:
+        create(engine, units, **overrides)
+    assert exc.value.field_errors == {field: message}
+    assert (count(engine, Item), count(engine, AuditLog)) == before
+
+
+def test_wrongly_typed_ids_are_refused_before_the_permission_check_reads_them(engine, units):
+    """A liaison's own-unit check looks the item up by its id: a wrongly typed id never gets there."""
+    liaison = Actor(None, "liaison_mr", "liaison", units["market_regulation"])
+    item_id = create(engine, units)
+    for bad in ("1", 1.5, b"1", [item_id]):
+        with pytest.raises(ValidationFailed) as exc:
+            ReceiveItem(liaison, item_id=bad, on=RECEIVED_ON).run(engine)
+        assert set(exc.value.field_errors) == {"item_id"}
+    assert get_item(engine, item_id).status == lc.SENT

@@ -1,6 +1,7 @@
 """Stored values obey their columns at every write, on SQLite and PostgreSQL: a field a command
 forgot to check is still refused in Chinese with nothing written, and text stored before the rule
 is cleaned by migration 0004."""
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -16,13 +17,16 @@ from tests.conftest import count, empty_database
 ADMIN = Actor(None, "admin1", "admin")
 
 
+@dataclass(frozen=True, kw_only=True)
 class _StoreUnchecked(Command):
     """A command that validates nothing: only the flush rule stands between its input and the table."""
     permission, action, entity = "manage_settings", "test.unchecked", "holiday_entry"
+    day: date | None = None
+    note: str | None = None
 
     def apply(self, session):
-        session.add(HolidayEntry(day=self.data["day"], is_workday=False, note=self.data["note"]))
-        return None, None, {"note": self.data["note"]}
+        session.add(HolidayEntry(day=self.day, is_workday=False, note=self.note))
+        return None, None, {"note": self.note}
 
 
 @pytest.mark.parametrize("note, message", [
