@@ -43,7 +43,18 @@ class NoticeFollowUp:
     text: str
     meeting: str
     due_on: date
-    status: str
+    status: str  # core.lifecycles follow-up status code
+    days_overdue: int = 0  # calendar days past due (0: not overdue)
+    assisting: bool = False  # the unit assists (the lead is another unit)
+
+    @property
+    def status_text(self) -> str:
+        status = t(f"fu_status.{self.status}")
+        return t("notice.fu_overdue", status=status, n=self.days_overdue) if self.days_overdue > 0 else status
+
+    @property
+    def item_text(self) -> str:
+        return t("notice.fu_assisting", text=self.text) if self.assisting else self.text
 
 
 @dataclass(frozen=True)
@@ -143,7 +154,8 @@ def build_notice(data: NoticeData) -> bytes:
     if data.follow_ups:
         _table(doc, [t("notice.col.no"), t("notice.col.follow_up"), t("notice.col.meeting"),
                      t("notice.col.follow_up_due"), t("notice.col.status")],
-               [[str(i), r.text, r.meeting, r.due_on.isoformat(), r.status] for i, r in enumerate(data.follow_ups, 1)],
+               [[str(i), r.item_text, r.meeting, r.due_on.isoformat(), r.status_text]
+                for i, r in enumerate(data.follow_ups, 1)],
                [1.3, 6.6, 3.8, 2.8, 2.5])
     else:
         _paragraph(doc, t("notice.none"), indent=True)

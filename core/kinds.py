@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 # The eight work mechanisms of 四、工作机制 (seed/mechanisms.json carries their full text).
 MECHANISMS = ("四(一)", "四(二)", "四(三)", "四(四)", "四(五)", "四(六)", "四(七)", "四(八)")
+MEETINGS_MECHANISM = "四(二)"  # 联席会议制度: the meetings and their follow-up items
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import func, select, true
 from sqlalchemy.engine import Engine
 
-from core.kinds import MECHANISMS
+from core.kinds import MECHANISMS, MEETINGS_MECHANISM
 from core.lifecycles import TASK_LATE
 from db.engine import read_session
 from db.models import FollowUp, Item, Meeting, Unit
@@ -17,9 +17,6 @@ from db.queries.predicates import PERIODS  # noqa: F401  (the period choices of 
 from db.queries.predicates import (follow_up_open, follow_up_overdue, in_category, in_period, item_due_within,
                                    item_open, item_overdue)
 from db.queries.tasks import task_board
-
-# Meetings are the work of the second mechanism, 四(二) 联席会议制度 (core/kinds.py: MEETING_KINDS).
-MEETINGS_MECHANISM = MECHANISMS[1]
 
 
 def _owed_by_category(category: str | None):

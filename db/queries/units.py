@@ -18,7 +18,6 @@ from sqlalchemy.engine import Engine
 
 from core.deadlines import WorkCalendar, add_period
 from core.documents_notice import NoticeData, NoticeFollowUp, NoticeOverdue, notice_number
-from core.i18n import t
 from core.lifecycles import ITEM_STATUSES, OPEN_FOLLOW_UP_STATUSES
 from db.calendar import work_calendar
 from db.engine import read_session
@@ -257,13 +256,9 @@ def notice_data(engine: Engine, unit_id: int, today: date) -> NoticeData | None:
         office = s.scalar(select(Setting.value).where(Setting.key == "office")) or {}
         plan = s.scalar(select(Setting.value).where(Setting.key == "plan_document")) or {}
         reply_by = add_period(today, NOTICE_REPLY_WORKING_DAYS, "working_days", calendar=work_calendar(s))
-    fu_rows = []
-    for r in follow_ups.itertuples():
-        status = t(f"fu_status.{r.status}")
-        if r.overdue:
-            status = t("notice.fu_overdue", status=status, n=(today - r.due_on).days)
-        text = r.text if r.role == "lead" else t("notice.fu_assisting", text=r.text)
-        fu_rows.append(NoticeFollowUp(text=text, meeting=r.meeting_title, due_on=r.due_on, status=status))
+    fu_rows = [NoticeFollowUp(text=r.text, meeting=r.meeting_title, due_on=r.due_on, status=r.status,
+                              days_overdue=(today - r.due_on).days if r.overdue else 0, assisting=r.role != "lead")
+               for r in follow_ups.itertuples()]
     return NoticeData(
         unit_id=unit_id, unit_name=profile["name"], issued_on=today, reply_by=reply_by,
         number=notice_number(unit_id, today),

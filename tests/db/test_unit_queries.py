@@ -171,8 +171,8 @@ def test_notice_lists_overdue_items_and_open_follow_ups(engine, world):
     assert data.unit_name == "区市场监管局"
     assert data.number == f"硚府检联〔2026〕督1126{u:02d}号"
     assert [(r.title, r.days_overdue) for r in data.overdue] == [("r1 食品安全检察建议", 24), ("r2 药品监管检察建议", 1)]
-    assert [r.text for r in data.follow_ups] == ["f1 牵头逾期", "f3 协办推进中〔协办〕"]
-    assert [r.status for r in data.follow_ups] == ["待办\uff08逾期25天\uff09", "推进中"]
+    assert [r.item_text for r in data.follow_ups] == ["f1 牵头逾期", "f3 协办推进中〔协办〕"]
+    assert [r.status_text for r in data.follow_ups] == ["待办\uff08逾期25天\uff09", "推进中"]
     assert data.reply_by == date(2026, 12, 3)  # 5 working days after Thu 11-26
     assert (data.office_phone, data.office_email) == ("68839462", "1306226418@qq.com")
     assert notice_data(engine, 99999, TODAY) is None

@@ -16,8 +16,8 @@ OVERDUE = [NoticeOverdue("关于食品安全监管的检察建议", "区检察�
            NoticeOverdue("请说明不立案理由", "区检察院", date(2026, 11, 20), 6),
            NoticeOverdue("调查核实协助请求", "区检察院", date(2026, 11, 25), 1)]
 FOLLOW_UPS = [NoticeFollowUp("报送电动自行车消防安全整治整改进展情况", "2026年第一次联席会议", date(2026, 11, 1),
-                             "待办(逾期25天)"),
-              NoticeFollowUp("制定衔接工作指引", "专题业务座谈会", date(2027, 1, 15), "推进中")]
+                             "open", days_overdue=25),
+              NoticeFollowUp("制定衔接工作指引", "专题业务座谈会", date(2027, 1, 15), "in_progress")]
 
 
 def notice(**overrides) -> NoticeData:
