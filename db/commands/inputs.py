@@ -104,6 +104,13 @@ def text_rules(cls: type) -> dict[str, tuple[bool, Any]]:
     return {f.name: (f.required, f.stored) for f in input_fields(cls) if f.is_text}
 
 
+@cache
+def _text_checks(cls: type) -> tuple[tuple[str, bool, bool, int | None], ...]:
+    """(field, required, multiline, max_len) of the declared text fields: the column limits are
+    read once per class, not on every run (an import runs the checks on every row)."""
+    return tuple((name, required, *column_limits(attribute)) for name, (required, attribute) in text_rules(cls).items())
+
+
 @dataclass(frozen=True, kw_only=True)
 class Input:
     """A nested input (e.g. one follow-up item of a meeting), typed like a command's own fields."""
@@ -134,29 +141,39 @@ def text_errors(data: dict, rules: dict[str, tuple[bool, Any]]) -> dict[str, str
     allowed (core.text's rule, the same that every flush enforces)."""
     errors: dict[str, str] = {}
     for name, (required, attribute) in rules.items():
-        raw = data.get(name)
-        value = raw.strip() if isinstance(raw, str) else raw
-        if required and not value:
-            errors[name] = t("error.required")
-        elif value is not None and not isinstance(value, str):
-            errors[name] = t("error.not_text")
-        elif isinstance(value, str):
-            multiline, max_len = column_limits(attribute)
-            problem = text_problem(value, multiline=multiline, max_len=max_len)
-            if problem:
-                errors[name] = t(problem[0], **problem[1])
+        message = _text_error(data.get(name), required, attribute)
+        if message:
+            errors[name] = message
     return errors
+
+
+def _text_error(raw: Any, required: bool, attribute: Any = None, limits: tuple[bool, int | None] | None = None) -> str | None:
+    value = raw.strip() if isinstance(raw, str) else raw
+    if required and not value:
+        return t("error.required")
+    if value is not None and not isinstance(value, str):
+        return t("error.not_text")
+    if isinstance(value, str):
+        multiline, max_len = limits or column_limits(attribute)
+        problem = text_problem(value, multiline=multiline, max_len=max_len)
+        if problem:
+            return t(problem[0], **problem[1])
+    return None
 
 
 def declared_text_errors(obj, names: tuple[str, ...] = (), required: dict[str, bool] | None = None) -> dict[str, str]:
     """text_errors of an input's declared text fields (all, or `names`), with `required`
     overriding a declaration where it depends on other input."""
-    rules = text_rules(type(obj))
-    if names:
-        rules = {name: rules[name] for name in names}
-    if required:
-        rules = {name: (required.get(name, need), attribute) for name, (need, attribute) in rules.items()}
-    return text_errors({name: getattr(obj, name) for name in rules}, rules)
+    errors: dict[str, str] = {}
+    for name, need, multiline, max_len in _text_checks(type(obj)):
+        if names and name not in names:
+            continue
+        if required and name in required:
+            need = required[name]
+        message = _text_error(getattr(obj, name), need, limits=(multiline, max_len))
+        if message:
+            errors[name] = message
+    return errors
 
 
 # -- type checks --------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -53,8 +53,7 @@ def _date_errors(value: date | None, field: str, *, required: bool, not_before: 
 
 # -- the changes an item goes through, shared by the commands and the item import -----------------
 
-@dataclass(frozen=True)
-class ItemStep:
+class ItemStep(NamedTuple):
     """One entry of an item's timeline, as a change leaves it."""
     event_type: str
     on: date
@@ -164,7 +163,9 @@ class _ItemInput(Command):
         """The item being edited (None: a new one), whose own 外部编号 is no clash."""
         return None
 
-    def item_errors(self, session: Session) -> dict[str, str]:
+    def item_errors(self, session: Session, *, unique_ref: bool = True) -> dict[str, str]:
+        """Every field's checks; unique_ref=False leaves out the query for another item with the
+        same 外部编号 (the item import, where a known one names the item to update)."""
         kind = KINDS.get(self.kind)
         if kind is None:
             return {"kind": t("error.unknown_kind")}
@@ -193,7 +194,7 @@ class _ItemInput(Command):
         if self.key_task_id is not None and session.get(KeyTask, self.key_task_id) is None:
             errors["key_task_id"] = t("error.unknown_task")
         ref = (self.external_ref or "").strip()
-        if ref and "external_ref" not in errors:
+        if ref and unique_ref and "external_ref" not in errors:
             clash = select(func.count()).select_from(Item).where(Item.external_ref == ref)
             if self.editing_id():
                 clash = clash.where(Item.id != self.editing_id())

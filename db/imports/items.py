@@ -19,7 +19,6 @@ the same timeline event. What only an import has:
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -129,18 +128,17 @@ class ItemImporter(Importer):
         values = dict(kind=kind_code, from_unit_id=from_id, to_unit_id=to_id, doc_number=v["doc_number"],
                       title=v["title"], summary=v["summary"], details=details, sent_on=v["sent_on"],
                       received_on=v["received_on"], urgent=bool(v["urgent"]), due_on_override=v["due_on_override"],
-                      override_reason=v["override_reason"], key_task_id=key_task_id)
-        # external_ref is left out here: the reader checked its length and uniqueness in the file,
-        # and a known one means "update that item", so it cannot clash (saves a query per row).
+                      override_reason=v["override_reason"], key_task_id=key_task_id, external_ref=v["external_ref"])
         fields = (UpdateItem(self.actor, item_id=existing.id, version=existing.version, **values) if existing
                   else CreateItem(self.actor, **values))
-        for field, message in fields.item_errors(self.reads).items():
+        # No query for the uniqueness of 外部编号: the reader checked it in the file, and a known one
+        # means "update that item", so it cannot clash (saves a query per row).
+        for field, message in fields.item_errors(self.reads, unique_ref=False).items():
             err.add_for(n, FIELD_COLUMNS.get(field, "external_ref"), message)
         start = existing.status if existing else (lc.RECEIVED if v["received_on"] else lc.SENT)
         self._stage_errors(n, v, kind_code, start, status)
         if err.has(n):
             return None
-        fields = replace(fields, external_ref=v["external_ref"])
         if existing is not None:
             before = snapshot(existing)
             fields.assign(self.reads, existing)
