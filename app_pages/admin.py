@@ -17,16 +17,26 @@ from core.deadlines import UNITS
 from core.i18n import t
 from core.kinds import KINDS, UNIT_LABELS, describe_rule, with_override
 from core.permissions import ROLES, can
-from db.commands.settings import (ENTRY_KINDS, NOTE_MAX, WORKDAY, AddHolidayEntry, DeleteHolidayEntry,
-                                  ResetDeadlineRule, SaveDeadlineRule)
+from db.commands.settings import (ENTRY_KINDS, WORKDAY, AddHolidayEntry, DeleteHolidayEntry, ResetDeadlineRule,
+                                  SaveDeadlineRule)
 from db.commands.users import CreateUser, ResetPassword, UpdateUser
 from db.queries.common import units
 from db.queries.settings import calendar_coverage, deadline_rules, holiday_entries, holiday_years
 from db.queries.users import list_users
 from db.stored_values import FIRST_DAY, LAST_DAY
 from ui import state
+from ui.fields import draw, form_fields
 from ui.session import FieldErrors, actor, read, run_command, saved
 from ui.tables import escape_markdown
+
+ROLE, UNIT = ("admin.role", "select"), ("admin.unit", "select")
+CREATE_FIELDS = form_fields(CreateUser, username=("admin.username", "text"), display_name=("admin.display_name", "text"),
+                            password=("admin.password", "password"), role=ROLE, unit_id=UNIT)
+EDIT_FIELDS = form_fields(UpdateUser, display_name=("admin.display_name", "text"), role=ROLE, unit_id=UNIT,
+                          active=("admin.active", "checkbox"))
+RESET_FIELDS = form_fields(ResetPassword, new_password=("admin.new_password", "password"))
+HOLIDAY_FIELDS = form_fields(AddHolidayEntry, day=("settings.holidays.day", "date"),
+                             kind=("settings.holidays.kind", "select"), note=("settings.holidays.note", "text"))
 
 me = actor()
 unit_rows = read(units)
@@ -36,6 +46,10 @@ unit_options = [None] + [u["id"] for u in unit_rows]
 
 def unit_label(unit_id):
     return unit_names.get(unit_id, t("admin.no_unit")) if unit_id else t("admin.no_unit")
+
+
+def role_label(role: str) -> str:
+    return t(f"role.{role}")
 
 
 def status_label(row) -> str:
@@ -59,20 +73,15 @@ def accounts_section() -> None:
     with create_tab, st.form("admin.create", clear_on_submit=False):
         form = "admin.create"
         errs = FieldErrors(form)
-        username = st.text_input(t("admin.username"), key=f"{form}.username", max_chars=32)
-        errs.slot("username")
-        display_name = st.text_input(t("admin.display_name"), key=f"{form}.display_name", max_chars=50)
-        errs.slot("display_name")
-        password = st.text_input(t("admin.password"), type="password", key=f"{form}.password")
-        errs.slot("password")
-        role = st.selectbox(t("admin.role"), ROLES, key=f"{form}.role", format_func=lambda r: t(f"role.{r}"))
-        errs.slot("role")
-        unit_id = st.selectbox(t("admin.unit"), unit_options, key=f"{form}.unit_id", format_func=unit_label)
-        errs.slot("unit_id")
+        data: dict = {}
+        draw(CREATE_FIELDS["username"], form, errs, into=data)
+        draw(CREATE_FIELDS["display_name"], form, errs, into=data)
+        draw(CREATE_FIELDS["password"], form, errs, into=data)
+        draw(CREATE_FIELDS["role"], form, errs, into=data, options=ROLES, format_func=role_label)
+        draw(CREATE_FIELDS["unit_id"], form, errs, into=data, options=unit_options, format_func=unit_label)
         if st.form_submit_button(t("admin.create"), type="primary"):
-            if run_command(CreateUser(me, username=username, display_name=display_name, password=password,
-                                      role=role, unit_id=unit_id), form_key=form):
-                saved(form, t("admin.created", username=escape_markdown(username.strip())))
+            if run_command(CreateUser(me, **data), form_key=form):
+                saved(form, t("admin.created", username=escape_markdown(data["username"].strip())))
         errs.show()
 
     with edit_tab:
@@ -86,29 +95,22 @@ def accounts_section() -> None:
         errs = FieldErrors(form)
         version = state.edit_version(form, row["version"])  # the version this edit started from
         with st.form(form):
-            display_name = st.text_input(t("admin.display_name"), value=row["display_name"], key=f"{form}.display_name",
-                                         max_chars=50)
-            errs.slot("display_name")
-            role = st.selectbox(t("admin.role"), ROLES, index=ROLES.index(row["role"]), key=f"{form}.role",
-                                format_func=lambda r: t(f"role.{r}"))
-            errs.slot("role")
+            data: dict = {"user_id": int(chosen), "version": version}
+            draw(EDIT_FIELDS["display_name"], form, errs, into=data, value=row["display_name"])
+            draw(EDIT_FIELDS["role"], form, errs, into=data, options=ROLES, index=ROLES.index(row["role"]),
+                 format_func=role_label)
             current_unit = None if row["unit_id"] is None or row["unit_id"] != row["unit_id"] else int(row["unit_id"])
-            unit_id = st.selectbox(t("admin.unit"), unit_options, index=unit_options.index(current_unit),
-                                   key=f"{form}.unit_id", format_func=unit_label)
-            errs.slot("unit_id")
-            active = st.checkbox(t("admin.active"), value=bool(row["active"]), key=f"{form}.active")
-            errs.slot("active")
+            draw(EDIT_FIELDS["unit_id"], form, errs, into=data, options=unit_options,
+                 index=unit_options.index(current_unit), format_func=unit_label)
+            draw(EDIT_FIELDS["active"], form, errs, into=data, value=bool(row["active"]))
             if st.form_submit_button(t("admin.save"), type="primary"):
-                if run_command(UpdateUser(me, user_id=int(chosen), version=version,
-                                          display_name=display_name, role=role, unit_id=unit_id, active=active),
-                               form_key=form):
+                if run_command(UpdateUser(me, **data), form_key=form):
                     saved(form, t("admin.saved", username=escape_markdown(row["username"])))
             errs.show()
         reset_errs = FieldErrors(f"{form}.reset")
         with st.form(f"{form}.reset", clear_on_submit=True):
             st.markdown(f"**{t('admin.reset_password')}**")
-            new_password = st.text_input(t("admin.new_password"), type="password", key=f"{form}.new_password")
-            reset_errs.slot("new_password")
+            new_password = draw(RESET_FIELDS["new_password"], form, reset_errs)
             if st.form_submit_button(t("admin.reset")):
                 if run_command(ResetPassword(me, user_id=int(chosen), version=None, new_password=new_password),
                                form_key=f"{form}.reset"):
@@ -237,16 +239,12 @@ def holidays_section() -> None:
         errs = FieldErrors(form)
         st.markdown(f"**{t('settings.holidays.add')}**")
         with st.form(form):
-            day = st.date_input(t("settings.holidays.day"), value=None, key=f"{form}.day", format="YYYY-MM-DD",
-                                min_value=FIRST_DAY, max_value=LAST_DAY)
-            errs.slot("day")
-            kind = st.selectbox(t("settings.holidays.kind"), ENTRY_KINDS, key=f"{form}.kind",
-                                format_func=entry_kind_label)
-            errs.slot("kind")
-            note = st.text_input(t("settings.holidays.note"), key=f"{form}.note", max_chars=NOTE_MAX)
-            errs.slot("note")
+            data: dict = {}
+            day = draw(HOLIDAY_FIELDS["day"], form, errs, into=data, value=None, min_value=FIRST_DAY, max_value=LAST_DAY)
+            kind = draw(HOLIDAY_FIELDS["kind"], form, errs, into=data, options=ENTRY_KINDS, format_func=entry_kind_label)
+            draw(HOLIDAY_FIELDS["note"], form, errs, into=data)
             if st.form_submit_button(t("settings.holidays.submit"), type="primary"):
-                if run_command(AddHolidayEntry(me, day=day, kind=kind, note=note), form_key=form):
+                if run_command(AddHolidayEntry(me, **data), form_key=form):
                     state.put(state.HOLIDAY_GOTO_YEAR, day.year)
                     saved(form, t("settings.holidays.added", day=day.isoformat(), kind=entry_kind_label(kind)),
                           clear=("day", "note"))  # the kind chosen stays for the next entry

@@ -7,7 +7,9 @@ import streamlit as st
 
 from core.clock import today
 from core.i18n import fmt_date, t
+from db.models import Unit
 from db.queries import units as q
+from db.stored_values import max_length
 from db.queries.supervision import supervision_list
 from ui.navigation import PAGES
 from ui.overview_links import CATEGORIES, category_label
@@ -195,7 +197,7 @@ if chosen:
 c1, c2 = st.columns([1, 2])
 category = url_selectbox(t("overview.filter.category"), CATEGORIES, key="units.category", param="category",
                          format_func=category_label, container=c1) or None
-text = url_text(t("units.search"), param="q", container=c2, max_chars=50,
+text = url_text(t("units.search"), param="q", container=c2, max_chars=max_length(Unit.name),
                 placeholder=t("units.search_placeholder"))
 directory = read(q.unit_directory, day, category, text)
 st.caption(t("units.caption", n=len(directory), today=fmt_date(day)))

@@ -21,6 +21,8 @@ from core.i18n import t
 from core.permissions import Actor
 from db import auth
 from db.commands.users import SignOut
+from db.models import User
+from db.stored_values import max_length
 from ui import session as ui_session
 from ui import state
 
@@ -140,7 +142,7 @@ def signin_page() -> None:
     st.title(t("signin.title"))
     st.caption(t("app.subtitle"))
     with st.form("signin", clear_on_submit=False):
-        username = st.text_input(t("signin.username"), key="signin.username", max_chars=32)
+        username = st.text_input(t("signin.username"), key="signin.username", max_chars=max_length(User.username))
         password = st.text_input(t("signin.password"), type="password", key=state.SIGNIN_PASSWORD)
         submitted = st.form_submit_button(t("signin.submit"), type="primary")
     if submitted:

@@ -11,12 +11,17 @@ from core.i18n import fmt_date, t
 from core.permissions import can
 from db.commands.meetings import AddFollowUpProgress, CancelFollowUp, CompleteFollowUp
 from db.queries.meetings import follow_up_notes
+from ui.fields import draw, form_fields
 from ui.session import FieldErrors, actor, read, run_command, saved
 from ui.state import edit_version
 from ui.supervision_forms import supervision_issue_form
 from ui.tables import escape_markdown, present
 
 STEPS = {"progress": AddFollowUpProgress, "complete": CompleteFollowUp, "cancel": CancelFollowUp}
+FIELDS = {"progress": form_fields(AddFollowUpProgress, note=("follow_up.note", "area")),
+          "complete": form_fields(CompleteFollowUp, done_on=("follow_up.done_on", "date"),
+                                  evidence=("follow_up.evidence", "area")),
+          "cancel": form_fields(CancelFollowUp, reason=("follow_up.cancel_reason", "area"))}
 
 
 def render_follow_up(row: dict) -> None:
@@ -70,19 +75,10 @@ def _actions(row: dict) -> None:
     errs = FieldErrors(form)
     with st.form(form):
         data = {"follow_up_id": int(row["id"]), "version": edit_version(form, row["version"])}
-        if action == "progress":
-            data["note"] = st.text_area(t("follow_up.note"), key=f"{form}.note", max_chars=2000)
-            errs.slot("note")
-        elif action == "complete":
-            data["done_on"] = st.date_input(t("follow_up.done_on"), value=today(), max_value=today(),
-                                            key=f"{form}.done_on", format="YYYY-MM-DD")
-            errs.slot("done_on")
-            data["evidence"] = st.text_area(t("follow_up.evidence"), key=f"{form}.evidence", max_chars=2000,
-                                            placeholder=t("follow_up.evidence_hint"))
-            errs.slot("evidence")
-        else:
-            data["reason"] = st.text_area(t("follow_up.cancel_reason"), key=f"{form}.reason", max_chars=2000)
-            errs.slot("reason")
+        extra = {"done_on": dict(value=today(), max_value=today()),
+                 "evidence": dict(placeholder=t("follow_up.evidence_hint"))}
+        for spec in FIELDS[action].values():
+            draw(spec, form, errs, into=data, **extra.get(spec.name, {}))
         errs.slot("action")
         if st.form_submit_button(t(f"follow_up.action.{action}"), type="primary"):
             if run_command(STEPS[action](me, **data), form_key=form):  # the action chooser closes

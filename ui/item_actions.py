@@ -8,8 +8,17 @@ from core.clock import today
 from core.i18n import t
 from core.kinds import KINDS
 from db.commands.items import ACTIONS, AddItemNote
+from ui.fields import draw, form_fields
 from ui.session import FieldErrors, actor, run_command, saved
 from ui.state import edit_version
+
+COMMANDS = ACTIONS | {"note": AddItemNote}
+REASON = ("action.reason", "area")
+OWN_FIELDS = {"respond": {"outcome": ("item.outcome", "select"), "feedback_text": ("item.feedback_text", "area")},
+              "return": {"reason": REASON}, "withdraw": {"reason": REASON}}
+# action -> the fields of its form: the date of a lifecycle step, then the step's own fields
+FIELDS = {action: form_fields(command, on=("action.on", "date"), **OWN_FIELDS.get(action, {}))
+          for action, command in ACTIONS.items()} | {"note": form_fields(AddItemNote, note=("action.note_text", "area"))}
 
 
 def item_action_form(item: dict, action: str, key: str, reset: tuple[str, ...] = ()) -> None:
@@ -17,28 +26,15 @@ def item_action_form(item: dict, action: str, key: str, reset: tuple[str, ...] =
     me = actor()
     form = f"{key}.{action}"
     errs = FieldErrors(form)
+    # what each kind of widget needs besides its spec
+    extra = {"date": dict(value=today(), max_value=today()),
+             "select": dict(options=KINDS[item["kind"]].outcomes, index=None, placeholder=t("item_form.choose"))}
     with st.form(form):
         data: dict = {"item_id": item["id"], "version": edit_version(form, item["version"])}
-        if action != "note":
-            data["on"] = st.date_input(t("action.on"), value=today(), max_value=today(), key=f"{form}.on",
-                                       format="YYYY-MM-DD")
-            errs.slot("on")
-        if action == "respond":
-            data["outcome"] = st.selectbox(t("item.outcome"), KINDS[item["kind"]].outcomes, key=f"{form}.outcome",
-                                           index=None, placeholder=t("item_form.choose"))
-            errs.slot("outcome")
-            data["feedback_text"] = st.text_area(t("item.feedback_text"), key=f"{form}.feedback_text", max_chars=2000)
-            errs.slot("feedback_text")
-        if action in ("return", "withdraw"):
-            data["reason"] = st.text_area(t("action.reason"), key=f"{form}.reason", max_chars=2000)
-            errs.slot("reason")
-        if action == "note":
-            data["note"] = st.text_area(t("action.note_text"), key=f"{form}.note", max_chars=2000)
-            errs.slot("note")
+        for spec in FIELDS[action].values():
+            draw(spec, form, errs, into=data, **extra.get(spec.widget, {}))
         errs.slot("action")
         if st.form_submit_button(t("action.submit"), type="primary"):
-            command = AddItemNote(me, **data) if action == "note" else ACTIONS[action](me, **data)
-            if run_command(command, form_key=form):  # the action chooser closes
+            if run_command(COMMANDS[action](me, **data), form_key=form):  # the action chooser closes
                 saved(form, t("action.done", action=t(f"action.{action}")), reset=reset)
         errs.show()
-

@@ -6,15 +6,37 @@ import streamlit as st
 
 from core.clock import today
 from core.i18n import fmt_date, t
-from core.kinds import KINDS, kind_option_label, kind_order
+from core.kinds import KINDS, Kind, kind_option_label, kind_order
 from db.calendar import due_preview
 from db.commands.items import CreateItem
+from db.models import Item
 from db.queries.common import units
 from db.queries.tasks import task_titles
 from ui import state
+from ui.fields import FieldSpec, column_field, draw, form_fields
 from ui.session import FieldErrors, actor, engine, read, run_command, saved
 
 FORM = "item_form"
+# The fields of an item, for the new-item form and the correction form (UpdateItem declares the same).
+FIELDS = form_fields(
+    CreateItem, kind=("item.kind", "select"), from_unit_id=("item.from_unit", "select"),
+    to_unit_id=("item.to_unit", "select"), doc_number=("item.doc_number", "text"), title=("item.title", "text"),
+    summary=("item.summary", "area"), sent_on=("item.sent_on", "date", {"required": True}),
+    received_on=("item.received_on", "date"), urgent=("item.urgent", "checkbox"),
+    due_on_override=("item.due_override_date", "date"), override_reason=("item.override_reason", "text"),
+    key_task_id=("item.key_task", "select"), external_ref=("item.external_ref", "text"))
+
+
+def detail_fields(kind: Kind) -> list[FieldSpec]:
+    """The kind's own fields (kept in Item.details), required as the kind says; drawn with the
+    prefix "details."."""
+    return [column_field(name, f"item.details.{name}", Item.details, required=name in kind.required_details)
+            for name in kind.form_details]
+
+
+def doc_number_label(kind: Kind) -> str:
+    """Some kinds name their document (建议书文号) and require it."""
+    return "item.doc_number.suggestion" if kind.doc_number_required else "item.doc_number"
 
 
 def _on_kind_change(by_code: dict) -> None:
@@ -32,55 +54,40 @@ def new_item_form() -> None:
     options = [None] + list(names)
     tasks = read(task_titles)
     errs = FieldErrors(FORM)
+    data: dict = {}  # the command's input, by field name
 
-    kind = st.selectbox(t("item.kind"), kind_order(), key=f"{FORM}.kind", format_func=kind_option_label,
-                        on_change=_on_kind_change, args=(by_code,))
-    spec = KINDS[kind]
-    st.caption(t("item_form.direction", direction=spec.direction))
+    kind = KINDS[draw(FIELDS["kind"], FORM, errs, into=data, options=kind_order(), format_func=kind_option_label,
+                      on_change=_on_kind_change, args=(by_code,))]
+    st.caption(t("item_form.direction", direction=kind.direction))
     if not state.has(state.widget_key(FORM, "from_unit_id")):
         _on_kind_change(by_code)
     c1, c2 = st.columns(2)
-    from_unit = c1.selectbox(t("item.from_unit"), options, key=f"{FORM}.from_unit_id",
-                             format_func=lambda u: names.get(u, t("item_form.choose")))
-    with c1:
-        errs.slot("from_unit_id")
-    to_unit = c2.selectbox(t("item.to_unit"), options, key=f"{FORM}.to_unit_id",
-                           format_func=lambda u: names.get(u, t("item_form.choose")))
-    with c2:
-        errs.slot("to_unit_id")
-    doc_label = t("item.doc_number.suggestion") if spec.doc_number_required else t("item.doc_number")
-    doc_number = st.text_input(doc_label + (" *" if spec.doc_number_required else ""), key=f"{FORM}.doc_number",
-                               max_chars=100)
-    errs.slot("doc_number")
-    title = st.text_input(t("item.title") + " *", key=f"{FORM}.title", max_chars=200)
-    errs.slot("title")
-    details = {}
-    for field in spec.form_details:
-        details[field] = st.text_input(t(f"item.details.{field}") + (" *" if field in spec.required_details else ""),
-                                       key=f"{FORM}.details.{field}", max_chars=200)
-        errs.slot(f"details.{field}")
-    summary = st.text_area(t("item.summary"), key=f"{FORM}.summary", max_chars=2000)
-    errs.slot("summary")
+
+    def choose(unit_id):
+        return names.get(unit_id, t("item_form.choose"))
+
+    draw(FIELDS["from_unit_id"], FORM, errs, into=data, container=c1, options=options, format_func=choose)
+    draw(FIELDS["to_unit_id"], FORM, errs, into=data, container=c2, options=options, format_func=choose)
+    draw(FIELDS["doc_number"], FORM, errs, into=data, required=kind.doc_number_required,
+         label_key=doc_number_label(kind))
+    draw(FIELDS["title"], FORM, errs, into=data)
+    data["details"] = {}
+    for spec in detail_fields(kind):
+        draw(spec, FORM, errs, into=data["details"], prefix="details.")
+    draw(FIELDS["summary"], FORM, errs, into=data)
 
     c3, c4 = st.columns(2)
-    sent_on = c3.date_input(t("item.sent_on") + " *", key=f"{FORM}.sent_on", value=today(), max_value=today(),
-                            format="YYYY-MM-DD")
-    with c3:
-        errs.slot("sent_on")
-    received = c4.checkbox(t("item_form.already_received"), key=f"{FORM}.received")
-    received_on = None
-    if received:
-        received_on = c4.date_input(t("item.received_on"), key=f"{FORM}.received_on", value=sent_on,
-                                    max_value=today(), format="YYYY-MM-DD")
-        with c4:
-            errs.slot("received_on")
-    urgent = False
-    if spec.urgent_rule:
-        urgent = st.checkbox(t("item.urgent"), key=f"{FORM}.urgent")
+    sent_on = draw(FIELDS["sent_on"], FORM, errs, into=data, container=c3, value=today(), max_value=today())
+    data["received_on"] = None
+    if c4.checkbox(t("item_form.already_received"), key=f"{FORM}.received"):
+        draw(FIELDS["received_on"], FORM, errs, into=data, container=c4, value=sent_on, max_value=today())
+    data["urgent"] = False
+    if kind.urgent_rule:
+        draw(FIELDS["urgent"], FORM, errs, into=data)
 
     # The due date, live, with the rule and its legal basis.
-    preview = due_preview(engine(), kind, urgent, sent_on, received_on) if sent_on else None
-    override = st.checkbox(t("item.due_override"), key=f"{FORM}.override", value=spec.agreed_due_date)
+    preview = due_preview(engine(), kind.code, data["urgent"], sent_on, data["received_on"]) if sent_on else None
+    override = st.checkbox(t("item.due_override"), key=f"{FORM}.override", value=kind.agreed_due_date)
     if preview and not override:
         if preview["due_on"]:
             st.info(t("item_form.due_preview", due=fmt_date(preview["due_on"]), rule=preview["rule"]) +
@@ -88,28 +95,17 @@ def new_item_form() -> None:
         else:
             st.info(preview["rule"], icon=":material/event:")
         st.caption(t("item_form.basis", basis=preview["basis"]))
-    due_on_override = override_reason = None
+    data["due_on_override"] = data["override_reason"] = None
     if override:
         c5, c6 = st.columns([1, 2])
-        due_on_override = c5.date_input(t("item.due_override_date"), key=f"{FORM}.due_on_override", value=None,
-                                        format="YYYY-MM-DD")
-        with c5:
-            errs.slot("due_on_override")
-        override_reason = c6.text_input(t("item.override_reason"), key=f"{FORM}.override_reason", max_chars=2000)
-        with c6:
-            errs.slot("override_reason")
+        draw(FIELDS["due_on_override"], FORM, errs, into=data, container=c5, value=None)
+        draw(FIELDS["override_reason"], FORM, errs, into=data, container=c6)
     c7, c8 = st.columns(2)
-    key_task = c7.selectbox(t("item.key_task"), [None] + list(tasks), key=f"{FORM}.key_task_id",
-                            format_func=lambda i: tasks.get(i, t("common.none")))
-    external_ref = c8.text_input(t("item.external_ref"), key=f"{FORM}.external_ref", max_chars=100)
-    with c8:
-        errs.slot("external_ref")
+    draw(FIELDS["key_task_id"], FORM, errs, into=data, container=c7, options=[None] + list(tasks),
+         format_func=lambda i: tasks.get(i, t("common.none")))
+    draw(FIELDS["external_ref"], FORM, errs, into=data, container=c8)
 
     if st.button(t("item_form.submit"), type="primary", key=f"{FORM}.submit"):
-        command = CreateItem(actor(), kind=kind, from_unit_id=from_unit, to_unit_id=to_unit, doc_number=doc_number,
-                             title=title, summary=summary, details=details, sent_on=sent_on, received_on=received_on,
-                             urgent=urgent, due_on_override=due_on_override, override_reason=override_reason,
-                             key_task_id=key_task, external_ref=external_ref)
-        if run_command(command, form_key=FORM):
+        if run_command(CreateItem(actor(), **data), form_key=FORM):
             saved(FORM, t("item_form.created"), clear=True)
     errs.show()

@@ -8,8 +8,19 @@ from core.clock import today
 from core.i18n import t
 from core.permissions import can
 from db.commands.tasks import AddMilestone, AddProgressUpdate, AssignTaskUnits, CompleteMilestone, EditMilestone
+from ui.fields import draw, form_fields
 from ui.session import FieldErrors, actor, run_command, saved
 from ui.state import edit_version
+
+ASSIGN_FIELDS = form_fields(AssignTaskUnits, lead_unit_id=("task.lead_unit", "select", {"required": True}),
+                            participating_unit_ids=("task.participating_units", "multiselect", {"key": "participating"}))
+# adding and editing a milestone (EditMilestone declares the same fields)
+MILESTONE_FIELDS = form_fields(AddMilestone, title=("task.milestone_title", "text"),
+                               planned_on=("task.planned_on", "date"))
+DONE_FIELDS = form_fields(CompleteMilestone, milestone_id=("task.milestone", "select"), done_on=("task.done_on", "date"))
+PROGRESS_FIELDS = form_fields(AddProgressUpdate, unit_id=("task.unit", "select"),
+                              reported_on=("task.reported_on", "date"), percent=("task.percent", "number"),
+                              text=("task.progress_text", "area"))
 
 
 def _submit(command, form: str, success_key: str, *, clear: bool = False) -> None:
@@ -31,16 +42,13 @@ def assignment_form(task: dict, board_row: dict, names: dict[int, str]) -> None:
         version = edit_version(form, task["version"])
         current_lead = board_row["lead_unit_ids"][0] if board_row["lead_unit_ids"] else None
         options = [None] + list(names)
-        lead = st.selectbox(t("task.lead_unit") + " *", options, index=options.index(current_lead),
-                            key=f"{form}.lead_unit_id", format_func=lambda u: names.get(u, t("item_form.choose")))
-        errs.slot("lead_unit_id")
-        participating = st.multiselect(t("task.participating_units"), list(names),
-                                       default=board_row["participating_unit_ids"], key=f"{form}.participating",
-                                       format_func=names.get)
-        errs.slot("participating_unit_ids")
+        data: dict = {"task_id": task["id"], "version": version}
+        draw(ASSIGN_FIELDS["lead_unit_id"], form, errs, into=data, options=options, index=options.index(current_lead),
+             format_func=lambda u: names.get(u, t("item_form.choose")))
+        draw(ASSIGN_FIELDS["participating_unit_ids"], form, errs, into=data, options=list(names),
+             value=board_row["participating_unit_ids"], format_func=names.get)
         if st.form_submit_button(t("task.assign_save"), type="primary"):
-            _submit(AssignTaskUnits(actor(), task_id=task["id"], version=version, lead_unit_id=lead,
-                                    participating_unit_ids=participating), form, "task.saved")
+            _submit(AssignTaskUnits(actor(), **data), form, "task.saved")
         errs.show()
 
 
@@ -53,12 +61,11 @@ def milestone_forms(task: dict) -> None:
     errs = FieldErrors(form)
     with add_col, st.form(form):
         st.markdown(f"**{t('task.add_milestone')}**")
-        title = st.text_input(t("task.milestone_title"), key=f"{form}.title", max_chars=200)
-        errs.slot("title")
-        planned = st.date_input(t("task.planned_on"), key=f"{form}.planned_on", value=None, format="YYYY-MM-DD")
-        errs.slot("planned_on")
+        data: dict = {"task_id": task["id"]}
+        draw(MILESTONE_FIELDS["title"], form, errs, into=data)
+        draw(MILESTONE_FIELDS["planned_on"], form, errs, into=data, value=None)
         if st.form_submit_button(t("task.add_milestone"), type="primary"):
-            _submit(AddMilestone(actor(), task_id=task["id"], title=title, planned_on=planned), form, "task.saved")
+            _submit(AddMilestone(actor(), **data), form, "task.saved")
         errs.show()
     pending = milestones[milestones["done_on"].isna()]
     if not milestones.empty:
@@ -70,15 +77,13 @@ def milestone_forms(task: dict) -> None:
     labels = _milestone_labels(pending)
     with done_col, st.form(form):
         st.markdown(f"**{t('task.complete_milestone')}**")
-        chosen = st.selectbox(t("task.milestone"), list(labels), key=f"{form}.milestone_id", format_func=labels.get)
-        done_on = st.date_input(t("task.done_on"), key=f"{form}.done_on", value=today(), max_value=today(),
-                                format="YYYY-MM-DD")
-        errs.slot("done_on")
+        data: dict = {}
+        chosen = draw(DONE_FIELDS["milestone_id"], form, errs, into=data, options=list(labels), format_func=labels.get)
+        draw(DONE_FIELDS["done_on"], form, errs, into=data, value=today(), max_value=today())
         errs.slot("action")
         if st.form_submit_button(t("task.complete_milestone"), type="primary"):
             version = int(pending.set_index("id").at[chosen, "version"])
-            _submit(CompleteMilestone(actor(), milestone_id=chosen, version=version, done_on=done_on), form,
-                    "task.saved")
+            _submit(CompleteMilestone(actor(), version=version, **data), form, "task.saved")
         errs.show()
 
 
@@ -95,14 +100,11 @@ def _milestone_edit_form(task: dict, first: int | None) -> None:
         errs = FieldErrors(form)
         with st.form(form):
             version = edit_version(form, int(row["version"]))
-            title = st.text_input(t("task.milestone_title"), value=row["title"], key=f"{form}.title", max_chars=200)
-            errs.slot("title")
-            planned = st.date_input(t("task.planned_on"), value=row["planned_on"], key=f"{form}.planned_on",
-                                    format="YYYY-MM-DD")
-            errs.slot("planned_on")
+            data: dict = {"milestone_id": chosen, "version": version}
+            draw(MILESTONE_FIELDS["title"], form, errs, into=data, value=row["title"])
+            draw(MILESTONE_FIELDS["planned_on"], form, errs, into=data, value=row["planned_on"])
             if st.form_submit_button(t("task.save_milestone"), type="primary"):
-                _submit(EditMilestone(actor(), milestone_id=chosen, version=version, title=title, planned_on=planned),
-                        form, "task.saved", clear=True)
+                _submit(EditMilestone(actor(), **data), form, "task.saved", clear=True)
             errs.show()
 
 
@@ -118,20 +120,13 @@ def progress_form(task: dict, board_row: dict, names: dict[int, str]) -> None:
     with st.form(form):
         st.markdown(f"**{t('task.add_progress')}**")
         c1, c2, c3 = st.columns(3)
-        unit_id = c1.selectbox(t("task.unit"), units, key=f"{form}.unit_id", format_func=lambda u: names.get(u, ""))
-        with c1:
-            errs.slot("unit_id")
-        reported_on = c2.date_input(t("task.reported_on"), key=f"{form}.reported_on", value=today(),
-                                    max_value=today(), format="YYYY-MM-DD")
-        with c2:
-            errs.slot("reported_on")
-        percent = c3.number_input(t("task.percent"), key=f"{form}.percent", min_value=None, max_value=None,
-                                  value=int(board_row["percent"]), step=5)
-        with c3:
-            errs.slot("percent")
-        text = st.text_area(t("task.progress_text"), key=f"{form}.text", max_chars=2000)
-        errs.slot("text")
+        data: dict = {"task_id": task["id"]}
+        draw(PROGRESS_FIELDS["unit_id"], form, errs, into=data, container=c1, options=units,
+             format_func=lambda u: names.get(u, ""))
+        draw(PROGRESS_FIELDS["reported_on"], form, errs, into=data, container=c2, value=today(), max_value=today())
+        draw(PROGRESS_FIELDS["percent"], form, errs, into=data, container=c3, min_value=None, max_value=None,
+             value=int(board_row["percent"]), step=5)
+        draw(PROGRESS_FIELDS["text"], form, errs, into=data)
         if st.form_submit_button(t("task.add_progress"), type="primary"):
-            _submit(AddProgressUpdate(me, task_id=task["id"], unit_id=unit_id, reported_on=reported_on,
-                                      percent=int(percent), text=text), form, "task.saved")
+            _submit(AddProgressUpdate(me, **data), form, "task.saved")
         errs.show()

@@ -18,9 +18,21 @@ from core.i18n import fmt_date, t
 from core.permissions import can
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
 from db.queries.units import REPORT_WORKING_DAYS
+from ui.fields import draw, form_fields
 from ui.session import FieldErrors, actor, run_command, saved
 from ui.state import edit_version
 from ui.tables import escape_markdown
+
+NAME, PHONE = ("liaison.name", "text"), ("liaison.phone", "text")
+REPORTED_ON = ("liaison.reported_on", "date", {"help_key": "liaison.reported_on_help"})
+CHANGE_FIELDS = form_fields(
+    ChangeLiaison, name=NAME, phone=PHONE,
+    start_on=("liaison.start_on", "date", {"required": True, "help_key": "liaison.start_on_help"}),
+    reported_on=REPORTED_ON, additional=("liaison.additional", "checkbox", {"help_key": "liaison.additional_help"}),
+    replaces_id=("liaison.replaces", "select"))
+EDIT_FIELDS = form_fields(UpdateLiaison, name=NAME, phone=PHONE, reported_on=REPORTED_ON,
+                          end_on=("liaison.end_on", "date"))
+REPORT_DAYS = {"n": REPORT_WORKING_DAYS}  # the report date's help names the period
 
 
 def liaison_change_form(unit: dict, history: pd.DataFrame) -> None:
@@ -34,38 +46,24 @@ def liaison_change_form(unit: dict, history: pd.DataFrame) -> None:
     with st.expander(t("liaison.change"), icon=":material/person_add:"), st.form(form):
         st.caption(t("liaison.change_intro"))
         version = edit_version(form, unit["version"])
+        data: dict = {"unit_id": unit["id"], "unit_version": version, "replaces_id": None}
         c1, c2 = st.columns(2)
-        with c1:
-            name = st.text_input(t("liaison.name") + " *", key=f"{form}.name", max_chars=50)
-            errs.slot("name")
-        with c2:
-            phone = st.text_input(t("liaison.phone") + " *", key=f"{form}.phone", max_chars=50)
-            errs.slot("phone")
+        draw(CHANGE_FIELDS["name"], form, errs, into=data, container=c1)
+        draw(CHANGE_FIELDS["phone"], form, errs, into=data, container=c2)
         c3, c4 = st.columns(2)
-        with c3:
-            start_on = st.date_input(t("liaison.start_on") + " *", key=f"{form}.start_on", value=today(),
-                                     max_value=today(), format="YYYY-MM-DD", help=t("liaison.start_on_help"))
-            errs.slot("start_on")
-        with c4:
-            reported_on = st.date_input(t("liaison.reported_on"), key=f"{form}.reported_on", value=today(),
-                                        max_value=today(), format="YYYY-MM-DD",
-                                        help=t("liaison.reported_on_help", n=REPORT_WORKING_DAYS))
-            errs.slot("reported_on")
-        additional = st.checkbox(t("liaison.additional"), key=f"{form}.additional",
-                                 help=t("liaison.additional_help"))
-        replaces = None
+        draw(CHANGE_FIELDS["start_on"], form, errs, into=data, container=c3, value=today(), max_value=today())
+        draw(CHANGE_FIELDS["reported_on"], form, errs, into=data, container=c4, value=today(), max_value=today(),
+             help_args=REPORT_DAYS)
+        draw(CHANGE_FIELDS["additional"], form, errs, into=data)
         if len(current) > 1:
             labels = {int(r.id): f"{r.name}({fmt_date(r.start_on)})" for r in current.itertuples()}
-            replaces = st.selectbox(t("liaison.replaces"), [None, *labels], key=f"{form}.replaces_id",
-                                    format_func=lambda i: labels.get(i, t("liaison.replaces_all")))
-            errs.slot("replaces_id")
+            draw(CHANGE_FIELDS["replaces_id"], form, errs, into=data, options=[None, *labels],
+                 format_func=lambda i: labels.get(i, t("liaison.replaces_all")))
         errs.slot("unit_id")
         if st.form_submit_button(t("liaison.change_submit"), type="primary"):
-            command = ChangeLiaison(me, unit_id=unit["id"], unit_version=version, name=name, phone=phone,
-                                    start_on=start_on, reported_on=reported_on, additional=additional,
-                                    replaces_id=replaces)
-            if run_command(command, form_key=form):  # the form starts empty again
-                saved(form, t("liaison.changed", name=escape_markdown((name or "").strip()), day=fmt_date(start_on),
+            if run_command(ChangeLiaison(me, **data), form_key=form):  # the form starts empty again
+                saved(form, t("liaison.changed", name=escape_markdown((data["name"] or "").strip()),
+                              day=fmt_date(data["start_on"]),
                               unit=escape_markdown(unit["name"])), clear=True)
         errs.show()
 
@@ -86,30 +84,17 @@ def liaison_edit_form(unit: dict, history: pd.DataFrame) -> None:
         errs = FieldErrors(form)
         with st.form(form):
             version = edit_version(form, int(row.version))
+            data: dict = {"liaison_id": chosen, "version": version}
             c1, c2 = st.columns(2)
-            with c1:
-                name = st.text_input(t("liaison.name") + " *", value=row.name, key=f"{form}.name", max_chars=50)
-                errs.slot("name")
-            with c2:
-                phone = st.text_input(t("liaison.phone") + " *", value=row.phone or "", key=f"{form}.phone",
-                                      max_chars=50)
-                errs.slot("phone")
+            draw(EDIT_FIELDS["name"], form, errs, into=data, container=c1, value=row.name)
+            draw(EDIT_FIELDS["phone"], form, errs, into=data, container=c2, value=row.phone or "")
             c3, c4 = st.columns(2)
-            with c3:
-                reported_on = st.date_input(t("liaison.reported_on"), key=f"{form}.reported_on",
-                                            value=row.reported_on if pd.notna(row.reported_on) else None,
-                                            max_value=today(), format="YYYY-MM-DD",
-                                            help=t("liaison.reported_on_help", n=REPORT_WORKING_DAYS))
-                errs.slot("reported_on")
-            with c4:
-                end_on = st.date_input(t("liaison.end_on"), key=f"{form}.end_on",
-                                       value=row.end_on if pd.notna(row.end_on) else None, max_value=today(),
-                                       format="YYYY-MM-DD")
-                errs.slot("end_on")
+            draw(EDIT_FIELDS["reported_on"], form, errs, into=data, container=c3, max_value=today(),
+                 value=row.reported_on if pd.notna(row.reported_on) else None, help_args=REPORT_DAYS)
+            draw(EDIT_FIELDS["end_on"], form, errs, into=data, container=c4, max_value=today(),
+                 value=row.end_on if pd.notna(row.end_on) else None)
             if st.form_submit_button(t("liaison.edit_submit"), type="primary"):
-                command = UpdateLiaison(me, liaison_id=chosen, version=version, name=name, phone=phone,
-                                        reported_on=reported_on, end_on=end_on)
-                if run_command(command, form_key=form):  # the fields show the saved values again
+                if run_command(UpdateLiaison(me, **data), form_key=form):  # the fields show the saved values again
                     saved(form, t("liaison.saved"), clear=True)
             errs.show()
 
