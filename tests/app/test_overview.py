@@ -112,7 +112,7 @@ def test_kpi_due_soon_link_matches(app_env):
 
 
 def test_liaison_sees_own_unit_first(app_env):
-    at = signed_in_app("liaison").run()
+    at = signed_in_app("liaison", "app_pages/overview.py").run()  # a liaison lands on 待办; the overview is a click away
     own = [i.value for i in at.info if i.value.startswith("本单位(区市场监管局)")]
     assert own
     table = at.dataframe[0].value.set_index("成员单位")

@@ -72,7 +72,7 @@ def test_liaison_acts_only_on_own_unit(server, page):
         other = s.scalar(select(Item.id).where(Item.to_unit_id != own_unit, Item.from_unit_id != own_unit,
                                                Item.status.in_(("sent", "received", "in_progress"))))
     sign_in(page, base, "liaison", "Demo-liaison-2025")
-    expect(page.get_by_role("heading", name="总览", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="待办", exact=True)).to_be_visible()  # a liaison lands on 待办
     page.goto(f"{base}/referrals?item={own}")
     expect(page.get_by_text("办理操作")).to_be_visible()
     expect(page.get_by_role("radio", name="登记反馈")).to_be_visible()

@@ -54,7 +54,7 @@ def test_notice_builds_from_text_with_control_characters():
     data = NoticeData(unit_id=19, unit_name="区市场监管局" + "\x1b", issued_on=date(2026, 11, 26),
                       reply_by=date(2026, 12, 3), number="硚府检联〔2026〕督112619号",
                       overdue=[NoticeOverdue(STORED, "区检察院\x07", date(2026, 10, 27), 30)],
-                      follow_ups=[NoticeFollowUp(STORED, "联席会议\x0c", date(2026, 11, 1), "待办")])
+                      follow_ups=[NoticeFollowUp(STORED, "联席会议\x0c", date(2026, 11, 1), "open")])
     doc = Document(io.BytesIO(build_notice(data)))
     cells = [c.text for table in doc.tables for row in table.rows for c in row.cells]
     assert "超期事项说明(含控制字符)" in cells
