@@ -454,14 +454,17 @@ class _Gen:
             approximate = False
             if kind == "pre_suit_consultation":
                 agreed = r.choice((20, 30, 30, 45, 60))
-                due_on, approximate = self.due(anchor, agreed, "days")
-                due_rule, override = f"双方磋商议定({agreed}日内)", "双方磋商议定"
+                due_on, _ = self.due(anchor, agreed, "days")
+                # an agreed date is exact, and reads as the commands write any overridden date
+                due_rule, override = t("item.due_override_rule"), "双方磋商议定"
             elif needs_feedback:
                 amount, unit = rule.amount, rule.unit
                 due_rule = describe_rule(rule, urgent)
                 if not urgent and r.random() < 0.12 and kind in _OVERRIDES:
-                    amount, unit, due_rule, override = _OVERRIDES[kind]
+                    amount, unit, override = _OVERRIDES[kind]
+                    due_rule = t("item.due_override_rule")  # the reason says what the document set
                 due_on, approximate = self.due(anchor, amount, unit)
+                approximate = approximate and override is None
             else:
                 due_rule = describe_rule(rule)
             row = dict(id=item_id, kind=kind, mechanism=k.mechanism, from_unit_id=self.units[frm].id,
@@ -866,14 +869,13 @@ class _Gen:
         return dict(sorted(self.counts.items()))
 
 
-# kind -> (amount, unit, due_rule, reason) when the document itself sets another period.
+# kind -> (amount, unit, reason) when the document itself sets another period.
 _OVERRIDES = {
-    "procuratorial_suggestion": (1, "months", "收到后1个月(建议书载明)", "检察建议书载明收到后1个月内书面回复"),
-    "pil_pre_suit_suggestion": (1, "months", "收到后1个月(建议书载明)", "检察建议书载明收到后1个月内书面回复"),
-    "procuratorial_opinion": (1, "months", "收到后1个月(意见书载明)", "检察意见书载明收到后1个月内书面回复"),
-    "investigation_assistance": (10, "days", "收到后10日(协助函载明)", "协助函载明收到后10日内提供资料"),
-    "legal_risk_consultation": (10, "working_days", "收到后10个工作日(双方商定)",
-                                "项目推进时间紧,经双方商定10个工作日内出具意见"),
+    "procuratorial_suggestion": (1, "months", "检察建议书载明收到后1个月内书面回复"),
+    "pil_pre_suit_suggestion": (1, "months", "检察建议书载明收到后1个月内书面回复"),
+    "procuratorial_opinion": (1, "months", "检察意见书载明收到后1个月内书面回复"),
+    "investigation_assistance": (10, "days", "协助函载明收到后10日内提供资料"),
+    "legal_risk_consultation": (10, "working_days", "项目推进时间紧,经双方商定10个工作日内出具意见"),
 }
 
 # task number -> (lead unit, candidate participating units); a plausible demo assignment.

@@ -210,6 +210,8 @@ class _ItemInput(Command):
         item.summary = (self.summary or "").strip() or None
         item.doc_number = (self.doc_number or "").strip() or None
         item.details = {k: (v.strip() if isinstance(v, str) else v) for k, v in (self.details or {}).items()}
+        if kind.doc_number_detail:  # the kind keeps its document number among its details too
+            item.details[kind.doc_number_detail] = item.doc_number or ""
         item.sent_on, item.received_on = self.sent_on, self.received_on
         item.urgent = bool(self.urgent) and kind.urgent_rule is not None
         item.key_task_id = self.key_task_id
