@@ -8,7 +8,7 @@ from db.queries.common import units
 from db.queries.supervision import supervision_list
 from ui.session import read
 from ui.supervision_forms import supervision_step_forms
-from ui.tables import download_buttons, escape_markdown, pick_table, present
+from ui.tables import download_buttons, escape_markdown, labelled_text, pick_table, present
 from ui.url_state import set_param, url_option, url_selectbox, url_selection
 
 STATUSES = ("", "escalated") + lc.SUPERVISION_STATUSES
@@ -66,14 +66,9 @@ if chosen and not match.empty:
     target_label = t("supervision.target." + row["target_type"])
     st.caption(f"{target_label} · {escape_markdown(row['unit'])} · {row['level']} · "
                f"{t('supervision.deadline')} {fmt_date(row['deadline'])} · {state_label(row)}")
-    st.markdown(f"**{t('supervision.instruction')}**")
-    st.text(row["instruction"])
-    if present(row["response_text"]):
-        st.markdown(f"**{t('supervision.response_text')}**({fmt_date(row['responded_on'])})")
-        st.text(row["response_text"])
-    if present(row["resolution_text"]):
-        st.markdown(f"**{t('supervision.resolution_text')}**({fmt_date(row['resolved_on'])})")
-        st.text(row["resolution_text"])
+    labelled_text("supervision.instruction", row["instruction"])
+    labelled_text("supervision.response_text", row["response_text"], row["responded_on"])
+    labelled_text("supervision.resolution_text", row["resolution_text"], row["resolved_on"])
     if row["target_type"] == "item":
         st.page_link("app_pages/referrals.py", label=t("overdue.open_detail"), icon=":material/open_in_new:",
                      query_params={"item": str(int(row["target_id"]))})

@@ -15,7 +15,7 @@ from ui.fields import draw, form_fields
 from ui.session import FieldErrors, actor, read, run_command, saved
 from ui.state import edit_version
 from ui.supervision_forms import supervision_issue_form
-from ui.tables import escape_markdown, present
+from ui.tables import escape_markdown, labelled_text, present
 
 STEPS = {"progress": AddFollowUpProgress, "complete": CompleteFollowUp, "cancel": CancelFollowUp}
 FIELDS = {"progress": form_fields(AddFollowUpProgress, note=("follow_up.note", "area")),
@@ -38,12 +38,8 @@ def render_follow_up(row: dict) -> None:
     c2.text(row["lead_unit"])
     c3.markdown(f"**{t('follow_up.assisting_units')}**")
     c3.text(row["assisting_units"] if present(row["assisting_units"]) else t("common.none"))
-    if present(row["evidence"]):
-        st.markdown(f"**{t('follow_up.evidence')}**({fmt_date(row['done_on'])})")
-        st.text(row["evidence"])
-    if present(row["cancel_reason"]):
-        st.markdown(f"**{t('follow_up.cancel_reason')}**")
-        st.text(row["cancel_reason"])
+    labelled_text("follow_up.evidence", row["evidence"], row["done_on"])
+    labelled_text("follow_up.cancel_reason", row["cancel_reason"])
     notes = read(follow_up_notes, int(row["id"]))
     st.markdown(f"**{t('follow_up.notes')}**")
     if notes.empty:

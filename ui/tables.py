@@ -51,6 +51,15 @@ def escape_markdown(value):
     return _MARKDOWN_SPECIALS.sub(r"\\\1", _MARKUP_SPOTS.sub(_WORD_JOINER, value))  # spots found in the raw text
 
 
+def labelled_text(label_key: str, text, day: date | None = None, container=st) -> None:
+    """A record's text under its bold label (with the day it was written, if given); nothing when
+    the text is blank. User text is drawn as plain text, never as markdown."""
+    if not present(text):
+        return
+    container.markdown(f"**{t(label_key)}**" + (f"({fmt_date(day)})" if day else ""))
+    container.text(text)
+
+
 def literal_table(df: pd.DataFrame) -> pd.DataFrame:
     return df.map(escape_markdown)
 
