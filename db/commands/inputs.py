@@ -30,15 +30,12 @@ from core.text import clean_text, text_problem
 from db.stored_values import column_limits
 
 
-
 class _NotGiven:
     def __repr__(self) -> str:
         return "NOT_GIVEN"
 
 
 NOT_GIVEN: Any = _NotGiven()  # the default of a field that has none
-
-
 REQUIRED = ("error.required", {})  # the message of an input that holds nothing usable
 
 
