@@ -72,6 +72,7 @@ class ItemImporter(Importer):
         self.tasks = {k.number: k for k in s.scalars(select(KeyTask))}
         self.statuses = _status_labels()
         self.kind_by_label = {k.label: k.code for k in KINDS.values()}
+        self.detail_fields = detail_fields()  # the same on every row: worked out once
         plans, done = [], 0
         with s.no_autoflush:
             for part in chunks(rows):  # the items a chunk names are read with it, and let go if unchanged
@@ -117,7 +118,7 @@ class ItemImporter(Importer):
             return None
         kind = KINDS[kind_code]
         details = {}
-        for field in detail_fields():
+        for field in self.detail_fields:
             if field in kind.extra_fields:
                 details[field] = v[field] or ""
             elif v[field]:
