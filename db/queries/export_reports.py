@@ -42,6 +42,16 @@ def unit_names(s) -> dict[int, str]:
     return dict(s.execute(select(Unit.id, Unit.name)).all())
 
 
+def unit_names_by(s, names: dict[int, str], parent_column, unit_column) -> dict[int, list[str]]:
+    """The names of the units a link table ties to each parent (e.g. a meeting's attending units),
+    in the units' order."""
+    out: dict[int, list[str]] = {}
+    for parent_id, unit_id in s.execute(select(parent_column, unit_column).join(Unit, Unit.id == unit_column)
+                                        .order_by(Unit.sort_order)):
+        out.setdefault(parent_id, []).append(names[unit_id])
+    return out
+
+
 def meetings_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
     q = select(Meeting).order_by(Meeting.held_on, Meeting.id)
     if unit_id is not None:
@@ -50,10 +60,7 @@ def meetings_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
             exists().where(FollowUp.meeting_id == Meeting.id, follow_up_involves(unit_id))))
     with read_session(engine) as s:
         names = unit_names(s)
-        attending: dict[int, list[str]] = {}
-        for mid, uid in s.execute(select(MeetingAttendance.meeting_id, MeetingAttendance.unit_id)
-                                  .join(Unit, Unit.id == MeetingAttendance.unit_id).order_by(Unit.sort_order)):
-            attending.setdefault(mid, []).append(names[uid])
+        attending = unit_names_by(s, names, MeetingAttendance.meeting_id, MeetingAttendance.unit_id)
         counts: dict[int, int] = {}
         for (mid,) in s.execute(select(FollowUp.meeting_id)):
             counts[mid] = counts.get(mid, 0) + 1

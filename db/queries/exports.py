@@ -29,7 +29,7 @@ from db.engine import read_session
 from db.imports.spec import FOLLOW_UPS, ITEMS, LIAISONS, UNITS
 from db.imports.templates import import_sheet, sheet_title
 from db.models import FollowUp, FollowUpAssist, Item, KeyTask, Liaison, Meeting, Unit
-from db.queries.export_reports import key_tasks_table, meetings_table, supervision_table, unit_names
+from db.queries.export_reports import key_tasks_table, meetings_table, supervision_table, unit_names, unit_names_by
 from db.queries.predicates import follow_up_involves, item_involves
 
 TABLES = ("items", "follow_ups", "meetings", "key_tasks", "supervision", "units", "liaisons")
@@ -85,10 +85,7 @@ def follow_ups_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
         q = q.where(follow_up_involves(unit_id))
     with read_session(engine) as s:
         names = unit_names(s)
-        assists: dict[int, list[str]] = {}
-        for fu_id, uid in s.execute(select(FollowUpAssist.follow_up_id, FollowUpAssist.unit_id)
-                                    .join(Unit, Unit.id == FollowUpAssist.unit_id).order_by(Unit.sort_order)):
-            assists.setdefault(fu_id, []).append(names[uid])
+        assists = unit_names_by(s, names, FollowUpAssist.follow_up_id, FollowUpAssist.unit_id)
         rows = [{"external_ref": fu.external_ref or "", "held_on": held_on, "meeting_title": title,
                  "meeting_kind": kind, "text": fu.text, "lead_unit": names.get(fu.lead_unit_id),
                  "assisting_units": "、".join(assists.get(fu.id, [])), "due_on": fu.due_on, "status": fu.status,
