@@ -37,7 +37,7 @@ class Unit(Base, Versioned):
     leader_title: Mapped[str | None] = mapped_column(String(100))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # The unit's work-chat group robot for reminders (core.channels.ROBOT_CHANNELS); the webhook
+    # The unit's work-chat group robot for reminders (core.channels: wecom, dingtalk, webhook); the webhook
     # (its token) and the signing secret are never shown back in full nor written to the audit log.
     robot_channel: Mapped[str | None] = mapped_column(String(16))
     robot_webhook: Mapped[str | None] = mapped_column(String(500))

@@ -9,8 +9,8 @@ log (status pending) before it is sent, under a unique key (recipient, channel, 
 day); one that failed is claimed again by the next run."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Engine
@@ -29,7 +29,6 @@ from db.queries.predicates import follow_up_open, item_open
 
 DUE_SOON, DUE_TODAY, OVERDUE, STILL_OVERDUE, MANUAL = "due_soon", "due_today", "overdue", "still_overdue", "manual"
 STAGES = (OVERDUE, STILL_OVERDUE, DUE_TODAY, DUE_SOON, MANUAL)
-ONCE_STAGES = (DUE_SOON, OVERDUE)  # reminded once whatever the day
 PENDING, SENT, FAILED, UNKNOWN = "pending", "sent", "failed", "unknown"
 ITEM, FOLLOW_UP, SUPERVISION = "item", "follow_up", "supervision"
 STILL_OVERDUE_EVERY = timedelta(days=7)
@@ -114,7 +113,7 @@ def _recipients(s: Session, today: date, unit_ids) -> dict[int, list[tuple[str, 
     return out
 
 
-def _log(s: Session, today: date) -> dict[tuple, list[Reminder]]:
+def _log(s: Session) -> dict[tuple, list[Reminder]]:
     """Earlier reminders that decide what is due again: by (recipient, channel, entity, id)."""
     out: dict[tuple, list[Reminder]] = {}
     for r in s.scalars(select(Reminder).where(Reminder.stage != MANUAL)):
@@ -123,20 +122,17 @@ def _log(s: Session, today: date) -> dict[tuple, list[Reminder]]:
 
 
 def _still_due(entry: Entry, earlier: list[Reminder], today: date) -> Entry | None:
-    """The entry at the stage it is due today for this recipient, or None when already told."""
-    done = [r for r in earlier if r.status != FAILED]
-    if any(r.day == today and r.stage == entry.stage for r in done):
-        return None
-    if entry.stage in ONCE_STAGES and any(r.stage == entry.stage for r in done):
-        if entry.stage != OVERDUE:
-            return None
-        last = max(r.day for r in done if r.stage in (OVERDUE, STILL_OVERDUE))
+    """The entry at the stage it is due today for this recipient, or None when already told: a
+    soon-due record once, an overdue one once and then weekly as still overdue, others once a day."""
+    told = [r for r in earlier if r.status != FAILED]
+    if entry.stage == OVERDUE and any(r.stage == OVERDUE for r in told):
+        last = max(r.day for r in told if r.stage in (OVERDUE, STILL_OVERDUE))
         if today - last < STILL_OVERDUE_EVERY:
             return None
-        entry = Entry(entry.entity, entry.entity_id, entry.title, entry.due_on, STILL_OVERDUE)
-        if any(r.day == today and r.stage == STILL_OVERDUE for r in done):
-            return None
-    return entry
+        entry = replace(entry, stage=STILL_OVERDUE)
+    elif entry.stage == DUE_SOON and any(r.stage == DUE_SOON for r in told):
+        return None
+    return None if any(r.day == today and r.stage == entry.stage for r in told) else entry
 
 
 def plan(engine: Engine, today: date, soon_days: int = 3) -> list[Digest]:
@@ -146,7 +142,7 @@ def plan(engine: Engine, today: date, soon_days: int = 3) -> list[Digest]:
         records = _records(s, today, soon_until)
         recipients = _recipients(s, today, records)
         names = dict(s.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(records)))).all())
-        log = _log(s, today)
+        log = _log(s)
     digests = []
     for unit_id, entries in sorted(records.items(), key=lambda kv: names.get(kv[0], "")):
         for channel, recipient, webhook, secret in recipients.get(unit_id, []):
@@ -250,12 +246,3 @@ def _job(engine: Engine, name: str, **values) -> None:
         for key, value in values.items():
             setattr(row, key, value)
         session.add(row)
-
-
-def last_run(engine: Engine, name: str = JOB) -> JobRun | None:
-    with read_session(engine) as s:
-        return s.get(JobRun, name)
-
-
-def days_since(moment: datetime | None, now: datetime) -> float | None:
-    return None if moment is None else (now - moment).total_seconds() / 86400
