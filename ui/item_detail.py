@@ -16,6 +16,7 @@ from db.commands.items import ACTIONS, AddItemNote
 from db.queries.referrals import item_detail
 from ui.item_actions import item_action_form
 from ui.item_edit import item_edit_form
+from ui.item_form import FURTHER
 from ui.session import actor, read
 from ui.supervision_forms import supervision_issue_form
 from ui.tables import escape_markdown, kind_label, status_label
@@ -74,6 +75,8 @@ def render_item(item_id: int) -> None:
         _field("item.key_task", f"{item['task_number']}. {item['task_title']}" if item["task_number"] else None)
         _field("item.external_ref", item["external_ref"])
     _field("item.summary", item["summary"])
+    for spec in FURTHER.values():
+        _field(spec.label_key, item[spec.name])
     if item["feedback_text"]:
         _field("item.feedback_text", item["feedback_text"])
 

@@ -13,7 +13,7 @@ from db.commands.items import UpdateItem
 from db.queries.common import units
 from db.queries.tasks import task_titles
 from ui.fields import draw
-from ui.item_form import FIELDS, detail_fields, doc_number_label
+from ui.item_form import FIELDS, FURTHER, detail_fields, doc_number_label
 from ui.session import FieldErrors, actor, read, run_command, saved
 from ui.state import edit_version
 
@@ -42,6 +42,8 @@ def item_edit_form(item: dict) -> None:
         for spec in detail_fields(kind):
             draw(spec, form, errs, into=data["details"], prefix="details.", value=data["details"].get(spec.name) or "")
         draw(FIELDS["summary"], form, errs, into=data, value=item["summary"] or "")
+        for spec in FURTHER.values():
+            draw(spec, form, errs, into=data, value=item[spec.name] or "")
         c3, c4 = st.columns(2)
         for name, column in (("sent_on", c3), ("received_on", c4)):
             draw(FIELDS[name], form, errs, into=data, container=column, value=item[name], max_value=today())

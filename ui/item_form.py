@@ -8,8 +8,9 @@ from core.clock import today
 from core.i18n import fmt_date, t
 from core.kinds import KINDS, Kind, kind_option_label, kind_order
 from db.calendar import due_preview
-from db.commands.items import CreateItem
+from db.commands.items import CreateItem, plain_text_fields
 from db.models import Item
+from db.stored_values import column_limits
 from db.queries.common import units
 from db.queries.tasks import task_titles
 from ui import state
@@ -25,6 +26,11 @@ FIELDS = form_fields(
     received_on=("item.received_on", "date"), urgent=("item.urgent", "checkbox"),
     due_on_override=("item.due_override_date", "date"), override_reason=("item.override_reason", "text"),
     key_task_id=("item.key_task", "select"), external_ref=("item.external_ref", "text"))
+# An item's further text fields (declared on the command, not laid out above): drawn after 摘要 on
+# both forms and shown on the detail, each under its catalog label item.<name>.
+FURTHER = form_fields(CreateItem, **{
+    name: (f"item.{name}", "area" if column_limits(getattr(Item, name))[0] else "text")
+    for name in plain_text_fields() if name not in FIELDS})
 
 
 def detail_fields(kind: Kind) -> list[FieldSpec]:
@@ -75,6 +81,8 @@ def new_item_form() -> None:
     for spec in detail_fields(kind):
         draw(spec, FORM, errs, into=data["details"], prefix="details.")
     draw(FIELDS["summary"], FORM, errs, into=data)
+    for spec in FURTHER.values():
+        draw(spec, FORM, errs, into=data)
 
     c3, c4 = st.columns(2)
     sent_on = draw(FIELDS["sent_on"], FORM, errs, into=data, container=c3, value=today(), max_value=today())

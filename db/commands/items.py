@@ -19,7 +19,7 @@ from core.i18n import t
 from core.kinds import KINDS
 from core.permissions import Actor
 from db.calendar import due_for
-from db.commands.base import Command, NotFound, snapshot, stored, text_errors, typed
+from db.commands.base import Command, NotFound, input_fields, snapshot, stored, text_errors, typed
 from db.models import Item, ItemEvent, KeyTask, Unit
 from db.stored_values import max_length
 
@@ -206,16 +206,14 @@ class _ItemInput(Command):
         kind = KINDS[self.kind]
         item.kind, item.mechanism = kind.code, kind.mechanism
         item.from_unit_id, item.to_unit_id = self.from_unit_id, self.to_unit_id
-        item.title = self.title.strip()
-        item.summary = (self.summary or "").strip() or None
-        item.doc_number = (self.doc_number or "").strip() or None
+        for name in plain_text_fields():  # title, doc_number, summary, external_ref …
+            setattr(item, name, (getattr(self, name) or "").strip() or None)
         item.details = {k: (v.strip() if isinstance(v, str) else v) for k, v in (self.details or {}).items()}
         if kind.doc_number_detail:  # the kind keeps its document number among its details too
             item.details[kind.doc_number_detail] = item.doc_number or ""
         item.sent_on, item.received_on = self.sent_on, self.received_on
         item.urgent = bool(self.urgent) and kind.urgent_rule is not None
         item.key_task_id = self.key_task_id
-        item.external_ref = (self.external_ref or "").strip() or None
         item.needs_feedback = kind.rule.needs_feedback
         due_on, rule_text, basis, approximate = due_for(session, kind.code, item.urgent, item.sent_on,
                                                        item.received_on)
@@ -228,8 +226,19 @@ class _ItemInput(Command):
         item.due_basis = basis
 
 
+def plain_text_fields() -> tuple[str, ...]:
+    """The item's declared text fields kept as given (stripped, blank as none) in the column of the
+    same name: title, doc_number, summary, external_ref, and any added later. A new one needs only
+    its column and its declaration on _ItemInput: assignment, forms, detail, import and export
+    follow from that."""
+    return _PLAIN_TEXT
+
+
 def _add_event(session: Session, item: Item, actor: Actor, step: ItemStep) -> None:
     session.add(ItemEvent(**step.event(item.id, actor)))
+
+
+_PLAIN_TEXT = tuple(f.name for f in input_fields(_ItemInput) if f.is_text and f.stored.key == f.name)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -64,6 +64,13 @@ def choice_error(value: str, choices: Iterable[str]) -> str:
     return t("import.error.unknown_choice", value=value, choices="、".join(choices))
 
 
+def _value(snapshot: dict, attr: str):
+    if attr in snapshot or "." not in attr:
+        return snapshot.get(attr)
+    column, key = attr.split(".", 1)
+    return (snapshot.get(column) or {}).get(key)
+
+
 class Importer:
     spec: FileSpec
     entity: str  # entity of the per-row audit rows
@@ -119,10 +126,11 @@ class Importer:
                        extra or {})
 
     def changed_columns(self, before: dict, after: dict, columns: dict[str, str]) -> tuple[str, ...]:
-        """Headers of the columns whose values differ (attribute -> catalog key of a header)."""
+        """Headers of the columns whose values differ (attribute -> catalog key of a header; a key
+        within a JSON column as <attribute>.<key>, e.g. details.case_name)."""
         out = []
         for attr, header in columns.items():
-            if before.get(attr) != after.get(attr):
+            if _value(before, attr) != _value(after, attr):
                 label = t(header)
                 if label not in out:
                     out.append(label)

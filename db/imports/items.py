@@ -27,7 +27,7 @@ from core import lifecycles as lc
 from core.clock import today
 from core.i18n import t
 from core.kinds import KINDS, detail_fields
-from db.commands.base import snapshot
+from db.commands.base import input_fields, snapshot
 from db.commands.items import (CloseItem, CreateItem, ItemStep, RecordFeedback, UpdateItem, close_item, open_item,
                                receive_item, record_feedback, return_item, set_feedback, start_item, withdraw_item)
 from db.imports.base import CachedReads, Planned
@@ -37,20 +37,18 @@ from db.models import Item, ItemEvent, KeyTask, Unit
 from db.stored_values import fitted
 
 FEEDBACK_COLUMNS = ("outcome", "feedback_on", "feedback_text", "closed_on")
+# the columns whose cell is the commands' input of the same name (title, sent_on, due_on_override …);
+# the others are read here (a kind or unit by its name, the key task by its number, a kind's details)
+DIRECT = tuple(c.key for c in ITEMS.columns if c.key in {f.name for f in input_fields(CreateItem)})
 # item_errors field -> column
-FIELD_COLUMNS = {"kind": "kind", "from_unit_id": "from_unit", "to_unit_id": "to_unit", "doc_number": "doc_number",
-                 "title": "title", "summary": "summary", "sent_on": "sent_on", "received_on": "received_on",
-                 "due_on_override": "due_on_override", "override_reason": "override_reason",
-                 "key_task_id": "key_task", "external_ref": "external_ref",
-                 **{f"details.{field}": field for field in detail_fields()}}
-# stored attribute -> header (for the preview's "what changes")
-ATTR_HEADERS = {"kind": "item.kind", "from_unit_id": "item.from_unit", "to_unit_id": "item.to_unit",
-                "doc_number": "item.doc_number", "title": "item.title", "summary": "item.summary",
-                "sent_on": "item.sent_on", "received_on": "item.received_on", "urgent": "item.urgent",
-                "due_override_reason": "item.override_reason", "details": "item.details.case_name",
-                "key_task_id": "item.key_task", "status": "item.status", "outcome": "item.outcome",
-                "feedback_on": "item.feedback_on", "feedback_text": "item.feedback_text",
-                "closed_on": "item.closed_on", "due_on": "item.due_on"}
+FIELD_COLUMNS = {**{key: key for key in DIRECT}, "from_unit_id": "from_unit", "to_unit_id": "to_unit",
+                 "key_task_id": "key_task", **{f"details.{field}": field for field in detail_fields()}}
+# stored attribute (a kind's detail as details.<field>) -> header, for the preview's "what changes"
+ATTR_HEADERS = {**{c.key: c.header for c in ITEMS.columns if c.key in Item.__table__.columns},
+                **{c.stored.key: c.header for c in ITEMS.columns if c.stored is not None and c.stored is not Item.details},
+                **{f"details.{field}": f"item.details.{field}" for field in detail_fields()},
+                "from_unit_id": "item.from_unit", "to_unit_id": "item.to_unit", "key_task_id": "item.key_task",
+                "due_on": "item.due_on"}
 
 
 def _status_labels() -> dict[str, str]:
@@ -126,10 +124,9 @@ class ItemImporter(Importer):
         if v["urgent"] and kind.urgent_rule is None:
             err.add_for(n, "urgent", t("import.error.not_for_kind", kind=kind.label))
         existing = self.existing.get(v["external_ref"])
-        values = dict(kind=kind_code, from_unit_id=from_id, to_unit_id=to_id, doc_number=v["doc_number"],
-                      title=v["title"], summary=v["summary"], details=details, sent_on=v["sent_on"],
-                      received_on=v["received_on"], urgent=bool(v["urgent"]), due_on_override=v["due_on_override"],
-                      override_reason=v["override_reason"], key_task_id=key_task_id, external_ref=v["external_ref"])
+        values = {key: v[key] for key in DIRECT} | dict(
+            kind=kind_code, from_unit_id=from_id, to_unit_id=to_id, details=details, urgent=bool(v["urgent"]),
+            key_task_id=key_task_id)
         fields = (UpdateItem(self.actor, item_id=existing.id, version=existing.version, **values) if existing
                   else CreateItem(self.actor, **values))
         # No query for the uniqueness of 外部编号: the reader checked it in the file, and a known one

@@ -47,6 +47,10 @@ def export_scope(actor: Actor | None) -> int | None:
 
 # -- the sheets of import types: one record per row, keyed by the spec's column keys ---------------
 
+# the columns of items that are the stored value of the same name (title, sent_on, status …)
+ITEM_COLUMNS = tuple(c for c in ITEMS.columns if c.key in Item.__table__.columns)
+
+
 def items_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
     q = select(Item).order_by(Item.sent_on, Item.id)
     if unit_id is not None:
@@ -59,23 +63,27 @@ def items_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
             kind = KINDS.get(it.kind)
             details = it.details or {}
             answered = it.status in lc.ANSWERED_ITEM_STATUSES
-            rows.append({
-                "external_ref": it.external_ref or "", "kind": it.kind, "from_unit": names.get(it.from_unit_id),
-                "to_unit": names.get(it.to_unit_id), "doc_number": it.doc_number or "", "title": it.title,
-                "summary": it.summary or "", "sent_on": it.sent_on, "received_on": it.received_on,
+            record = {c.key: _cell(getattr(it, c.key), c) for c in ITEM_COLUMNS}
+            rows.append(record | {
+                "from_unit": names.get(it.from_unit_id), "to_unit": names.get(it.to_unit_id),
                 "urgent": it.urgent if kind and kind.urgent_rule else None,
                 "due_on_override": it.due_on if it.due_override_reason else None,
                 "override_reason": it.due_override_reason or "",
                 **{field: details.get(field) or "" for field in detail_fields()},
-                "key_task": tasks.get(it.key_task_id), "status": it.status,
-                "outcome": (it.outcome or "") if answered else "", "feedback_on": it.feedback_on if answered else None,
-                "feedback_text": (it.feedback_text or "") if answered else "",
-                "closed_on": it.closed_on if it.status == lc.CLOSED else None,
+                "key_task": tasks.get(it.key_task_id),
+                # the answer belongs to an answered item, the closing date to a closed one
+                **({} if answered else {"outcome": "", "feedback_on": None, "feedback_text": ""}),
+                **({} if it.status == lc.CLOSED else {"closed_on": None}),
                 # read-only columns, under their header's catalog key
                 "import.col.id": it.id, "item.mechanism": it.mechanism, "item.due_on": it.due_on,
                 "item.due_rule": it.due_rule or ""})
             s.expunge(it)
     return import_sheet(ITEMS, rows)
+
+
+def _cell(value, column):
+    """A stored value as its export cell: a blank text as an empty cell's ""."""
+    return (value or "") if column.type == "text" else value
 
 
 def follow_ups_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:

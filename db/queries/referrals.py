@@ -139,10 +139,9 @@ def median_days_to_feedback(engine: Engine, f: ItemFilter, today: date) -> pd.Da
 def item_detail(engine: Engine, item_id: int) -> dict | None:
     """Every field of one item with unit names, its timeline, supervision and audit history."""
     with read_session(engine) as s:
-        row = s.execute(_list_select().add_columns(
-            Item.summary, Item.details, Item.due_rule, Item.due_basis, Item.due_override_reason,
-            Item.due_approximate, Item.feedback_text, Item.closed_on, Item.key_task_id, Item.external_ref,
-            Item.from_unit_id, Item.to_unit_id, Item.mechanism, Item.is_demo, Item.version,
+        listed = _list_select()
+        row = s.execute(listed.add_columns(
+            *(c for c in Item.__table__.columns if c.key not in listed.selected_columns),
             KeyTask.number.label("task_number"), KeyTask.title.label("task_title"))
             .outerjoin(KeyTask, KeyTask.id == Item.key_task_id).where(Item.id == item_id)).mappings().first()
         if row is None:

@@ -283,6 +283,14 @@ def test_the_same_file_twice_changes_nothing(engine, fmt):
     assert check_import(engine, OFFICE, parse_file("items", *file_of("items", GOOD, fmt))).changes == 0
 
 
+def test_the_preview_names_the_detail_that_changed(engine):
+    run_import(engine, "items", GOOD)
+    edited = [dict(r) for r in GOOD]
+    edited[1]["suspected_offence"] = "生产、销售假药罪"
+    check = check_import(engine, OFFICE, parse_file("items", *file_of("items", edited)))
+    assert {p["ref"]: p["changed"] for p in check.plans if p["action"] == "update"} == {"A2": ["涉嫌罪名"]}
+
+
 def test_an_edited_file_updates_the_rows_it_names(engine):
     run_import(engine, "items", GOOD)
     v0, events0 = versions(engine), count(engine, ItemEvent)
