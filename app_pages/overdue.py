@@ -10,7 +10,7 @@ from ui.charts import aging_buckets
 from ui.overview_links import CATEGORIES, category_label
 from ui.session import read
 from ui.supervision_forms import supervision_issue_form
-from ui.tables import download_buttons, escape_markdown, for_display, pick_table
+from ui.tables import download_buttons, escape_markdown, for_display, pick_table, table_or_note
 from ui.url_state import set_param, url_selectbox, url_selection
 
 day = today()
@@ -62,12 +62,9 @@ with left:
     st.altair_chart(aging_buckets(q.aging(overdue)), width="stretch")
 with right:
     st.subheader(t("overdue.due_soon"))
-    if soon.empty:
-        st.caption(t("overdue.none_due_soon"))
-    else:
-        table = for_display(soon, {"title": "item.title", "to_unit": "item.to_unit", "due_on": "item.due_on"})
-        table[t("item.days_left")] = soon["days_left"]
-        st.dataframe(table, hide_index=True, width="stretch")
+    table = for_display(soon, {"title": "item.title", "to_unit": "item.to_unit", "due_on": "item.due_on"})
+    table[t("item.days_left")] = soon["days_left"]
+    table_or_note(table, "overdue.none_due_soon")
 
 st.subheader(t("overdue.by_unit"))
 units = read(q.unit_reliability, day, category)
@@ -83,10 +80,7 @@ if not units.empty:
     download_buttons(lambda: table, f"unit-reliability-{day.isoformat()}", key="overdue.download_units")
 
 st.subheader(t("overdue.answered_late"))
-if late.empty:
-    st.caption(t("overdue.none_late"))
-else:
-    table = for_display(late, {"title": "item.title", "kind": "item.kind", "to_unit": "item.to_unit",
-                               "due_on": "item.due_on", "feedback_on": "item.feedback_on"})
-    table[t("overdue.col.days_late")] = late["days_late"]
-    st.dataframe(table, hide_index=True, width="stretch")
+table = for_display(late, {"title": "item.title", "kind": "item.kind", "to_unit": "item.to_unit",
+                           "due_on": "item.due_on", "feedback_on": "item.feedback_on"})
+table[t("overdue.col.days_late")] = late["days_late"]
+table_or_note(table, "overdue.none_late")

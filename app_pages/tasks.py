@@ -11,7 +11,7 @@ from db.queries.common import units
 from ui.charts import milestone_timeline, progress_by_task
 from ui.session import read
 from ui.supervision_forms import supervision_issue_form
-from ui.tables import download_buttons, escape_markdown, kind_label, pick_table, present, status_label
+from ui.tables import download_buttons, escape_markdown, kind_label, pick_table, present, status_label, table_or_note
 from ui.task_forms import assignment_form, milestone_forms, progress_form
 from ui.url_state import set_param, url_selection
 
@@ -77,49 +77,35 @@ assignment_form(task, row, names)
 
 st.markdown(f"#### {t('tasks.milestones')}")
 ms = task["milestones"]
-if ms.empty:
-    st.caption(t("tasks.no_milestones"))
-else:
-    def ms_state(planned, done):
-        return t(f"milestone.{lc.milestone_state(planned, None if pd.isna(done) else done, day)}")
-
-    ms_table = pd.DataFrame({t("task.milestone_title"): ms["title"], t("task.planned_on"): ms["planned_on"].map(fmt_date),
-                             t("task.done_on"): ms["done_on"].map(lambda d: fmt_date(d) if d is not None and not pd.isna(d) else t("common.none")),
-                             t("item.status"): [ms_state(p, d) for p, d in zip(ms["planned_on"], ms["done_on"])]})
-    late_label = t(f"milestone.{lc.MS_LATE}")
-    st.dataframe(ms_table.style.apply(
-        lambda r: ["background-color: #fdecea" if r[t("item.status")] == late_label else "" for _ in r], axis=1),
-        hide_index=True, width="stretch")
+late_label = t(f"milestone.{lc.MS_LATE}")
+ms_table = pd.DataFrame({
+    t("task.milestone_title"): ms["title"], t("task.planned_on"): ms["planned_on"].map(fmt_date),
+    t("task.done_on"): ms["done_on"].map(lambda d: fmt_date(d) if present(d) else t("common.none")),
+    t("item.status"): [t(f"milestone.{lc.milestone_state(p, d if present(d) else None, day)}")
+                       for p, d in zip(ms["planned_on"], ms["done_on"])]})
+table_or_note(ms_table.style.apply(
+    lambda r: ["background-color: #fdecea" if r[t("item.status")] == late_label else "" for _ in r], axis=1),
+    "tasks.no_milestones")
 milestone_forms(task)
 
 st.markdown(f"#### {t('tasks.updates')}")
 updates = task["updates"]
-if updates.empty:
-    st.caption(t("tasks.no_updates"))
-else:
-    st.dataframe(pd.DataFrame({t("task.reported_on"): updates["reported_on"].map(fmt_date),
-                               t("task.unit"): updates["unit"].fillna(""), t("task.percent"): updates["percent"],
-                               t("task.progress_text"): updates["text"]}),
-                 hide_index=True, width="stretch",
-                 column_config={t("task.percent"): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)})
+table_or_note(pd.DataFrame({t("task.reported_on"): updates["reported_on"].map(fmt_date),
+                            t("task.unit"): updates["unit"].fillna(""), t("task.percent"): updates["percent"],
+                            t("task.progress_text"): updates["text"]}), "tasks.no_updates",
+              column_config={t("task.percent"): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)})
 progress_form(task, row, names)
 
 st.markdown(f"#### {t('tasks.related_items')}")
 items = task["items"]
-if items.empty:
-    st.caption(t("tasks.no_items"))
-else:
-    st.dataframe(pd.DataFrame({t("item.title"): items["title"], t("item.kind"): items["kind"].map(kind_label),
-                               t("item.status"): items["status"].map(status_label),
-                               t("item.due_on"): items["due_on"].map(fmt_date)}), hide_index=True, width="stretch")
+table_or_note(pd.DataFrame({t("item.title"): items["title"], t("item.kind"): items["kind"].map(kind_label),
+                            t("item.status"): items["status"].map(status_label),
+                            t("item.due_on"): items["due_on"].map(fmt_date)}), "tasks.no_items")
 
 st.markdown(f"#### {t('detail.supervision')}")
 sup = task["supervision"]
-if sup.empty:
-    st.caption(t("tasks.no_supervision"))
-else:
-    st.dataframe(pd.DataFrame({t("supervision.level"): sup["level"], t("supervision.deadline"): sup["deadline"].map(fmt_date),
-                               t("item.status"): sup["status"].map(lambda s: t(f"sup_status.{s}")),
-                               t("supervision.instruction"): sup["instruction"]}), hide_index=True, width="stretch")
+table_or_note(pd.DataFrame({t("supervision.level"): sup["level"], t("supervision.deadline"): sup["deadline"].map(fmt_date),
+                            t("item.status"): sup["status"].map(lambda s: t(f"sup_status.{s}")),
+                            t("supervision.instruction"): sup["instruction"]}), "tasks.no_supervision")
 if row["lead_unit_ids"]:
     supervision_issue_form("key_task", task["id"], row["lead_unit_ids"][0], key=f"task.{task['id']}.supervise")

@@ -77,6 +77,16 @@ def for_display(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     return out.rename(columns={c: t(k) for c, k in columns.items()})
 
 
+def table_or_note(table, empty_key: str, note: Callable = st.caption, **options) -> None:
+    """A section's table (a frame or its Styler), or, when it has no rows, the catalog's sentence
+    saying so (a caption unless `note` says otherwise)."""
+    rows = table.data if hasattr(table, "data") else table
+    if rows.empty:
+        note(t(empty_key))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch", **options)
+
+
 to_csv_bytes = csv_bytes
 
 

@@ -23,7 +23,7 @@ from db.commands.base import snapshot
 from db.commands.meetings import (CancelFollowUp, CompleteFollowUp, CreateMeeting, FollowUpInput, cancel_follow_up,
                                   complete_follow_up, completion_note, progress_follow_up, set_completion)
 from db.imports.base import CachedReads, Planned
-from db.imports.importer import Importer, bulk_insert, chunks, choice_error, lifecycle_path
+from db.imports.importer import Importer, bulk_insert, choose, chunks, lifecycle_path
 from db.imports.spec import FOLLOW_UPS
 from db.models import FollowUp, FollowUpAssist, FollowUpNote, Meeting, Unit
 
@@ -101,16 +101,8 @@ class FollowUpImporter(Importer):
         lead_id = unit_id("lead_unit", v["lead_unit"]) if v["lead_unit"] else None
         assist_ids = [unit_id("assisting_units", name) for name in v["assisting_units"]]
         assist_ids = [u for u in assist_ids if u is not None]
-        kind = None
-        if v["meeting_kind"]:
-            kind = kinds.get(v["meeting_kind"])
-            if kind is None:
-                errors.add_for(n, "meeting_kind", choice_error(v["meeting_kind"], kinds))
-        status = None
-        if v["status"]:
-            status = statuses.get(v["status"])
-            if status is None:
-                errors.add_for(n, "status", choice_error(v["status"], statuses))
+        kind = choose(errors, n, "meeting_kind", v["meeting_kind"], kinds)
+        status = choose(errors, n, "status", v["status"], statuses)
         key = (v["held_on"], (v["meeting_title"] or "").strip())
         meeting = meetings.get(key) or self.new_meetings.get(key)
         fields = CreateMeeting(self.actor, kind=meeting.kind if meeting else (kind or DEFAULT_MEETING_KIND),

@@ -60,8 +60,15 @@ def lifecycle_path(transitions: dict[str, dict[str, str]], start: str, target: s
     return None
 
 
-def choice_error(value: str, choices: Iterable[str]) -> str:
-    return t("import.error.unknown_choice", value=value, choices="、".join(choices))
+def choose(errors, n: int, column: str, word: str | None, choices: dict[str, Any]) -> Any:
+    """What a cell's word stands for (a stage, a category …; None for a blank cell). An unknown
+    word is an error of row n's column that lists the words allowed."""
+    if not word:
+        return None
+    if word not in choices:
+        errors.add_for(n, column, t("import.error.unknown_choice", value=word, choices="、".join(choices)))
+        return None
+    return choices[word]
 
 
 def _value(snapshot: dict, attr: str):

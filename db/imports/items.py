@@ -31,7 +31,7 @@ from db.commands.base import input_fields, snapshot
 from db.commands.items import (CloseItem, CreateItem, ItemStep, RecordFeedback, UpdateItem, close_item, open_item,
                                receive_item, record_feedback, return_item, set_feedback, start_item, withdraw_item)
 from db.imports.base import CachedReads, Planned
-from db.imports.importer import Importer, bulk_insert, chunks, choice_error, lifecycle_path
+from db.imports.importer import Importer, bulk_insert, choose, chunks, lifecycle_path
 from db.imports.spec import ITEMS
 from db.models import Item, ItemEvent, KeyTask, Unit
 from db.stored_values import fitted
@@ -107,11 +107,7 @@ class ItemImporter(Importer):
                 err.add_for(n, "key_task", t("error.unknown_task"))
             else:
                 key_task_id = task.id
-        status = None
-        if v["status"]:
-            status = self.statuses.get(v["status"])
-            if status is None:
-                err.add_for(n, "status", choice_error(v["status"], self.statuses))
+        status = choose(err, n, "status", v["status"], self.statuses)
         if kind_code is None:
             return None
         kind = KINDS[kind_code]

@@ -10,11 +10,16 @@ from core.kinds import detail_fields
 from db.imports.base import Column, FileSpec
 from db.models import FollowUp, Item, Liaison, Meeting, Unit
 
+def external_ref(model) -> Column:
+    """外部编号: the record's number in the office's own 台账, by which a second import finds it."""
+    return Column("external_ref", "item.external_ref", required=True, stored=model.external_ref,
+                  hint="import.hint.external_ref")
+
+
 ITEMS = FileSpec(
     kind="items", key="external_ref", label="title",
     columns=(
-        Column("external_ref", "item.external_ref", required=True, stored=Item.external_ref,
-               hint="import.hint.external_ref"),
+        external_ref(Item),
         Column("kind", "item.kind", required=True, hint="import.hint.kind"),
         Column("from_unit", "item.from_unit", required=True, hint="import.hint.unit"),
         Column("to_unit", "item.to_unit", required=True, hint="import.hint.unit"),
@@ -41,8 +46,7 @@ ITEMS = FileSpec(
 FOLLOW_UPS = FileSpec(
     kind="follow_ups", key="external_ref", label="text",
     columns=(
-        Column("external_ref", "item.external_ref", required=True, stored=FollowUp.external_ref,
-               hint="import.hint.external_ref"),
+        external_ref(FollowUp),
         Column("held_on", "meeting.held_on", "date", required=True, hint="import.hint.meeting"),
         Column("meeting_title", "meeting.title", required=True, stored=Meeting.title, hint="import.hint.meeting"),
         Column("meeting_kind", "meeting.kind", hint="import.hint.meeting_kind"),
@@ -75,8 +79,7 @@ UNITS = FileSpec(
 LIAISONS = FileSpec(
     kind="liaisons", key="external_ref", label="name",
     columns=(
-        Column("external_ref", "item.external_ref", required=True, stored=Liaison.external_ref,
-               hint="import.hint.external_ref"),
+        external_ref(Liaison),
         Column("unit", "import.col.unit", required=True, hint="import.hint.unit"),
         Column("name", "import.col.liaison_name", required=True, stored=Liaison.name, hint="import.hint.liaison_name"),
         Column("phone", "import.col.phone", required=True, stored=Liaison.phone, hint="import.hint.phone"),

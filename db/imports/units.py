@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from core.i18n import CATALOG, t
 from db.imports.base import Planned
-from db.imports.importer import Importer, choice_error
+from db.imports.importer import Importer, choose
 from db.imports.spec import UNITS
 from db.models import Unit
 
@@ -48,14 +48,8 @@ class UnitImporter(Importer):
                 v, n = row.values, row.number
                 if v["code"] and not CODE_FORMAT.match(v["code"]):
                     errors.add_for(n, "code", t("import.error.unit_code_format"))
-                category = cats.get(v["category"]) if v["category"] else None
-                if v["category"] and category is None:
-                    errors.add_for(n, "category", choice_error(v["category"], cats))
-                active = None
-                if v["state"]:
-                    active = states.get(v["state"])
-                    if active is None:
-                        errors.add_for(n, "state", choice_error(v["state"], states))
+                category = choose(errors, n, "category", v["category"], cats)
+                active = choose(errors, n, "state", v["state"], states)
                 other = by_name.get(v["name"])
                 if other is not None and other.code != v["code"]:
                     errors.add_for(n, "name", t("import.error.unit_name_taken"))
