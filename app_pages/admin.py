@@ -30,10 +30,11 @@ from ui.session import FieldErrors, actor, read, run_command, saved
 from ui.tables import escape_markdown
 
 ROLE, UNIT = ("admin.role", "select"), ("admin.unit", "select")
+EMAIL = ("admin.email", "text", {"help_key": "admin.email_help"})
 CREATE_FIELDS = form_fields(CreateUser, username=("admin.username", "text"), display_name=("admin.display_name", "text"),
-                            password=("admin.password", "password"), role=ROLE, unit_id=UNIT)
-EDIT_FIELDS = form_fields(UpdateUser, display_name=("admin.display_name", "text"), role=ROLE, unit_id=UNIT,
-                          active=("admin.active", "checkbox"))
+                            email=EMAIL, password=("admin.password", "password"), role=ROLE, unit_id=UNIT)
+EDIT_FIELDS = form_fields(UpdateUser, display_name=("admin.display_name", "text"), email=EMAIL, role=ROLE,
+                          unit_id=UNIT, active=("admin.active", "checkbox"))
 RESET_FIELDS = form_fields(ResetPassword, new_password=("admin.new_password", "password"))
 HOLIDAY_FIELDS = form_fields(AddHolidayEntry, day=("settings.holidays.day", "date"),
                              kind=("settings.holidays.kind", "select"), note=("settings.holidays.note", "text"))
@@ -61,11 +62,12 @@ def status_label(row) -> str:
 def accounts_section() -> None:
     users = read(list_users)
     table = users.assign(role=users["role"].map(lambda r: t(f"role.{r}")),
-                         unit=users["unit"].fillna(t("common.none")),
+                         unit=users["unit"].fillna(t("common.none")), email=users["email"].fillna(""),
                          status=[status_label(r) for _, r in users.iterrows()])
     st.caption(t("admin.user_count", n=len(users)))
-    st.dataframe(table[["username", "display_name", "role", "unit", "status"]].rename(columns={
+    st.dataframe(table[["username", "display_name", "role", "unit", "email", "status"]].rename(columns={
         "username": t("admin.username"), "display_name": t("admin.display_name"), "role": t("admin.role"),
+        "email": t("admin.email"),
         "unit": t("admin.unit"), "status": t("admin.status")}), hide_index=True, width="stretch")
 
     create_tab, edit_tab = st.tabs([t("admin.create_user"), t("admin.edit_user")])
@@ -76,6 +78,7 @@ def accounts_section() -> None:
         data: dict = {}
         draw(CREATE_FIELDS["username"], form, errs, into=data)
         draw(CREATE_FIELDS["display_name"], form, errs, into=data)
+        draw(CREATE_FIELDS["email"], form, errs, into=data)
         draw(CREATE_FIELDS["password"], form, errs, into=data)
         draw(CREATE_FIELDS["role"], form, errs, into=data, options=ROLES, format_func=role_label)
         draw(CREATE_FIELDS["unit_id"], form, errs, into=data, options=unit_options, format_func=unit_label)
@@ -97,6 +100,7 @@ def accounts_section() -> None:
         with st.form(form):
             data: dict = {"user_id": int(chosen), "version": version}
             draw(EDIT_FIELDS["display_name"], form, errs, into=data, value=row["display_name"])
+            draw(EDIT_FIELDS["email"], form, errs, into=data, value=row["email"] if isinstance(row["email"], str) else "")
             draw(EDIT_FIELDS["role"], form, errs, into=data, options=ROLES, index=ROLES.index(row["role"]),
                  format_func=role_label)
             current_unit = None if row["unit_id"] is None or row["unit_id"] != row["unit_id"] else int(row["unit_id"])

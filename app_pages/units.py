@@ -16,7 +16,7 @@ from ui.overview_links import CATEGORIES, category_label
 from ui import state
 from ui.session import actor, read
 from ui.tables import download_buttons, escape_markdown, for_display, pick_table, status_label
-from ui.unit_forms import feedback_trend, liaison_change_form, liaison_edit_form, notice_download
+from ui.unit_forms import feedback_trend, liaison_change_form, liaison_edit_form, unit_actions
 from ui.url_state import set_param, url_selectbox, url_selection, url_text
 
 day = today()
@@ -77,7 +77,7 @@ def drill_down(unit_id: int) -> None:
                 help=t("units.kpi.on_time_help", on_time=stats["on_time"], answered=stats["answered"]))
     m[4].metric(t("units.kpi.open_follow_ups"), fu_counts["open"])
     m[5].metric(t("units.kpi.open_supervision"), read(q.unit_open_supervision, unit_id))
-    notice_download(unit, lambda: read(q.notice_data, unit_id, day))
+    unit_actions(unit, stats["overdue"], lambda form: read(q.notice_data, unit_id, day, form))
 
     tabs = st.tabs([t("units.tab.items"), t("units.tab.follow_ups"), t("units.tab.tasks"), t("units.tab.supervision"),
                     t("units.tab.liaisons")])
@@ -177,8 +177,9 @@ def liaisons_tab(unit: dict) -> None:
     else:
         table = report_table(history, with_unit=False)
         table.insert(1, t("liaison.phone"), history["phone"].fillna(t("common.none")))
-        table.insert(3, t("liaison.end_on"), history["end_on"].map(date_or_none))
-        table.insert(4, t("liaison.state"), history["current"].map(
+        table.insert(2, t("liaison.email"), history["email"].fillna(t("common.none")))
+        table.insert(4, t("liaison.end_on"), history["end_on"].map(date_or_none))
+        table.insert(5, t("liaison.state"), history["current"].map(
             lambda c: t("liaison.current") if c else t("liaison.former")))
         st.dataframe(table, hide_index=True, width="stretch", key="units.history")
     st.caption(t("liaison.reported_on_help", n=q.REPORT_WORKING_DAYS))

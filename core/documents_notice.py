@@ -1,11 +1,14 @@
-"""督办通知单: a Word document (python-docx, no Streamlit) that the office prints and sends to a
-member unit, listing the unit's overdue items and its open meeting follow-ups.
+"""督办通知单 and 催办单: Word documents (python-docx, no Streamlit) that the office prints and sends
+to a member unit, listing the unit's overdue items and its open meeting follow-ups. The two forms
+differ only in their words (title, number, body, reply request; catalog keys notice.* and
+reminder_notice.*): a 催办单 asks the unit to catch up, a 督办通知单 is the formal notice before
+the convener's 限期督办.
 
 Layout follows the usual form of a government notice on A4 (GB/T 9704 margins): title in
 方正小标宋简体 (宋体 where that font is missing), body in 仿宋 三号 (16 pt), tables in 仿宋 小四;
 every run names its East Asian font through w:eastAsia so Word does not fall back to a Latin font.
 
-Number: 硚府检联〔YYYY〕督MMDDNN号 — the year, month and day of issue and the unit's id (at least
+Number: 硚府检联〔YYYY〕督MMDDNN号 (催办单: 催MMDDNN) — the year, month and day of issue and the unit's id (at least
 two digits). It is derived, not counted: the same unit on the same day always gets the same
 number, so printing the notice again does not use up a number, and two units never share one."""
 from __future__ import annotations
@@ -28,6 +31,7 @@ from core.i18n import t
 TITLE_FONT, BODY_FONT, HEADING_FONT = "方正小标宋简体", "仿宋", "黑体"
 TITLE_FALLBACK = "宋体"
 TITLE_PT, BODY_PT, TABLE_PT = 22, 16, 12
+FORMS = ("notice", "reminder_notice")  # 督办通知单, 催办单: the catalog prefix of each form's words
 
 
 @dataclass(frozen=True)
@@ -70,11 +74,16 @@ class NoticeData:
     office_email: str = ""
     plan_number: str = ""
     plan_title: str = ""
+    form: str = "notice"  # one of FORMS
+
+    def words(self, key: str, **args) -> str:
+        """This form's own words (title, number, body, reply, file name)."""
+        return t(f"{self.form}.{key}", **args)
 
 
-def notice_number(unit_id: int, day: date) -> str:
+def notice_number(unit_id: int, day: date, form: str = "notice") -> str:
     """硚府检联〔2026〕督112607号 for unit 7 on 2026-11-26 (see the module docstring)."""
-    return t("notice.number", year=day.year, serial=f"{day.month:02d}{day.day:02d}{unit_id:02d}")
+    return t(f"{form}.number", year=day.year, serial=f"{day.month:02d}{day.day:02d}{unit_id:02d}")
 
 
 def _paragraph(doc, text: str = "", *, font: str = BODY_FONT, size: float = BODY_PT, bold: bool = False,
@@ -122,7 +131,7 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths_cm: list[float
 
 
 def build_notice(data: NoticeData) -> bytes:
-    """The .docx bytes of the 督办通知单 for `data`."""
+    """The .docx bytes of the 督办通知单 or 催办单 for `data`."""
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -133,12 +142,12 @@ def build_notice(data: NoticeData) -> bytes:
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
     title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    add_text(title, t("notice.title"), TITLE_FONT, TITLE_PT, fallback=TITLE_FALLBACK)
+    add_text(title, data.words("title"), TITLE_FONT, TITLE_PT, fallback=TITLE_FALLBACK)
     title.paragraph_format.line_spacing = Pt(40)
     _paragraph(doc, data.number, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     _paragraph(doc, t("notice.addressee", unit=data.unit_name))
     basis = t("notice.basis", title=data.plan_title, number=data.plan_number) if data.plan_title else ""
-    _paragraph(doc, t("notice.body", basis=basis, today=long_date(data.issued_on), overdue=len(data.overdue),
+    _paragraph(doc, data.words("body", basis=basis, today=long_date(data.issued_on), overdue=len(data.overdue),
                       follow_ups=len(data.follow_ups)), indent=True)
 
     _paragraph(doc, t("notice.section_overdue", n=len(data.overdue)), font=HEADING_FONT, indent=True)
@@ -161,7 +170,7 @@ def build_notice(data: NoticeData) -> bytes:
         _paragraph(doc, t("notice.none"), indent=True)
 
     _paragraph(doc, t("notice.section_reply"), font=HEADING_FONT, indent=True)
-    _paragraph(doc, t("notice.reply", reply_by=long_date(data.reply_by)), indent=True)
+    _paragraph(doc, data.words("reply", reply_by=long_date(data.reply_by)), indent=True)
     contact = t("notice.contact", phone=data.office_phone or t("common.none"),
                 email=data.office_email or t("common.none"))
     _paragraph(doc, contact, indent=True, space_after=24)
@@ -174,4 +183,4 @@ def build_notice(data: NoticeData) -> bytes:
 
 
 def file_name(data: NoticeData) -> str:
-    return t("notice.file_name", unit=data.unit_name, day=data.issued_on.isoformat())
+    return data.words("file_name", unit=data.unit_name, day=data.issued_on.isoformat())

@@ -30,6 +30,21 @@ def text_problem(value: str, *, multiline: bool, max_len: int | None) -> tuple[s
     return None
 
 
+# An e-mail address as reminders are sent to it: one @, a dotted domain, no spaces or quotes.
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
+
+
+def email_address(value) -> str | None:
+    """The address as stored (trimmed, lower case), None when blank; ValueError when it is not
+    one a reminder can be sent to."""
+    text = value.strip().lower() if isinstance(value, str) else ""
+    if not text:
+        return None
+    if not _EMAIL.match(text) or ".." in text:
+        raise ValueError(text)
+    return text
+
+
 def clean_text(value: str, *, multiline: bool) -> str:
     """`value` with control characters removed (line breaks kept in multi-line fields, else
     turned into spaces): what the migration does to text stored before the rule."""

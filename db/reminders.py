@@ -154,47 +154,51 @@ def plan(engine: Engine, today: date, soon_days: int = 3) -> list[Digest]:
     return digests
 
 
-def manual_digests(engine: Engine, today: date, unit_id: int, item_ids: list[int]) -> list[Digest]:
-    """A 催办 the office sends by hand: the unit's recipients, the named open items (stage manual)."""
-    with read_session(engine) as s:
-        items = s.execute(select(Item.id, Item.title, Item.due_on)
-                          .where(Item.id.in_(item_ids), Item.to_unit_id == unit_id, item_open())
-                          .order_by(Item.due_on, Item.id)).all()
-        recipients = _recipients(s, today, [unit_id])[unit_id]
-        name = s.scalar(select(Unit.name).where(Unit.id == unit_id)) or ""
-    entries = [Entry(ITEM, i, " ".join(title.split())[:80], due_on, MANUAL) for i, title, due_on in items if due_on]
+def manual_entries(s: Session, unit_id: int, item_ids: list[int]) -> list[Entry]:
+    """A 催办 the office sends by hand: those of the named items that the unit must still answer
+    (stage manual), by due date."""
+    items = s.execute(select(Item.id, Item.title, Item.due_on)
+                      .where(Item.id.in_(item_ids), Item.to_unit_id == unit_id, item_open(), Item.due_on.is_not(None))
+                      .order_by(Item.due_on, Item.id)).all()
+    return [Entry(ITEM, i, " ".join(title.split())[:80], due_on, MANUAL) for i, title, due_on in items]
+
+
+def unit_digests(s: Session, today: date, unit_id: int, entries: list[Entry]) -> list[Digest]:
+    """The entries as one digest per recipient of the unit (none when it has no recipient)."""
+    name = s.scalar(select(Unit.name).where(Unit.id == unit_id)) or ""
     return [Digest(unit_id, name, channel, recipient, webhook, secret, list(entries))
-            for channel, recipient, webhook, secret in recipients if entries]
+            for channel, recipient, webhook, secret in _recipients(s, today, [unit_id])[unit_id]]
 
 
 # -- the log ---------------------------------------------------------------------------------------
 
-def claim(engine: Engine, digest: Digest, today: date, username: str) -> list[Entry]:
-    """Record the digest's reminders as pending before sending; return the entries this run may
-    send (a reminder another run claimed meanwhile is left out; a failed one is claimed again)."""
+def claim_in(session: Session, digest: Digest, today: date, username: str) -> list[Entry]:
+    """Record the digest's reminders as pending, in the session's transaction, before sending;
+    return the entries that may be sent (a reminder another run claimed meanwhile is left out; a
+    failed one is claimed again)."""
     claimed: list[Entry] = []
-    session = session_factory(engine)()
-    try:
-        for entry in digest.entries:
-            key = dict(recipient=digest.recipient, channel=digest.channel, entity=entry.entity,
-                       entity_id=entry.entity_id, stage=entry.stage, day=today)
-            with session.begin():
-                retry = session.execute(update(Reminder).where(*(getattr(Reminder, k) == v for k, v in key.items()),
-                                                               Reminder.status == FAILED)
-                                        .values(status=PENDING, attempts=Reminder.attempts + 1, error=None))
-                if retry.rowcount:
-                    claimed.append(entry)
-                    continue
-                try:
-                    with session.begin_nested():
-                        session.add(Reminder(**key, unit_id=digest.unit_id, status=PENDING, attempts=1,
-                                             username=username))
-                    claimed.append(entry)
-                except IntegrityError:
-                    pass  # already claimed or sent
-    finally:
-        session.close()
+    for entry in digest.entries:
+        key = dict(recipient=digest.recipient, channel=digest.channel, entity=entry.entity,
+                   entity_id=entry.entity_id, stage=entry.stage, day=today)
+        retry = session.execute(update(Reminder).where(*(getattr(Reminder, k) == v for k, v in key.items()),
+                                                       Reminder.status == FAILED)
+                                .values(status=PENDING, attempts=Reminder.attempts + 1, error=None))
+        if retry.rowcount:
+            claimed.append(entry)
+            continue
+        try:
+            with session.begin_nested():
+                session.add(Reminder(**key, unit_id=digest.unit_id, status=PENDING, attempts=1, username=username))
+            claimed.append(entry)
+        except IntegrityError:
+            pass  # already claimed or sent
     return claimed
+
+
+def claim(engine: Engine, digest: Digest, today: date, username: str) -> list[Entry]:
+    """claim_in, committed at once (the daily run claims one digest at a time)."""
+    with session_factory(engine)() as session, session.begin():
+        return claim_in(session, digest, today, username)
 
 
 def record(engine: Engine, digest: Digest, entries: list[Entry], today: date, username: str,

@@ -17,6 +17,7 @@ from core.channels import EMAIL, SMTP_SECURITY, DeliveryFailed, SmtpSettings, se
 from core.config import setting
 from core.reminder_messages import digest_message
 from db import reminders as rm
+from db.commands.reminders import RemindUnit
 
 log = logging.getLogger(__name__)
 SYSTEM = "system"
@@ -56,33 +57,26 @@ def _deliver(digest: rm.Digest, message, smtp: SmtpSettings | None) -> None:
         send_robot(digest.channel, digest.webhook or "", digest.secret, message)
 
 
-def _send_all(engine: Engine, digests: list[rm.Digest], today: date, username: str, user_id: int | None,
-              report: RunReport) -> None:
-    base_url = setting("FJLD_BASE_URL") or "http://localhost:8501"
-    smtp = smtp_settings()
-    for digest in digests:
-        entries = rm.claim(engine, digest, today, username)
-        if not entries:
-            report.skipped += 1
-            continue
-        error = None
-        try:
-            _deliver(digest, digest_message(digest.unit_name, entries, today, base_url), smtp)
-            report.sent += 1
-        except DeliveryFailed as exc:
-            error = str(exc)
-            report.failed += 1
-            log.warning("reminder to %s by %s failed: %s", digest.unit_name, digest.channel, error)
-        rm.record(engine, digest, entries, today, username, user_id, error)
+def _send(engine: Engine, digest: rm.Digest, entries: list[rm.Entry], today: date, username: str,
+          user_id: int | None, report: RunReport) -> None:
+    """Send the claimed entries of one digest and record the outcome."""
+    error = None
+    try:
+        _deliver(digest, digest_message(digest.unit_name, entries, today, setting("FJLD_BASE_URL") or
+                                        "http://localhost:8501"), smtp_settings())
+        report.sent += 1
+    except DeliveryFailed as exc:
+        error = str(exc)
+        report.failed += 1
+        log.warning("reminder to %s by %s failed: %s", digest.unit_name, digest.channel, error)
+    rm.record(engine, digest, entries, today, username, user_id, error)
 
 
-def remind_now(engine: Engine, today: date, unit_id: int, item_ids: list[int], username: str,
-               user_id: int | None) -> RunReport:
-    """The office's 催办 by hand for some items of one unit, by the unit's channels (once a day per
-    recipient and item)."""
-    digests = rm.manual_digests(engine, today, unit_id, item_ids)
-    report = RunReport(planned=[d.as_plan() for d in digests])
-    _send_all(engine, digests, today, username, user_id, report)
+def send_claimed(engine: Engine, command: RemindUnit) -> RunReport:
+    """After the office's 催办 by hand (RemindUnit, run): send what it claimed."""
+    report = RunReport(planned=[d.as_plan() for d, _ in command.claimed])
+    for digest, entries in command.claimed:
+        _send(engine, digest, entries, command.day, command.actor.username, command.actor.user_id, report)
     return report
 
 
@@ -95,6 +89,11 @@ def run(engine: Engine, today: date, *, dry_run: bool = False, username: str = S
         return report
     rm.job_started(engine)
     rm.forget_interrupted(engine)
-    _send_all(engine, digests, today, username, user_id, report)
+    for digest in digests:
+        entries = rm.claim(engine, digest, today, username)
+        if entries:
+            _send(engine, digest, entries, today, username, user_id, report)
+        else:
+            report.skipped += 1
     rm.job_finished(engine, report.outcome)
     return report

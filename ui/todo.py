@@ -15,7 +15,8 @@ from db.commands.items import CloseItem, ReceiveItem
 from db.commands.supervision import DraftSupervision
 from db.queries.todo import RED, convener_todo, liaison_todo, office_todo
 from ui.item_actions import item_action_form
-from ui.session import actor, engine, read, run_command, saved
+from ui.reminder_actions import may_remind, remind
+from ui.session import actor, read, run_command, saved
 from ui.supervision_forms import supervision_step_forms
 from ui.tables import escape_markdown
 
@@ -83,12 +84,12 @@ def _action(row: dict, key: str) -> None:
         if c2.button(t("todo.action.close"), key=f"{key}.close", width="stretch"):
             if run_command(CloseItem(me, item_id=row["id"], version=row["version"], on=today())):
                 saved(None, t("todo.closed"))
-    elif work in ("unsigned", "chase") and can(me, "edit_records"):
+    elif work in ("unsigned", "chase") and may_remind():
         c1, c2 = st.columns(2)
         with c1:
             _link(row)
         if c2.button(t("todo.action.remind"), key=f"{key}.remind", width="stretch"):
-            _remind(row)
+            remind(row["unit_id"], [row["id"]])
     elif work == "escalate" and can(me, DraftSupervision.permission):
         c1, c2 = st.columns(2)
         with c1:
@@ -104,10 +105,3 @@ def _action(row: dict, key: str) -> None:
         _link(row)
 
 
-def _remind(row: dict) -> None:
-    from jobs.remind import remind_now  # sends by e-mail / robot: only on the click
-    me = actor()
-    report = remind_now(engine(), today(), row["unit_id"], [row["id"]], me.username, me.user_id)
-    if report.sent:
-        saved(None, t("todo.reminded", n=report.sent))
-    st.warning(t("todo.remind_failed") if report.failed else t("todo.no_recipient"))

@@ -1,9 +1,11 @@
-"""Widgets of 成员单位: the liaison change and edit forms (office staff and admins), the 督办通知单
-download, and the feedback trend chart.
+"""Widgets of 成员单位: the liaison change and edit forms (office staff and admins), the unit's
+actions (催办 of all its overdue items, the 催办单 and 督办通知单 downloads), and the feedback trend
+chart.
 
-Widget keys: units.<unit id>.liaison_change.<field> (name, phone, start_on, reported_on, additional,
-replaces_id); units.<unit id>.liaison_edit.choose; units.<unit id>.liaison_edit.<liaison id>.<field>
-(name, phone, reported_on, end_on); units.<unit id>.notice (the download button)."""
+Widget keys: units.<unit id>.liaison_change.<field> (name, phone, email, start_on, reported_on,
+additional, replaces_id); units.<unit id>.liaison_edit.choose; units.<unit id>.liaison_edit.<liaison
+id>.<field> (name, phone, email, reported_on, end_on); units.<unit id>.remind; units.<unit id>.reminder_notice and
+units.<unit id>.notice (the download buttons)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -19,18 +21,20 @@ from core.permissions import can
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
 from db.queries.units import REPORT_WORKING_DAYS
 from ui.fields import draw, form_fields
+from ui.reminder_actions import may_remind, remind
 from ui.session import FieldErrors, actor, run_command, saved
 from ui.state import edit_version
 from ui.tables import escape_markdown
 
 NAME, PHONE = ("liaison.name", "text"), ("liaison.phone", "text")
+EMAIL = ("liaison.email", "text", {"help_key": "liaison.email_help"})
 REPORTED_ON = ("liaison.reported_on", "date", {"help_key": "liaison.reported_on_help"})
 CHANGE_FIELDS = form_fields(
-    ChangeLiaison, name=NAME, phone=PHONE,
+    ChangeLiaison, name=NAME, phone=PHONE, email=EMAIL,
     start_on=("liaison.start_on", "date", {"required": True, "help_key": "liaison.start_on_help"}),
     reported_on=REPORTED_ON, additional=("liaison.additional", "checkbox", {"help_key": "liaison.additional_help"}),
     replaces_id=("liaison.replaces", "select"))
-EDIT_FIELDS = form_fields(UpdateLiaison, name=NAME, phone=PHONE, reported_on=REPORTED_ON,
+EDIT_FIELDS = form_fields(UpdateLiaison, name=NAME, phone=PHONE, email=EMAIL, reported_on=REPORTED_ON,
                           end_on=("liaison.end_on", "date"))
 REPORT_DAYS = {"n": REPORT_WORKING_DAYS}  # the report date's help names the period
 
@@ -50,6 +54,7 @@ def liaison_change_form(unit: dict, history: pd.DataFrame) -> None:
         c1, c2 = st.columns(2)
         draw(CHANGE_FIELDS["name"], form, errs, into=data, container=c1)
         draw(CHANGE_FIELDS["phone"], form, errs, into=data, container=c2)
+        draw(CHANGE_FIELDS["email"], form, errs, into=data)
         c3, c4 = st.columns(2)
         draw(CHANGE_FIELDS["start_on"], form, errs, into=data, container=c3, value=today(), max_value=today())
         draw(CHANGE_FIELDS["reported_on"], form, errs, into=data, container=c4, value=today(), max_value=today(),
@@ -69,7 +74,7 @@ def liaison_change_form(unit: dict, history: pd.DataFrame) -> None:
 
 
 def liaison_edit_form(unit: dict, history: pd.DataFrame) -> None:
-    """Correct one liaison row (name, phone, report date, end date), with its version."""
+    """Correct one liaison row (name, phone, e-mail, report date, end date), with its version."""
     me = actor()
     if history.empty or not can(me, UpdateLiaison.permission):
         return
@@ -88,6 +93,7 @@ def liaison_edit_form(unit: dict, history: pd.DataFrame) -> None:
             c1, c2 = st.columns(2)
             draw(EDIT_FIELDS["name"], form, errs, into=data, container=c1, value=row.name)
             draw(EDIT_FIELDS["phone"], form, errs, into=data, container=c2, value=row.phone or "")
+            draw(EDIT_FIELDS["email"], form, errs, into=data, value=row.email if isinstance(row.email, str) else "")
             c3, c4 = st.columns(2)
             draw(EDIT_FIELDS["reported_on"], form, errs, into=data, container=c3, max_value=today(),
                  value=row.reported_on if pd.notna(row.reported_on) else None, help_args=REPORT_DAYS)
@@ -99,18 +105,33 @@ def liaison_edit_form(unit: dict, history: pd.DataFrame) -> None:
             errs.show()
 
 
-def notice_download(unit: dict, load: Callable[[], NoticeData | None]) -> None:
-    """The 督办通知单 of `unit` as a Word file: office and export roles for any unit, a liaison
-    for their own unit only. `load` reads the notice's data, only for those allowed."""
+def unit_actions(unit: dict, overdue: int, load: Callable[[str], NoticeData | None]) -> None:
+    """Under a unit's figures, in one row: 催办全部逾期事项 (office staff, when the unit has overdue
+    items), then its 催办单 and 督办通知单 as Word files."""
+    row = st.container(horizontal=True)
+    if overdue and may_remind():
+        if row.button(t("units.remind_all"), key=f"units.{unit['id']}.remind", icon=":material/notifications_active:",
+                      help=t("units.remind_all_help")):
+            remind(unit["id"])
+    for form in ("reminder_notice", "notice"):
+        notice_download(unit, load, form, container=row)
+
+
+def notice_download(unit: dict, load: Callable[[str], NoticeData | None], form: str = "notice",
+                    container=st) -> None:
+    """The 督办通知单 (form "notice") or 催办单 (form "reminder_notice") of `unit` as a Word file:
+    office and export roles for any unit, a liaison for their own unit only. `load(form)` reads
+    the document's data, only for those allowed."""
     if not can(actor(), "export_data", [unit["id"]]):
         return
-    data = load()
+    data = load(form)
     if data is None:
         return
-    st.download_button(t("units.notice_download"), lambda: build_notice(data), file_name=file_name(data),
-                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       key=f"units.{unit['id']}.notice", on_click="ignore", icon=":material/description:",
-                       help=t("units.notice_help"))
+    container.download_button(
+        t(f"units.{form}_download"), lambda: build_notice(data), file_name=file_name(data),
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key=f"units.{unit['id']}.{form}", on_click="ignore", icon=":material/description:",
+        help=t(f"units.{form}_help"))
 
 
 def feedback_trend(df: pd.DataFrame) -> alt.Chart:

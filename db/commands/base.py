@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.i18n import t
 from core.permissions import Actor, can
+from core.text import email_address
 from db.commands.inputs import (REQUIRED, Input, declared_text_errors, fields_of, input_fields, result, stored,
                                 text_errors, type_errors, typed)
 from db.engine import session_factory
@@ -28,7 +29,7 @@ from db.models import AuditLog
 from db.stored_values import StoredValueRefused, input_problems
 
 __all__ = ["REQUIRED", "Command", "CommandError", "Input", "NotFound", "PermissionDenied", "StaleEdit", "ValidationFailed",
-           "ValueRefused", "audit_values", "fields_of", "input_fields", "result", "snapshot", "stored",
+           "ValueRefused", "audit_values", "email_errors", "fields_of", "input_fields", "result", "snapshot", "stored",
            "text_errors", "typed"]
 
 SECRET_COLUMNS = {"password_hash"}
@@ -70,6 +71,18 @@ class StaleEdit(CommandError):
 class NotFound(CommandError):
     def __init__(self):
         super().__init__(t("error.not_found"))
+
+
+def email_errors(**values: Any) -> dict[str, str]:
+    """The message of each value given that is not an e-mail address a reminder can go to (blank is
+    fine: the address is optional); core.text.email_address stores it."""
+    errors = {}
+    for name, value in values.items():
+        try:
+            email_address(value)
+        except ValueError:
+            errors[name] = t("error.email_format")
+    return errors
 
 
 def snapshot(row) -> dict[str, Any]:

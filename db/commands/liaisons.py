@@ -24,7 +24,8 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from core.clock import today
 from core.i18n import t
-from db.commands.base import Command, NotFound, snapshot, stored, typed
+from core.text import email_address
+from db.commands.base import Command, NotFound, email_errors, snapshot, stored, typed
 from db.models import Liaison, Unit
 from db.stored_values import max_length
 
@@ -65,19 +66,21 @@ def current_liaisons(session: Session, unit_id: int) -> list[Liaison]:
 
 # -- the changes, shared by the commands and the liaison import ----------------------------------------
 
-def new_liaison(session: Session, unit: Unit, *, name: str, phone: str, start_on: date, end_on: date | None = None,
-                reported_on: date | None = None, external_ref: str | None = None) -> Liaison:
+def new_liaison(session: Session, unit: Unit, *, name: str, phone: str, email: str | None, start_on: date,
+                end_on: date | None = None, reported_on: date | None = None, external_ref: str | None = None) -> Liaison:
     """A liaison's term at a unit (added to the session); the unit's version moves."""
-    row = Liaison(unit_id=unit.id, name=name.strip(), phone=phone.strip(), start_on=start_on, end_on=end_on,
-                  reported_on=reported_on, external_ref=external_ref, version=1, is_demo=False)
+    row = Liaison(unit_id=unit.id, name=name.strip(), phone=phone.strip(), email=email_address(email),
+                  start_on=start_on, end_on=end_on, reported_on=reported_on, external_ref=external_ref, version=1,
+                  is_demo=False)
     session.add(row)
     liaisons_changed(unit)
     return row
 
 
-def edit_liaison(row: Liaison, *, name: str, phone: str, reported_on: date | None, end_on: date | None) -> None:
-    """Correct a liaison's name, phone, report date and end date."""
-    row.name, row.phone = name.strip(), phone.strip()
+def edit_liaison(row: Liaison, *, name: str, phone: str, email: str | None, reported_on: date | None,
+                 end_on: date | None) -> None:
+    """Correct a liaison's name, phone, e-mail address, report date and end date."""
+    row.name, row.phone, row.email = name.strip(), phone.strip(), email_address(email)
     row.reported_on, row.end_on = reported_on, end_on
 
 
@@ -88,12 +91,13 @@ def liaisons_changed(unit: Unit) -> None:
 
 @dataclass(frozen=True, kw_only=True)
 class _Person(Command):
-    """A liaison's name and phone, and their checks (shared with the liaison import)."""
+    """A liaison's name, phone and e-mail address, and their checks (shared with the liaison import)."""
     name: str | None = stored(Liaison.name, required=True)
     phone: str | None = stored(Liaison.phone, required=True)  # checked by phone_error
+    email: str | None = stored(Liaison.email)  # optional; where the unit's reminders go
 
     def person_errors(self) -> dict[str, str]:
-        errors = self.text_errors("name")
+        errors = email_errors(email=self.email) | self.text_errors("name", "email")
         phone = phone_error(self.phone)
         if phone:
             errors["phone"] = phone
@@ -153,7 +157,7 @@ class ChangeLiaison(_Person):
             before = snapshot(row)
             row.end_on = self.start_on - timedelta(days=1)
             ended.append(before)
-        new = new_liaison(session, unit, name=self.name, phone=self.phone, start_on=self.start_on,
+        new = new_liaison(session, unit, name=self.name, phone=self.phone, email=self.email, start_on=self.start_on,
                           reported_on=self.reported_on)
         session.flush()
         return new.id, {"ended": ended} if ended else None, snapshot(new) | {
@@ -162,7 +166,7 @@ class ChangeLiaison(_Person):
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateLiaison(_Person):
-    """liaison_id, version, name, phone, reported_on, end_on."""
+    """liaison_id, version, name, phone, email (blank removes it), reported_on, end_on."""
     permission, action, entity = "edit_records", "liaison.update", "liaison"
     liaison_id: int | None = None
     version: int | None = None
@@ -190,5 +194,6 @@ class UpdateLiaison(_Person):
     def apply(self, session):
         row = self.load_for_edit(session, Liaison, self.liaison_id, self.version)
         before = snapshot(row)
-        edit_liaison(row, name=self.name, phone=self.phone, reported_on=self.reported_on, end_on=self.end_on)
+        edit_liaison(row, name=self.name, phone=self.phone, email=self.email, reported_on=self.reported_on,
+                     end_on=self.end_on)
         return row.id, before, snapshot(row)

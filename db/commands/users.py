@@ -13,7 +13,8 @@ from core.clock import utcnow
 from core.i18n import t
 from core.passwords import check_password, hash_password, weak_password
 from core.permissions import LIAISON, ROLES
-from db.commands.base import Command, snapshot, stored, typed
+from core.text import email_address
+from db.commands.base import Command, email_errors, snapshot, stored, typed
 from db.models import Unit, User
 
 USERNAME_RE = re.compile(r"^[a-z0-9_.-]{3,32}$")
@@ -40,6 +41,7 @@ class CreateUser(Command):
     permission, action, entity = "manage_accounts", "user.create", "user"
     username: str | None = stored(User.username, required=True)
     display_name: str | None = stored(User.display_name, required=True)
+    email: str | None = stored(User.email)  # where the unit's reminders reach a liaison account
     password: str | None = typed(wrong_type=WEAK)
     role: str | None = typed(wrong_type=UNKNOWN_ROLE)
     unit_id: int | None = typed(wrong_type=UNKNOWN_UNIT)
@@ -56,12 +58,12 @@ class CreateUser(Command):
         if weak_password(self.password or ""):
             errors["password"] = t("error.password_weak")
         errors.update(_role_unit_errors(session, self.role, self.unit_id))
-        return errors
+        return email_errors(email=self.email) | errors
 
     def apply(self, session):
         user = User(username=self.username.strip(), display_name=self.display_name.strip(),
                     password_hash=hash_password(self.password), role=self.role,
-                    unit_id=self.unit_id, active=True, is_demo=self.is_demo)
+                    unit_id=self.unit_id, active=True, is_demo=self.is_demo, email=email_address(self.email))
         session.add(user)
         session.flush()
         return user.id, None, snapshot(user)
@@ -69,17 +71,19 @@ class CreateUser(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateUser(Command):
-    """Set display name, role, unit and active state of an account."""
+    """Set display name, e-mail address, role, unit and active state of an account (all of them, as
+    the form shows them: a blank e-mail address removes it)."""
     permission, action, entity = "manage_accounts", "user.update", "user"
     user_id: int | None = None
     version: int | None = None
     display_name: str | None = stored(User.display_name, required=True)
+    email: str | None = stored(User.email)
     role: str | None = typed(wrong_type=UNKNOWN_ROLE)
     unit_id: int | None = typed(wrong_type=UNKNOWN_UNIT)
     active: bool = True
 
     def validate(self, session):
-        errors = self.text_errors()
+        errors = email_errors(email=self.email) | self.text_errors()
         errors.update(_role_unit_errors(session, self.role, self.unit_id))
         if self.user_id == self.actor.user_id:
             if not self.active:
@@ -92,6 +96,7 @@ class UpdateUser(Command):
         user = self.load_for_edit(session, User, self.user_id, self.version)
         before = snapshot(user)
         user.display_name = self.display_name.strip()
+        user.email = email_address(self.email)
         user.role = self.role
         user.unit_id = self.unit_id
         if user.active and not self.active:

@@ -18,7 +18,7 @@ from db.imports.importer import Importer
 from db.imports.spec import LIAISONS
 from db.models import Liaison, Unit
 
-ATTR_HEADERS = {"unit_id": "import.col.unit", "name": "import.col.liaison_name", "phone": "import.col.phone",
+ATTR_HEADERS = {"unit_id": "import.col.unit", "name": "import.col.liaison_name", "phone": "import.col.phone", "email": "import.col.email",
                 "start_on": "import.col.start_on", "end_on": "import.col.end_on",
                 "reported_on": "import.col.reported_on"}
 
@@ -38,7 +38,7 @@ class LiaisonImporter(Importer):
                 unit = self.units.get(v["unit"]) if v["unit"] else None
                 if v["unit"] and (unit is None or not unit.active):
                     errors.add_for(n, "unit", t("import.error.unknown_unit", name=v["unit"]))
-                for field, message in ChangeLiaison(self.actor, name=v["name"], phone=v["phone"]).person_errors().items():
+                for field, message in ChangeLiaison(self.actor, name=v["name"], phone=v["phone"], email=v["email"]).person_errors().items():
                     errors.add_for(n, field, message)
                 for field in ("start_on", "end_on", "reported_on"):
                     message = _date_error(v[field], required=field == "start_on")
@@ -54,13 +54,14 @@ class LiaisonImporter(Importer):
                     continue
                 row_obj = existing.get(v["external_ref"])
                 if row_obj is None:
-                    new = new_liaison(s, unit, name=v["name"], phone=v["phone"], start_on=v["start_on"],
+                    new = new_liaison(s, unit, name=v["name"], phone=v["phone"], email=v["email"], start_on=v["start_on"],
                                       end_on=v["end_on"], reported_on=v["reported_on"], external_ref=v["external_ref"])
                     plans.append(Planned(n, v["external_ref"], v["name"], "create", new))
                     continue
 
                 def change(row, v=v, unit=unit):
-                    edit_liaison(row, name=v["name"], phone=v["phone"], reported_on=v["reported_on"], end_on=v["end_on"])
+                    edit_liaison(row, name=v["name"], phone=v["phone"], email=v["email"], reported_on=v["reported_on"],
+                                 end_on=v["end_on"])
                     row.unit_id, row.start_on = unit.id, v["start_on"]
                 plans.append(self.plan_edit(n, v["external_ref"], v["name"], row_obj, change, ATTR_HEADERS,
                                             {"units": {row_obj.unit_id, unit.id}}))

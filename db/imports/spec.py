@@ -83,6 +83,7 @@ LIAISONS = FileSpec(
         Column("unit", "import.col.unit", required=True, hint="import.hint.unit"),
         Column("name", "import.col.liaison_name", required=True, stored=Liaison.name, hint="import.hint.liaison_name"),
         Column("phone", "import.col.phone", required=True, stored=Liaison.phone, hint="import.hint.phone"),
+        Column("email", "import.col.email", stored=Liaison.email, hint="import.hint.email"),
         Column("start_on", "import.col.start_on", "date", required=True, hint="import.hint.start_on"),
         Column("end_on", "import.col.end_on", "date", hint="import.hint.end_on"),
         Column("reported_on", "import.col.reported_on", "date", hint="import.hint.reported_on"),

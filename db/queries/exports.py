@@ -123,7 +123,7 @@ def liaisons_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
     if unit_id is not None:
         q = q.where(Liaison.unit_id == unit_id)
     with read_session(engine) as s:
-        rows = [{"external_ref": x.external_ref or "", "unit": unit, "name": x.name, "phone": x.phone or "",
+        rows = [{"external_ref": x.external_ref or "", "unit": unit, "name": x.name, "phone": x.phone or "", "email": x.email or "",
                  "start_on": x.start_on, "end_on": x.end_on, "reported_on": x.reported_on, "import.col.id": x.id}
                 for x, unit in s.execute(q)]
     return import_sheet(LIAISONS, rows)

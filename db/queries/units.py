@@ -104,7 +104,7 @@ def unit_profile(engine: Engine, unit_id: int) -> dict | None:
 
 # -- liaisons --------------------------------------------------------------------------------------
 
-HISTORY_COLUMNS = ["id", "name", "phone", "start_on", "end_on", "reported_on", "report_due", "report_state",
+HISTORY_COLUMNS = ["id", "name", "phone", "email", "start_on", "end_on", "reported_on", "report_due", "report_state",
                    "days_late", "current", "version"]
 
 
@@ -112,7 +112,7 @@ def liaison_history(engine: Engine, unit_id: int, today: date) -> pd.DataFrame:
     """Every liaison the unit has had, newest first: who, from, to, reported on, and the
     report's state under the reporting rule."""
     with read_session(engine) as s:
-        rows = s.execute(select(Liaison.id, Liaison.name, Liaison.phone, Liaison.start_on, Liaison.end_on,
+        rows = s.execute(select(Liaison.id, Liaison.name, Liaison.phone, Liaison.email, Liaison.start_on, Liaison.end_on,
                                 Liaison.reported_on, Liaison.version)
                          .where(Liaison.unit_id == unit_id)
                          .order_by(Liaison.start_on.desc(), Liaison.id.desc())).mappings().all()
@@ -242,8 +242,8 @@ def unit_open_supervision(engine: Engine, unit_id: int) -> int:
 
 # -- 督办通知单 ----------------------------------------------------------------------------------------
 
-def notice_data(engine: Engine, unit_id: int, today: date) -> NoticeData | None:
-    """Everything the 督办通知单 of a unit prints: its overdue items (oldest first), its open
+def notice_data(engine: Engine, unit_id: int, today: date, form: str = "notice") -> NoticeData | None:
+    """Everything the 督办通知单 (or, form "reminder_notice", the 催办单) of a unit prints: its overdue items (oldest first), its open
     follow-ups (lead or assisting, due date first), the reply deadline (5 working days from
     today) and the office's contact details from the `office` setting."""
     profile = unit_profile(engine, unit_id)
@@ -261,7 +261,7 @@ def notice_data(engine: Engine, unit_id: int, today: date) -> NoticeData | None:
                for r in follow_ups.itertuples()]
     return NoticeData(
         unit_id=unit_id, unit_name=profile["name"], issued_on=today, reply_by=reply_by,
-        number=notice_number(unit_id, today),
+        number=notice_number(unit_id, today, form), form=form,
         overdue=[NoticeOverdue(title=r.title, from_unit=r.from_unit, due_on=r.due_on, days_overdue=int(r.days_overdue))
                  for r in overdue.itertuples()],
         follow_ups=fu_rows,

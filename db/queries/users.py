@@ -13,7 +13,7 @@ from db.queries.common import frame
 
 def list_users(engine: Engine) -> pd.DataFrame:
     with read_session(engine) as s:
-        df = frame(s, select(User.id, User.username, User.display_name, User.role, User.unit_id,
+        df = frame(s, select(User.id, User.username, User.display_name, User.email, User.role, User.unit_id,
                              Unit.name.label("unit"), User.active, User.locked_until, User.version)
                    .outerjoin(Unit, Unit.id == User.unit_id).order_by(User.username))
     now = utcnow()

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from core.permissions import Actor
 from db.commands.liaisons import ChangeLiaison
 from db.engine import make_engine, read_session
-from db.models import Item, Liaison, Unit
+from db.models import AuditLog, Item, Liaison, Reminder, Unit
 from db.queries.units import late_liaison_reports
 from tests.app.conftest import open_page, unit_id
 from tests.conftest import ROOT, TODAY
@@ -227,6 +227,27 @@ def test_notice_download_for_office_and_for_the_liaisons_own_unit_only(app_env):
     assert notice_buttons(units_page("liaison", unit=str(own))) == [f"units.{own}.notice"]
     assert notice_buttons(units_page("liaison", unit=str(other))) == []
     assert notice_buttons(units_page("viewer", unit=str(own))) == []
+
+
+def test_the_office_reminds_a_unit_of_its_overdue_items_and_downloads_its_reminder_notice(app_env):
+    unit = unit_id(app_env, "market_regulation")
+    at = units_page("office", unit=str(unit))
+    assert f"units.{unit}.reminder_notice" in [b.key for b in at.get("download_button")]
+    at.button(key=f"units.{unit}.remind").click().run()
+    # the demo has no mail server: the reminder is logged as failed, to be retried
+    assert "催办未能发出,请稍后重试;原因已记入催办记录。" in [w.value for w in at.warning]
+    with read_session(make_engine(app_env)) as s:
+        log = s.execute(select(Reminder.status, Reminder.recipient).where(Reminder.unit_id == unit)).all()
+        request = s.scalars(select(AuditLog).where(AuditLog.action == "reminder.request")).one()
+    assert log and {status for status, _ in log} == {"failed"}
+    assert request.entity_id == unit and request.username == "office"
+
+
+def test_no_reminder_button_for_those_who_may_not_remind(app_env):
+    unit = unit_id(app_env, "market_regulation")
+    for username in ("convener", "viewer", "liaison"):
+        at = units_page(username, unit=str(unit))
+        assert not [b for b in at.button if b.key == f"units.{unit}.remind"], username
 
 
 def test_liaison_reaches_their_own_unit_with_one_click(app_env):

@@ -190,3 +190,25 @@ def test_failed_sign_ins_do_not_change_the_data_version(engine):
     for _ in range(4):
         auth.authenticate(engine, "clerk", "wrong")
     assert data_version(engine) > version  # the lock is shown on the accounts page
+
+
+def test_an_account_email_is_stored_trimmed_in_lower_case_and_a_blank_one_removes_it(engine):
+    user_id = CreateUser(ADMIN, username="liaison7", display_name="联络员", password="Clerk-pass-1", role="liaison",
+                         unit_id=unit_id(engine), email="  Li.Si@Example.GOV.cn ").run(engine)
+    with read_session(engine) as s:
+        user = s.get(User, user_id)
+        assert user.email == "li.si@example.gov.cn"
+        version = user.version
+    UpdateUser(ADMIN, user_id=user_id, version=version, display_name="联络员", email="", role="liaison",
+               unit_id=unit_id(engine), active=True).run(engine)
+    with read_session(engine) as s:
+        assert s.get(User, user_id).email is None
+
+
+@pytest.mark.parametrize("address", ["li si@example.cn", "lisi@", "李四@例子.中国", "a@b@example.cn", "lisi@example..cn"])
+def test_an_account_email_that_cannot_receive_reminders_is_refused_under_its_field(engine, address):
+    with pytest.raises(ValidationFailed) as refused:
+        CreateUser(ADMIN, username="liaison8", display_name="联络员", password="Clerk-pass-1", role="office",
+                   unit_id=None, email=address).run(engine)
+    assert refused.value.field_errors == {"email": "电子邮箱格式不正确,例如 name@example.gov.cn。"}
+    assert count(engine, User) == 0

@@ -47,6 +47,7 @@ from db.commands.imports import ImportFile, ImportRefused
 from db.commands.items import (AddItemNote, CloseItem, CreateItem, ReceiveItem, RecordFeedback, ReturnItem,
                                StartItem, UpdateItem, WithdrawItem)
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
+from db.commands.reminders import RemindUnit
 from db.commands.meetings import (AddFollowUpProgress, CancelFollowUp, CompleteFollowUp, CreateMeeting,
                                   UpdateMeeting)
 from db.commands.settings import AddHolidayEntry, DeleteHolidayEntry, ResetDeadlineRule, SaveDeadlineRule
@@ -174,8 +175,10 @@ def corpus(field: Field) -> list[tuple[str, Any, bool]]:
     kind, required = field.kind, field.required
     limit = max_length(field.column) if field.column is not None else None
     out: list[tuple[str, Any, bool]] = []
-    if kind in ("line", "multiline", "enum", "lookup", "csv_line", "csv_multiline"):
+    if kind in ("line", "multiline", "enum", "lookup", "csv_line", "csv_multiline", "email", "csv_email"):
         refused_tags = {"line": {"control", "break", "long"}, "csv_line": {"control", "break", "long"},
+                        # an optional e-mail address: blank, or one a reminder can be sent to
+                        "email": {"control", "break", "long", "plain"}, "csv_email": {"control", "break", "long", "plain"},
                         "multiline": {"control", "long"}, "csv_multiline": {"control", "long"},
                         "enum": {"control", "break", "long", "blank", "plain"}, "lookup": set()}[kind]
         if required or kind == "enum":
@@ -184,6 +187,9 @@ def corpus(field: Field) -> list[tuple[str, Any, bool]]:
             if kind.startswith("csv") and (tag == "none" or label == "<blank>"):
                 continue  # a cell is text; surrounding blanks are dropped when it is read
             out.append((label, value, tag in refused_tags))
+        if kind in ("email", "csv_email"):
+            out += [("<address>", "li.si@qiaokou.example.gov.cn", False), ("<no domain>", "li.si@", True),
+                    ("<two @>", "a@b@example.cn", True), ("<space>", "li si@example.cn", True)]
         if not kind.startswith("csv"):
             out += [(label, value, True) for label, value in WRONG_TYPE["text"]]
     elif kind == "key":  # a key of a JSON dict: never typed by a user; what no text may hold is refused
@@ -428,6 +434,10 @@ def holiday(ctx: Ctx) -> date:
 
 # -- the specs -----------------------------------------------------------------------------------
 
+def email(path, column) -> Field:
+    return Field(path, "email", False, column)
+
+
 def line(path, column, required=False, **kw) -> Field:
     return Field(path, "line", required, column, **kw)
 
@@ -570,6 +580,20 @@ def _update_liaison_input(ctx: Ctx) -> dict:
                 reported_on=date(2026, 3, 3), end_on=None)
 
 
+def _remind_input(ctx: Ctx) -> dict:
+    """A unit with a liaison's e-mail address and an overdue item (no mail server: the command only
+    claims the reminders; sending is jobs.remind's)."""
+    def make():
+        unit_id = ctx.units["economy_it"]
+        ChangeLiaison(OFFICE, unit_id=unit_id, unit_version=ctx.version(Unit, unit_id), name=f"催办联络员{ctx.fresh()}",
+                      phone="027-83831234", email="economy@example.invalid", start_on=date(2026, 3, 2),
+                      reported_on=date(2026, 3, 3), additional=True, replaces_id=None).run(ctx.engine)
+        CreateItem(OFFICE, **item_input(ctx) | dict(to_unit_id=unit_id, due_on_override=date(2026, 11, 2),
+                                                     override_reason="建议书载明期限")).run(ctx.engine)
+        return unit_id
+    return dict(unit_id=ctx.once("remind target", make), item_ids=None)
+
+
 def _user_actor(ctx: Ctx) -> Actor:
     user_id, _, username = user(ctx)
     return Actor(user_id, username, "office")
@@ -676,13 +700,15 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
     # liaisons
     Spec(ChangeLiaison, lambda ctx: OFFICE, _change_liaison_input,
          (ident("unit_id"), integer("unit_version"), line("name", Liaison.name, required=True),
-          line("phone", Liaison.phone, required=True), day("start_on"), day("reported_on", required=False),
+          line("phone", Liaison.phone, required=True), email("email", Liaison.email), day("start_on"),
+          day("reported_on", required=False),
           ident("replaces_id", required=False, prepare=_with(additional=False), valid=NO_VALID), flag("additional"))),
     Spec(UpdateLiaison, lambda ctx: OFFICE, _update_liaison_input,
          (ident("liaison_id"), integer("version"), line("name", Liaison.name, required=True),
-          line("phone", Liaison.phone, required=True), day("reported_on", required=False),
-          day("end_on", required=False))),
+          line("phone", Liaison.phone, required=True), email("email", Liaison.email),
+          day("reported_on", required=False), day("end_on", required=False))),
     # settings
+    Spec(RemindUnit, lambda ctx: OFFICE, _remind_input, (ident("unit_id"), ident("item_ids[]"))),
     Spec(SaveDeadlineRule, lambda ctx: ADMIN,
          lambda ctx: dict(kind="procuratorial_suggestion", amount=2, unit="months",
                           version=rule_version(ctx, "procuratorial_suggestion")),
@@ -699,10 +725,10 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
          lambda ctx: dict(username=f"probe{ctx.fresh()}", display_name="张三", password="Good-pass-1", role="office",
                           unit_id=None),
          (line("username", User.username, required=True), line("display_name", User.display_name, required=True),
-          Field("password", "password"), enum("role"), ident("unit_id", required=False), flag("is_demo"))),
+          email("email", User.email), Field("password", "password"), enum("role"), ident("unit_id", required=False), flag("is_demo"))),
     Spec(UpdateUser, lambda ctx: ADMIN, _update_user_input,
          (ident("user_id"), integer("version"), line("display_name", User.display_name, required=True),
-          enum("role"), ident("unit_id", required=False), flag("active"))),
+          email("email", User.email), enum("role"), ident("unit_id", required=False), flag("active"))),
     Spec(ResetPassword, lambda ctx: ADMIN,
          lambda ctx: dict(user_id=user(ctx)[0], version=user(ctx)[1], new_password="New-pass-22"),
          (ident("user_id"), integer("version"), Field("new_password", "password"))),
@@ -722,7 +748,8 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
         _csv("name", "csv_line", Unit.name, required=True), _csv("leader_name", "csv_line", Unit.leader_name),
         _csv("sort_order", "csv_int"))),
     _import_spec("liaisons", _liaison_row, (
-        _csv("name", "csv_line", Liaison.name, required=True), _csv("start_on", "csv_date", required=True))),
+        _csv("name", "csv_line", Liaison.name, required=True), _csv("email", "csv_email", Liaison.email),
+        _csv("start_on", "csv_date", required=True))),
     Spec(BackupDatabase, lambda ctx: ADMIN, lambda ctx: {}, (), build=_backup,
          valid_outcome=(("postgresql", "refused"),)),
 )

@@ -14,9 +14,11 @@ from sqlalchemy import select
 
 from core.permissions import Actor
 from db.commands.base import PermissionDenied, StaleEdit, ValidationFailed
+from db.commands.items import CreateItem
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
 from db.engine import read_session
 from db.models import AuditLog, Liaison, Unit
+from db.reminders import plan
 from db.queries.units import late_liaison_reports, liaison_history, report_due, unit_directory
 from tests.conftest import TODAY, count
 
@@ -261,3 +263,23 @@ def test_two_changes_of_the_same_unit_from_the_same_version_cannot_both_replace(
         ChangeLiaison(ADMIN, unit_id=unit, unit_version=opened, name="王五", phone="68839462",
                       start_on=date(2026, 7, 1), reported_on=date(2026, 7, 1)).run(engine)
     assert [(r.name, r.end_on) for r in liaisons_of(engine, unit)] == [("张三", date(2026, 5, 31)), ("李四", None)]
+
+
+def test_a_new_liaisons_email_receives_the_units_reminders(engine, units):
+    change(engine, units["market_regulation"], email="Market.Liaison@Example.invalid")
+    CreateItem(OFFICE, kind="procuratorial_suggestion", from_unit_id=units["procuratorate"],
+               to_unit_id=units["market_regulation"], doc_number="硚检建〔2026〕9号", title="超期事项",
+               sent_on=date(2026, 10, 9), due_on_override=date(2026, 11, 20), override_reason="建议书载明期限").run(engine)
+    assert [(d.recipient, d.unit_name) for d in plan(engine, TODAY)] == [("market.liaison@example.invalid", "区市场监管局")]
+
+
+def test_a_liaisons_email_is_corrected_or_refused_like_any_field(engine, units):
+    liaison_id = change(engine, units["education"], email="edu@example.invalid")
+    row = liaisons_of(engine, units["education"])[0]
+    with pytest.raises(ValidationFailed) as refused:
+        UpdateLiaison(OFFICE, liaison_id=liaison_id, version=row.version, name=row.name, phone=row.phone,
+                      email="edu at example", reported_on=row.reported_on, end_on=None).run(engine)
+    assert set(messages(refused)) == {"email"}
+    UpdateLiaison(OFFICE, liaison_id=liaison_id, version=row.version, name=row.name, phone=row.phone,
+                  email=None, reported_on=row.reported_on, end_on=None).run(engine)
+    assert liaisons_of(engine, units["education"])[0].email is None

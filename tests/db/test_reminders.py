@@ -10,11 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from core.permissions import Actor
+from db.commands.base import PermissionDenied, ValidationFailed
 from db.commands.items import CreateItem
+from db.commands.reminders import RemindUnit
 from db.engine import read_session, session_factory
 from db.models import AuditLog, ItemEvent, Liaison, Reminder, Unit
 from db.reminders import plan
 from jobs import remind
+from jobs.remind import send_claimed
 from tests.conftest import TODAY, count
 from tests.servers import RobotServer, SmtpServer, free_port
 
@@ -169,3 +172,54 @@ def test_dry_run_plans_and_sends_nothing(engine, records, smtp):
     report = remind.run(engine, TODAY, dry_run=True)
     assert {p["recipient"]: p["item_ids"] for p in report.planned}["edu@example.invalid"] == [records["edu"]]
     assert smtp.mails == [] and count(engine, Reminder) == 0
+
+
+# -- 催办 by hand -----------------------------------------------------------------------------------
+
+def test_the_office_reminds_a_unit_of_all_its_overdue_items_once_a_day(engine, records, units, smtp):
+    command = RemindUnit(OFFICE, unit_id=units["market_regulation"])
+    command.run(engine)
+    report = send_claimed(engine, command)
+    assert (report.sent, report.failed) == (1, 0)
+    (rcpt, mail), = smtp.mails
+    assert rcpt == ["market@example.invalid"]
+    body = mail.get_content()
+    assert "【催办】事项:超期事项(期限 2026-11-20,已超期6天)" in body
+    assert "今日到期事项" not in body and "即将到期事项" not in body  # not overdue
+    with read_session(engine) as s:
+        request = s.scalars(select(AuditLog).where(AuditLog.action == "reminder.request")).one()
+        events = s.scalars(select(ItemEvent.item_id).where(ItemEvent.event_type == "reminded")).all()
+    assert request.after["item_ids"] == [records["late"]] and request.username == "office1"
+    assert events == [records["late"]]
+
+    again = RemindUnit(OFFICE, unit_id=units["market_regulation"])
+    again.run(engine)
+    assert again.claimed == [] and len(smtp.mails) == 1  # the same day: nothing twice
+
+
+def test_a_reminder_by_hand_names_only_open_items_of_that_unit(engine, records, units, smtp):
+    command = RemindUnit(OFFICE, unit_id=units["market_regulation"], item_ids=[records["soon"], records["edu"]])
+    command.run(engine)
+    assert [[e.entity_id for e in entries] for _, entries in command.claimed] == [[records["soon"]]]
+    with pytest.raises(ValidationFailed) as refused:
+        RemindUnit(OFFICE, unit_id=units["market_regulation"], item_ids=[records["edu"]]).run(engine)
+    assert "没有需要催办的事项" in refused.value.field_errors["item_ids"]
+
+
+def test_a_unit_without_recipients_or_overdue_items_is_told_so_and_nothing_is_logged(engine, units):
+    item(engine, units, "justice", "司法局超期事项", date(2026, 11, 2))
+    with pytest.raises(ValidationFailed) as refused:
+        RemindUnit(OFFICE, unit_id=units["justice"]).run(engine)
+    assert "请电话联系" in refused.value.field_errors["unit_id"]
+    with pytest.raises(ValidationFailed) as refused:
+        RemindUnit(OFFICE, unit_id=units["education"]).run(engine)
+    assert "item_ids" in refused.value.field_errors
+    assert count(engine, Reminder) == 0
+
+
+@pytest.mark.parametrize("role", ["viewer", "convener", "liaison"])
+def test_only_office_staff_and_admins_remind_by_hand(engine, records, units, role):
+    with pytest.raises(PermissionDenied):
+        RemindUnit(Actor(None, "someone", role, units["market_regulation"]),
+                   unit_id=units["market_regulation"]).run(engine)
+    assert count(engine, Reminder) == 0

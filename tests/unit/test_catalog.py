@@ -12,6 +12,7 @@ from core import i18n
 from core import lifecycles as lc
 from core.kinds import KINDS, MECHANISMS, detail_fields
 from core.channels import CHANNELS
+from core.documents_notice import FORMS as NOTICE_FORMS
 from db import reminders
 from db.queries import todo
 from core.permissions import ROLES
@@ -102,6 +103,10 @@ def _families() -> dict[str, tuple]:
         "reminder.entity.{}": (reminders.ITEM, reminders.FOLLOW_UP, reminders.SUPERVISION),
         "reminders.status.{}": (reminders.SENT, reminders.FAILED, reminders.PENDING, reminders.UNKNOWN),
         "reminders.channel.{}": CHANNELS,
+        "units.{}_download": NOTICE_FORMS,  # ui/unit_forms.py: the 督办通知单 and 催办单 buttons
+        "units.{}_help": NOTICE_FORMS,
+        # core/documents_notice.py NoticeData.words: each form's own words
+        **{f"{{}}.{key}": NOTICE_FORMS for key in ("title", "number", "body", "reply", "file_name")},
     }
 
 

@@ -120,3 +120,14 @@ def test_notice_from_the_database_prints_the_days_overdue_of_the_data(sqlite_eng
     assert row[1] == "请协助核实某小区违建情况" and row[2] == "区检察院"
     assert row[4] == str((TODAY - item.due_on).days) == str(item.days_overdue)
     assert row[3] == item.due_on.isoformat()
+
+
+def test_the_reminder_notice_is_the_same_list_in_the_words_of_a_reminder():
+    data = notice(form="reminder_notice", number=notice_number(19, TODAY, "reminder_notice"))
+    doc = read_back(data)
+    lines = texts(doc)
+    assert lines[:3] == ["催办单", "硚府检联〔2026〕催112619号", "区市场监管局\uff1a"]
+    assert "请抓紧办理" in lines[3] and "逾期未反馈事项3件" in lines[3]
+    assert any("届时仍未办理的" in line and "限期督办" in line for line in lines)
+    assert len(table_with(doc, "逾期天数").rows) == len(OVERDUE) + 1
+    assert file_name(data) == "催办单-区市场监管局-2026-11-26.docx"
