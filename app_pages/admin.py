@@ -1,6 +1,7 @@
 """管理: accounts — create, set role and unit, reset password, deactivate — and the settings (admin
-only): each item kind's feedback deadline (override or reset to default) and the year's statutory
-holidays and make-up working days.
+only): each item kind's feedback deadline (override or reset to default), the year's statutory
+holidays and make-up working days, and the thresholds and group robots of 待办 and the reminders
+(ui/reminder_settings.py).
 
 Widget keys — accounts: admin.create.*, admin.edit.user_id, admin.edit.<user id>.*;
 deadline rules: settings.rule.kind (which kind), settings.rule.<kind>.amount / .unit (the form
@@ -26,6 +27,7 @@ from db.queries.users import list_users
 from db.stored_values import FIRST_DAY, LAST_DAY
 from ui import state
 from ui.fields import draw, form_fields
+from ui.reminder_settings import reminder_settings_section
 from ui.session import FieldErrors, actor, read, run_command, saved
 from ui.tables import escape_markdown
 
@@ -274,13 +276,15 @@ def holidays_section() -> None:
 
 st.title(t("page.admin"))
 if can(me, "manage_settings"):
-    accounts_tab, rules_tab, holidays_tab = st.tabs(
-        [t("settings.tab.accounts"), t("settings.tab.rules"), t("settings.tab.holidays")])
+    accounts_tab, rules_tab, holidays_tab, reminders_tab = st.tabs(
+        [t("settings.tab.accounts"), t("settings.tab.rules"), t("settings.tab.holidays"), t("settings.tab.reminders")])
     with accounts_tab:
         accounts_section()
     with rules_tab:
         rules_section()
     with holidays_tab:
         holidays_section()
+    with reminders_tab:
+        reminder_settings_section()
 else:
     accounts_section()

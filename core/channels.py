@@ -24,6 +24,7 @@ from core.i18n import t
 
 EMAIL, WECOM, DINGTALK, WEBHOOK = "email", "wecom", "dingtalk", "webhook"
 CHANNELS = (EMAIL, WECOM, DINGTALK, WEBHOOK)
+ROBOT_CHANNELS = (WECOM, DINGTALK, WEBHOOK)  # a unit's group robot
 SMTP_SECURITY = ("none", "starttls", "ssl")
 TIMEOUT_S = 15
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>#!|~>-])")

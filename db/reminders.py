@@ -26,6 +26,7 @@ from db.calendar import work_calendar
 from db.engine import read_session, session_factory
 from db.models import AuditLog, FollowUp, Item, ItemEvent, JobRun, Liaison, Reminder, Supervision, Unit, User
 from db.queries.predicates import follow_up_open, item_open
+from db.queries.todo import todo_settings
 
 DUE_SOON, DUE_TODAY, OVERDUE, STILL_OVERDUE, MANUAL = "due_soon", "due_today", "overdue", "still_overdue", "manual"
 STAGES = (OVERDUE, STILL_OVERDUE, DUE_TODAY, DUE_SOON, MANUAL)
@@ -135,9 +136,11 @@ def _still_due(entry: Entry, earlier: list[Reminder], today: date) -> Entry | No
     return None if any(r.day == today and r.stage == entry.stage for r in told) else entry
 
 
-def plan(engine: Engine, today: date, soon_days: int = 3) -> list[Digest]:
-    """Today's digests, one per unit and recipient, overdue first then by due date."""
+def plan(engine: Engine, today: date) -> list[Digest]:
+    """Today's digests, one per unit and recipient, overdue first then by due date ("due soon":
+    within the admin's soon_days working days, as 待办 marks it amber)."""
     with read_session(engine) as s:
+        soon_days = todo_settings(s).soon_days
         soon_until = compute_due(today, soon_days, "working_days", calendar=work_calendar(s)).due_on
         records = _records(s, today, soon_until)
         recipients = _recipients(s, today, records)

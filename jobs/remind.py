@@ -3,7 +3,8 @@ outcome. `python manage.py remind [--today D] [--dry-run] [--json]` calls `run`.
 
 Settings come from the environment (or .streamlit/secrets.toml): FJLD_BASE_URL for links,
 FJLD_SMTP_HOST, FJLD_SMTP_PORT, FJLD_SMTP_SECURITY (none | starttls | ssl), FJLD_SMTP_USER,
-FJLD_SMTP_PASSWORD, FJLD_SMTP_FROM for e-mail, FJLD_REMIND_SOON_DAYS (default 3 working days).
+FJLD_SMTP_PASSWORD, FJLD_SMTP_FROM for e-mail. How early "due soon" starts is the admin's setting
+(core.todo_settings soon_days, default 3 working days).
 Without SMTP settings e-mail digests are recorded as failed (with the reason) and retried."""
 from __future__ import annotations
 
@@ -82,8 +83,7 @@ def send_claimed(engine: Engine, command: RemindUnit) -> RunReport:
 
 def run(engine: Engine, today: date, *, dry_run: bool = False, username: str = SYSTEM,
         user_id: int | None = None) -> RunReport:
-    soon = int(setting("FJLD_REMIND_SOON_DAYS") or 3)
-    digests = rm.plan(engine, today, soon_days=soon)
+    digests = rm.plan(engine, today)
     report = RunReport(planned=[d.as_plan() for d in digests])
     if dry_run:
         return report

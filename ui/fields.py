@@ -71,7 +71,7 @@ def column_field(name: str, label_key: str, attribute, *, required: bool = False
 
 def _text_limits(name: str, widget: str, attribute) -> dict[str, Any]:
     multiline, max_chars = column_limits(attribute)
-    if widget not in ("text", "area") or (widget == "area" and not multiline):
+    if widget not in ("text", "area", "password") or (widget == "area" and not multiline):
         raise ValueError(f"{name}: a {'multi' if multiline else 'one'}-line text cannot be a {widget!r} widget")
     return {"max_chars": max_chars}
 

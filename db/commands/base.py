@@ -32,7 +32,8 @@ __all__ = ["REQUIRED", "Command", "CommandError", "Input", "NotFound", "Permissi
            "ValueRefused", "audit_values", "email_errors", "fields_of", "input_fields", "result", "snapshot", "stored",
            "text_errors", "typed"]
 
-SECRET_COLUMNS = {"password_hash"}
+# never in an audit row: a password's hash, a group robot's webhook (it holds the access token) and secret
+SECRET_COLUMNS = {"password_hash", "robot_webhook", "robot_secret"}
 
 
 class CommandError(Exception):

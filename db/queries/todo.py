@@ -10,17 +10,18 @@ Each row: work (what to do), entity and id, title, unit, due_on, days (working d
 when overdue), mark (red overdue / amber due within the soon window / green), version."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from core import lifecycles as lc
 from core.deadlines import WorkCalendar
+from core.todo_settings import SETTING_KEY, TodoSettings
 from db.calendar import work_calendar
 from db.engine import read_session
-from db.models import FollowUp, Item, KeyTask, Milestone, ProgressUpdate, Supervision, TaskAssignment, Unit
+from db.models import FollowUp, Item, KeyTask, Milestone, ProgressUpdate, Setting, Supervision, TaskAssignment, Unit
 from db.queries.predicates import follow_up_overdue, item_overdue, supervision_escalated
 
 RED, AMBER, GREEN = "red", "amber", "green"
@@ -30,13 +31,15 @@ WORKS = ("sign", "feedback", "follow_up", "report", "supervision",  # liaison
 LIMIT = 200  # rows per list: the page says when there are more
 
 
-@dataclass(frozen=True)
-class TodoSettings:
-    """Office-adjustable thresholds (working days unless said otherwise)."""
-    soon_days: int = 3  # amber within this many working days
-    unsigned_after: int = 2  # office: an item not signed for after this many working days
-    report_every_weeks: int = 4  # liaison: a key-task progress report is due this often
-    escalate_after: int = 5  # convener: items overdue by more than this many working days
+def saved_todo_settings(s: Session) -> tuple[TodoSettings, int]:
+    """The admin's thresholds (core.todo_settings; defaults where none are saved) and the version
+    of the saved setting (0: never saved)."""
+    row = s.get(Setting, SETTING_KEY)
+    return TodoSettings.from_stored(row.value if row else None), row.version if row else 0
+
+
+def todo_settings(s: Session) -> TodoSettings:
+    return saved_todo_settings(s)[0]
 
 
 class WorkdayIndex:
@@ -103,8 +106,9 @@ def _item(*conditions):
             .order_by(Item.due_on.is_(None), Item.due_on, Item.id))
 
 
-def liaison_todo(engine: Engine, unit_id: int, today: date, settings: TodoSettings = TodoSettings()) -> list[dict]:
+def liaison_todo(engine: Engine, unit_id: int, today: date, settings: TodoSettings | None = None) -> list[dict]:
     with read_session(engine) as s:
+        settings = settings or todo_settings(s)
         cal = WorkdayIndex(work_calendar(s))
         names = dict(s.execute(select(Unit.id, Unit.name)).all())
         rows = _rows(s, "sign", "item", _item(Item.to_unit_id == unit_id, Item.status == lc.SENT),
@@ -148,8 +152,9 @@ def _reports_due(s, unit_id: int, today: date, cal, settings: TodoSettings, name
     return out
 
 
-def office_todo(engine: Engine, today: date, settings: TodoSettings = TodoSettings()) -> list[dict]:
+def office_todo(engine: Engine, today: date, settings: TodoSettings | None = None) -> list[dict]:
     with read_session(engine) as s:
+        settings = settings or todo_settings(s)
         cal = WorkdayIndex(work_calendar(s))
         names = dict(s.execute(select(Unit.id, Unit.name)).all())
         unsigned_before = _working_days_back(today, settings.unsigned_after, cal)
@@ -172,8 +177,9 @@ def office_todo(engine: Engine, today: date, settings: TodoSettings = TodoSettin
     return _sorted(rows)
 
 
-def convener_todo(engine: Engine, today: date, settings: TodoSettings = TodoSettings()) -> list[dict]:
+def convener_todo(engine: Engine, today: date, settings: TodoSettings | None = None) -> list[dict]:
     with read_session(engine) as s:
+        settings = settings or todo_settings(s)
         cal = WorkdayIndex(work_calendar(s))
         names = dict(s.execute(select(Unit.id, Unit.name)).all())
         rows = _rows(s, "escalated", "supervision",

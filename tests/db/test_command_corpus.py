@@ -47,6 +47,7 @@ from db.commands.imports import ImportFile, ImportRefused
 from db.commands.items import (AddItemNote, CloseItem, CreateItem, ReceiveItem, RecordFeedback, ReturnItem,
                                StartItem, UpdateItem, WithdrawItem)
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
+from db.commands.reminder_settings import SaveTodoSettings, SetUnitRobot
 from db.commands.reminders import RemindUnit
 from db.commands.meetings import (AddFollowUpProgress, CancelFollowUp, CompleteFollowUp, CreateMeeting,
                                   UpdateMeeting)
@@ -60,7 +61,7 @@ from db.engine import read_session
 from db.imports import SPECS, parse_file
 from db.imports.templates import csv_file
 from db.models import (Base, FollowUp, FollowUpNote, HolidayEntry, Item, ItemEvent, KeyTask, Liaison,
-                       Meeting, Milestone, ProgressUpdate, Supervision, Unit, User)
+                       Meeting, Milestone, ProgressUpdate, Setting, Supervision, Unit, User)
 from db.stored_values import max_length
 from tests.conftest import TODAY, command_classes, empty_database, load_reference, migrate
 
@@ -594,6 +595,19 @@ def _remind_input(ctx: Ctx) -> dict:
     return dict(unit_id=ctx.once("remind target", make), item_ids=None)
 
 
+def _todo_settings_input(ctx: Ctx) -> dict:
+    with read_session(ctx.engine) as s:
+        row = s.get(Setting, "todo")
+        return dict(soon_days=3, unsigned_after=2, report_every_weeks=4, escalate_after=5,
+                    version=row.version if row else 0)
+
+
+def _robot_input(ctx: Ctx) -> dict:
+    unit_id = ctx.units["housing_renewal"]
+    return dict(unit_id=unit_id, unit_version=ctx.version(Unit, unit_id), channel="dingtalk",
+                webhook="https://oapi.dingtalk.com/robot/send?access_token=probe", secret="SECprobe", clear_secret=False)
+
+
 def _user_actor(ctx: Ctx) -> Actor:
     user_id, _, username = user(ctx)
     return Actor(user_id, username, "office")
@@ -709,6 +723,12 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
           day("reported_on", required=False), day("end_on", required=False))),
     # settings
     Spec(RemindUnit, lambda ctx: OFFICE, _remind_input, (ident("unit_id"), ident("item_ids[]"))),
+    Spec(SaveTodoSettings, lambda ctx: ADMIN, _todo_settings_input,
+         (integer("soon_days"), integer("unsigned_after"), integer("report_every_weeks"), integer("escalate_after"),
+          integer("version"))),
+    Spec(SetUnitRobot, lambda ctx: ADMIN, _robot_input,
+         (ident("unit_id"), integer("unit_version"), enum("channel", required=False),
+          line("webhook", Unit.robot_webhook), line("secret", Unit.robot_secret), flag("clear_secret"))),
     Spec(SaveDeadlineRule, lambda ctx: ADMIN,
          lambda ctx: dict(kind="procuratorial_suggestion", amount=2, unit="months",
                           version=rule_version(ctx, "procuratorial_suggestion")),

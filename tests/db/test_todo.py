@@ -10,7 +10,8 @@ import pytest
 
 from core.permissions import Actor
 from db.commands.items import CreateItem, ReceiveItem, RecordFeedback
-from db.queries.todo import TodoSettings, convener_todo, liaison_todo, office_todo
+from core.todo_settings import TodoSettings
+from db.queries.todo import convener_todo, liaison_todo, office_todo
 from tests.conftest import TODAY
 
 OFFICE = Actor(None, "office1", "office")

@@ -13,6 +13,7 @@ from core import lifecycles as lc
 from core.kinds import KINDS, MECHANISMS, detail_fields
 from core.channels import CHANNELS
 from core.documents_notice import FORMS as NOTICE_FORMS
+from core.todo_settings import ranges as todo_ranges
 from db import reminders
 from db.queries import todo
 from core.permissions import ROLES
@@ -103,6 +104,8 @@ def _families() -> dict[str, tuple]:
         "reminder.entity.{}": (reminders.ITEM, reminders.FOLLOW_UP, reminders.SUPERVISION),
         "reminders.status.{}": (reminders.SENT, reminders.FAILED, reminders.PENDING, reminders.UNKNOWN),
         "reminders.channel.{}": CHANNELS,
+        "settings.todo.{}": tuple(todo_ranges()),  # ui/reminder_settings.py: label and help per threshold
+        "settings.todo.{}_help": tuple(todo_ranges()),
         "units.{}_download": NOTICE_FORMS,  # ui/unit_forms.py: the 督办通知单 and 催办单 buttons
         "units.{}_help": NOTICE_FORMS,
         # core/documents_notice.py NoticeData.words: each form's own words
