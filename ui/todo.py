@@ -13,10 +13,13 @@ from core.i18n import fmt_date, t
 from core.permissions import CONVENER, LIAISON, VIEWER, Actor, can
 from db.commands.items import CloseItem, ReceiveItem
 from db.commands.supervision import DraftSupervision
+from db.commands.tasks import AddProgressUpdate
 from db.queries.todo import RED, convener_todo, liaison_todo, office_todo
 from ui.item_actions import item_action_form
 from ui.reminder_actions import may_remind, remind
-from ui.session import actor, read, run_command, saved
+from ui.fields import draw
+from ui.session import FieldErrors, actor, read, run_command, saved
+from ui.task_forms import PROGRESS_FIELDS
 from ui.supervision_forms import supervision_step_forms
 from ui.tables import escape_markdown
 
@@ -57,6 +60,22 @@ def todo_row(row: dict) -> None:
         _action(row, key)
 
 
+def _report_form(row: dict, key: str) -> None:
+    """A key task's progress report for the row's unit, dated today: the percentage (the unit's
+    last one to start from) and what was done."""
+    form = f"{key}.report"
+    errs = FieldErrors(form)
+    with st.form(form):
+        data: dict = {"task_id": row["id"], "unit_id": row["unit_id"], "reported_on": today()}
+        draw(PROGRESS_FIELDS["percent"], form, errs, into=data, value=int(row["percent"]), min_value=0,
+             max_value=100, step=5)
+        draw(PROGRESS_FIELDS["text"], form, errs, into=data)
+        if st.form_submit_button(t("todo.action.report"), type="primary", width="stretch"):
+            if run_command(AddProgressUpdate(actor(), **data), form_key=form):
+                saved(form, t("todo.reported"), clear=True)
+        errs.show()
+
+
 def _link(row: dict) -> None:
     page, param = LINKS[row["entity"]]
     params = {param: str(row["id"])} if param else {}
@@ -74,6 +93,9 @@ def _action(row: dict, key: str) -> None:
     elif work == "feedback" and can(me, "record_feedback", [row["unit_id"]]):
         with st.expander(t("todo.action.feedback"), icon=":material/reply:"):
             item_action_form(row, "respond", key)
+    elif work == "report" and can(me, AddProgressUpdate.permission, [row["unit_id"]]):
+        with st.expander(t("todo.action.report"), icon=":material/trending_up:"):
+            _report_form(row, key)
     elif work == "supervision":
         with st.expander(t("todo.action.answer"), icon=":material/reply:"):
             supervision_step_forms({**row, "status": lc.SUP_ISSUED}, key=key)

@@ -28,6 +28,8 @@ TEXTS = {
     "todo.action.sign": "签收",
     "todo.action.feedback": "填写反馈",
     "todo.action.answer": "答复督办",
+    "todo.action.report": "报送进展",
+    "todo.reported": "进展已报送。",
     "todo.action.close": "销号",
     "todo.action.remind": "催办",
     "todo.action.draft_supervision": "拟制督办",

@@ -136,19 +136,22 @@ def _reports_due(s, unit_id: int, today: date, cal, settings: TodoSettings, name
     last = (select(ProgressUpdate.task_id, func.max(ProgressUpdate.reported_on).label("last"))
             .where(ProgressUpdate.unit_id == unit_id).group_by(ProgressUpdate.task_id).subquery())
     finished = select(ProgressUpdate.task_id).where(ProgressUpdate.percent >= 100)
-    query = (select(KeyTask.id, KeyTask.title, KeyTask.version, last.c.last)
+    last_percent = (select(ProgressUpdate.percent)
+                    .where(ProgressUpdate.task_id == KeyTask.id, ProgressUpdate.unit_id == unit_id)
+                    .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()).limit(1).scalar_subquery())
+    query = (select(KeyTask.id, KeyTask.title, KeyTask.version, last.c.last, last_percent)
              .join(TaskAssignment, TaskAssignment.task_id == KeyTask.id)
              .outerjoin(last, last.c.task_id == KeyTask.id)
              .where(TaskAssignment.unit_id == unit_id, KeyTask.id.not_in(finished))
              .order_by(KeyTask.number))
     out = []
-    for task_id, title, version, last_on in s.execute(query):
+    for task_id, title, version, last_on, percent in s.execute(query):
         due_on = (last_on or today - every) + every
         days = days_left(due_on, today, cal)
         if days is not None and days <= settings.soon_days:
             out.append(dict(work="report", entity="key_task", id=task_id, title=title, unit=names.get(unit_id, ""),
                             unit_id=unit_id, due_on=due_on, days=days, mark=mark(days, settings), version=version,
-                            kind=None))
+                            kind=None, percent=percent or 0))
     return out
 
 

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from core import lifecycles as lc
 from core.permissions import Actor
 from db.commands.items import CreateItem
+from db.commands.tasks import AssignTaskUnits
 from db.engine import make_engine, read_session
-from db.models import Item, Reminder, Supervision
+from db.models import Item, KeyTask, ProgressUpdate, Reminder, Supervision, TaskAssignment
 from tests.app.conftest import open_page, signed_in_app, unit_id
 from tests.conftest import TODAY
 
@@ -102,3 +103,32 @@ def test_a_viewer_has_no_work_and_no_buttons(app_env):
     assert not at.exception
     assert "暂无待办事项。" in [m.value for m in at.success]
     assert not [b for b in at.button if str(b.key).startswith("todo.")]
+
+
+def test_the_liaison_reports_progress_on_a_key_task_in_place(app_env):
+    market = unit_id(app_env, "market_regulation")
+    engine = make_engine(app_env)
+    with read_session(engine) as s:
+        # an unfinished task the unit does not report on yet: once it joins, its report is due today
+        reported = select(ProgressUpdate.task_id).where(
+            (ProgressUpdate.unit_id == market) | (ProgressUpdate.percent >= 100))
+        task = s.scalars(select(KeyTask).where(KeyTask.id.not_in(reported)).order_by(KeyTask.number)).first()
+        lead = s.scalar(select(TaskAssignment.unit_id).where(TaskAssignment.task_id == task.id,
+                                                             TaskAssignment.role == "lead"))
+        participating = list(s.scalars(select(TaskAssignment.unit_id).where(TaskAssignment.task_id == task.id,
+                                                                            TaskAssignment.role != "lead")))
+    AssignTaskUnits(SYSTEM_ADMIN, task_id=task.id, version=task.version,
+                    lead_unit_id=lead or unit_id(app_env, "justice"),
+                    participating_unit_ids=sorted(set(participating) | {market})).run(engine)
+    at = signed_in_app("liaison").run()
+    form = f"todo.key_task.{task.id}.report"
+    at.number_input(key=f"{form}.percent").set_value(30)
+    at.text_area(key=f"{form}.text").input("已完成摸底排查")
+    next(b for b in at.button if b.label == "报送进展" and str(b.key).startswith(f"FormSubmitter:{form}")).click().run()
+    assert not at.exception
+    assert "进展已报送。" in [m.value for m in at.success]
+    with read_session(engine) as s:
+        update = s.scalars(select(ProgressUpdate).where(ProgressUpdate.task_id == task.id,
+                                                        ProgressUpdate.unit_id == market)).one()
+    assert (update.percent, update.text, update.reported_on) == (30, "已完成摸底排查", TODAY)
+    assert f"{form}.percent" not in [n.key for n in at.number_input]  # no longer due: the row is gone
