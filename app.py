@@ -18,7 +18,7 @@ from db.queries.common import units
 from ui import auth
 from ui import session as ui_session
 from ui import state
-from ui.layout import demo_banner, phone_friendly
+from ui.layout import calendar_banner, demo_banner, phone_friendly
 from ui.navigation import navigation_for, signin_navigation
 from ui.tables import escape_markdown
 
@@ -58,6 +58,7 @@ def main() -> None:
                      role=t(f"role.{actor.role}"), unit=f" · {escape_markdown(unit)}" if unit else ""))
         st.button(t("app.sign_out"), key="app.sign_out", on_click=auth.sign_out)
     demo_banner()
+    calendar_banner(actor)
     phone_friendly()
     flash = state.take_flash()  # the outcome of a save, which was followed by a rerun
     if flash:

@@ -27,6 +27,7 @@ from db.queries.users import list_users
 from db.stored_values import FIRST_DAY, LAST_DAY
 from ui import state
 from ui.fields import draw, form_fields
+from ui.holiday_notice import notice_section
 from ui.reminder_settings import reminder_settings_section
 from ui.session import FieldErrors, actor, read, run_command, saved
 from ui.tables import escape_markdown
@@ -213,6 +214,8 @@ def holidays_section() -> None:
     if goto in years:
         state.put(state.HOLIDAY_YEAR, goto)
     state.keep_choice(state.HOLIDAY_YEAR, years, this_year)
+    next_year = read(calendar_coverage, this_year + 1)
+    notice_section(expanded=not (next_year["packaged"] or next_year["entries"]))
     year_col, _ = st.columns([1, 3])
     year = year_col.selectbox(t("settings.holidays.year"), years, key=state.HOLIDAY_YEAR)
 

@@ -26,6 +26,9 @@ _SENTENCES = re.compile(r"[。；;]")
 _CLAUSES = re.compile(r"[，,]")
 
 
+MAX_CHARS = 20_000  # a notice is about 1,500 characters; a paste longer than this is not one
+
+
 @dataclass(frozen=True)
 class NoticeEntry:
     day: date
@@ -91,6 +94,12 @@ def _lines(text: str) -> list[str]:
     """The notice's lines, with numbered items that were pasted into one line split apart."""
     text = re.sub(rf"([。；])\s*(?=[{_NUMERALS}]+、)", "\\1\n", text.replace("\r", "\n"))
     return text.split("\n")
+
+
+def notice_year(entries: list[NoticeEntry]) -> int:
+    """The year a notice arranges: that of most of its days (a 元旦 range may start in December)."""
+    years = [e.day.year for e in entries]
+    return max(set(years), key=years.count)
 
 
 def parse_notice(text: str, year: int | None = None) -> list[NoticeEntry]:

@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.clock import today
 from core.i18n import t
+from core.permissions import can
 from db.queries.common import has_demo_data
+from db.queries.settings import calendar_coverage
 from ui.session import read
 
+
+NOTICE_MONTH = 11  # the State Council publishes next year's holidays in November or December
 
 # Phone-sized screens (a liaison on the 待办 page): tap targets of at least 44 px, and a demo banner
 # that takes one short line instead of pushing the work below the fold. Static CSS, no user text.
@@ -27,6 +32,22 @@ def demo_banner() -> None:
     if read(has_demo_data):
         with st.container(key="demo_banner"):
             st.warning(t("app.demo_banner"), icon=":material/science:")
+
+
+def calendar_banner(actor) -> None:
+    """For admins and office staff: the year whose State Council notice is still to be entered —
+    next year from 1 November, or this year when it never was. Its due dates are estimates
+    meanwhile (marked 估)."""
+    if not can(actor, "edit_records"):
+        return
+    day = today()
+    for year in (day.year, day.year + 1) if day.month >= NOTICE_MONTH else (day.year,):
+        coverage = read(calendar_coverage, year)
+        if not (coverage["packaged"] or coverage["entries"]):
+            st.warning(t("app.calendar_banner", year=year), icon=":material/event_busy:")
+            if can(actor, "manage_settings"):
+                st.page_link("app_pages/admin.py", label=t("app.calendar_banner_link"), icon=":material/edit_calendar:")
+            return
 
 
 def phone_friendly() -> None:

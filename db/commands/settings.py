@@ -11,15 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.deadlines import UNITS
+from core.holiday_notice import MAX_CHARS as NOTICE_MAX_CHARS, notice_year, parse_notice
 from core.i18n import t
 from core.kinds import KINDS
 from db.calendar import recompute_open_due_dates
-from db.commands.base import Command, NotFound, StaleEdit, snapshot, stored, typed
+from db.commands.base import Command, NotFound, StaleEdit, result, snapshot, stored, typed
 from db.models import DeadlineRuleSetting, HolidayEntry
-from db.stored_values import max_length
+from db.stored_values import fitted, max_length
 from db.queries.settings import configurable
 
 AMOUNT_MIN, AMOUNT_MAX = 1, 365
@@ -154,3 +156,47 @@ class DeleteHolidayEntry(Command):
         session.flush()
         moved = recompute_open_due_dates(session, day)
         return None, before, {"day": day.isoformat(), "due_dates_moved": moved}
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnterHolidayNotice(Command):
+    """The State Council's notice of a year, pasted (text; year when only the body is pasted): its
+    rest days and make-up working days become the admin's entries of that year, replacing the
+    ones entered before (a day the notice does not name goes), and the open items' rule-based due
+    dates are recomputed."""
+    permission, action, entity = "manage_settings", "settings.holiday.notice", "holiday_entry"
+    text: str | None = typed(wrong_type=("error.not_text", {}))
+    year: int | None = typed(wrong_type=("holiday_notice.error.no_year", {}))
+    entries: list = result(factory=list)  # the notice's days, as read
+
+    def validate(self, session: Session) -> dict[str, str]:
+        if not (self.text or "").strip():
+            return {"text": t("error.required")}
+        if len(self.text) > NOTICE_MAX_CHARS:
+            return {"text": t("error.too_long", limit=NOTICE_MAX_CHARS)}
+        try:
+            self.report(entries=parse_notice(self.text, self.year))
+        except ValueError as exc:
+            return {"text": str(exc)}
+        return {}
+
+    def apply(self, session: Session):
+        year = notice_year(self.entries)
+        days = {e.day: e for e in self.entries}
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        existing = {e.day: e for e in session.scalars(select(HolidayEntry).where(
+            or_(HolidayEntry.day.between(first, last), HolidayEntry.day.in_(list(days)))))}
+        before = sorted(d.isoformat() for d in existing)
+        for day, entry in existing.items():
+            if day not in days:
+                session.delete(entry)
+        for day, notice in days.items():
+            row = existing.get(day) or HolidayEntry(day=day)
+            row.is_workday, row.note = notice.workday, fitted(notice.name, HolidayEntry.note)
+            session.add(row)
+        session.flush()
+        moved = recompute_open_due_dates(session, min(min(days), first))
+        return None, {"days": before}, {
+            "year": year, "holidays": sum(not e.workday for e in self.entries),
+            "workdays": sum(e.workday for e in self.entries), "due_dates_moved": moved}
+

@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from core.deadlines import DEFAULT_CALENDAR
+from core.holiday_notice import notice_year
 from core.kinds import KINDS, describe_rule, kind_order, with_override
+from db.calendar import work_calendar
 from db.engine import read_session
 from db.models import DeadlineRuleSetting, HolidayEntry
 
@@ -71,3 +73,19 @@ def calendar_coverage(engine: Engine, year: int) -> dict:
             "packaged_last": packaged.stop - 1, "entries": len(entries),
             "holidays": sum(not e["is_workday"] for e in entries),
             "workdays": sum(e["is_workday"] for e in entries)}
+
+
+def notice_preview(engine: Engine, entries: list) -> dict:
+    """A pasted notice's days (core.holiday_notice entries) beside the calendar as it is: per day
+    the notice's kind and today's (`changes` when they differ), and the admin's entries of that
+    year the notice would remove."""
+    year = notice_year(entries)
+    days = [e.day for e in entries]
+    with read_session(engine) as s:
+        calendar = work_calendar(s)
+        removed = sorted(d for d in s.scalars(select(HolidayEntry.day).where(
+            HolidayEntry.day.between(date(year, 1, 1), date(year, 12, 31)))) if d not in set(days))
+    rows = [dict(day=e.day, name=e.name, workday=e.workday, now_workday=calendar.is_workday(e.day),
+                 changes=calendar.is_workday(e.day) != e.workday) for e in entries]
+    return {"year": year, "rows": rows, "removed": removed}
+

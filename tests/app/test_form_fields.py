@@ -49,6 +49,7 @@ ROUTES = [
     (r"task\.\d+\.milestone\.(\w+)", AddMilestone),
     (r"task\.\d+\.milestone_edit\.\d+\.(\w+)", EditMilestone),
     (r"task\.\d+\.progress\.(\w+)", AddProgressUpdate),
+    (r"todo\.key_task\.\d+\.report\.(\w+)", AddProgressUpdate),
     (r"units\.\d+\.liaison_change\.(\w+)", ChangeLiaison),
     (r"units\.\d+\.liaison_edit\.\d+\.(\w+)", UpdateLiaison),
     (r".*\.(respond|resolve)\.(response_text|resolution_text)", SUPERVISION_STEPS),
@@ -57,7 +58,8 @@ ROUTES = [
     (r"admin\.edit\.\d+\.(\w+)", UpdateUser),
     (r"settings\.holiday\.add\.(\w+)", AddHolidayEntry),
 ]
-NOT_FORMS = {"q", "signin.username"}  # search filters and the sign-in
+# search filters, the sign-in, and the pasted holiday notice (read, not stored: core.holiday_notice.MAX_CHARS)
+NOT_FORMS = {"q", "signin.username", "settings.notice.text"}
 
 
 def route(key: str):

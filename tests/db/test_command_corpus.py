@@ -51,7 +51,8 @@ from db.commands.reminder_settings import SaveTodoSettings, SetUnitRobot
 from db.commands.reminders import RemindUnit
 from db.commands.meetings import (AddFollowUpProgress, CancelFollowUp, CompleteFollowUp, CreateMeeting,
                                   UpdateMeeting)
-from db.commands.settings import AddHolidayEntry, DeleteHolidayEntry, ResetDeadlineRule, SaveDeadlineRule
+from db.commands.settings import (AddHolidayEntry, DeleteHolidayEntry, EnterHolidayNotice, ResetDeadlineRule,
+                                  SaveDeadlineRule)
 from db.commands.supervision import (DraftSupervision, IssueDraftSupervision, IssueSupervision,
                                      ResolveSupervision, RespondSupervision)
 from db.commands.tasks import AddMilestone, AddProgressUpdate, AssignTaskUnits, CompleteMilestone, EditMilestone
@@ -64,6 +65,7 @@ from db.models import (Base, FollowUp, FollowUpNote, HolidayEntry, Item, ItemEve
                        Meeting, Milestone, ProgressUpdate, Setting, Supervision, Unit, User)
 from db.stored_values import max_length
 from tests.conftest import TODAY, command_classes, empty_database, load_reference, migrate
+from tests.db.test_holiday_notice_entry import NOTICE_2027
 
 PROBE_SECONDS = 5  # a probe taking longer fails (e.g. a period of 10**9 working days counted)
 BACKENDS = ("sqlite", "postgresql")
@@ -723,6 +725,8 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
           day("reported_on", required=False), day("end_on", required=False))),
     # settings
     Spec(RemindUnit, lambda ctx: OFFICE, _remind_input, (ident("unit_id"), ident("item_ids[]"))),
+    Spec(EnterHolidayNotice, lambda ctx: ADMIN, lambda ctx: dict(text=NOTICE_2027, year=None),
+         (multiline("text", None, required=True), integer("year"))),
     Spec(SaveTodoSettings, lambda ctx: ADMIN, _todo_settings_input,
          (integer("soon_days"), integer("unsigned_after"), integer("report_every_weeks"), integer("escalate_after"),
           integer("version"))),
