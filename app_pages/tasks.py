@@ -5,7 +5,7 @@ import streamlit as st
 
 from core import lifecycles as lc
 from core.clock import today
-from core.i18n import fmt_date, group_label, t
+from core.i18n import fmt_date, fmt_due, group_label, t
 from db.queries import tasks as q
 from db.queries.common import units
 from ui.charts import milestone_timeline, progress_by_task
@@ -100,7 +100,9 @@ st.markdown(f"#### {t('tasks.related_items')}")
 items = task["items"]
 table_or_note(pd.DataFrame({t("item.title"): items["title"], t("item.kind"): items["kind"].map(kind_label),
                             t("item.status"): items["status"].map(status_label),
-                            t("item.due_on"): items["due_on"].map(fmt_date)}), "tasks.no_items")
+                            t("item.due_on"): [fmt_due(d if present(d) else None, a)
+                                               for d, a in zip(items["due_on"], items["due_approximate"])]}),
+              "tasks.no_items")
 
 st.markdown(f"#### {t('detail.supervision')}")
 sup = task["supervision"]

@@ -26,7 +26,7 @@ from docx.shared import Cm, Pt
 
 from core.documents import add_text
 from core.documents import long_date
-from core.i18n import t
+from core.i18n import fmt_due, t
 
 TITLE_FONT, BODY_FONT, HEADING_FONT = "方正小标宋简体", "仿宋", "黑体"
 TITLE_FALLBACK = "宋体"
@@ -40,6 +40,7 @@ class NoticeOverdue:
     from_unit: str
     due_on: date
     days_overdue: int
+    approximate: bool = False  # the due date is an estimate (marked 估)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def build_notice(data: NoticeData) -> bytes:
     if data.overdue:
         _table(doc, [t("notice.col.no"), t("notice.col.item"), t("notice.col.from_unit"), t("notice.col.due_on"),
                      t("notice.col.days_overdue")],
-               [[str(i), r.title, r.from_unit, r.due_on.isoformat(), str(r.days_overdue)]
+               [[str(i), r.title, r.from_unit, fmt_due(r.due_on, r.approximate), str(r.days_overdue)]
                 for i, r in enumerate(data.overdue, 1)], [1.3, 7.4, 3.4, 2.8, 2.1])
     else:
         _paragraph(doc, t("notice.none"), indent=True)

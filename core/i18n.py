@@ -200,7 +200,9 @@ CATALOG: dict[str, str] = {
     "item.overdue_by": "已逾期 {n} 天",
     "item.answered_late": "逾期反馈",
     "item.answered_on_time": "按期反馈",
-    "item.approximate": "(仅按周末推算,未含该年度法定节假日安排)",
+    "item.approximate": "(估算:该年度国务院节假日安排尚未录入,按法定节假日推算,未含调休)",
+    "item.approximate_mark": "(估)",
+    "item.due_approximate": "期限为估算",
     # lifecycle actions
     "action.receive": "签收",
     "action.start": "开始办理",
@@ -523,3 +525,9 @@ def group_label(number: int, title: str) -> str:
 def fmt_date(day: date | None) -> str:
     """Dates are shown one way everywhere: 2025-05-21."""
     return day.isoformat() if day else CATALOG["common.none"]
+
+
+def fmt_due(day: date | None, approximate: bool = False) -> str:
+    """A due date, marked (估) when it is an estimate (its year's State Council notice not yet
+    entered): 2027-02-10(估)."""
+    return fmt_date(day) + (CATALOG["item.approximate_mark"] if day and approximate else "")

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.spreadsheets import csv_bytes, workbook_bytes
-from core.i18n import fmt_date, t
+from core.i18n import fmt_date, fmt_due, t
 from core.kinds import KINDS
 from ui import state
 
@@ -65,10 +65,13 @@ def literal_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def for_display(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """Keep `columns` (name -> catalog key), format dates one way and map codes to labels."""
+    """Keep `columns` (name -> catalog key), format dates one way (a due date marked when the frame
+    says it is an estimate, column due_approximate) and map codes to labels."""
     out = df[list(columns)].copy()
     for col in out.columns:
-        if col in ("kind",):
+        if col == "due_on" and "due_approximate" in df.columns:  # an estimate is marked (估)
+            out[col] = [fmt_due(d if present(d) else None, bool(a)) for d, a in zip(df[col], df["due_approximate"])]
+        elif col in ("kind",):
             out[col] = out[col].map(kind_label)
         elif col in ("status",):
             out[col] = out[col].map(status_label)

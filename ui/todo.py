@@ -9,7 +9,7 @@ import streamlit as st
 
 from core import lifecycles as lc
 from core.clock import today
-from core.i18n import fmt_date, t
+from core.i18n import fmt_date, fmt_due, t
 from core.permissions import CONVENER, LIAISON, VIEWER, Actor, can
 from db.commands.items import CloseItem, ReceiveItem
 from db.commands.supervision import DraftSupervision
@@ -45,9 +45,10 @@ def todo_rows(me: Actor | None) -> list[dict]:
 def _due_text(row: dict) -> str:
     if row["days"] is None:
         return t("todo.dated", day=fmt_date(row["due_on"])) if row["due_on"] else ""
+    day = fmt_due(row["due_on"], row["approximate"])
     if row["days"] < 0:
-        return t("todo.overdue", day=fmt_date(row["due_on"]), n=-row["days"])
-    return t("todo.due", day=fmt_date(row["due_on"]), n=row["days"])
+        return t("todo.overdue", day=day, n=-row["days"])
+    return t("todo.due", day=day, n=row["days"])
 
 
 def todo_row(row: dict) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.documents import long_date, weekly_docx, workbook
-from core.i18n import fmt_date, t
+from core.i18n import fmt_date, fmt_due, t
 from core.kinds import KINDS
 from db.queries.weekly import SECTIONS
 
@@ -54,7 +54,9 @@ def section_tables(review: dict) -> dict[str, pd.DataFrame]:
                                    t("item.kind"): review["new_items"]["kind"].map(lambda k: KINDS[k].label),
                                    t("item.from_unit"): review["new_items"]["from_unit"],
                                    t("item.to_unit"): review["new_items"]["to_unit"],
-                                   t("item.due_on"): _dates(review["new_items"]["due_on"])}),
+                                   t("item.due_on"): [fmt_due(d if d is not None and not pd.isna(d) else None, a)
+                                                      for d, a in zip(review["new_items"]["due_on"],
+                                                                      review["new_items"]["due_approximate"])]}),
     }
 
 

@@ -40,7 +40,7 @@ ITEMS = FileSpec(
         Column("feedback_text", "item.feedback_text", stored=Item.feedback_text, hint="import.hint.feedback"),
         Column("closed_on", "item.closed_on", "date", hint="import.hint.closed_on"),
     ),
-    extra_headers=("import.col.id", "item.mechanism", "item.due_on", "item.due_rule"),
+    extra_headers=("import.col.id", "item.mechanism", "item.due_on", "item.due_approximate", "item.due_rule"),
 )
 
 FOLLOW_UPS = FileSpec(

@@ -39,7 +39,8 @@ def words(kind: str) -> dict[str, dict[Any, str]]:
     return {
         "items": {"kind": {code: k.label for code, k in KINDS.items()},
                   "urgent": {True: t("common.yes"), False: t("common.no")},
-                  "status": {s: t(f"status.{s}") for s in lc.ITEM_STATUSES}},
+                  "status": {s: t(f"status.{s}") for s in lc.ITEM_STATUSES},
+                  "item.due_approximate": {True: t("common.yes"), False: t("common.no")}},  # read-only
         "follow_ups": {"meeting_kind": dict(MEETING_KINDS),
                        "status": {s: t(f"fu_status.{s}") for s in lc.FOLLOW_UP_STATUSES}},
         "units": {"category": {code: word for word, code in categories().items()},

@@ -76,6 +76,7 @@ def items_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
                 **({} if it.status == lc.CLOSED else {"closed_on": None}),
                 # read-only columns, under their header's catalog key
                 "import.col.id": it.id, "item.mechanism": it.mechanism, "item.due_on": it.due_on,
+                "item.due_approximate": bool(it.due_approximate),
                 "item.due_rule": it.due_rule or ""})
             s.expunge(it)
     return import_sheet(ITEMS, rows)

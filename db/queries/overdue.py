@@ -40,7 +40,7 @@ def overdue_items(engine: Engine, today: date, unit_id: int | None = None, categ
                        supervision_open()).scalar_subquery())
     with read_session(engine) as s:
         df = frame(s, select(Item.id, Item.kind, Item.title, Item.doc_number, TO.name.label("to_unit"),
-                             FROM.name.label("from_unit"), Item.to_unit_id, Item.sent_on, Item.due_on,
+                             FROM.name.label("from_unit"), Item.to_unit_id, Item.sent_on, Item.due_on, Item.due_approximate,
                              Item.status, Item.due_override_reason, open_sup.label("open_supervision"))
                    .join(TO, TO.id == Item.to_unit_id).join(FROM, FROM.id == Item.from_unit_id)
                    .where(item_overdue(today), *_unit_scope(unit_id, category))
@@ -103,7 +103,8 @@ def unit_reliability(engine: Engine, today: date, category: str | None = None) -
 def due_soon(engine: Engine, today: date, days: int = 7, unit_id: int | None = None,
              category: str | None = None) -> pd.DataFrame:
     with read_session(engine) as s:
-        df = frame(s, select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on, Item.status)
+        df = frame(s, select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on, Item.due_approximate,
+                             Item.status)
                    .join(TO, TO.id == Item.to_unit_id)
                    .where(item_due_within(today, days), *_unit_scope(unit_id, category))
                    .order_by(Item.due_on, Item.id))
@@ -114,7 +115,8 @@ def due_soon(engine: Engine, today: date, days: int = 7, unit_id: int | None = N
 def answered_late(engine: Engine, today: date, period: str = "90d", unit_id: int | None = None,
                   category: str | None = None) -> pd.DataFrame:
     with read_session(engine) as s:
-        df = frame(s, select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on, Item.feedback_on)
+        df = frame(s, select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on, Item.due_approximate,
+                             Item.feedback_on)
                    .join(TO, TO.id == Item.to_unit_id)
                    .where(item_answered_late(), in_period(Item.feedback_on, period, today),
                           *_unit_scope(unit_id, category))

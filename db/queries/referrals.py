@@ -71,7 +71,7 @@ def conditions(f: ItemFilter, today: date) -> list:
 
 def _list_select():
     return (select(Item.id, Item.kind, Item.doc_number, Item.title, FROM.name.label("from_unit"),
-                   TO.name.label("to_unit"), Item.sent_on, Item.received_on, Item.due_on, Item.status,
+                   TO.name.label("to_unit"), Item.sent_on, Item.received_on, Item.due_on, Item.due_approximate, Item.status,
                    Item.outcome, Item.feedback_on, Item.needs_feedback, Item.urgent)
             .join(FROM, FROM.id == Item.from_unit_id).join(TO, TO.id == Item.to_unit_id))
 

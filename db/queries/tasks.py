@@ -102,7 +102,7 @@ def task_detail(engine: Engine, task_id: int) -> dict | None:
                              .outerjoin(User, User.id == ProgressUpdate.created_by)
                              .where(ProgressUpdate.task_id == task_id)
                              .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())),
-            "items": frame(s, select(Item.id, Item.kind, Item.title, Item.status, Item.due_on)
+            "items": frame(s, select(Item.id, Item.kind, Item.title, Item.status, Item.due_on, Item.due_approximate)
                            .where(Item.key_task_id == task_id).order_by(Item.sent_on.desc()).limit(200)),
             "supervision": frame(s, select(Supervision.level, Supervision.deadline, Supervision.status,
                                            Supervision.instruction)

@@ -87,13 +87,19 @@ def mark(days: int | None, settings: TodoSettings) -> str:
 def _rows(s, work: str, entity: str, query, today: date, cal, settings, unit_names, dated: bool = True) -> list[dict]:
     """dated=False: the row's date is not a deadline (e.g. the day feedback came): no days, no mark."""
     out = []
-    for row in s.execute(query.limit(LIMIT)):
-        row_id, title, unit_id, due_on, version = row[:5]
-        days = days_left(due_on, today, cal) if dated else None
-        out.append(dict(work=work, entity=entity, id=row_id, title=" ".join((title or "").split()),
-                        unit=unit_names.get(unit_id, ""), unit_id=unit_id, due_on=due_on, days=days,
-                        mark=mark(days, settings), version=version, kind=row[5] if len(row) > 5 else None))
+    for row in s.execute(query.limit(LIMIT)).mappings():
+        days = days_left(row["due_on"], today, cal) if dated else None
+        out.append(dict(work=work, entity=entity, id=row["id"], title=" ".join((row["title"] or "").split()),
+                        unit=unit_names.get(row["unit_id"], ""), unit_id=row["unit_id"], due_on=row["due_on"],
+                        days=days, mark=mark(days, settings), version=row["version"], kind=row.get("kind"),
+                        approximate=bool(row.get("approximate"))))
     return out
+
+
+def _listed(id_, title, unit_id, due_on, version, *more):
+    """A 待办 list's select, its columns named as _rows reads them (kind and approximate optional)."""
+    return select(id_.label("id"), title.label("title"), unit_id.label("unit_id"), due_on.label("due_on"),
+                  version.label("version"), *more)
 
 
 def _sorted(rows: list[dict]) -> list[dict]:
@@ -102,7 +108,8 @@ def _sorted(rows: list[dict]) -> list[dict]:
 
 
 def _item(*conditions):
-    return (select(Item.id, Item.title, Item.to_unit_id, Item.due_on, Item.version, Item.kind).where(*conditions)
+    return (_listed(Item.id, Item.title, Item.to_unit_id, Item.due_on, Item.version, Item.kind.label("kind"),
+                    Item.due_approximate.label("approximate")).where(*conditions)
             .order_by(Item.due_on.is_(None), Item.due_on, Item.id))
 
 
@@ -117,11 +124,11 @@ def liaison_todo(engine: Engine, unit_id: int, today: date, settings: TodoSettin
                                                    Item.status.in_((lc.RECEIVED, lc.IN_PROGRESS))),
                       today, cal, settings, names)
         rows += _rows(s, "follow_up", "follow_up",
-                      select(FollowUp.id, FollowUp.text, FollowUp.lead_unit_id, FollowUp.due_on, FollowUp.version)
+                      _listed(FollowUp.id, FollowUp.text, FollowUp.lead_unit_id, FollowUp.due_on, FollowUp.version)
                       .where(FollowUp.lead_unit_id == unit_id, FollowUp.status.in_(lc.OPEN_FOLLOW_UP_STATUSES))
                       .order_by(FollowUp.due_on, FollowUp.id), today, cal, settings, names)
         rows += _rows(s, "supervision", "supervision",
-                      select(Supervision.id, Supervision.instruction, Supervision.unit_id, Supervision.deadline,
+                      _listed(Supervision.id, Supervision.instruction, Supervision.unit_id, Supervision.deadline,
                              Supervision.version)
                       .where(Supervision.unit_id == unit_id, Supervision.status == lc.SUP_ISSUED)
                       .order_by(Supervision.deadline, Supervision.id), today, cal, settings, names)
@@ -151,7 +158,7 @@ def _reports_due(s, unit_id: int, today: date, cal, settings: TodoSettings, name
         if days is not None and days <= settings.soon_days:
             out.append(dict(work="report", entity="key_task", id=task_id, title=title, unit=names.get(unit_id, ""),
                             unit_id=unit_id, due_on=due_on, days=days, mark=mark(days, settings), version=version,
-                            kind=None, percent=percent or 0))
+                            kind=None, approximate=False, percent=percent or 0))
     return out
 
 
@@ -161,20 +168,20 @@ def office_todo(engine: Engine, today: date, settings: TodoSettings | None = Non
         cal = WorkdayIndex(work_calendar(s))
         names = dict(s.execute(select(Unit.id, Unit.name)).all())
         unsigned_before = _working_days_back(today, settings.unsigned_after, cal)
-        answered = (select(Item.id, Item.title, Item.to_unit_id, Item.feedback_on, Item.version, Item.kind)
+        answered = (_listed(Item.id, Item.title, Item.to_unit_id, Item.feedback_on, Item.version, Item.kind.label("kind"))
                     .where(Item.status == lc.RESPONDED).order_by(Item.feedback_on, Item.id))
         rows = _rows(s, "review", "item", answered, today, cal, settings, names, dated=False)
         rows += _rows(s, "unsigned", "item", _item(Item.status == lc.SENT, Item.sent_on < unsigned_before),
                       today, cal, settings, names)
         rows += _rows(s, "chase", "item", _item(item_overdue(today)), today, cal, settings, names)
         rows += _rows(s, "follow_up", "follow_up",
-                      select(FollowUp.id, FollowUp.text, FollowUp.lead_unit_id, FollowUp.due_on, FollowUp.version)
+                      _listed(FollowUp.id, FollowUp.text, FollowUp.lead_unit_id, FollowUp.due_on, FollowUp.version)
                       .where(follow_up_overdue(today)).order_by(FollowUp.due_on, FollowUp.id),
                       today, cal, settings, names)
         lead = (select(TaskAssignment.unit_id).where(TaskAssignment.task_id == Milestone.task_id,
                                                      TaskAssignment.role == "lead").limit(1).scalar_subquery())
         rows += _rows(s, "milestone", "milestone",
-                      select(Milestone.id, Milestone.title, lead, Milestone.planned_on, Milestone.version)
+                      _listed(Milestone.id, Milestone.title, lead, Milestone.planned_on, Milestone.version)
                       .where(Milestone.done_on.is_(None), Milestone.planned_on < today)
                       .order_by(Milestone.planned_on, Milestone.id), today, cal, settings, names)
     return _sorted(rows)
@@ -186,7 +193,7 @@ def convener_todo(engine: Engine, today: date, settings: TodoSettings | None = N
         cal = WorkdayIndex(work_calendar(s))
         names = dict(s.execute(select(Unit.id, Unit.name)).all())
         rows = _rows(s, "escalated", "supervision",
-                     select(Supervision.id, Supervision.instruction, Supervision.unit_id, Supervision.deadline,
+                     _listed(Supervision.id, Supervision.instruction, Supervision.unit_id, Supervision.deadline,
                             Supervision.version)
                      .where(supervision_escalated(today)).order_by(Supervision.deadline, Supervision.id),
                      today, cal, settings, names)

@@ -262,7 +262,8 @@ def notice_data(engine: Engine, unit_id: int, today: date, form: str = "notice")
     return NoticeData(
         unit_id=unit_id, unit_name=profile["name"], issued_on=today, reply_by=reply_by,
         number=notice_number(unit_id, today, form), form=form,
-        overdue=[NoticeOverdue(title=r.title, from_unit=r.from_unit, due_on=r.due_on, days_overdue=int(r.days_overdue))
+        overdue=[NoticeOverdue(title=r.title, from_unit=r.from_unit, due_on=r.due_on, days_overdue=int(r.days_overdue),
+                               approximate=bool(r.due_approximate))
                  for r in overdue.itertuples()],
         follow_ups=fu_rows,
         office_phone=str(office.get("phone") or ""), office_email=str(office.get("email") or ""),

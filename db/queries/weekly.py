@@ -123,7 +123,7 @@ def weekly_review(engine: Engine, monday: date, today: date) -> dict:
                             .where(_supervision_open_at(as_of))
                             .order_by(Supervision.deadline, Supervision.id))
         new_items = frame(s, select(Item.id, Item.kind, Item.title, FROM.name.label("from_unit"),
-                                    TO.name.label("to_unit"), Item.sent_on, Item.due_on)
+                                    TO.name.label("to_unit"), Item.sent_on, Item.due_on, Item.due_approximate)
                           .join(FROM, FROM.id == Item.from_unit_id).join(TO, TO.id == Item.to_unit_id)
                           .where(_between(Item.sent_on, week)).order_by(Item.sent_on, Item.id))
     supervision["escalated"] = pd.Series([d < today for d in supervision["deadline"]], index=supervision.index,
