@@ -16,7 +16,7 @@ from ui.overview_links import CATEGORIES, category_label
 from ui import state
 from ui.session import actor, read
 from ui.tables import download_buttons, escape_markdown, for_display, pick_table, status_label
-from ui.unit_forms import feedback_trend, liaison_change_form, liaison_edit_form, unit_actions
+from ui.unit_forms import aliases_form, feedback_trend, liaison_change_form, liaison_edit_form, unit_actions
 from ui.url_state import set_param, url_selectbox, url_selection, url_text
 
 day = today()
@@ -65,6 +65,8 @@ def drill_down(unit_id: int) -> None:
     st.caption(f"{category_label(unit['category'])} · "
                f"{t('units.leader_line', name=escape_markdown(unit['leader_name'] or t('common.none')), title=escape_markdown(unit['leader_title'] or t('common.none')))}"
                f" · {state}")
+    if unit["aliases"]:
+        st.caption(t("units.aliases.line", aliases=escape_markdown("、".join(unit["aliases"]))))
 
     counts = read(q.unit_item_counts, unit_id)
     stats = read(q.unit_feedback_stats, unit_id, day)
@@ -78,6 +80,7 @@ def drill_down(unit_id: int) -> None:
     m[4].metric(t("units.kpi.open_follow_ups"), fu_counts["open"])
     m[5].metric(t("units.kpi.open_supervision"), read(q.unit_open_supervision, unit_id))
     unit_actions(unit, stats["overdue"], lambda form: read(q.notice_data, unit_id, day, form))
+    aliases_form(unit)
 
     tabs = st.tabs([t("units.tab.items"), t("units.tab.follow_ups"), t("units.tab.tasks"), t("units.tab.supervision"),
                     t("units.tab.liaisons")])

@@ -19,7 +19,8 @@ SEED_DIR = Path(__file__).resolve().parent
 
 def _read_units() -> list[dict]:
     with (SEED_DIR / "units.csv").open(encoding="utf-8") as f:
-        return [dict(row, sort_order=int(row["sort_order"])) for row in csv.DictReader(f)]
+        return [dict(row, sort_order=int(row["sort_order"]), aliases=[a for a in row["aliases"].split("、") if a])
+                for row in csv.DictReader(f)]
 
 
 def _json(name: str) -> dict:
@@ -63,7 +64,7 @@ def load_reference(engine: Engine) -> int:
         for u in _read_units():
             changes += _upsert(session, Unit, "code", u["code"], {
                 "name": u["name"], "category": u["category"], "leader_name": u["leader_name"],
-                "leader_title": u["leader_title"], "sort_order": u["sort_order"]})
+                "leader_title": u["leader_title"], "sort_order": u["sort_order"], "aliases": u["aliases"]})
         people = _json("leadership.json")
         for p in people["leaders"]:
             changes += _upsert(session, Leader, "key", p["key"], {

@@ -13,7 +13,7 @@ from db.commands.items import UpdateItem
 from db.queries.common import units
 from db.queries.tasks import task_titles
 from ui.fields import draw
-from ui.item_form import FIELDS, FURTHER, detail_fields, doc_number_label
+from ui.item_form import FIELDS, FURTHER, detail_fields, doc_number_label, unit_option_label
 from ui.session import FieldErrors, actor, read, run_command, saved
 from ui.state import edit_version
 
@@ -24,7 +24,8 @@ def item_edit_form(item: dict) -> None:
         return
     form = f"item_edit.{item['id']}"
     kind = KINDS[item["kind"]]
-    names = {u["id"]: u["name"] for u in read(units) if u["active"] or u["id"] in (item["from_unit_id"], item["to_unit_id"])}
+    names = {u["id"]: unit_option_label(u) for u in read(units)
+             if u["active"] or u["id"] in (item["from_unit_id"], item["to_unit_id"])}
     options = list(names)
     tasks = read(task_titles)
     errs = FieldErrors(form)

@@ -40,6 +40,13 @@ def detail_fields(kind: Kind) -> list[FieldSpec]:
             for name in kind.form_details]
 
 
+def unit_option_label(unit: dict) -> str:
+    """A unit as the form's list shows it: its name, and its first other name (the full official
+    one, as seeded), so that typing either finds it."""
+    aliases = unit["aliases"] or []
+    return f"{unit['name']}({aliases[0]})" if aliases else unit["name"]
+
+
 def doc_number_label(kind: Kind) -> str:
     """Some kinds name their document (建议书文号) and require it."""
     return "item.doc_number.suggestion" if kind.doc_number_required else "item.doc_number"
@@ -55,7 +62,7 @@ def _on_kind_change(by_code: dict) -> None:
 def new_item_form() -> None:
     """The form; once the item is saved, the page is drawn anew with the form empty."""
     unit_rows = [u for u in read(units) if u["active"]]
-    names = {u["id"]: u["name"] for u in unit_rows}
+    names = {u["id"]: unit_option_label(u) for u in unit_rows}
     by_code = {u["code"]: u["id"] for u in unit_rows}
     options = [None] + list(names)
     tasks = read(task_titles)

@@ -19,6 +19,7 @@ from core.documents_notice import NoticeData, build_notice, file_name
 from core.i18n import fmt_date, t
 from core.permissions import can
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
+from db.commands.units import SetUnitAliases
 from db.queries.units import REPORT_WORKING_DAYS
 from ui.fields import draw, form_fields
 from ui.reminder_actions import may_remind, remind
@@ -103,6 +104,26 @@ def liaison_edit_form(unit: dict, history: pd.DataFrame) -> None:
                 if run_command(UpdateLiaison(me, **data), form_key=form):  # the fields show the saved values again
                     saved(form, t("liaison.saved"), clear=True)
             errs.show()
+
+
+def aliases_form(unit: dict) -> None:
+    """The unit's other names, one per line (office staff): imports and the new-item form accept them."""
+    me = actor()
+    if not can(me, SetUnitAliases.permission):
+        return
+    form = f"units.{unit['id']}.aliases"
+    errs = FieldErrors(form)
+    with st.expander(t("units.aliases.title"), icon=":material/badge:"), st.form(form):
+        st.caption(t("units.aliases.caption"))
+        version = edit_version(form, unit["version"])
+        text = st.text_area(t("units.aliases.field"), value="\n".join(unit["aliases"]), key=f"{form}.aliases",
+                            height=150)
+        errs.slot("aliases")
+        if st.form_submit_button(t("units.aliases.save"), type="primary"):
+            command = SetUnitAliases(me, unit_id=unit["id"], unit_version=version, aliases=text.splitlines())
+            if run_command(command, form_key=form):
+                saved(form, t("units.aliases.saved", unit=escape_markdown(unit["name"])), clear=True)
+        errs.show()
 
 
 def unit_actions(unit: dict, overdue: int, load: Callable[[str], NoticeData | None]) -> None:

@@ -23,9 +23,9 @@ from db.commands.base import snapshot
 from db.commands.meetings import (CancelFollowUp, CompleteFollowUp, CreateMeeting, FollowUpInput, cancel_follow_up,
                                   complete_follow_up, completion_note, progress_follow_up, set_completion)
 from db.imports.base import CachedReads, Planned
-from db.imports.importer import Importer, bulk_insert, choose, chunks, lifecycle_path
+from db.imports.importer import Importer, bulk_insert, choose, chunks, lifecycle_path, unit_names, unknown_unit
 from db.imports.spec import FOLLOW_UPS
-from db.models import FollowUp, FollowUpAssist, FollowUpNote, Meeting, Unit
+from db.models import FollowUp, FollowUpAssist, FollowUpNote, Meeting
 
 DEFAULT_MEETING_KIND = "joint_meeting"
 STEP_COLUMNS = ("done_on", "evidence", "cancel_reason")
@@ -76,7 +76,7 @@ class FollowUpImporter(Importer):
             meetings.update({(m.held_on, m.title): m for m in s.scalars(select(Meeting).where(Meeting.held_on.in_(part)))})
         self.new_meetings: dict[tuple, Meeting] = {}
         reads = _Reads(s, self.new_meetings)
-        units = {u.name: u for u in s.scalars(select(Unit))}
+        units = unit_names(s)
         kinds = _meeting_kinds()
         statuses = {t(f"fu_status.{x}"): x for x in lc.FOLLOW_UP_STATUSES}
         plans = []
@@ -92,9 +92,9 @@ class FollowUpImporter(Importer):
         v, n = row.values, row.number
 
         def unit_id(key, name):
-            unit = units.get(name)
+            unit = units.find(name)
             if unit is None:
-                errors.add_for(n, key, t("import.error.unknown_unit", name=name))
+                errors.add_for(n, key, unknown_unit(units, name))
                 return None
             return unit.id
 

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from core.i18n import t
 from core.permissions import Actor
+from core.unit_names import UnitNames
 from db.commands.base import audit_values, snapshot
 from db.imports.base import FileSpec, Planned, ParsedRow, Progress, RowErrors, report
-from db.models import AuditLog
+from db.models import AuditLog, Unit
 
 CHUNK = 500
 INSERT_CHUNK = 2000
@@ -69,6 +70,19 @@ def choose(errors, n: int, column: str, word: str | None, choices: dict[str, Any
         errors.add_for(n, column, t("import.error.unknown_choice", value=word, choices="、".join(choices)))
         return None
     return choices[word]
+
+
+def unit_names(session) -> UnitNames:
+    """Every unit by its name and its aliases (an import's unit columns accept any of them)."""
+    return UnitNames((u, u.name, u.aliases or ()) for u in session.scalars(select(Unit)))
+
+
+def unknown_unit(names: UnitNames, name: str) -> str:
+    """The row's message for a unit name no unit goes by, with the closest names, if any."""
+    close = names.closest(name)
+    if close:
+        return t("import.error.unknown_unit_close", name=name, close="、".join(close))
+    return t("import.error.unknown_unit", name=name)
 
 
 def _value(snapshot: dict, attr: str):

@@ -31,9 +31,9 @@ from db.commands.base import input_fields, snapshot
 from db.commands.items import (CloseItem, CreateItem, ItemStep, RecordFeedback, UpdateItem, close_item, open_item,
                                receive_item, record_feedback, return_item, set_feedback, start_item, withdraw_item)
 from db.imports.base import CachedReads, Planned
-from db.imports.importer import Importer, bulk_insert, choose, chunks, lifecycle_path
+from db.imports.importer import Importer, bulk_insert, choose, chunks, lifecycle_path, unit_names, unknown_unit
 from db.imports.spec import ITEMS
-from db.models import Item, ItemEvent, KeyTask, Unit
+from db.models import Item, ItemEvent, KeyTask
 from db.stored_values import fitted
 
 FEEDBACK_COLUMNS = ("outcome", "feedback_on", "feedback_text", "closed_on")
@@ -66,7 +66,7 @@ class ItemImporter(Importer):
         self.note = fitted(t("import.event_note", file=self.file_name), ItemEvent.note)
         self.reads = CachedReads(s)
         # held here so that the session's identity map keeps them while rows are checked
-        self.units = {u.name: u for u in s.scalars(select(Unit))}
+        self.units = unit_names(s)
         self.tasks = {k.number: k for k in s.scalars(select(KeyTask))}
         self.statuses = _status_labels()
         self.kind_by_label = {k.label: k.code for k in KINDS.values()}
@@ -87,9 +87,9 @@ class ItemImporter(Importer):
     def _unit_id(self, n: int, key: str, name: str | None) -> int | None:
         if not name:
             return None
-        unit = self.units.get(name)
+        unit = self.units.find(name)
         if unit is None:
-            self.errors.add_for(n, key, t("import.error.unknown_unit", name=name))
+            self.errors.add_for(n, key, unknown_unit(self.units, name))
             return None
         return unit.id
 

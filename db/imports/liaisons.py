@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.i18n import t
 from db.commands.liaisons import ChangeLiaison, _date_error, edit_liaison, liaisons_changed, new_liaison
 from db.imports.base import Planned
-from db.imports.importer import Importer
+from db.imports.importer import Importer, unit_names, unknown_unit
 from db.imports.spec import LIAISONS
 from db.models import Liaison, Unit
 
@@ -30,14 +30,14 @@ class LiaisonImporter(Importer):
     def prepare(self, rows, errors):
         s = self.session
         existing: dict[str, Liaison] = self.existing_by_ref(Liaison, rows)
-        self.units = {u.name: u for u in s.scalars(select(Unit))}
+        self.units = unit_names(s)
         plans = []
         with s.no_autoflush:
             for done, row in enumerate(rows, 1):
                 v, n = row.values, row.number
-                unit = self.units.get(v["unit"]) if v["unit"] else None
+                unit = self.units.find(v["unit"])
                 if v["unit"] and (unit is None or not unit.active):
-                    errors.add_for(n, "unit", t("import.error.unknown_unit", name=v["unit"]))
+                    errors.add_for(n, "unit", unknown_unit(self.units, v["unit"]))
                 for field, message in ChangeLiaison(self.actor, name=v["name"], phone=v["phone"], email=v["email"]).person_errors().items():
                     errors.add_for(n, field, message)
                 for field in ("start_on", "end_on", "reported_on"):

@@ -39,6 +39,6 @@ def has_demo_data(engine: Engine) -> bool:
 
 def units(engine: Engine) -> list[dict]:
     with read_session(engine) as session:
-        rows = session.execute(select(Unit.id, Unit.code, Unit.name, Unit.category, Unit.active)
+        rows = session.execute(select(Unit.id, Unit.code, Unit.name, Unit.category, Unit.active, Unit.aliases)
                                .order_by(Unit.sort_order, Unit.id)).all()
     return [r._asdict() for r in rows]

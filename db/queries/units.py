@@ -99,7 +99,7 @@ def unit_profile(engine: Engine, unit_id: int) -> dict | None:
         if unit is None:
             return None
         return {c: getattr(unit, c) for c in ("id", "code", "name", "category", "leader_name", "leader_title",
-                                              "active", "version")}
+                                              "active", "version")} | {"aliases": list(unit.aliases or [])}
 
 
 # -- liaisons --------------------------------------------------------------------------------------

@@ -58,8 +58,9 @@ ROUTES = [
     (r"admin\.edit\.\d+\.(\w+)", UpdateUser),
     (r"settings\.holiday\.add\.(\w+)", AddHolidayEntry),
 ]
-# search filters, the sign-in, and the pasted holiday notice (read, not stored: core.holiday_notice.MAX_CHARS)
-NOT_FORMS = {"q", "signin.username", "settings.notice.text"}
+# search filters, the sign-in, the pasted holiday notice (read, not stored: core.holiday_notice.MAX_CHARS)
+# and a unit's other names (one per line: SetUnitAliases checks each line against Unit.aliases)
+NOT_FORMS = re.compile(r"q|signin\.username|settings\.notice\.text|units\.\d+\.aliases\.aliases")
 
 
 def route(key: str):
@@ -79,7 +80,7 @@ def check_text_fields(at, kinds: dict[str, str]) -> set[str]:
     for widget in [*at.text_input, *at.text_area]:
         key = widget.key
         one_line = isinstance(widget, TextInput)
-        if key in NOT_FORMS or one_line and widget.proto.type == widget.proto.PASSWORD:
+        if NOT_FORMS.fullmatch(key) or one_line and widget.proto.type == widget.proto.PASSWORD:
             continue
         command, name = route(key)
         kind = next((KINDS[code] for prefix, code in kinds.items() if key.startswith(prefix + ".")), None)

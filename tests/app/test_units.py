@@ -257,3 +257,16 @@ def test_liaison_reaches_their_own_unit_with_one_click(app_env):
     assert at.query_params["unit"] == str(own)
     assert at.subheader[0].value == "区市场监管局"
     assert notice_buttons(at) == [f"units.{own}.notice"]
+
+
+def test_office_staff_edit_a_units_other_names_on_its_page(app_env):
+    unit = unit_id(app_env, "statistics")
+    at = units_page("office", unit=str(unit))
+    assert any("别名:武汉市硚口区统计局" in c.value for c in at.caption)
+    form = f"units.{unit}.aliases"
+    at.text_area(key=f"{form}.aliases").input("武汉市硚口区统计局\n硚口统计")
+    next(b for b in at.button if b.label == "保存别名").click().run()
+    assert "区统计局的别名已保存。" in [s.value for s in at.success]
+    with read_session(make_engine(app_env)) as s:
+        assert s.scalar(select(Unit.aliases).where(Unit.id == unit)) == ["武汉市硚口区统计局", "硚口统计"]
+    assert not [x for x in units_page("liaison", unit=str(unit)).text_area if x.key == f"{form}.aliases"]

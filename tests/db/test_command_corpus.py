@@ -49,6 +49,7 @@ from db.commands.items import (AddItemNote, CloseItem, CreateItem, ReceiveItem, 
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
 from db.commands.reminder_settings import SaveTodoSettings, SetUnitRobot
 from db.commands.reminders import RemindUnit
+from db.commands.units import SetUnitAliases
 from db.commands.meetings import (AddFollowUpProgress, CancelFollowUp, CompleteFollowUp, CreateMeeting,
                                   UpdateMeeting)
 from db.commands.settings import (AddHolidayEntry, DeleteHolidayEntry, EnterHolidayNotice, ResetDeadlineRule,
@@ -727,6 +728,10 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
     Spec(RemindUnit, lambda ctx: OFFICE, _remind_input, (ident("unit_id"), ident("item_ids[]"))),
     Spec(EnterHolidayNotice, lambda ctx: ADMIN, lambda ctx: dict(text=NOTICE_2027, year=None),
          (multiline("text", None, required=True), integer("year"))),
+    Spec(SetUnitAliases, lambda ctx: OFFICE,
+         lambda ctx: dict(unit_id=ctx.units["statistics"], unit_version=ctx.version(Unit, ctx.units["statistics"]),
+                          aliases=["武汉市硚口区统计局"]),
+         (ident("unit_id"), integer("unit_version"), line("aliases[]", Unit.aliases))),
     Spec(SaveTodoSettings, lambda ctx: ADMIN, _todo_settings_input,
          (integer("soon_days"), integer("unsigned_after"), integer("report_every_weeks"), integer("escalate_after"),
           integer("version"))),

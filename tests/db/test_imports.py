@@ -150,7 +150,7 @@ def test_wrong_headers_are_reported_on_the_header_row(engine):
 @pytest.mark.parametrize("bad, columns, message", [
     ({"sent_on": "2026-02-30"}, ["发出日期"], "不是有效日期"),
     ({"received_on": "下周一"}, ["签收日期"], "不是有效日期"),
-    ({"to_unit": "区市场监督局"}, ["接收单位"], "未知单位“区市场监督局”"),
+    ({"to_unit": "区市场监督局"}, ["接收单位"], "未知单位“区市场监督局”,是否为:区市场监管局"),
     ({"kind": "检查建议"}, ["事项类型"], "未知事项类型"),
     ({"title": "长" * 201}, ["标题"], "不能超过 200 个字"),
     ({"summary": "长" * 2001}, ["摘要"], "不能超过 2000 个字"),
@@ -281,6 +281,15 @@ def test_the_same_file_twice_changes_nothing(engine, fmt):
     # only the import's own audit row is added: no item, event or version moves
     assert after[:2] == before[:2] and after[3:] == before[3:] and after[2] == before[2] + 1
     assert check_import(engine, OFFICE, parse_file("items", *file_of("items", GOOD, fmt))).changes == 0
+
+
+def test_a_real_ledger_names_units_in_full_or_by_abbreviation(engine):
+    rows = [item_row("F1", from_unit="武汉市硚口区人民检察院", to_unit="武汉市硚口区住房和城市更新局"),
+            item_row("F2", to_unit="硚口区 市场监督管理局"), item_row("F3", to_unit="区人社局")]
+    assert run_import(engine, "items", rows).summary["create"] == 3
+    with read_session(engine) as s:
+        names = dict(s.execute(select(Item.external_ref, Unit.name).join(Unit, Unit.id == Item.to_unit_id)).all())
+    assert names == {"F1": "区住更局", "F2": "区市场监管局", "F3": "区人资局"}
 
 
 def test_the_preview_names_the_detail_that_changed(engine):

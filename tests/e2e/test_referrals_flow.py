@@ -15,14 +15,16 @@ TITLE = "关于规范集贤路农贸市场计量器具管理的检察建议"
 
 def choose(page, label: str, option: str, scope=None, index: int = 0) -> None:
     """Pick an option of the index-th Streamlit selectbox with this label (within `scope`), once the
-    rerun set off by leaving the previous field has finished (it would redraw the open list)."""
+    rerun set off by leaving the previous field has finished (it would redraw the open list). A
+    unit's option may follow its name with its full name in brackets: 区市场监管局(武汉市…)."""
     from playwright.sync_api import expect
     box = (scope or page).get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).nth(index)
     settle(page)
     box.click()
     page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
-    expect(box.get_by_role("combobox")).to_have_value(option)
+    shown = re.compile(rf"^{re.escape(option)}(（.*）|\(.*\))?$")
+    page.get_by_role("option", name=shown).click()
+    expect(box.get_by_role("combobox")).to_have_value(shown)
 
 
 def item_id(url: str, title: str) -> int:

@@ -1,0 +1,56 @@
+"""A unit's other names, on SQLite and PostgreSQL: seeded for every unit, edited by office staff
+(repeats and blank lines dropped, one taken by another unit refused), and accepted by imports."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.permissions import Actor
+from db.commands.base import PermissionDenied, ValidationFailed
+from db.commands.units import SetUnitAliases
+from db.engine import read_session
+from db.models import Unit
+from db.queries.units import unit_profile
+from tests.db.test_imports import item_row, items_by_ref, run_import
+
+OFFICE = Actor(None, "office1", "office")
+
+
+def version(engine, unit_id) -> int:
+    with read_session(engine) as s:
+        return s.get(Unit, unit_id).version
+
+
+def test_every_seeded_unit_has_its_other_names_and_none_is_shared(engine):
+    with read_session(engine) as s:
+        units = s.scalars(select(Unit)).all()
+    assert len(units) == 41 and all(u.aliases for u in units if u.code not in ("social_security_office",))
+    names = [n for u in units for n in (u.name, *(u.aliases or ()))]
+    assert len(names) == len(set(names))
+    housing = next(u for u in units if u.code == "housing_renewal")
+    assert "武汉市硚口区住房和城市更新局" in housing.aliases
+
+
+def test_office_staff_edit_a_units_other_names_and_imports_accept_them(engine, units):
+    unit = units["statistics"]
+    SetUnitAliases(OFFICE, unit_id=unit, unit_version=version(engine, unit),
+                   aliases=["武汉市硚口区统计局", "", "  区统计局 ", "硚口统计", "武汉市硚口区统计局"]).run(engine)
+    assert unit_profile(engine, unit)["aliases"] == ["武汉市硚口区统计局", "硚口统计"]  # its own name dropped
+    run_import(engine, "items", [item_row("S1", to_unit="硚口统计")])
+    with read_session(engine) as s:
+        assert s.get(Unit, items_by_ref(engine)["S1"].to_unit_id).code == "statistics"
+
+
+def test_a_name_another_unit_goes_by_is_refused(engine, units):
+    unit = units["statistics"]
+    with pytest.raises(ValidationFailed) as refused:
+        SetUnitAliases(OFFICE, unit_id=unit, unit_version=version(engine, unit),
+                       aliases=["硚口区 住房和城市更新局"]).run(engine)
+    assert refused.value.field_errors == {"aliases": "“硚口区 住房和城市更新局”已是区住更局的名称或别名。"}
+
+
+def test_a_liaison_or_viewer_cannot_edit_other_names(engine, units):
+    unit = units["statistics"]
+    for actor in (Actor(None, "l", "liaison", unit), Actor(None, "v", "viewer")):
+        with pytest.raises(PermissionDenied):
+            SetUnitAliases(actor, unit_id=unit, unit_version=version(engine, unit), aliases=["x"]).run(engine)
