@@ -49,14 +49,20 @@ def test_the_admin_saves_the_thresholds_and_a_value_out_of_range_is_refused(app_
     assert at.number_input(key="settings.todo.unsigned_after").value == 4
 
 
-def test_the_admin_sets_a_units_robot_and_sees_it_only_masked(app_env):
-    unit = unit_id(app_env, "market_regulation")
+def save_robot(unit: int, channel: str, webhook: str):
+    """The admin page with `unit`'s robot form filled in and saved."""
     at = admin_page()
     at.selectbox(key="settings.robot.unit").set_value(unit).run()
     form = f"settings.robot.{unit}"
-    at.selectbox(key=f"{form}.channel").set_value("wecom")
-    at.text_input(key=f"{form}.webhook").input(WEBHOOK)
-    click(at, "保存机器人设置")
+    at.selectbox(key=f"{form}.channel").set_value(channel)
+    at.text_input(key=f"{form}.webhook").input(webhook)
+    return click(at, "保存机器人设置")
+
+
+def test_the_admin_sets_a_units_robot_and_sees_it_only_masked(app_env):
+    unit = unit_id(app_env, "market_regulation")
+    form = f"settings.robot.{unit}"
+    at = save_robot(unit, "wecom", WEBHOOK)
     assert "区市场监管局的工作群机器人设置已保存。" in [s.value for s in at.success]
     with read_session(make_engine(app_env)) as s:
         stored = s.scalar(select(Unit.robot_webhook).where(Unit.id == unit))
@@ -70,12 +76,7 @@ def test_the_admin_sets_a_units_robot_and_sees_it_only_masked(app_env):
 
 def test_a_webhook_that_is_not_an_address_is_refused_under_its_field_and_nothing_is_stored(app_env):
     unit = unit_id(app_env, "education")
-    at = admin_page()
-    at.selectbox(key="settings.robot.unit").set_value(unit).run()
-    form = f"settings.robot.{unit}"
-    at.selectbox(key=f"{form}.channel").set_value("dingtalk")
-    at.text_input(key=f"{form}.webhook").input("oapi.dingtalk.com/robot/send")
-    click(at, "保存机器人设置")
+    at = save_robot(unit, "dingtalk", "oapi.dingtalk.com/robot/send")
     assert "请检查标红的字段。" in errors(at)
     assert any("请填写以 https" in c for c in captions(at))
     with read_session(make_engine(app_env)) as s:
