@@ -38,7 +38,7 @@ class Unit(Base, Versioned):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Other names the unit goes by (武汉市硚口区住房和城市更新局, 区住更局 …): imports and forms accept them
-    aliases: Mapped[list | None] = mapped_column(JSON, default=list, info={"max_length": 100})
+    aliases: Mapped[list | None] = mapped_column(JSON, info={"max_length": 100})
     # The unit's work-chat group robot for reminders (core.channels: wecom, dingtalk, webhook); the webhook
     # (its token) and the signing secret are never shown back in full nor written to the audit log.
     robot_channel: Mapped[str | None] = mapped_column(String(16))
