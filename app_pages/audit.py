@@ -1,4 +1,4 @@
-"""审计日志: who changed what and when. Filters (user, entity, entity id, action, period) live in the
+"""操作日志: who changed what and when. Filters (user, entity, entity id, action, period) live in the
 URL; the list is paginated in SQL, newest first; a row's before/after is shown field by field
 (st.dataframe / st.json, never HTML); the filtered rows can be downloaded (capped).
 

@@ -3,13 +3,15 @@ import streamlit as st
 
 from core.i18n import t
 from db.queries.todo import LIMIT
-from ui.session import actor
+from db.queries.reminder_settings import todo_thresholds
+from ui.session import actor, read
 from ui.todo import INTRO_ROLE, todo_row, todo_rows
 
 me = actor()
 rows = todo_rows(me)
 st.title(t("todo.title"))
-st.caption(t(f"todo.intro.{INTRO_ROLE.get(me.role, me.role)}"))
+thresholds, _ = read(todo_thresholds)  # the office's and the convener's lists say theirs
+st.caption(t(f"todo.intro.{INTRO_ROLE.get(me.role, me.role)}", **thresholds.as_stored()))
 if not rows:
     st.success(t("todo.empty"), icon=":material/task_alt:")
 for row in rows:

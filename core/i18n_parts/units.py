@@ -130,7 +130,7 @@ TEXTS = {
     "notice.none": "无。",
     "notice.reply": "请于{reply_by}前将上述事项的办理情况书面反馈协调机制办公室\uff1b逾期仍未办理的\uff0c将按程序报召集人限期督办。",
     "notice.contact": "联系电话\uff1a{phone}    电子邮箱\uff1a{email}",
-    "notice.signature": "府检联动协调机制办公室",
+    "notice.signature": "“府检联动”协调机制办公室",
     "notice.col.no": "序号",
     "notice.col.item": "事项",
     "notice.col.from_unit": "发出单位",

@@ -1,4 +1,4 @@
-"""Reads for the audit log (审计日志): filtered and paginated in SQL, newest first — the log grows
+"""Reads for the audit log (操作日志): filtered and paginated in SQL, newest first — the log grows
 without bound, so no read here loads it whole (the export is capped) — the option lists of the
 filters, one entry, and the changed-fields view (field, before, after) of an entry."""
 from __future__ import annotations

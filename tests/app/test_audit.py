@@ -1,4 +1,4 @@
-"""审计日志 page (AppTest): who may see it, filters from the URL (and back into it), server-side
+"""操作日志 page (AppTest): who may see it, filters from the URL (and back into it), server-side
 pages, a row's before/after field by field (user text shown as text), downloads."""
 from datetime import datetime, timedelta
 
@@ -42,7 +42,7 @@ def make_changes(url):
 def test_visible_to_admin_convener_office(app_env, username):
     at = audit_page(username)
     assert not at.exception
-    assert titles(at) == ["审计日志"]
+    assert titles(at) == ["操作日志"]
     table = listing(at)
     assert {"记录号", "时间", "操作人", "操作", "对象类型", "涉及字段"} <= set(table.columns)
     assert "新建账户" in set(table["操作"]) and "系统" in set(table["操作人"])
@@ -53,7 +53,7 @@ def test_visible_to_admin_convener_office(app_env, username):
 def test_not_visible_to_liaison_viewer(app_env, username):
     at = audit_page(username)
     assert not at.exception
-    assert "审计日志" not in titles(at)
+    assert "操作日志" not in titles(at)
     assert not [d for d in at.dataframe if "记录号" in d.value.columns]
 
 

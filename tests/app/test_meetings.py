@@ -296,10 +296,10 @@ def test_liaison_of_the_lead_unit_marks_a_follow_up_done_with_evidence(app_env):
     assert not at.exception
     assert fu.text in [h.value for h in at.subheader]
     group = next(g for g in at.get("button_group") if g.key == f"follow_up.{fu.id}.action")
-    assert "标记完成" in group.options
+    assert "办结销号" in group.options
     choose_action(at, fu.id, "complete")
     at.text_area(key=f"follow_up.{fu.id}.complete.evidence").input("已印发《联合检查工作方案》(硚市监〔2026〕12号)")
-    submit_button(at, "标记完成").click().run()
+    submit_button(at, "办结销号").click().run()
     assert not at.exception and not at.error, errors(at)
     assert "议定事项已更新。" in [m.value for m in at.success]
     with read_session(make_engine(app_env)) as s:
@@ -312,7 +312,7 @@ def test_completion_without_evidence_is_refused(app_env):
     fu = open_follow_up(app_env)
     at = meetings_page(view="tracker", fu=str(fu.id))
     choose_action(at, fu.id, "complete")
-    submit_button(at, "标记完成").click().run()
+    submit_button(at, "办结销号").click().run()
     assert not at.exception
     assert "请检查标红的字段。" in errors(at)
     assert caption_after(at, at.text_area(key=f"follow_up.{fu.id}.complete.evidence")) == ":red[必填。]"
@@ -343,7 +343,7 @@ def stale_completion(url, status: str):
     with read_session(make_engine(url)) as s:
         version = s.get(FollowUp, fu.id).version
     AddFollowUpProgress(SYSTEM_ADMIN, follow_up_id=fu.id, version=version, note="他人报告的进展").run(make_engine(url))
-    submit_button(at, "标记完成").click().run()
+    submit_button(at, "办结销号").click().run()
     return at, fu
 
 

@@ -81,3 +81,14 @@ def test_a_webhook_that_is_not_an_address_is_refused_under_its_field_and_nothing
     assert any("请填写以 https" in c for c in captions(at))
     with read_session(make_engine(app_env)) as s:
         assert s.scalar(select(Unit.robot_channel).where(Unit.id == unit)) is None
+
+
+def test_the_office_and_convener_todo_say_the_thresholds_in_force(app_env):
+    from tests.app.conftest import open_page
+    assert any("超过2个工作日未签收" in c.value for c in open_page("office", "app_pages/todo.py").caption)
+    at = admin_page()
+    at.number_input(key="settings.todo.unsigned_after").set_value(4)
+    at.number_input(key="settings.todo.escalate_after").set_value(8)
+    click(at, "保存阈值")
+    assert any("超过4个工作日未签收" in c.value for c in open_page("office", "app_pages/todo.py").caption)
+    assert any("超期超过8个工作日" in c.value for c in open_page("convener", "app_pages/todo.py").caption)

@@ -126,7 +126,7 @@ def test_group_metrics_show_the_mean_latest_percent_per_group(app_env):
 
 def test_without_a_chosen_task_the_page_says_how_to_choose(app_env):
     at = tasks_page()
-    assert "点选一项重点工作,查看原文、节点和进展。" in [c.value for c in at.caption]
+    assert "点选一项重点工作,查看原文、工作节点和进展。" in [c.value for c in at.caption]
     assert not [d for d in at.dataframe if "计划完成日期" in d.value.columns]
 
 
@@ -142,7 +142,7 @@ def test_task_detail_shows_full_text_late_milestone_and_updates(app_env):
     with read_session(engine(app_env)) as s:
         n_milestones = s.scalar(select(func.count()).select_from(Milestone).where(Milestone.task_id == task.id))
     assert len(milestones) == n_milestones
-    row = milestones[(milestones["节点名称"] == late.title) & (milestones["计划完成日期"] == late.planned_on.isoformat())]
+    row = milestones[(milestones["工作节点名称"] == late.title) & (milestones["计划完成日期"] == late.planned_on.isoformat())]
     assert list(row["办理阶段"]) == ["已滞后"]
     assert list(row["实际完成日期"]) == ["—"]
     updates = update_table(at)
@@ -183,22 +183,22 @@ def save_milestone(at, form: str, label: str, title: str, planned_on: date) -> N
 def test_office_adds_a_milestone_and_marks_it_done(app_env):
     task, _ = late_task(app_env)
     at = tasks_page(task=str(task.id))
-    save_milestone(at, f"task.{task.id}.milestone", "新增节点", "完成年度工作总结", date(2026, 12, 31))
+    save_milestone(at, f"task.{task.id}.milestone", "新增工作节点", "完成年度工作总结", date(2026, 12, 31))
     with read_session(engine(app_env)) as s:
         added = s.scalar(select(Milestone).where(Milestone.task_id == task.id, Milestone.title == "完成年度工作总结"))
     assert added is not None and (added.planned_on, added.done_on) == (date(2026, 12, 31), None)
     milestones = milestone_table(at)
-    assert list(milestones[milestones["节点名称"] == "完成年度工作总结"]["办理阶段"]) == ["未到期"]
+    assert list(milestones[milestones["工作节点名称"] == "完成年度工作总结"]["办理阶段"]) == ["未到期"]
 
     done_form = f"task.{task.id}.milestone_done"
     at.selectbox(key=f"{done_form}.milestone_id").set_value(added.id)
     at.date_input(key=f"{done_form}.done_on").set_value(TODAY)
-    button(at, "节点完成").click().run()
+    button(at, "工作节点完成").click().run()
     assert not at.exception and not at.error, errors(at)
     with read_session(engine(app_env)) as s:
         assert s.get(Milestone, added.id).done_on == TODAY
     milestones = milestone_table(at)
-    assert list(milestones[milestones["节点名称"] == "完成年度工作总结"]["办理阶段"]) == ["按期完成"]
+    assert list(milestones[milestones["工作节点名称"] == "完成年度工作总结"]["办理阶段"]) == ["按期完成"]
 
 
 def test_milestone_without_title_is_refused_and_input_kept(app_env):
@@ -206,7 +206,7 @@ def test_milestone_without_title_is_refused_and_input_kept(app_env):
     at = tasks_page(task=str(task.id))
     form = f"task.{task.id}.milestone"
     at.date_input(key=f"{form}.planned_on").set_value(date(2026, 12, 31))
-    button(at, "新增节点").click().run()
+    button(at, "新增工作节点").click().run()
     assert not at.exception
     assert errors(at) == ["请检查标红的字段。"]
     assert caption_after(at, at.text_input(key=f"{form}.title")) == ":red[必填。]"
@@ -225,12 +225,12 @@ def test_office_renames_and_reschedules_a_milestone(app_env):
     form = choose_milestone_to_edit(at, task, late)
     assert at.text_input(key=f"{form}.title").value == late.title  # filled with the current values
     assert at.date_input(key=f"{form}.planned_on").value == late.planned_on
-    save_milestone(at, form, "保存节点", "调整后的节点", date(2026, 12, 31))
+    save_milestone(at, form, "保存工作节点", "调整后的节点", date(2026, 12, 31))
     with read_session(engine(app_env)) as s:
         row = s.get(Milestone, late.id)
     assert (row.title, row.planned_on, row.version) == ("调整后的节点", date(2026, 12, 31), late.version + 1)
     milestones = milestone_table(at)
-    assert list(milestones[milestones["节点名称"] == "调整后的节点"]["办理阶段"]) == ["未到期"]  # no longer late
+    assert list(milestones[milestones["工作节点名称"] == "调整后的节点"]["办理阶段"]) == ["未到期"]  # no longer late
 
 
 def test_milestone_edit_offers_the_first_unfinished_milestone_first(app_env):
@@ -246,7 +246,7 @@ def test_stale_milestone_edit_is_refused_and_input_kept(app_env):
     EditMilestone(SYSTEM_ADMIN, milestone_id=late.id, version=late.version, title="他人修改",
                   planned_on=late.planned_on).run(engine(app_env))  # meanwhile someone else edits it
     at.text_input(key=f"{form}.title").input("我的修改")
-    button(at, "保存节点").click().run()
+    button(at, "保存工作节点").click().run()
     assert not at.exception
     assert any("已被他人修改" in e for e in errors(at)), errors(at)
     assert at.text_input(key=f"{form}.title").value == "我的修改"
@@ -259,7 +259,7 @@ def test_milestone_edit_without_title_is_refused(app_env):
     at = tasks_page(task=str(task.id))
     form = choose_milestone_to_edit(at, task, late)
     at.text_input(key=f"{form}.title").input("  ")
-    button(at, "保存节点").click().run()
+    button(at, "保存工作节点").click().run()
     assert not at.exception
     assert caption_after(at, at.text_input(key=f"{form}.title")) == ":red[必填。]"
     with read_session(engine(app_env)) as s:

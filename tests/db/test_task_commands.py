@@ -216,7 +216,7 @@ def test_completing_a_milestone_twice_is_refused(engine, ms_id):
     CompleteMilestone(OFFICE, milestone_id=ms_id, done_on=date(2026, 11, 20)).run(engine)
     with pytest.raises(ValidationFailed) as exc:
         CompleteMilestone(OFFICE, milestone_id=ms_id, done_on=TODAY).run(engine)
-    assert exc.value.field_errors == {"action": "该节点已完成。"}
+    assert exc.value.field_errors == {"action": "该工作节点已完成。"}
     assert get_ms(engine, ms_id).done_on == date(2026, 11, 20)
 
 

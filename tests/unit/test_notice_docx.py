@@ -51,7 +51,7 @@ def test_title_number_addressee_and_signature():
     assert "硚政〔2025〕1号" in lines[3]
     assert any("请于2026年12月3日前" in line for line in lines)
     assert any("68839462" in line and "1306226418@qq.com" in line for line in lines)
-    assert lines[-2:] == ["府检联动协调机制办公室", "2026年11月26日"]
+    assert lines[-2:] == ["“府检联动”协调机制办公室", "2026年11月26日"]
 
 
 def test_overdue_table_has_a_row_per_item_with_its_days_overdue():
