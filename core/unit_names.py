@@ -16,17 +16,24 @@ def name_key(name: str) -> str:
 
 
 class UnitNames(Generic[T]):
-    """units: (unit, its name, its aliases); find(name) gives the unit any of them names."""
+    """units: (unit, its name, its aliases), in order of precedence; find(name) gives the unit
+    any of them names. A unit's own name wins over another's alias; between aliases, the first
+    unit given wins."""
 
     def __init__(self, units: Iterable[tuple[T, str, Iterable[str]]]):
         self._by_key: dict[str, T] = {}
         self._names: dict[str, str] = {}  # key -> the unit's own name (what a suggestion shows)
+        units = list(units)
+        for unit, name, _ in units:
+            self._add(name_key(name), unit, name)
         for unit, name, aliases in units:
-            for alias in (name, *(aliases or ())):
-                key = name_key(alias)
-                if key and key not in self._by_key:
-                    self._by_key[key] = unit
-                    self._names[key] = name
+            for alias in aliases or ():
+                self._add(name_key(alias), unit, name)
+
+    def _add(self, key: str, unit: T, name: str) -> None:
+        if key and key not in self._by_key:
+            self._by_key[key] = unit
+            self._names[key] = name
 
     def find(self, name: str | None) -> T | None:
         return self._by_key.get(name_key(name)) if name else None

@@ -68,6 +68,11 @@ def _send(engine: Engine, digest: rm.Digest, entries: list[rm.Entry], today: dat
         report.sent += 1
     except DeliveryFailed as exc:
         error = str(exc)
+    except ValueError as exc:  # a mail setting that cannot be used (its message names the setting)
+        error = f"settings: {exc}"[:300]
+    except Exception as exc:  # noqa: BLE001 - whatever it was, the claimed reminder is recorded, not stranded
+        error = type(exc).__name__
+    if error:
         report.failed += 1
         log.warning("reminder to %s by %s failed: %s", digest.unit_name, digest.channel, error)
     rm.record(engine, digest, entries, today, username, user_id, error)
@@ -87,6 +92,7 @@ def run(engine: Engine, today: date, *, dry_run: bool = False, username: str = S
     report = RunReport(planned=[d.as_plan() for d in digests])
     if dry_run:
         return report
+    smtp_settings()  # mail settings that cannot be used stop the run before anything is claimed
     rm.job_started(engine)
     rm.forget_interrupted(engine)
     for digest in digests:

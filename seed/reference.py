@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from core.kinds import KINDS
+from core.unit_names import name_key
 from db.engine import session_factory
 from db.models import AuditLog, KeyTask, Leader, Setting, TaskGroup, Unit
 
@@ -61,10 +62,21 @@ def load_reference(engine: Engine) -> int:
             return 0
     changes = 0
     with session_factory(engine)() as session, session.begin():
-        for u in _read_units():
+        units = _read_units()
+        existing = {u.code: u for u in session.scalars(select(Unit))}
+        # which unit already goes by a name: the office's aliases stay, and a seeded alias that
+        # another unit goes by is left out
+        owner = {name_key(u["name"]): u["code"] for u in units}
+        for code, row in existing.items():
+            for name in (row.name, *(row.aliases or ())):
+                owner.setdefault(name_key(name), code)
+        for u in units:
+            kept = list(existing[u["code"]].aliases or []) if u["code"] in existing else []
+            aliases = kept + [a for a in u["aliases"] if owner.setdefault(name_key(a), u["code"]) == u["code"]
+                              and name_key(a) not in {name_key(k) for k in kept}]
             changes += _upsert(session, Unit, "code", u["code"], {
                 "name": u["name"], "category": u["category"], "leader_name": u["leader_name"],
-                "leader_title": u["leader_title"], "sort_order": u["sort_order"], "aliases": u["aliases"]})
+                "leader_title": u["leader_title"], "sort_order": u["sort_order"], "aliases": aliases})
         people = _json("leadership.json")
         for p in people["leaders"]:
             changes += _upsert(session, Leader, "key", p["key"], {

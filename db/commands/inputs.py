@@ -39,11 +39,13 @@ NOT_GIVEN: Any = _NotGiven()  # the default of a field that has none
 REQUIRED = ("error.required", {})  # the message of an input that holds nothing usable
 
 
-def stored(attribute, *, required: bool = False, wrong_type: tuple[str, dict] | None = None) -> Any:
+def stored(attribute, *, required: bool = False, wrong_type: tuple[str, dict] | None = None,
+           secret: bool = False) -> Any:
     """A text input kept in `attribute`'s column (a model attribute such as Item.title): the column
-    gives its length limit and whether line breaks are allowed; `required`: blank is refused."""
+    gives its length limit and whether line breaks are allowed; `required`: blank is refused;
+    `secret`: left out of the command's repr (a token must not reach a log line)."""
     meta = {"stored": attribute, "required": required} | ({"wrong_type": wrong_type} if wrong_type else {})
-    return field(default=None, metadata=meta)
+    return field(default=None, metadata=meta, repr=not secret)
 
 
 def typed(default: Any = None, *, wrong_type: tuple[str, dict] | None = None, factory: Any = NOT_GIVEN) -> Any:

@@ -63,8 +63,8 @@ class SetUnitRobot(Command):
     unit_id: int | None = typed(wrong_type=("error.unknown_unit", {}))
     unit_version: int | None = None
     channel: str | None = typed(wrong_type=("settings.robot.error.channel", {}))
-    webhook: str | None = stored(Unit.robot_webhook)
-    secret: str | None = stored(Unit.robot_secret)
+    webhook: str | None = stored(Unit.robot_webhook, secret=True)
+    secret: str | None = stored(Unit.robot_secret, secret=True)
     clear_secret: bool = False
 
     def validate(self, session: Session) -> dict[str, str]:
@@ -76,8 +76,8 @@ class SetUnitRobot(Command):
             errors["channel"] = t("settings.robot.error.channel")
         webhook = (self.webhook or "").strip()
         if self.channel is not None and "webhook" not in errors:
-            if not webhook and not unit.robot_webhook:
-                errors["webhook"] = t("error.required")
+            if not webhook and (not unit.robot_webhook or unit.robot_channel != self.channel):
+                errors["webhook"] = t("error.required")  # a new kind of robot has an address of its own
             elif webhook and not _is_web_address(webhook):
                 errors["webhook"] = t("settings.robot.error.webhook")
         if (self.secret or "").strip() and self.channel != DINGTALK:
@@ -100,7 +100,7 @@ class SetUnitRobot(Command):
 
 def _is_web_address(value: str) -> bool:
     parts = urllib.parse.urlsplit(value)
-    return parts.scheme in ("https", "http") and bool(parts.hostname) and " " not in value
+    return parts.scheme == "https" and bool(parts.hostname) and " " not in value
 
 
 def _robot_state(unit: Unit) -> dict:

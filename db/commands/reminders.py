@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.clock import today
 from core.i18n import t
 from db import reminders as rm
-from db.commands.base import Command, result, typed
+from db.commands.base import Command, ValueRefused, result, typed
 from db.models import Item, Unit
 from db.queries.predicates import item_overdue
 
@@ -37,11 +37,12 @@ class RemindUnit(Command):
         query = select(Item.id).where(Item.to_unit_id == unit.id)
         query = query.where(item_overdue(self.day)) if self.item_ids is None else query.where(Item.id.in_(self.item_ids))
         entries = rm.manual_entries(session, unit.id, list(session.scalars(query)))
+        # A 催办 is a button, not a form: these say themselves what is wrong (ValueRefused's message)
         if not entries:
-            return {"item_ids": t("remind.error.nothing_to_remind")}
+            raise ValueRefused("item_ids", t("remind.error.nothing_to_remind"))
         digests = rm.unit_digests(session, self.day, unit.id, entries)
         if not digests:
-            return {"unit_id": t("todo.no_recipient")}
+            raise ValueRefused("unit_id", t("todo.no_recipient"))
         self.report(claimed=[(d, []) for d in digests])
         return {}
 

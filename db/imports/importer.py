@@ -74,7 +74,8 @@ def choose(errors, n: int, column: str, word: str | None, choices: dict[str, Any
 
 def unit_names(session) -> UnitNames:
     """Every unit by its name and its aliases (an import's unit columns accept any of them)."""
-    return UnitNames((u, u.name, u.aliases or ()) for u in session.scalars(select(Unit)))
+    units = session.scalars(select(Unit).order_by(Unit.active.desc(), Unit.sort_order, Unit.id))
+    return UnitNames((u, u.name, u.aliases or ()) for u in units)
 
 
 def unknown_unit(names: UnitNames, name: str) -> str:

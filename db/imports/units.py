@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from core.i18n import CATALOG, t
 from db.imports.base import Planned
-from db.imports.importer import Importer, choose
+from db.imports.importer import Importer, choose, unit_names
 from db.imports.spec import UNITS
 from db.models import Unit
 
@@ -39,7 +39,7 @@ class UnitImporter(Importer):
         s = self.session
         units = list(s.scalars(select(Unit)))
         by_code = {u.code: u for u in units}
-        by_name = {u.name: u for u in units}
+        names = unit_names(s)
         cats, states = categories(), unit_states()
         next_order = (s.scalar(select(func.max(Unit.sort_order))) or 0) + 10
         plans = []
@@ -50,7 +50,7 @@ class UnitImporter(Importer):
                     errors.add_for(n, "code", t("import.error.unit_code_format"))
                 category = choose(errors, n, "category", v["category"], cats)
                 active = choose(errors, n, "state", v["state"], states)
-                other = by_name.get(v["name"])
+                other = names.find(v["name"])  # another unit's name or alias
                 if other is not None and other.code != v["code"]:
                     errors.add_for(n, "name", t("import.error.unit_name_taken"))
                 self.tick("check", done, len(rows))

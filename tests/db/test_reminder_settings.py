@@ -92,9 +92,13 @@ def test_a_robot_is_set_kept_replaced_and_removed_and_its_secrets_stay_out_of_th
     # blank webhook and secret: kept
     SetUnitRobot(ADMIN, unit_id=unit, unit_version=version(engine, unit), channel="dingtalk").run(engine)
     assert robot(engine, unit) == ("dingtalk", WEBHOOK, SECRET)
-    # another kind of robot: a secret belongs to 钉钉 only
-    SetUnitRobot(ADMIN, unit_id=unit, unit_version=version(engine, unit), channel="wecom").run(engine)
+    # another kind of robot has an address of its own, and a secret belongs to 钉钉 only
+    with pytest.raises(ValidationFailed) as refused:
+        SetUnitRobot(ADMIN, unit_id=unit, unit_version=version(engine, unit), channel="wecom").run(engine)
+    assert set(refused.value.field_errors) == {"webhook"}
+    SetUnitRobot(ADMIN, unit_id=unit, unit_version=version(engine, unit), channel="wecom", webhook=WEBHOOK).run(engine)
     assert robot(engine, unit) == ("wecom", WEBHOOK, None)
+    assert TOKEN not in repr(SetUnitRobot(ADMIN, unit_id=unit, channel="wecom", webhook=WEBHOOK, secret=SECRET))
     SetUnitRobot(ADMIN, unit_id=unit, unit_version=version(engine, unit), channel=None).run(engine)
     assert robot(engine, unit) == (None, None, None)
     with read_session(engine) as s:
@@ -116,6 +120,7 @@ def test_the_settings_read_shows_the_robot_masked(engine, units):
 @pytest.mark.parametrize("values,field", [
     (dict(channel="wecom"), "webhook"),  # none stored yet
     (dict(channel="wecom", webhook="qyapi.weixin.qq.com/send?key=1"), "webhook"),
+    (dict(channel="wecom", webhook="http://qyapi.weixin.qq.com/send?key=1"), "webhook"),  # the token in clear
     (dict(channel="wecom", webhook=WEBHOOK, secret=SECRET), "secret"),
     (dict(channel="sms", webhook=WEBHOOK), "channel"),
 ])

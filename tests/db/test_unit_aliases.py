@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from core.permissions import Actor
 from db.commands.base import PermissionDenied, ValidationFailed
+from db.commands.imports import ImportRefused
 from db.commands.units import SetUnitAliases
 from db.engine import read_session
 from db.models import Unit
@@ -54,3 +55,9 @@ def test_a_liaison_or_viewer_cannot_edit_other_names(engine, units):
     for actor in (Actor(None, "l", "liaison", unit), Actor(None, "v", "viewer")):
         with pytest.raises(PermissionDenied):
             SetUnitAliases(actor, unit_id=unit, unit_version=version(engine, unit), aliases=["x"]).run(engine)
+
+
+def test_a_units_import_cannot_name_a_unit_as_another_units_alias(engine):
+    with pytest.raises(ImportRefused) as refused:
+        run_import(engine, "units", [dict(code="probe_unit", name="区人社局", category="区政府部门")])
+    assert [e.column for e in refused.value.row_errors] == ["单位名称"]
