@@ -79,7 +79,7 @@ def drill_down(unit_id: int) -> None:
                 help=t("units.kpi.on_time_help", on_time=stats["on_time"], answered=stats["answered"]))
     m[4].metric(t("units.kpi.open_follow_ups"), fu_counts["open"])
     m[5].metric(t("units.kpi.open_supervision"), read(q.unit_open_supervision, unit_id))
-    unit_actions(unit, stats["overdue"], lambda form: read(q.notice_data, unit_id, day, form))
+    unit_actions(unit, stats["overdue"], lambda: read(q.notice_data, unit_id, day))
     aliases_form(unit)
 
     tabs = st.tabs([t("units.tab.items"), t("units.tab.follow_ups"), t("units.tab.tasks"), t("units.tab.supervision"),

@@ -14,7 +14,7 @@ number, so printing the notice again does not use up a number, and two units nev
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from docx import Document
@@ -76,6 +76,10 @@ class NoticeData:
     plan_number: str = ""
     plan_title: str = ""
     form: str = "notice"  # one of FORMS
+
+    def as_form(self, form: str) -> "NoticeData":
+        """The same lists as the other form (a 催办单 of the 督办通知单's data), with its number."""
+        return replace(self, form=form, number=notice_number(self.unit_id, self.issued_on, form))
 
     def words(self, key: str, **args) -> str:
         """This form's own words (title, number, body, reply, file name)."""

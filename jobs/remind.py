@@ -58,18 +58,28 @@ def _deliver(digest: rm.Digest, message, smtp: SmtpSettings | None) -> None:
         send_robot(digest.channel, digest.webhook or "", digest.secret, message)
 
 
+@dataclass(frozen=True)
+class Outbox:
+    """How messages leave, read once per run: the mail settings and the app's address for links."""
+    smtp: SmtpSettings | None
+    base_url: str
+
+
+def outbox() -> Outbox:
+    """Raises ValueError for a mail setting that cannot be used (its message names the setting)."""
+    return Outbox(smtp_settings(), setting("FJLD_BASE_URL") or "http://localhost:8501")
+
+
 def _send(engine: Engine, digest: rm.Digest, entries: list[rm.Entry], today: date, username: str,
-          user_id: int | None, report: RunReport) -> None:
-    """Send the claimed entries of one digest and record the outcome."""
-    error = None
+          user_id: int | None, report: RunReport, box: Outbox | None, error: str | None = None) -> None:
+    """Send the claimed entries of one digest (unless `error` already says why they cannot go) and
+    record the outcome."""
     try:
-        _deliver(digest, digest_message(digest.unit_name, entries, today, setting("FJLD_BASE_URL") or
-                                        "http://localhost:8501"), smtp_settings())
-        report.sent += 1
+        if error is None:
+            _deliver(digest, digest_message(digest.unit_name, entries, today, box.base_url), box.smtp)
+            report.sent += 1
     except DeliveryFailed as exc:
         error = str(exc)
-    except ValueError as exc:  # a mail setting that cannot be used (its message names the setting)
-        error = f"settings: {exc}"[:300]
     except Exception as exc:  # noqa: BLE001 - whatever it was, the claimed reminder is recorded, not stranded
         error = type(exc).__name__
     if error:
@@ -81,8 +91,13 @@ def _send(engine: Engine, digest: rm.Digest, entries: list[rm.Entry], today: dat
 def send_claimed(engine: Engine, command: RemindUnit) -> RunReport:
     """After the office's 催办 by hand (RemindUnit, run): send what it claimed."""
     report = RunReport(planned=[d.as_plan() for d, _ in command.claimed])
+    box, error = None, None
+    try:
+        box = outbox()
+    except ValueError as exc:  # recorded as failed, so the next run sends them
+        error = f"settings: {exc}"[:300]
     for digest, entries in command.claimed:
-        _send(engine, digest, entries, command.day, command.actor.username, command.actor.user_id, report)
+        _send(engine, digest, entries, command.day, command.actor.username, command.actor.user_id, report, box, error)
     return report
 
 
@@ -92,13 +107,13 @@ def run(engine: Engine, today: date, *, dry_run: bool = False, username: str = S
     report = RunReport(planned=[d.as_plan() for d in digests])
     if dry_run:
         return report
-    smtp_settings()  # mail settings that cannot be used stop the run before anything is claimed
+    box = outbox()  # mail settings that cannot be used stop the run before anything is claimed
     rm.job_started(engine)
     rm.forget_interrupted(engine)
     for digest in digests:
         entries = rm.claim(engine, digest, today, username)
         if entries:
-            _send(engine, digest, entries, today, username, user_id, report)
+            _send(engine, digest, entries, today, username, user_id, report, box)
         else:
             report.skipped += 1
     rm.job_finished(engine, report.outcome)

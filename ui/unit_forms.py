@@ -126,28 +126,27 @@ def aliases_form(unit: dict) -> None:
         errs.show()
 
 
-def unit_actions(unit: dict, overdue: int, load: Callable[[str], NoticeData | None]) -> None:
+def unit_actions(unit: dict, overdue: int, load: Callable[[], NoticeData | None]) -> None:
     """Under a unit's figures, in one row: 催办全部逾期事项 (office staff, when the unit has overdue
-    items), then its 催办单 and 督办通知单 as Word files."""
+    items), then its 催办单 and 督办通知单 as Word files (one read of their data: `load`)."""
     row = st.container(horizontal=True)
     if overdue and may_remind():
         if row.button(t("units.remind_all"), key=f"units.{unit['id']}.remind", icon=":material/notifications_active:",
                       help=t("units.remind_all_help")):
             remind(unit["id"])
-    for form in ("reminder_notice", "notice"):
-        notice_download(unit, load, form, container=row)
-
-
-def notice_download(unit: dict, load: Callable[[str], NoticeData | None], form: str = "notice",
-                    container=st) -> None:
-    """The 督办通知单 (form "notice") or 催办单 (form "reminder_notice") of `unit` as a Word file:
-    office and export roles for any unit, a liaison for their own unit only. `load(form)` reads
-    the document's data, only for those allowed."""
     if not can(actor(), "export_data", [unit["id"]]):
         return
-    data = load(form)
+    data = load()  # only for those allowed
     if data is None:
         return
+    for form in ("reminder_notice", "notice"):
+        notice_download(unit, data.as_form(form), row)
+
+
+def notice_download(unit: dict, data: NoticeData, container) -> None:
+    """The 督办通知单 or 催办单 (data.form) of `unit` as a Word file: office and export roles for any
+    unit, a liaison for their own unit only (unit_actions checks)."""
+    form = data.form
     container.download_button(
         t(f"units.{form}_download"), lambda: build_notice(data), file_name=file_name(data),
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

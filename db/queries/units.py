@@ -242,8 +242,8 @@ def unit_open_supervision(engine: Engine, unit_id: int) -> int:
 
 # -- 督办通知单 ----------------------------------------------------------------------------------------
 
-def notice_data(engine: Engine, unit_id: int, today: date, form: str = "notice") -> NoticeData | None:
-    """Everything the 督办通知单 (or, form "reminder_notice", the 催办单) of a unit prints: its overdue items (oldest first), its open
+def notice_data(engine: Engine, unit_id: int, today: date) -> NoticeData | None:
+    """Everything the 督办通知单 (and, NoticeData.as_form, the 催办单) of a unit prints: its overdue items (oldest first), its open
     follow-ups (lead or assisting, due date first), the reply deadline (5 working days from
     today) and the office's contact details from the `office` setting."""
     profile = unit_profile(engine, unit_id)
@@ -261,7 +261,7 @@ def notice_data(engine: Engine, unit_id: int, today: date, form: str = "notice")
                for r in follow_ups.itertuples()]
     return NoticeData(
         unit_id=unit_id, unit_name=profile["name"], issued_on=today, reply_by=reply_by,
-        number=notice_number(unit_id, today, form), form=form,
+        number=notice_number(unit_id, today),
         overdue=[NoticeOverdue(title=r.title, from_unit=r.from_unit, due_on=r.due_on, days_overdue=int(r.days_overdue),
                                approximate=bool(r.due_approximate))
                  for r in overdue.itertuples()],

@@ -223,3 +223,17 @@ def test_only_office_staff_and_admins_remind_by_hand(engine, records, units, rol
         RemindUnit(Actor(None, "someone", role, units["market_regulation"]),
                    unit_id=units["market_regulation"]).run(engine)
     assert count(engine, Reminder) == 0
+
+
+def test_a_mail_setting_that_cannot_be_used_strands_nothing(engine, records, units, monkeypatch):
+    monkeypatch.setenv("FJLD_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("FJLD_SMTP_SECURITY", "tls1.0")
+    with pytest.raises(ValueError):  # the daily run stops before it claims anything
+        remind.run(engine, TODAY)
+    assert count(engine, Reminder) == 0
+    command = RemindUnit(OFFICE, unit_id=units["market_regulation"])
+    command.run(engine)
+    report = send_claimed(engine, command)  # claimed by hand: recorded as failed, sent by the next run
+    assert (report.sent, report.failed) == (0, 1)
+    with read_session(engine) as s:
+        assert {(r.status, r.error.startswith("settings:")) for r in s.scalars(select(Reminder))} == {("failed", True)}
