@@ -159,6 +159,33 @@ class Item(Base, Versioned):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
+class ItemLink(Base):
+    """One item led to another (a 行政执法移送 and the 立案监督 that followed; a 检察建议 and its
+    督办): shown on both items' details, as 后续事项 on the first and 源于 on the second."""
+    __tablename__ = "item_link"
+    __table_args__ = (UniqueConstraint("from_item_id", "to_item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    to_item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Accountability(Base, Versioned):
+    """移送追责 (plan 五(二)): an item left overdue or unanswered referred to the body that holds
+    the people responsible to account — to whom, when, under which reference, with what result."""
+    __tablename__ = "accountability"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    referred_to: Mapped[str] = mapped_column(String(100))
+    referred_on: Mapped[date] = mapped_column(Date, index=True)
+    reference: Mapped[str | None] = mapped_column(String(100))
+    result: Mapped[str | None] = mapped_column(Text)
+    result_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class ItemEvent(Base):
     """Timeline of an item: status changes, feedback, notes, supervision."""
     __tablename__ = "item_event"
