@@ -480,7 +480,7 @@ CATALOG: dict[str, str] = {
     "milestone.done_late": "逾期完成",
     "milestone.late": "已滞后",
     "milestone.pending": "未到期",
-    "tasks.group_label": "{numeral}、{title}",
+    "tasks.group_label": "({numeral}){title}",
     "common.numerals": "一二三四五六七八九十",
     "page.weekly": "周例会",
     "page.units": "成员单位",
@@ -518,7 +518,8 @@ def t(key: str, **fmt) -> str:
 
 
 def group_label(number: int, title: str) -> str:
-    """一、推进平安硚口建设 — how the plan numbers its groups of key tasks."""
+    """(一)推进平安硚口建设 — how the plan (三、重点工作) numbers its groups of key tasks, with its
+    half-width parentheses."""
     return t("tasks.group_label", numeral=CATALOG["common.numerals"][number - 1], title=title)
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from core.i18n import group_label
 from core.lifecycles import MS_LATE, milestone_state, task_status
 from db.engine import read_session
 from db.models import (Item, KeyTask, Milestone, ProgressUpdate, Supervision, TaskAssignment, TaskGroup, Unit,
@@ -92,7 +93,7 @@ def task_detail(engine: Engine, task_id: int) -> dict | None:
         group = s.get(TaskGroup, task.group_id)
         return {
             "id": task.id, "number": task.number, "title": task.title, "full_text": task.full_text,
-            "version": task.version, "group": f"{group.number}. {group.title}",
+            "version": task.version, "group": group_label(group.number, group.title),
             "milestones": frame(s, select(Milestone.id, Milestone.title, Milestone.planned_on, Milestone.done_on,
                                           Milestone.version).where(Milestone.task_id == task_id)
                                 .order_by(Milestone.planned_on, Milestone.id)),

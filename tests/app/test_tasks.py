@@ -118,7 +118,7 @@ def test_group_metrics_show_the_mean_latest_percent_per_group(app_env):
     for task_id, number, title in tasks:
         groups.setdefault((number, title), []).append(latest.get(task_id, 0))
     assert len(groups) == 5
-    expected = {f"{NUMERALS[n - 1]}、{title}": f"{sum(p) / len(p):.0f}%" for (n, title), p in groups.items()}
+    expected = {f"({NUMERALS[n - 1]}){title}": f"{sum(p) / len(p):.0f}%" for (n, title), p in groups.items()}
     every = [latest.get(task_id, 0) for task_id, _, _ in tasks]
     expected["总体进度"] = f"{sum(every) / len(every):.0f}%"
     assert metrics(at) == expected

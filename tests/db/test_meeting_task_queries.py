@@ -121,7 +121,7 @@ def test_group_rollup_of_the_board(engine, units, board_setup):
 
 def test_task_detail_and_milestone_timeline(engine, units, board_setup):
     detail = task_detail(engine, board_setup[1])
-    assert detail["number"] == 1 and detail["group"] == "1. 推进平安硚口建设"
+    assert detail["number"] == 1 and detail["group"] == "(一)推进平安硚口建设"
     assert list(detail["milestones"]["title"]) == ["出台工作方案", "建立线索移送台账", "年度总结"]
     detail4 = task_detail(engine, board_setup[4])
     assert list(detail4["updates"]["percent"]) == [55, 30, 10]  # newest first

@@ -211,4 +211,4 @@ def test_a_key_defined_twice_is_refused(monkeypatch):
 
 def test_format_placeholders_are_filled():
     assert i18n.t("item.overdue_by", n=3) == "已逾期 3 天"
-    assert i18n.group_label(2, "服务保障经济社会高质量发展") == "二、服务保障经济社会高质量发展"
+    assert i18n.group_label(2, "服务保障经济社会高质量发展") == "(二)服务保障经济社会高质量发展"
