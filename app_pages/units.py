@@ -192,11 +192,41 @@ def liaisons_tab(unit: dict) -> None:
 
 # -- the directory --------------------------------------------------------------------------------
 
+LEADER_ROLES = {"convener": "units.members.convener", "deputy_convener": "units.members.deputy_convener"}
+
+
+def mechanism_members() -> None:
+    """协调机制组成人员 as the plan's annex lists them: conveners, deputy convener, the member
+    units' leaders (the directory below), then the office."""
+    members = read(q.mechanism_members)
+    st.subheader(t("units.members.title"), anchor=False)
+    with st.container(border=True):
+        left, right = st.columns(2)
+        lines = [f"**{t(LEADER_ROLES[p['role']]) if p['role'] in LEADER_ROLES else escape_markdown(p['role'])}**"
+                 f" {escape_markdown(p['name'])} {escape_markdown(p['title'])}" for p in members["leaders"]]
+        lines.append(f"**{t('units.members.members')}** {t('units.members.units')}")
+        left.markdown("  \n".join(lines))
+        office = members["office"]
+        if office:
+            text = [f"**{t('units.members.office')}** "
+                    + escape_markdown(t("units.members.office_seat", place=office.get("located_in") or t("common.none")))]
+            if office.get("director"):
+                text.append(f"{t('units.members.office_director')} {escape_markdown(office['director'])}")
+            if office.get("members"):
+                text.append(f"{t('units.members.office_members')} {escape_markdown('、'.join(office['members']))}")
+            if office.get("phone") or office.get("email"):
+                text.append(escape_markdown(t("units.members.office_contact", phone=office.get("phone") or t("common.none"),
+                                              email=office.get("email") or t("common.none"))))
+            right.markdown("  \n".join(text))
+
+
 st.title(t("units.title"))
 chosen = url_selection("unit")
 if chosen:
     drill_down(chosen)
     st.stop()
+
+mechanism_members()
 
 c1, c2 = st.columns([1, 2])
 category = url_selectbox(t("overview.filter.category"), CATEGORIES, key="units.category", param="category",

@@ -20,6 +20,17 @@ TEXTS = {
     "units.inactive": "已停用",
     "units.no_liaison": "(未报送)",
     "units.my_unit": "查看本单位",
+    # the mechanism's members (附件 一、二)
+    "units.members.title": "协调机制组成人员",
+    "units.members.convener": "召集人",
+    "units.members.deputy_convener": "副召集人",
+    "units.members.members": "成员",
+    "units.members.units": "各成员单位分管领导(见下方成员单位名录)",
+    "units.members.office": "协调机制办公室",
+    "units.members.office_seat": "设在{place},负责日常联络、沟通协调、督办落实等工作",
+    "units.members.office_director": "主任",
+    "units.members.office_members": "成员",
+    "units.members.office_contact": "联系电话 {phone} · 电子邮箱 {email}",
     # late reports
     "units.late_reports": "联络员变更未按时报备",
     "units.late_reports_caption": "联络员变更应在生效后 {n} 个工作日内报送协调机制办公室;下表列出逾期报送或超期仍未报送的单位,逾期最久的在前。",

@@ -21,7 +21,7 @@ from core.documents_notice import NoticeData, NoticeFollowUp, NoticeOverdue, not
 from core.lifecycles import ITEM_STATUSES, OPEN_FOLLOW_UP_STATUSES
 from db.calendar import work_calendar
 from db.engine import read_session
-from db.models import FollowUp, Item, Liaison, Setting, Supervision, TaskAssignment, Unit
+from db.models import FollowUp, Item, Leader, Liaison, Setting, Supervision, TaskAssignment, Unit
 from db.queries.common import frame
 from db.queries.meetings import FollowUpFilter, follow_up_list
 from db.queries.overdue import overdue_items
@@ -55,6 +55,19 @@ def report_state(start_on: date, reported_on: date | None, today: date,
 
 def _current(today: date):
     return and_(Liaison.start_on <= today, or_(Liaison.end_on.is_(None), Liaison.end_on >= today))
+
+
+# -- the mechanism's members (附件 一、二) -------------------------------------------------------------
+
+def mechanism_members(engine: Engine) -> dict:
+    """Who leads the mechanism, as the plan's annex lists them: the conveners and the deputy
+    convener in the annex's order (leaders: role, name, title), and the office (where it sits, its
+    director, members, phone and e-mail; the `office` setting loaded from seed/leadership.json)."""
+    with read_session(engine) as s:
+        leaders = [dict(r) for r in s.execute(select(Leader.role, Leader.name, Leader.title)
+                                              .order_by(Leader.sort_order, Leader.id)).mappings()]
+        office = s.scalar(select(Setting.value).where(Setting.key == "office")) or {}
+    return {"leaders": leaders, "office": dict(office)}
 
 
 # -- directory -------------------------------------------------------------------------------------

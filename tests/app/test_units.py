@@ -5,6 +5,7 @@ the drill-down ?unit=<id> against hand counts, and who gets the 督办通知单 
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 
 from sqlalchemy import func, or_, select
@@ -270,3 +271,38 @@ def test_office_staff_edit_a_units_other_names_on_its_page(app_env):
     with read_session(make_engine(app_env)) as s:
         assert s.scalar(select(Unit.aliases).where(Unit.id == unit)) == ["武汉市硚口区统计局", "硚口统计"]
     assert not [x for x in units_page("liaison", unit=str(unit)).text_area if x.key == f"{form}.aliases"]
+
+
+# -- 协调机制组成人员 -------------------------------------------------------------------------------------
+
+LEADERSHIP = json.loads((ROOT / "seed" / "leadership.json").read_text(encoding="utf-8"))
+
+
+def members_section(at) -> list[str]:
+    """The markdown of the 协调机制组成人员 section, read the way the user reads it (in display order)."""
+    nodes = list(walk(at._tree))
+    start = next(i for i, n in enumerate(nodes) if n.type == "subheader" and n.value == "协调机制组成人员")
+    end = next(i for i, n in enumerate(nodes) if n.type == "subheader" and n.value == "成员单位名录")
+    assert start < end  # above the member-unit list
+    return [n.value for n in nodes[start:end] if n.type == "markdown"]
+
+
+def test_the_mechanism_members_are_listed_above_the_units_as_in_the_annex(app_env):
+    at = units_page("viewer")
+    assert not at.exception and not at.error
+    shown = "  \n".join(members_section(at)).split("  \n")
+    labels = {"convener": "召集人", "deputy_convener": "副召集人"}
+    people = sorted(LEADERSHIP["leaders"], key=lambda p: p["sort_order"])
+    # 召集人 刘辉 区政府副区长, 召集人 刘星 区检察院检察长, 副召集人 刘川 …: in the annex's order
+    assert shown[:len(people)] == [f"**{labels[p['role']]}** {p['name']} {p['title']}" for p in people]
+    assert shown[0] == "**召集人** 刘辉 区政府副区长"
+    assert "**成员** 各成员单位分管领导(见下方成员单位名录)" in shown
+    office = LEADERSHIP["office"]
+    assert f"**协调机制办公室** 设在{office['located_in']},负责日常联络、沟通协调、督办落实等工作" in shown
+    assert f"主任 {office['director']}" in shown and f"成员 {'、'.join(office['members'])}" in shown
+    assert any(office["phone"] in line for line in shown)
+
+
+def test_the_mechanism_members_are_not_repeated_in_a_unit_drill_down(app_env):
+    at = units_page(unit=str(unit_id(app_env, "market_regulation")))
+    assert "协调机制组成人员" not in [h.value for h in at.subheader]
