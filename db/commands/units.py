@@ -16,6 +16,42 @@ from db.models import Unit
 MAX_ALIASES = 12
 
 
+def clean_aliases(aliases) -> list[str]:
+    """The aliases as stored: stripped, blank ones and repeats (spaces and bracket forms aside) dropped."""
+    out: list[str] = []
+    for alias in aliases or []:
+        alias = alias.strip()
+        if alias and name_key(alias) not in {name_key(a) for a in out}:
+            out.append(alias)
+    return out
+
+
+def own_aliases(name: str, aliases) -> list[str]:
+    """What a unit named `name` keeps of `aliases`: the cleaned list without its own name."""
+    return [a for a in clean_aliases(aliases) if name_key(a) != name_key(name)]
+
+
+def alias_error(aliases, others) -> str | None:
+    """Why a unit cannot go by `aliases` (too many, a text too long, one that another unit goes
+    by), or None. `others`: (name, aliases) of every other unit — the office's form compares with
+    the database, a units import with the database as the file leaves it."""
+    aliases = clean_aliases(aliases)
+    if len(aliases) > MAX_ALIASES:
+        return t("units.aliases.error.too_many", n=MAX_ALIASES)
+    errors = text_errors({str(i): a for i, a in enumerate(aliases)},
+                         {str(i): (False, Unit.aliases) for i in range(len(aliases))})
+    if errors:
+        return next(iter(errors.values()))
+    taken = {}
+    for name, other_aliases in others:
+        for other in (name, *(other_aliases or ())):
+            taken.setdefault(name_key(other), name)
+    for alias in aliases:
+        if name_key(alias) in taken:
+            return t("units.aliases.error.taken", alias=alias, unit=taken[name_key(alias)])
+    return None
+
+
 @dataclass(frozen=True, kw_only=True)
 class SetUnitAliases(Command):
     """unit_id, unit_version, aliases (the whole list; blank lines and repeats dropped)."""
@@ -24,37 +60,17 @@ class SetUnitAliases(Command):
     unit_version: int | None = None
     aliases: list[str] | None = typed(factory=list, wrong_type=("error.not_text", {}))
 
-    def cleaned(self) -> list[str]:
-        out: list[str] = []
-        for alias in self.aliases or []:
-            alias = alias.strip()
-            if alias and name_key(alias) not in {name_key(a) for a in out}:
-                out.append(alias)
-        return out
-
     def validate(self, session):
         unit = self.find(session, Unit, self.unit_id)
         if unit is None:
             return {"unit_id": t("error.unknown_unit")}
-        aliases = self.cleaned()
-        if len(aliases) > MAX_ALIASES:
-            return {"aliases": t("units.aliases.error.too_many", n=MAX_ALIASES)}
-        errors = text_errors({str(i): a for i, a in enumerate(aliases)},
-                             {str(i): (False, Unit.aliases) for i in range(len(aliases))})
-        if errors:
-            return {"aliases": next(iter(errors.values()))}
-        taken = {}
-        for other in session.scalars(select(Unit).where(Unit.id != unit.id)):
-            for name in (other.name, *(other.aliases or ())):
-                taken[name_key(name)] = other.name
-        for alias in aliases:
-            if name_key(alias) in taken:
-                return {"aliases": t("units.aliases.error.taken", alias=alias, unit=taken[name_key(alias)])}
-        return {}
+        others = session.execute(select(Unit.name, Unit.aliases).where(Unit.id != unit.id)).all()
+        error = alias_error(self.aliases, others)
+        return {"aliases": error} if error else {}
 
     def apply(self, session):
         unit = self.load_for_edit(session, Unit, self.unit_id, self.unit_version)
         before = snapshot(unit)
-        unit.aliases = [a for a in self.cleaned() if name_key(a) != name_key(unit.name)]
+        unit.aliases = own_aliases(unit.name, self.aliases)
         session.flush()
         return unit.id, before, snapshot(unit)

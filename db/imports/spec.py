@@ -67,6 +67,7 @@ UNITS = FileSpec(
     columns=(
         Column("code", "import.col.unit_code", required=True, stored=Unit.code, hint="import.hint.unit_code"),
         Column("name", "import.col.unit_name", required=True, stored=Unit.name, hint="import.hint.unit_name"),
+        Column("aliases", "import.col.unit_aliases", "list", hint="import.hint.unit_aliases"),
         Column("category", "import.col.category", required=True, hint="import.hint.category"),
         Column("leader_name", "import.col.leader_name", stored=Unit.leader_name, hint="import.hint.optional"),
         Column("leader_title", "import.col.leader_title", stored=Unit.leader_title, hint="import.hint.optional"),

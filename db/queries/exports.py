@@ -111,8 +111,8 @@ def units_table(engine: Engine, unit_id: int | None) -> pd.DataFrame:
     if unit_id is not None:
         q = q.where(Unit.id == unit_id)
     with read_session(engine) as s:
-        rows = [{"code": u.code, "name": u.name, "category": u.category, "leader_name": u.leader_name or "",
-                 "leader_title": u.leader_title or "", "sort_order": u.sort_order, "state": u.active,
+        rows = [{"code": u.code, "name": u.name, "aliases": "、".join(u.aliases or ()), "category": u.category,
+                 "leader_name": u.leader_name or "", "leader_title": u.leader_title or "", "sort_order": u.sort_order, "state": u.active,
                  "import.col.id": u.id}
                 for u in s.scalars(q)]
     return import_sheet(UNITS, rows)

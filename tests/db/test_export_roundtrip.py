@@ -92,3 +92,25 @@ def test_an_exported_sheet_imports_back_with_nothing_to_do(demo, exported, kind,
     assert rows(demo) == before
     with read_session(demo) as s:  # only the import's own record: no record's history moved
         assert list(s.scalars(select(AuditLog.action).where(AuditLog.id > last_audit))) == [f"import.{kind}"]
+
+
+def test_the_units_sheet_carries_each_units_other_names_and_an_edit_of_them_imports(demo):
+    sheet = export_table(demo, ADMIN, "units", TODAY)
+    with read_session(demo) as s:
+        aliases = dict(s.execute(select(Unit.code, Unit.aliases)).all())
+    assert list(sheet.columns[:3]) == ["单位编码", "单位名称", "别名"]
+    assert dict(zip(sheet["单位编码"], sheet["别名"])) == {code: "、".join(a or ()) for code, a in aliases.items()}
+    assert "武汉市硚口区住房和城市更新局" in sheet.set_index("单位编码").loc["housing_renewal", "别名"]
+
+    edited = sheet.copy()
+    row = edited.index[edited["单位编码"] == "statistics"][0]
+    edited.loc[row, "别名"] = edited.loc[row, "别名"] + "、硚口统计"
+    command = ImportFile(OFFICE, parsed=parse_file("units", "edited.csv", csv_bytes(edited)))
+    command.run(demo)
+    assert (command.summary["update"], command.summary["unchanged"]) == (1, len(sheet) - 1)
+    with read_session(demo) as s:
+        assert s.scalar(select(Unit.aliases).where(Unit.code == "statistics")) == [*aliases["statistics"], "硚口统计"]
+    # and back as it was (the module's other tests share the data)
+    ImportFile(OFFICE, parsed=parse_file("units", "export.csv", csv_bytes(sheet))).run(demo)
+    with read_session(demo) as s:
+        assert dict(s.execute(select(Unit.code, Unit.aliases)).all()) == aliases

@@ -505,3 +505,44 @@ def test_an_import_takes_the_commands_own_steps(engine):
     update, close = rows[imported.id], rows[commanded.id]
     assert update.action == "item.import" and close.action == "item.close"
     assert set(update.before) == set(close.before) and set(update.after) == set(close.after) | {"import_file", "import_row"}
+
+
+def aliases_of(engine) -> dict[str, list[str]]:
+    with read_session(engine) as s:
+        return dict(s.execute(select(Unit.code, Unit.aliases)).all())
+
+
+def test_units_import_reads_the_other_names(engine):
+    """别名: 、-separated, cleaned as the office's form cleans them; blank keeps an existing unit's
+    list; a file may move an alias from one unit to another."""
+    before = aliases_of(engine)
+    rows = [dict(code="new_bureau", name="区数据局", aliases="武汉市硚口区数据局、 硚口数据局 ,区数据局、武汉市硚口区数据局",
+                 category="区政府部门"),
+            dict(code="market_regulation", name=MARKET, category="区政府部门")]  # 别名 blank: kept
+    assert run_import(engine, "units", rows).summary["create"] == 1
+    after = aliases_of(engine)
+    assert after["new_bureau"] == ["武汉市硚口区数据局", "硚口数据局"]  # its own name and the repeat dropped
+    assert after["market_regulation"] == before["market_regulation"] and before["market_regulation"]
+    # the same file again: nothing to do
+    assert run_import(engine, "units", rows).summary["unchanged"] == 2
+    # one of 区市场监管局's names moves to the new unit, in one file
+    moved = before["market_regulation"][0]
+    rows = [dict(rows[0], aliases=f"武汉市硚口区数据局、{moved}"),
+            dict(rows[1], aliases="、".join(before["market_regulation"][1:]))]  # the seed gives it four
+    command = run_import(engine, "units", rows)
+    assert command.summary["update"] == 2
+    assert aliases_of(engine)["new_bureau"] == ["武汉市硚口区数据局", moved]
+    assert moved not in aliases_of(engine)["market_regulation"]
+
+
+def test_units_import_refuses_a_name_another_unit_goes_by_as_an_alias(engine):
+    housing = aliases_of(engine)["housing_renewal"]
+    bad = [dict(code="new_bureau", name="区数据局", aliases="区教育局", category="区政府部门"),  # another's name
+           dict(code="statistics", name="区统计局", aliases=housing[0], category="区政府部门"),  # another's alias
+           dict(code="third", name="区乙局", aliases="乙局", category="区政府部门"),  # twice in one file
+           dict(code="fourth", name="区丙局", aliases="乙局", category="区政府部门")]
+    assert refused(engine, "units", *file_of("units", bad)) == [(2, "别名"), (3, "别名"), (4, "别名"), (5, "别名")]
+    with pytest.raises(ImportRefused) as exc:
+        run_import(engine, "units", bad[:2])
+    assert [e.message for e in exc.value.row_errors] == ["“区教育局”已是区教育局的名称或别名。",
+                                                         f"“{housing[0]}”已是区住更局的名称或别名。"]

@@ -61,3 +61,24 @@ def test_a_units_import_cannot_name_a_unit_as_another_units_alias(engine):
     with pytest.raises(ImportRefused) as refused:
         run_import(engine, "units", [dict(code="probe_unit", name="区人社局", category="区政府部门")])
     assert [e.column for e in refused.value.row_errors] == ["单位名称"]
+
+
+def test_a_units_import_refuses_what_the_form_refuses_with_the_same_words(engine, units):
+    """The import's 别名 column goes through the form's own check (db/commands/units.py alias_error)."""
+    unit = units["statistics"]
+    for aliases in (["硚口区 住房和城市更新局"], [f"别名{i}" for i in range(13)], ["长" * 101]):
+        with pytest.raises(ValidationFailed) as by_form:
+            SetUnitAliases(OFFICE, unit_id=unit, unit_version=version(engine, unit), aliases=aliases).run(engine)
+        with pytest.raises(ImportRefused) as by_import:
+            run_import(engine, "units", [dict(code="statistics", name="区统计局", aliases="、".join(aliases),
+                                              category="区政府部门")])
+        assert [(e.column, e.message) for e in by_import.value.row_errors] == [
+            ("别名", by_form.value.field_errors["aliases"])]
+
+
+def test_an_imported_alias_is_found_by_the_next_import(engine):
+    run_import(engine, "units", [dict(code="statistics", name="区统计局", aliases="硚口统计、统计局(硚口)",
+                                      category="区政府部门")])
+    run_import(engine, "items", [item_row("S2", to_unit="统计局(硚口)")])
+    with read_session(engine) as s:
+        assert s.get(Unit, items_by_ref(engine)["S2"].to_unit_id).code == "statistics"
