@@ -19,6 +19,14 @@ class DeadlineRule:
 
 
 @dataclass(frozen=True)
+class Extension:
+    """A lawful extension of a kind's period that the receiving side may grant itself, with a reason
+    (the police review of a transfer): recorded with its new due date, it is not lateness."""
+    max_days: int  # the latest new due date, in calendar days from the period's anchor
+    basis: str
+
+
+@dataclass(frozen=True)
 class Kind:
     code: str
     label: str
@@ -33,6 +41,7 @@ class Kind:
     doc_number_detail: str | None = None  # the extra field that repeats the document number
     default_from: str | None = None  # unit code preselected as sender (None: the user chooses)
     default_to: str | None = None  # unit code preselected as receiver
+    extension: Extension | None = None  # the period may be extended by the receiver (see Extension)
 
     @property
     def agreed_due_date(self) -> bool:
@@ -46,14 +55,24 @@ class Kind:
 
 
 _RULES_CRIMINAL = "《人民检察院刑事诉讼规则》"
+_TRANSFER_RULES = "《行政执法机关移送涉嫌犯罪案件的规定》(国务院令第310号)"
 # Unit codes of seed/units.json that most kinds run from or to.
 PROCURATORATE, PUBLIC_SECURITY = "procuratorate", "public_security"
 
 KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("crime_transfer", "涉嫌犯罪案件移送", "四(五)", "行政机关 → 区公安分局",
-         DeadlineRule(3, "days", "received_on", "《行政执法机关移送涉嫌犯罪案件的规定》第8条:公安机关自接受之日起3日内作出立案或不予立案决定并书面通知移送机关"),
+         DeadlineRule(3, "days", "received_on", f"{_TRANSFER_RULES}第8条:公安机关自接受之日起3日内审查,决定立案或不予立案并书面通知移送机关"),
          ("立案", "不予立案"), extra_fields=("case_name", "suspected_offence"),
-         required_details=("case_name", "suspected_offence"), default_to=PUBLIC_SECURITY),
+         required_details=("case_name", "suspected_offence"), default_to=PUBLIC_SECURITY,
+         extension=Extension(30, "《公安机关受理行政执法机关移送涉嫌犯罪案件规定》:案情重大、疑难、复杂或者跨区域的,经公安机关负责人批准可延长审查期限(最长至接受之日起30日),并书面告知移送机关")),
+    Kind("non_filing_review_request", "不予立案复议", "四(五)", "行政机关 → 区公安分局",
+         DeadlineRule(3, "days", "received_on", f"{_TRANSFER_RULES}第9条:移送机关自接到不予立案通知书之日起3日内提请复议,公安机关自收到复议文件之日起3日内作出决定并书面通知移送机关"),
+         ("维持不予立案", "改为立案"), extra_fields=("case_name",), required_details=("case_name",),
+         default_to=PUBLIC_SECURITY),
+    Kind("transfer_suggestion", "建议移送涉嫌犯罪案件", "四(五)", "区检察院 → 行政机关",
+         DeadlineRule(15, "days", "received_on", f"本方案 四(五);{_TRANSFER_RULES}第14条(移送工作接受人民检察院监督);无法定期限,默认收到后15日内移送公安机关或书面说明不移送理由"),
+         ("已移送公安机关", "不予移送"), extra_fields=("case_name", "suspected_offence"),
+         required_details=("case_name",), default_from=PROCURATORATE),
     Kind("non_filing_explanation", "要求说明不立案理由", "四(五)", "区检察院 → 区公安分局",
          DeadlineRule(7, "days", "received_on", f"{_RULES_CRIMINAL}第559–560条"),
          ("已说明理由", "已立案"), extra_fields=("case_name",),

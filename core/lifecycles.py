@@ -72,6 +72,14 @@ def answered_late(due_on: date | None, feedback_on: date | None) -> bool:
     return bool(due_on and feedback_on and feedback_on > due_on)
 
 
+def left_overdue(needs_feedback: bool, status: str, due_on: date | None, feedback_on: date | None,
+                 today: date) -> bool:
+    """Overdue now, or answered after its due date: what may be referred for accountability
+    (移送追责); never a returned or withdrawn item."""
+    return bool(needs_feedback and status not in (RETURNED, WITHDRAWN)
+                and (is_overdue(needs_feedback, status, due_on, today) or answered_late(due_on, feedback_on)))
+
+
 def follow_up_overdue(status: str, due_on: date | None, today: date) -> bool:
     return bool(due_on and status in OPEN_FOLLOW_UP_STATUSES and today > due_on)
 

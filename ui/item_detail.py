@@ -16,6 +16,7 @@ from db.commands.items import ACTIONS, AddItemNote
 from db.queries.referrals import item_detail
 from ui.item_actions import item_action_form
 from ui.item_edit import item_edit_form
+from ui import item_records
 from ui.item_form import FURTHER
 from ui.session import actor, read
 from ui.supervision_forms import supervision_issue_form
@@ -81,8 +82,12 @@ def render_item(item_id: int) -> None:
         _field("item.feedback_text", item["feedback_text"])
 
     may_audit = can(actor(), "read_audit")
-    tabs = st.tabs([t("detail.timeline"), t("detail.supervision")] + ([t("detail.audit")] if may_audit else []))
-    timeline, supervision = tabs[0], tabs[1]
+    referred = not detail["accountability"].empty or item_records.may_refer(item)
+    names = [t("detail.timeline"), t("detail.supervision"), t("detail.links")]
+    names += [t("detail.accountability")] if referred else []
+    names += [t("detail.audit")] if may_audit else []
+    tabs = dict(zip(names, st.tabs(names)))
+    timeline, supervision = tabs[t("detail.timeline")], tabs[t("detail.supervision")]
     with timeline:
         events = detail["events"]
         st.dataframe(pd.DataFrame({
@@ -105,8 +110,13 @@ def render_item(item_id: int) -> None:
                 t("supervision.response_text"): sup["response_text"].fillna(""),
             }), hide_index=True, width="stretch")
         supervision_issue_form("item", item_id, item["to_unit_id"], key=f"item_detail.{item_id}.supervise")
+    with tabs[t("detail.links")]:
+        item_records.show_links(item, detail["links"], f"item_detail.{item_id}")
+    if referred:
+        with tabs[t("detail.accountability")]:
+            item_records.show_accountability(item, detail["accountability"], f"item_detail.{item_id}")
     if may_audit:
-        with tabs[2]:
+        with tabs[t("detail.audit")]:
             _history(detail["audit"])
     item_edit_form(item)
     _actions(item)
@@ -137,13 +147,18 @@ def _actions(item: dict) -> None:
     possible = [a for a in lc.allowed_actions(lc.ITEM_TRANSITIONS, item["status"])
                 if can(me, ACTIONS[a].permission, [item["to_unit_id"]])]
     may_note = can(me, AddItemNote.permission, [item["from_unit_id"], item["to_unit_id"]])
-    if not possible and not may_note:
+    beside = [action for action, may in (("extend", item_records.may_extend(item)), ("link", item_records.may_link()),
+                                         ("accountability", item_records.may_refer(item))) if may]
+    if not possible and not may_note and not beside:
         return
     st.markdown(f"#### {t('detail.actions')}")
-    choices = possible + (["note"] if may_note else [])
+    choices = possible + (["note"] if may_note else []) + beside
     key = f"item_detail.{item['id']}"
     action = st.segmented_control(t("detail.choose_action"), choices, key=f"{key}.action",
                                   format_func=lambda a: t(f"action.{a}"))
     if not action:
+        return
+    if action in item_records.FORMS:
+        item_records.FORMS[action](item, f"{key}.{action}", (f"{key}.action",))
         return
     item_action_form(item, action, key, reset=(f"{key}.action",))  # the action chooser closes when done

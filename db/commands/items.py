@@ -7,7 +7,7 @@ the page showed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import ClassVar, NamedTuple
 
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core import lifecycles as lc
 from core.clock import today
-from core.i18n import t
+from core.i18n import fmt_date, t
 from core.kinds import KINDS
 from core.permissions import Actor
 from db.calendar import due_for
@@ -218,7 +218,10 @@ class _ItemInput(Command):
         due_on, rule_text, basis, approximate = due_for(session, kind.code, item.urgent, item.sent_on,
                                                        item.received_on)
         if self.due_on_override is not None:
-            item.due_on, item.due_override_reason = self.due_on_override, self.override_reason.strip()
+            reason = self.override_reason.strip()
+            if (self.due_on_override, reason) == (item.due_on, item.due_override_reason):
+                return  # the date set before (by hand, or by a recorded extension) stays as it was
+            item.due_on, item.due_override_reason = self.due_on_override, reason
             item.due_rule, item.due_approximate = t("item.due_override_rule"), False
         else:
             item.due_on, item.due_override_reason, item.due_rule, item.due_approximate = (
@@ -408,6 +411,51 @@ class WithdrawItem(_Transition):
 
     def take(self, session, item):
         return withdraw_item(item, self.on, self.timeline_note())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendPeriod(Command):
+    """The receiving side extends its period where the kind allows it (Kind.extension: the police
+    review of a transfer), with the reason and the new due date: the item is then measured against
+    that date, so a lawful extension is not shown as lateness. The timeline keeps the old date."""
+    permission, action, entity = "record_feedback", "item.extend", "item"
+    item_id: int | None = None
+    version: int | None = None
+    new_due_on: date | None = None
+    reason: str | None = stored(Item.due_override_reason, required=True)
+
+    def owner_unit_ids(self, session):
+        item = self.find(session, Item, self.item_id)
+        if item is None:
+            raise NotFound()
+        return [item.to_unit_id]
+
+    def validate(self, session):
+        item = self.find(session, Item, self.item_id)
+        extension = KINDS[item.kind].extension
+        if extension is None or item.status not in lc.OPEN_ITEM_STATUSES:
+            return {"action": t("error.extension_refused", kind=KINDS[item.kind].label)}
+        errors = self.text_errors()
+        start = item.received_on or item.sent_on
+        latest = start + timedelta(days=extension.max_days)
+        new = self.new_due_on
+        if new is None:
+            errors["new_due_on"] = t("error.required")
+        elif item.due_on and new <= item.due_on:
+            errors["new_due_on"] = t("error.extension_not_later", due=fmt_date(item.due_on))
+        elif new > latest:
+            errors["new_due_on"] = t("error.extension_too_long", n=extension.max_days, latest=fmt_date(latest))
+        return errors
+
+    def apply(self, session):
+        item = self.load_for_edit(session, Item, self.item_id, self.version)
+        before = snapshot(item)
+        reason = self.reason.strip()
+        note = t("event.extended_note", old=fmt_date(item.due_on), new=fmt_date(self.new_due_on), reason=reason)
+        item.due_on, item.due_override_reason, item.due_approximate = self.new_due_on, reason, False
+        item.due_rule, item.due_basis = t("item.extended_rule"), KINDS[item.kind].extension.basis
+        _add_event(session, item, self.actor, ItemStep("extended", today(), note=note))
+        return item.id, before, snapshot(item)
 
 
 @dataclass(frozen=True, kw_only=True)

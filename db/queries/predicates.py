@@ -94,6 +94,12 @@ def item_overdue_on(day: date):
     return and_(item_owes_feedback(), Item.due_on < day, or_(Item.feedback_on.is_(None), Item.feedback_on >= day))
 
 
+def item_left_overdue(today: date):
+    """Overdue now, or answered after its due date: what may be referred for accountability
+    (移送追责, plan 五(二))."""
+    return and_(item_owes_feedback(), or_(item_overdue(today), item_answered_late()))
+
+
 def item_involves(unit_id: int):
     """The unit sent or received the item."""
     return or_(Item.from_unit_id == unit_id, Item.to_unit_id == unit_id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from db.engine import read_session
 from db.models import AuditLog, Item, ItemEvent, KeyTask, Supervision, Unit, User
 from db.queries.common import frame
+from db.queries.item_records import item_accountability, item_links
 from db.queries.predicates import (in_category, in_period, item_answered_late, item_due_within, item_overdue,
                                    text_matches)
 from db.queries.sql import days_between, weighted_median
@@ -158,4 +159,6 @@ def item_detail(engine: Engine, item_id: int) -> dict | None:
                                  .where(Supervision.target_type == "item", Supervision.target_id == item_id)
                                  .order_by(Supervision.id)),
             "audit": frame(s, select(AuditLog.at, AuditLog.username, AuditLog.action, AuditLog.before, AuditLog.after)
-                           .where(AuditLog.entity == "item", AuditLog.entity_id == item_id).order_by(AuditLog.id))}
+                           .where(AuditLog.entity == "item", AuditLog.entity_id == item_id).order_by(AuditLog.id)),
+            "links": item_links(s, item_id),
+            "accountability": item_accountability(s, item_id)}

@@ -44,8 +44,9 @@ from core.permissions import SYSTEM, Actor
 from db.backup import BackupDatabase
 from db.commands.base import Command, CommandError, ValidationFailed
 from db.commands.imports import ImportFile, ImportRefused
-from db.commands.items import (AddItemNote, CloseItem, CreateItem, ReceiveItem, RecordFeedback, ReturnItem,
-                               StartItem, UpdateItem, WithdrawItem)
+from db.commands.item_records import LinkItems, RecordAccountability, RecordAccountabilityResult, UnlinkItems
+from db.commands.items import (AddItemNote, CloseItem, CreateItem, ExtendPeriod, ReceiveItem, RecordFeedback,
+                               ReturnItem, StartItem, UpdateItem, WithdrawItem)
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
 from db.commands.reminder_settings import SaveTodoSettings, SetUnitRobot
 from db.commands.reminders import RemindUnit
@@ -62,7 +63,7 @@ from db.commands.users import (ChangeOwnPassword, CreateUser, RecordSignInAttemp
 from db.engine import read_session
 from db.imports import SPECS, parse_file
 from db.imports.templates import csv_file
-from db.models import (Base, FollowUp, FollowUpNote, HolidayEntry, Item, ItemEvent, KeyTask, Liaison,
+from db.models import (Accountability, Base, FollowUp, FollowUpNote, HolidayEntry, Item, ItemEvent, KeyTask, Liaison,
                        Meeting, Milestone, ProgressUpdate, Setting, Supervision, Unit, User)
 from db.stored_values import max_length
 from tests.conftest import TODAY, command_classes, empty_database, load_reference, migrate
@@ -508,6 +509,42 @@ ITEM_FIELDS = (
 )
 
 
+def _extend_input(ctx: Ctx) -> dict:
+    """A 涉嫌犯罪案件移送 received on RECEIVED_ON (its 3-day review due 2026-09-28), extended to 10 days."""
+    def make():
+        data = item_input(ctx)
+        _crime_transfer(data)
+        item_id = CreateItem(OFFICE, **data | dict(received_on=RECEIVED_ON)).run(ctx.engine)
+        return item_id, ctx.version(Item, item_id)
+    item_id, version = ctx.once("transfer", make)
+    return dict(item_id=item_id, version=version, new_due_on=RECEIVED_ON + timedelta(days=10),
+                reason="案情复杂,经分局负责人批准延长审查期限")
+
+
+def _link(ctx: Ctx) -> int:
+    """The id of a link from the sent item to the received one."""
+    def make():
+        from db.models import ItemLink
+        LinkItems(OFFICE, from_item_id=item_in(ctx, "sent")[0], to_item_id=item_in(ctx, "received")[0]).run(ctx.engine)
+        with read_session(ctx.engine) as s:
+            return s.scalar(select(func.max(ItemLink.id)))
+    return ctx.once("link", make)
+
+
+def _accountability_input(ctx: Ctx) -> dict:
+    """The received 检察建议 is due 2026-11-23 and unanswered: overdue on TODAY."""
+    return dict(item_id=item_in(ctx, "received")[0], referred_to="区纪委监委", referred_on=TODAY - timedelta(days=1),
+                reference="硚府检联〔2026〕3号", result=None, result_on=None)
+
+
+def _accountability_result_input(ctx: Ctx) -> dict:
+    def make():
+        return RecordAccountability(OFFICE, **_accountability_input(ctx)).run(ctx.engine)
+    row = ctx.once("accountability", make)
+    return dict(accountability_id=row, version=ctx.version(Accountability, row), result="已约谈分管负责人",
+                result_on=TODAY)
+
+
 def _item_update_input(ctx: Ctx) -> dict:
     item_id, version = item_in(ctx, "sent")
     return item_input(ctx) | dict(item_id=item_id, version=version)
@@ -675,6 +712,20 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
     Spec(AddItemNote, liaison_of("market_regulation"),
          lambda ctx: dict(item_id=item_in(ctx, "sent")[0], note="已电话沟通"),
          (ident("item_id"), multiline("note", ItemEvent.note, required=True))),
+    Spec(ExtendPeriod, lambda ctx: OFFICE, _extend_input,
+         (ident("item_id"), integer("version"), day("new_due_on"),
+          multiline("reason", Item.due_override_reason, required=True))),
+    Spec(LinkItems, lambda ctx: OFFICE,
+         lambda ctx: dict(from_item_id=item_in(ctx, "sent")[0], to_item_id=item_in(ctx, "received")[0]),
+         (ident("from_item_id"), ident("to_item_id"))),
+    Spec(UnlinkItems, lambda ctx: OFFICE, lambda ctx: dict(link_id=_link(ctx)), (ident("link_id"),)),
+    Spec(RecordAccountability, lambda ctx: OFFICE, _accountability_input,
+         (ident("item_id"), line("referred_to", Accountability.referred_to, required=True), day("referred_on"),
+          line("reference", Accountability.reference), multiline("result", Accountability.result),
+          day("result_on", required=False))),
+    Spec(RecordAccountabilityResult, lambda ctx: OFFICE, _accountability_result_input,
+         (ident("accountability_id"), integer("version"),
+          multiline("result", Accountability.result, required=True), day("result_on"))),
     # meetings and follow-ups
     Spec(CreateMeeting, lambda ctx: OFFICE, meeting_input, MEETING_FIELDS),
     Spec(UpdateMeeting, lambda ctx: OFFICE, _meeting_update_input,

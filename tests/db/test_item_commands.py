@@ -518,7 +518,8 @@ def test_unknown_outcome_message_and_text_of_2000_chars_accepted(engine, units):
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_kind_accepts_its_own_outcomes(engine, units, kind):
-    extra = {"details": {"case_name": "某案", "suspected_offence": "某罪"}} if kind == "crime_transfer" else {}
+    # the kind's required details filled (a transfer's case and offence)
+    extra = {"details": {name: "某案" for name in KINDS[kind].required_details}} if KINDS[kind].required_details else {}
     if kind == "pre_suit_consultation":
         extra.update(due_on_override=date(2026, 12, 1), override_reason="议定")
     item_id = create(engine, units, kind=kind, received_on=RECEIVED_ON, **extra)

@@ -144,6 +144,18 @@ def test_answered_on_the_due_date_is_on_time_a_day_later_is_late(world):
     assert items(world, p.item_answered_late()) == {t for t, due, fb in rows if lc.answered_late(due, fb)}
 
 
+def test_what_may_be_referred_for_accountability_is_overdue_now_or_answered_late(world):
+    """移送追责 takes an item still overdue or one answered after its due date; not one answered on
+    time, one due today, nor a withdrawn one."""
+    assert items(world, p.item_left_overdue(TODAY)) == {"due_yesterday", "answered_a_day_late"}
+    assert items(world, p.item_left_overdue(days(1))) == {"due_today", "due_yesterday", "answered_a_day_late"}
+    with read_session(world["engine"]) as s:
+        rows = s.execute(select(Item.title, Item.needs_feedback, Item.status, Item.due_on, Item.feedback_on)).all()
+    for day in (TODAY, days(1)):  # the item's page asks the one-row twin
+        assert items(world, p.item_left_overdue(day)) == {
+            title for title, *row in rows if lc.left_overdue(*row, day)}
+
+
 def test_the_feedback_record_holds_the_last_365_days_of_answers(world):
     assert items(world, p.item_feedback_record(TODAY)) == {"answered_on_due_date", "answered_a_day_late",
                                                            "answered_a_year_ago"}

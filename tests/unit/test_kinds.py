@@ -37,6 +37,8 @@ NEW_YEAR = date(2025, 12, 31)
 # kind -> (amount, unit, due when received AUTUMN, due when received NEW_YEAR)
 EXPECTED = {
     "crime_transfer": (3, "days", date(2026, 9, 28), date(2026, 1, 4)),
+    "non_filing_review_request": (3, "days", date(2026, 9, 28), date(2026, 1, 4)),
+    "transfer_suggestion": (15, "days", date(2026, 10, 8), date(2026, 1, 15)),
     "non_filing_explanation": (7, "days", date(2026, 9, 29), date(2026, 1, 7)),
     "filing_notice": (15, "days", date(2026, 10, 8), date(2026, 1, 15)),
     "procuratorial_opinion": (2, "months", date(2026, 11, 23), date(2026, 2, 28)),
@@ -50,9 +52,11 @@ EXPECTED = {
     "investigation_assistance": (15, "days", date(2026, 10, 8), date(2026, 1, 15)),
 }
 
-# The mechanism column of the DESIGN §3 table.
+# The mechanism column of the DESIGN §3 table (and the two kinds issue 12 adds from the plan's 四(五):
+# the procuratorate's 建议移送 and the sender's request for 复议 of a 不予立案 decision).
 MECHANISM = {
-    "crime_transfer": "四(五)", "non_filing_explanation": "四(五)", "filing_notice": "四(五)",
+    "crime_transfer": "四(五)", "non_filing_explanation": "四(五)", "non_filing_review_request": "四(五)",
+    "transfer_suggestion": "四(五)", "filing_notice": "四(五)",
     "procuratorial_opinion": "四(五)", "procuratorial_suggestion": "四(五)",
     "pil_pre_suit_suggestion": "四(六)", "pil_clue_transfer": "四(六)", "pre_suit_consultation": "四(六)",
     "enforcement_clue_transfer": "四(五)", "major_case_notice": "四(三)",
@@ -60,7 +64,7 @@ MECHANISM = {
 }
 
 
-def test_every_kind_of_the_design_table_is_there_and_nothing_else():
+def test_every_kind_of_the_design_table_and_the_plan_is_there_and_nothing_else():
     assert set(KINDS) == set(EXPECTED)
 
 
