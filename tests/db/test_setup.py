@@ -16,7 +16,7 @@ from db.engine import make_engine, migrate, read_session
 from db.models import AuditLog, Base, KeyTask, Leader, Setting, TaskGroup, Unit, User
 from db.queries.common import data_version, has_demo_data
 from seed import reference
-from tests.conftest import ROOT, count
+from tests.conftest import ROOT, count, skip_or_fail
 
 SEED_DOC = (ROOT.parent / "shared" / "seed-doc" / "000_815f9cd277b545e8.txt")
 
@@ -52,6 +52,8 @@ def test_reference_data_from_the_plan(engine):
 
 
 def test_every_unit_and_task_text_appears_in_the_seed_document():
+    if not SEED_DOC.exists():  # the plan's text sits beside this project's CI checkout, not in a user's clone
+        skip_or_fail(f"the district plan's text is not here ({SEED_DOC}); it exists only beside the project's CI")
     text = SEED_DOC.read_text(encoding="utf-8")
     flat = text.replace(" ", "")
     with (ROOT / "seed" / "units.csv").open(encoding="utf-8") as f:
