@@ -4,33 +4,29 @@ differ only in their words (title, number, body, reply request; catalog keys not
 reminder_notice.*): a 催办单 asks the unit to catch up, a 督办通知单 is the formal notice before
 the convener's 限期督办.
 
-Layout follows the usual form of a government notice on A4 (GB/T 9704 margins): title in
-方正小标宋简体 (宋体 where that font is missing), body in 仿宋 三号 (16 pt), tables in 仿宋 小四;
-every run names its East Asian font through w:eastAsia so Word does not fall back to a Latin font.
+Layout follows the usual form of a government notice on A4 (core/documents_layout.py: GB/T 9704
+margins, title in 方正小标宋简体 — 宋体 where that font is missing — body in 仿宋 三号 (16 pt), tables
+in 仿宋 小四); every run names its East Asian font through w:eastAsia so Word does not fall back
+to a Latin font.
 
 Number: 硚府检联〔YYYY〕督MMDDNN号 (催办单: 催MMDDNN) — the year, month and day of issue and the unit's id (at least
 two digits). It is derived, not counted: the same unit on the same day always gets the same
 number, so printing the notice again does not use up a number, and two units never share one."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
 
-from core.documents import add_text
 from core.documents import long_date
+# The layout lives in core/documents_layout.py (shared with the 通报); its old names here still work.
+from core.documents_layout import (BODY_FONT, BODY_PT, HEADING_FONT, TABLE_PT, TITLE_FALLBACK,  # noqa: F401
+                                   TITLE_FONT, TITLE_PT, official_document, title, to_bytes)
+from core.documents_layout import paragraph as _paragraph, repeat_header as _repeat_header  # noqa: F401
+from core.documents_layout import table as _table
 from core.i18n import fmt_due, t
 
-TITLE_FONT, BODY_FONT, HEADING_FONT = "方正小标宋简体", "仿宋", "黑体"
-TITLE_FALLBACK = "宋体"
-TITLE_PT, BODY_PT, TABLE_PT = 22, 16, 12
 FORMS = ("notice", "reminder_notice")  # 督办通知单, 催办单: the catalog prefix of each form's words
 
 
@@ -91,64 +87,10 @@ def notice_number(unit_id: int, day: date, form: str = "notice") -> str:
     return t(f"{form}.number", year=day.year, serial=f"{day.month:02d}{day.day:02d}{unit_id:02d}")
 
 
-def _paragraph(doc, text: str = "", *, font: str = BODY_FONT, size: float = BODY_PT, bold: bool = False,
-               align=None, indent: bool = False, space_after: float = 0):
-    p = doc.add_paragraph()
-    if text:
-        add_text(p, text, font, size, bold=bold)
-    if align is not None:
-        p.alignment = align
-    fmt = p.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(0), Pt(space_after)
-    fmt.line_spacing = Pt(28)
-    if indent:
-        fmt.first_line_indent = Pt(size * 2)
-    return p
-
-
-def _repeat_header(row) -> None:
-    """Print the header row again on every page the table runs over."""
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
-def _table(doc, headers: list[str], rows: list[list[str]], widths_cm: list[float]) -> None:
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _repeat_header(table.rows[0])
-    for cell, text in zip(table.rows[0].cells, headers):
-        p = cell.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        add_text(p, text, HEADING_FONT, TABLE_PT)
-    for values in rows:
-        cells = table.add_row().cells
-        for i, (cell, text) in enumerate(zip(cells, values)):
-            p = cell.paragraphs[0]
-            if i != 1:  # the item's own text reads left-aligned; numbers and dates centred
-                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            add_text(p, text, BODY_FONT, TABLE_PT)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm):
-            cell.width = Cm(width)
-
-
 def build_notice(data: NoticeData) -> bytes:
     """The .docx bytes of the 督办通知单 or 催办单 for `data`."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = BODY_FONT, Pt(BODY_PT)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-
-    title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    add_text(title, data.words("title"), TITLE_FONT, TITLE_PT, fallback=TITLE_FALLBACK)
-    title.paragraph_format.line_spacing = Pt(40)
+    doc = official_document()
+    title(doc, data.words("title"))
     _paragraph(doc, data.number, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     _paragraph(doc, t("notice.addressee", unit=data.unit_name))
     basis = t("notice.basis", title=data.plan_title, number=data.plan_number) if data.plan_title else ""
@@ -182,9 +124,7 @@ def build_notice(data: NoticeData) -> bytes:
     _paragraph(doc, t("notice.signature"), align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph(doc, long_date(data.issued_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
 
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return to_bytes(doc)
 
 
 def file_name(data: NoticeData) -> str:

@@ -43,6 +43,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "meetings": "view_dashboard",
     "tasks": "view_dashboard",
     "weekly": "view_dashboard",
+    "bulletin": "view_dashboard",
     "units": "view_dashboard",
     "data": "export_data",
     "reminders": "send_reminders",

@@ -28,6 +28,8 @@ PAGES: dict[str, PageSpec] = {  # key as in core.permissions.PAGE_ACTIONS
     "meetings": PageSpec("app_pages/meetings.py", "page.meetings", ":material/groups:", "meetings", "nav.section.oversight"),
     "tasks": PageSpec("app_pages/tasks.py", "page.tasks", ":material/flag:", "tasks", "nav.section.oversight"),
     "weekly": PageSpec("app_pages/weekly.py", "page.weekly", ":material/co_present:", "weekly", "nav.section.oversight"),
+    "bulletin": PageSpec("app_pages/bulletin.py", "page.bulletin", ":material/summarize:", "bulletin",
+                         "nav.section.oversight"),
     "units": PageSpec("app_pages/units.py", "page.units", ":material/apartment:", "units", "nav.section.oversight"),
     "data": PageSpec("app_pages/data.py", "page.data", ":material/import_export:", "data", "nav.section.system"),
     "reminders": PageSpec("app_pages/reminders.py", "page.reminders", ":material/notifications:", "reminders",

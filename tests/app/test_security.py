@@ -32,7 +32,8 @@ def test_a_title_with_links_and_images_is_shown_as_text(app_env):
 
 def test_viewer_and_liaison_get_no_cross_unit_downloads(app_env):
     for username in ("viewer", "liaison"):
-        for page in ("app_pages/referrals.py", "app_pages/overdue.py", "app_pages/weekly.py"):
+        for page in ("app_pages/referrals.py", "app_pages/overdue.py", "app_pages/weekly.py",
+                     "app_pages/bulletin.py"):
             at = signed_in_app(username, page).run()
             assert not at.exception
             assert not at.get("download_button"), (username, page)

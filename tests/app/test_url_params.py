@@ -37,9 +37,11 @@ CHOICE_PARAMS = {
     "app_pages/units.py": {p: {} for p in ("category", "q")},
     "app_pages/audit.py": {p: {} for p in ("user", "entity", "action", "period")},
     "app_pages/data.py": {"view": {}, "import": {"view": "import"}},
+    "app_pages/bulletin.py": {"period": {}},
 }
 DATE_PARAMS = {
     "app_pages/weekly.py": {"week": {}},
+    "app_pages/bulletin.py": {"start": {"end": "2026-09-30"}, "end": {"start": "2026-07-01"}},
     "app_pages/audit.py": {"from": {"period": "custom"}, "to": {"period": "custom"}},
 }
 

@@ -60,7 +60,7 @@ def test_system_actor_only_records_sign_ins():
 
 def test_pages_per_role():
     assert visible_pages(who(ADMIN)) == ["todo", "overview", "referrals", "overdue", "supervision", "meetings", "tasks",
-                                       "weekly", "units", "data", "reminders", "audit", "admin", "account"]
+                                       "weekly", "bulletin", "units", "data", "reminders", "audit", "admin", "account"]
     for role in (CONVENER, OFFICE, LIAISON, VIEWER):
         assert "admin" not in visible_pages(who(role, unit=OWN))
         assert "overview" in visible_pages(who(role, unit=OWN))
