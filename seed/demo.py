@@ -60,15 +60,18 @@ SYSTEM_ADMIN_ACTOR = Actor(user_id=None, username="system", role=ADMIN)
 
 MEETING_KINDS = tuple(MEETING_KIND_LABELS)
 
-# Items per kind at scale 1 (≈600): suggestions, clue transfers and crime transfers most common.
+# Items per kind in a year at scale 1 (≈250), the volumes of one district: a few dozen crime
+# transfers; 诉前磋商 settles most public-interest cases before a 诉前检察建议 is needed.
 KIND_WEIGHTS: dict[str, int] = {
-    "procuratorial_suggestion": 110, "pil_pre_suit_suggestion": 80, "pil_clue_transfer": 90,
-    "crime_transfer": 90, "enforcement_clue_transfer": 40, "procuratorial_opinion": 35,
-    "investigation_assistance": 35, "legal_risk_consultation": 30, "major_case_notice": 30,
-    "non_filing_explanation": 25, "pre_suit_consultation": 20, "filing_notice": 15,
+    "procuratorial_suggestion": 40, "crime_transfer": 36, "pre_suit_consultation": 36, "pil_clue_transfer": 30,
+    "procuratorial_opinion": 28, "major_case_notice": 18, "investigation_assistance": 16,
+    "pil_pre_suit_suggestion": 14, "enforcement_clue_transfer": 12, "legal_risk_consultation": 12,
+    "non_filing_explanation": 8, "transfer_suggestion": 5, "filing_notice": 4, "non_filing_review_request": 3,
 }
-MEETINGS_PER_SCALE = (("joint_meeting", 4), ("partial_meeting", 6), ("business_symposium", 6),
-                      ("difficult_case_seminar", 5), ("emergency_assessment", 3))
+# Meetings in a year at scale 1: the 联席会议 twice (the plan: "根据需要"; half-yearly is the usual
+# practice), the rest as matters arise.
+MEETINGS_PER_SCALE = (("joint_meeting", 2), ("partial_meeting", 4), ("business_symposium", 5),
+                      ("difficult_case_seminar", 3), ("emergency_assessment", 2))
 _CHUNK = 4000
 
 # --------------------------------------------------------------------------------------------
@@ -139,30 +142,91 @@ _ISSUES: dict[str, tuple[str, ...]] = {
 }
 _GENERIC_ISSUES = ("行政执法不规范", "监管职责履行不到位", "安全隐患整治不彻底")
 
-# Offences a department may transfer to the police (crime_transfer senders).
-_OFFENCES: dict[str, tuple[str, ...]] = {
-    "market_regulation": ("生产、销售伪劣产品罪", "生产、销售不符合安全标准的食品罪", "销售假冒注册商标的商品罪",
-                          "假冒注册商标罪"),
-    "ecology_environment": ("污染环境罪",),
-    "taxation": ("虚开增值税专用发票罪", "逃税罪"),
-    "medical_security": ("诈骗罪",),
-    "social_security_office": ("诈骗罪",),
-    "emergency": ("危险作业罪", "重大责任事故罪"),
-    "fire_rescue": ("消防责任事故罪", "失火罪"),
-    "culture_tourism": ("侵犯著作权罪",),
-    "health": ("非法行医罪",),
-    "urban_management": ("污染环境罪", "非法经营罪"),
-    "human_resources": ("拒不支付劳动报酬罪",),
-    "natural_resources": ("非法占用农用地罪",),
-    "commerce": ("非法经营罪",),
-    "water_lakes": ("非法捕捞水产品罪",),
+# What an enforcement agency finds in its own field and transfers to the police as a suspected
+# crime (crime_transfer senders, with how often they send): offence -> who can commit it. Most
+# offences here can be committed by a company (单位犯罪) or a person; 非法行医, 失火, 消防责任事故,
+# 重大责任事故, 危险作业 and 诈骗 only by a person (刑法 第30条: a unit is liable only where a
+# provision says so).
+COMPANY, PERSON, EITHER = "company", "person", "either"
+_CRIME_SENDERS: dict[str, int] = {
+    "market_regulation": 9, "ecology_environment": 5, "human_resources": 5, "health": 4, "emergency": 3,
+    "medical_security": 2, "taxation": 2, "culture_tourism": 2, "fire_rescue": 2, "commerce": 1, "water_lakes": 1,
 }
-_POLICE_OFFENCES = ("盗窃罪", "诈骗罪", "故意伤害罪", "非法经营罪", "帮助信息网络犯罪活动罪", "寻衅滋事罪")
+OFFENCES: dict[str, dict[str, str]] = {
+    "market_regulation": {"生产、销售伪劣产品罪": EITHER, "生产、销售不符合安全标准的食品罪": EITHER,
+                          "销售假冒注册商标的商品罪": EITHER, "假冒注册商标罪": EITHER},
+    "ecology_environment": {"污染环境罪": EITHER},
+    "human_resources": {"拒不支付劳动报酬罪": EITHER},
+    "health": {"非法行医罪": PERSON},
+    "emergency": {"重大责任事故罪": PERSON, "危险作业罪": PERSON},
+    "medical_security": {"诈骗罪": PERSON},  # 骗取医保基金
+    "taxation": {"虚开增值税专用发票罪": COMPANY, "逃税罪": COMPANY},
+    "culture_tourism": {"侵犯著作权罪": EITHER},
+    "fire_rescue": {"失火罪": PERSON, "消防责任事故罪": PERSON},
+    "commerce": {"非法经营罪": EITHER},  # 成品油
+    "water_lakes": {"非法捕捞水产品罪": PERSON},  # 长江禁捕
+    # 检察意见 (反向衔接) only: a 不起诉 case sent back for an administrative penalty
+    "traffic_police": {"危险驾驶罪": PERSON},  # 吊销机动车驾驶证
+}
+# 检察意见 go to the agency that can impose the administrative penalty (with how often).
+_OPINION_TARGETS: dict[str, int] = {
+    "traffic_police": 8, "market_regulation": 4, "ecology_environment": 2, "health": 2, "human_resources": 2,
+    "emergency": 1, "culture_tourism": 1, "fire_rescue": 1,
+}
+_POLICE_OFFENCES = ("盗窃罪", "诈骗罪", "故意伤害罪", "帮助信息网络犯罪活动罪", "寻衅滋事罪", "危险驾驶罪")
+
+# The trades of the companies each agency deals with.
+_TRADES: dict[str, tuple[str, ...]] = {
+    "market_regulation": ("食品", "商贸", "服装", "医药", "餐饮管理"),
+    "ecology_environment": ("汽车服务", "再生资源", "五金机电", "印务"),
+    "human_resources": ("建筑工程", "劳务", "物业管理", "装饰工程"),
+    "taxation": ("商贸", "科技", "建材"),
+    "culture_tourism": ("文化传媒", "网络科技"),
+    "commerce": ("石化", "商贸"),
+    "urban_management": ("建筑工程", "渣土运输", "广告"),
+    "emergency": ("建筑工程", "化工", "物流"),
+    "fire_rescue": ("物业管理", "商业管理", "酒店管理"),
+    "health": ("医疗美容", "健康管理"),
+    "housing_renewal": ("物业管理", "房地产开发", "建筑工程"),
+    "water_lakes": ("水务工程", "建筑工程"),
+    "natural_resources": ("房地产开发", "建筑工程"),
+    "medical_security": ("大药房", "医院管理"),
+}
+_COMPANY_TRADES = ("商贸", "物流", "科技", "建材")
+
+# 重大行政处罚 an agency notifies the procuratorate of (major_case_notice): (violation, penalty).
+_PENALTIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "market_regulation": (("销售不符合食品安全标准的食品", "没收违法所得并处罚款"),
+                          ("发布虚假广告", "罚款"), ("销售侵犯注册商标专用权的商品", "没收侵权商品并处罚款"),
+                          ("使用未经定期检验的特种设备", "责令停止使用并处罚款")),
+    "ecology_environment": (("超标排放大气污染物", "罚款并责令限期整改"), ("未按规定贮存危险废物", "罚款"),
+                            ("环境影响评价文件未经批准擅自开工建设", "责令停止建设并处罚款")),
+    "urban_management": (("违法建设", "限期拆除并处罚款"), ("擅自倾倒建筑垃圾", "罚款")),
+    "emergency": (("未落实安全生产主体责任", "罚款"), ("违规储存危险化学品", "责令停产停业整顿并处罚款")),
+    "fire_rescue": (("占用、堵塞消防通道", "罚款"), ("消防设施未保持完好有效", "责令改正并处罚款")),
+    "health": (("未取得医疗机构执业许可证擅自开展医疗美容", "没收违法所得并处罚款"),),
+    "human_resources": (("违法实施劳务派遣", "罚款"), ("拖欠劳动者工资经责令支付逾期不支付", "罚款")),
+    "housing_renewal": (("未取得施工许可证擅自施工", "责令停止施工并处罚款"), ("物业服务违规收费", "罚款")),
+    "medical_security": (("骗取医疗保障基金", "责令退回并处罚款"),),
+    "culture_tourism": (("互联网上网服务营业场所接纳未成年人", "罚款并责令停业整顿"),),
+    "taxation": (("偷税", "追缴税款、滞纳金并处罚款"),),
+}
+
+# Public-interest fields (生态环境、食品药品、安全生产、国有财产、文物、未成年人、无障碍 …): the
+# agencies the procuratorate's 公益诉讼 work deals with, and how often.
+_PIL_UNITS: dict[str, int] = {
+    "market_regulation": 8, "ecology_environment": 7, "urban_management": 5, "water_lakes": 5, "housing_renewal": 4,
+    "emergency": 3, "fire_rescue": 3, "health": 3, "natural_resources": 3, "education": 2, "culture_tourism": 2,
+    "medical_security": 2, "social_security_office": 1, "veterans": 1, "civil_affairs": 1, "taxation": 1,
+}
+# Who asks the procuratorate to assess a major decision or project (法律风险评估 / 法律咨询).
+_CONSULTING_UNITS: dict[str, int] = {
+    "housing_renewal": 4, "natural_resources": 3, "development_reform": 2, "economic_development_zone": 2,
+    "state_assets": 2, "urban_management": 1, "commerce": 1, "finance": 1,
+}
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建文辉力鹏飞宇浩婷雪琳晨欣怡俊峰斌波"
-_COMPANY_TRADES = ("商贸", "餐饮管理", "食品", "建材", "物流", "科技", "服装", "医药", "汽车服务", "建筑工程",
-                   "物业管理", "文化传媒", "再生资源", "五金机电")
 
 _OUTCOME_TEXT: dict[str, str] = {
     "立案": "经审查,认为有犯罪事实需要追究刑事责任,已决定立案侦查,并书面告知移送单位。",
@@ -200,8 +264,12 @@ _MILESTONE_TITLES = ("制定工作方案并明确责任分工", "建立信息共
                      "召开阶段推进会", "形成典型案例汇编", "完成年度评估与总结", "出台协作工作指引",
                      "完成问题整改销号")
 
-_MEETING_PLACES = ("区检察院第一会议室", "区政府常务会议室", "区检察院检委会会议室", "区司法局三楼会议室",
-                   "区政务服务中心会议室", "区市场监管局会议室", "区应急管理局指挥中心")
+_MEETING_PLACES = ("区检察院会议室", "区政府常务会议室", "区检察院检委会会议室", "区司法局三楼会议室",
+                   "区政务服务中心会议室", "区市场监管局会议室")
+# The 联席会议 brings every member unit together under the conveners: at the government or the
+# procuratorate; an emergency is assessed where the response is run.
+_JOINT_MEETING_PLACES = ("区政府常务会议室", "区检察院会议室")
+_EMERGENCY_PLACES = ("区应急管理局指挥中心", "区政府常务会议室")
 _MEETING_TOPICS = ("行刑双向衔接", "食品药品安全监管", "安全生产隐患排查", "生态环境保护", "未成年人综合保护",
                    "电动自行车消防安全整治", "欠薪问题治理", "医保基金监管", "长江禁捕执法", "优化法治化营商环境",
                    "城市管理执法规范化", "燃气安全专项整治", "历史文化街区保护", "公益诉讼线索移送")
@@ -240,14 +308,23 @@ class _Gen:
         self.targets = cat.get("government_department", []) + cat.get("subdistrict", []) + \
             cat.get("development_zone", [])
         self.targets += [c for c in ("fire_rescue", "traffic_police") if c in self.units]
-        self.clue_senders = self.targets
-        self.crime_senders = [c for c in _OFFENCES if c in self.units]
+        self.crime_senders = self._present(_CRIME_SENDERS)
+        self.opinion_targets = self._present(_OPINION_TARGETS)
+        self.pil_units = self._present(_PIL_UNITS) | {c: 1 for c in cat.get("subdistrict", [])}  # 无障碍, 窨井盖 …
+        self.penalty_senders = self._present({c: _UNIT_WEIGHT.get(c, 1) for c in _PENALTIES})
+        self.consulting_units = self._present(_CONSULTING_UNITS)
         self._workday_cache: dict[date, bool] = {}
         self._due_cache: dict[tuple, tuple[date, bool]] = {}
         self.counts: dict[str, int] = {}
         self.now = clock.utcnow()
 
     # -- small helpers -----------------------------------------------------------------------
+    def _present(self, weights: dict[str, int]) -> dict[str, int]:
+        return {c: w for c, w in weights.items() if c in self.units}
+
+    def pick(self, weights: dict[str, int]) -> str:
+        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
+
     def workday(self, d: date) -> bool:
         w = self._workday_cache.get(d)
         if w is None:
@@ -277,8 +354,16 @@ class _Gen:
     def anon_person(self) -> str:
         return self.rng.choice(_SURNAMES) + self.rng.choice(("某", "某某"))
 
-    def company(self) -> str:
-        return f"武汉{self.rng.choice(('某', '某某'))}{self.rng.choice(_COMPANY_TRADES)}有限公司"
+    def company(self, field: str | None = None) -> str:
+        """A company of the kind the agency `field` deals with."""
+        return f"武汉{self.rng.choice(('某', '某某'))}{self.rng.choice(_TRADES.get(field, _COMPANY_TRADES))}有限公司"
+
+    def offender(self, field: str, offence: str) -> str:
+        """Who is accused of `offence`: a company only where the offence allows a unit's crime."""
+        who = OFFENCES.get(field, {}).get(offence, PERSON)
+        if who == COMPANY or (who == EITHER and self.rng.random() < 0.5):
+            return self.company(field)
+        return self.anon_person()
 
     def phone(self) -> str:
         r = self.rng
@@ -314,21 +399,28 @@ class _Gen:
     # -- items -------------------------------------------------------------------------------
     def direction(self, kind: str) -> tuple[str, str]:
         r = self.rng
-        if kind == "crime_transfer":
-            return self.weighted_unit(self.crime_senders), "public_security"
+        if kind in ("crime_transfer", "non_filing_review_request"):
+            return self.pick(self.crime_senders), "public_security"
+        if kind == "transfer_suggestion":
+            return "procuratorate", self.pick(self.crime_senders)
         if kind in ("non_filing_explanation", "filing_notice"):
             return "procuratorate", "public_security"
-        if kind in ("procuratorial_suggestion", "pil_pre_suit_suggestion", "procuratorial_opinion",
-                    "investigation_assistance"):
+        if kind == "procuratorial_opinion":
+            return "procuratorate", self.pick(self.opinion_targets)
+        if kind == "procuratorial_suggestion":
             return "procuratorate", self.weighted_unit(self.targets)
-        if kind in ("pil_clue_transfer", "legal_risk_consultation"):
-            return self.weighted_unit(self.clue_senders), "procuratorate"
+        if kind in ("pil_pre_suit_suggestion", "investigation_assistance"):
+            return "procuratorate", self.pick(self.pil_units)
+        if kind == "pil_clue_transfer":
+            return self.pick(self.pil_units), "procuratorate"
+        if kind == "legal_risk_consultation":
+            return self.pick(self.consulting_units), "procuratorate"
         if kind == "major_case_notice":
-            return self.weighted_unit(self.crime_senders + ["administrative_approval", "justice"]), "procuratorate"
+            return self.pick(self.penalty_senders), "procuratorate"
         if kind == "enforcement_clue_transfer":
             return ("justice", "procuratorate") if r.random() < 0.6 else ("procuratorate", "justice")
         if kind == "pre_suit_consultation":
-            dept = self.weighted_unit(self.targets)
+            dept = self.pick(self.pil_units)
             return ("procuratorate", dept) if r.random() < 0.8 else (dept, "procuratorate")
         raise KeyError(kind)
 
@@ -348,20 +440,34 @@ class _Gen:
             summary = (f"{place}存在{issue}问题,损害社会公共利益。{other_name}未依法全面履职,"
                        f"建议依法履行监管职责,及时整改,并书面回复办理情况。")
         elif kind == "procuratorial_opinion":
-            person = self.anon_person()
-            offence = r.choice(_OFFENCES.get(other, _POLICE_OFFENCES))
+            person = self.anon_person()  # 不起诉 of a person, whose penalty the agency decides
+            offence = r.choice(list(OFFENCES.get(other, {})) or _POLICE_OFFENCES)
             details["case_name"] = f"{person}涉嫌{offence.removesuffix('罪')}案"
             title = f"关于对被不起诉人{person}给予行政处罚的检察意见"
             summary = (f"本院对{details['case_name']}作出不起诉决定,被不起诉人需要给予行政处罚,"
                        f"依据《人民检察院刑事诉讼规则》第373条,移送{other_name}依法处理。")
         elif kind == "crime_transfer":
-            subject = self.company() if r.random() < 0.55 else self.anon_person()
-            offence = r.choice(_OFFENCES.get(frm, _POLICE_OFFENCES))
+            offence = r.choice(list(OFFENCES[frm]))
+            subject = self.offender(frm, offence)
             details["case_name"] = f"{subject}涉嫌{offence.removesuffix('罪')}案"
             details["suspected_offence"] = offence
             title = f"关于移送{details['case_name']}的函"
             summary = (f"{self.units[frm].name}在执法检查中发现{subject}涉嫌{offence},"
                        f"依据《行政执法机关移送涉嫌犯罪案件的规定》移送区公安分局,同时抄送区检察院。")
+        elif kind == "transfer_suggestion":
+            offence = r.choice(list(OFFENCES[to]))
+            subject = self.offender(to, offence)
+            details["case_name"] = f"{subject}涉嫌{offence.removesuffix('罪')}案"
+            details["suspected_offence"] = offence
+            title = f"关于建议移送{details['case_name']}的函"
+            summary = (f"本院在履职中发现,{other_name}查处的{subject}违法案件涉嫌{offence},"
+                       f"依据《行政执法机关移送涉嫌犯罪案件的规定》,建议依法移送区公安分局。")
+        elif kind == "non_filing_review_request":
+            offence = r.choice(list(OFFENCES[frm]))
+            details["case_name"] = f"{self.offender(frm, offence)}涉嫌{offence.removesuffix('罪')}案"
+            title = f"关于{details['case_name']}不予立案决定的复议申请"
+            summary = (f"{self.units[frm].name}移送的{details['case_name']},区公安分局决定不予立案。"
+                       f"移送机关认为该案涉嫌{offence},依法提请复议。")
         elif kind in ("non_filing_explanation", "filing_notice"):
             person = self.anon_person()
             details["case_name"] = f"{person}涉嫌{r.choice(_POLICE_OFFENCES).removesuffix('罪')}案"
@@ -383,9 +489,13 @@ class _Gen:
             title = f"关于{dept}{issue2}的执法监督线索移送函"
             summary = f"在行政执法监督中发现{dept}存在{issue2}问题,移送{self.units[to].name}依职权处理。"
         elif kind == "major_case_notice":
-            subject = self.company()
-            title = f"关于{subject}{issue}重大行政处罚案件的情况通报"
-            summary = f"{self.units[frm].name}对{subject}{issue}案作出重大行政处罚决定,依照机制通报区检察院。"
+            subject = self.company(frm)
+            violation, penalty = r.choice(_PENALTIES[frm])
+            amount = r.choice((5, 8, 10, 12, 15, 20, 30, 50))
+            penalty = penalty.replace("罚款", f"罚款{amount}万元", 1)
+            title = f"关于{subject}{violation}案重大行政处罚的情况通报"
+            summary = (f"{self.units[frm].name}查明{subject}{violation},依法作出{penalty}的行政处罚决定,"
+                       f"依照“府检联动”工作机制通报区检察院。")
         elif kind == "legal_risk_consultation":
             subject = f"{place}改造项目法律风险评估" if r.random() < 0.5 else f"{issue}有关法律问题"
             title = f"关于{subject}的{'征询函' if subject.endswith('评估') else '咨询函'}"
@@ -413,6 +523,7 @@ class _Gen:
                 "pil_clue_transfer": (12,), "pre_suit_consultation": (12,), "investigation_assistance": (12,),
                 "crime_transfer": (2, 3, 8) if other in ("market_regulation", "taxation", "commerce") else (3,),
                 "non_filing_explanation": (3,), "filing_notice": (3,), "procuratorial_opinion": (9,),
+                "transfer_suggestion": (8,), "non_filing_review_request": (8,),
                 "enforcement_clue_transfer": (9,), "major_case_notice": (9,), "legal_risk_consultation": (7, 8),
             }[kind]
         return self.tasks.get(self.rng.choice(pool))
@@ -492,11 +603,12 @@ class _Gen:
             return "硚检" + {"procuratorial_suggestion": "行建", "pil_pre_suit_suggestion": "行公建",
                              "procuratorial_opinion": "刑意", "non_filing_explanation": "要说",
                              "filing_notice": "通立", "investigation_assistance": "协",
-                             "pre_suit_consultation": "磋", "enforcement_clue_transfer": "移"}[kind]
+                             "pre_suit_consultation": "磋", "enforcement_clue_transfer": "移",
+                             "transfer_suggestion": "建移"}[kind]
         abbr = _ABBR.get(frm) or self.units[frm].name.replace("街道办事处", "街")[:3]
         return "硚" + abbr + {"crime_transfer": "移", "pil_clue_transfer": "函", "major_case_notice": "通",
                               "legal_risk_consultation": "函", "pre_suit_consultation": "函",
-                              "enforcement_clue_transfer": "监移"}[kind]
+                              "enforcement_clue_transfer": "监移", "non_filing_review_request": "复议"}[kind]
 
     def lifecycle(self, row: dict, ev: list, k, p_returned: float, p_withdrawn: float) -> None:
         """Decide the item's history up to today and append its timeline events."""
@@ -735,7 +847,9 @@ class _Gen:
                 topics = f"{topic}有关情况通报及研判;明确各单位职责分工和衔接措施"
             names = "、".join(self.units[c].name for c in r.sample(attendees[1:], min(3, len(attendees) - 1)))
             meetings.append(dict(id=meeting_id, kind=kind, title=title, held_on=held_on,
-                                 place=r.choice(_MEETING_PLACES), convened_by=convened, topics=topics,
+                                 place=r.choice(_JOINT_MEETING_PLACES if kind == "joint_meeting" else
+                                                _EMERGENCY_PLACES if kind == "emergency_assessment" else
+                                                _MEETING_PLACES), convened_by=convened, topics=topics,
                                  minutes_summary=None, is_demo=True, version=1))
             for code in attendees:
                 attendance.append(dict(meeting_id=meeting_id, unit_id=self.units[code].id))
@@ -754,16 +868,19 @@ class _Gen:
                            is_demo=True, version=1)
                 x = r.random()
                 if due_on < today:
-                    if x < 0.62:
-                        done = due_on - timedelta(days=r.randint(0, period - 1)) if r.random() < 0.8 else \
-                            min(today, due_on + timedelta(days=r.randint(1, 30)))
-                        row.update(status=FU_DONE, done_on=done, evidence=r.choice(_FU_EVIDENCE))
-                    elif x < 0.68:
+                    # most are done (a few late), a few cancelled; a few still open past the due
+                    # date, fewer the longer ago it was
+                    p_open = 0.25 if (today - due_on).days <= 30 else 0.08
+                    if x < p_open:
+                        row["status"] = r.choice((FU_OPEN, FU_IN_PROGRESS, FU_IN_PROGRESS))
+                        self.overdue_follow_ups.append(row)
+                    elif x < p_open + 0.05:
                         row.update(status=FU_CANCELLED, cancel_reason=r.choice(
                             ("情况发生变化,经召集人同意取消", "已并入其他议定事项办理")))
                     else:
-                        row["status"] = r.choice((FU_OPEN, FU_IN_PROGRESS, FU_IN_PROGRESS))
-                        self.overdue_follow_ups.append(row)
+                        done = due_on - timedelta(days=r.randint(0, period - 1)) if r.random() < 0.85 else \
+                            min(today, due_on + timedelta(days=r.randint(1, 30)))
+                        row.update(status=FU_DONE, done_on=done, evidence=r.choice(_FU_EVIDENCE))
                 elif x < 0.2 and held_on < today:
                     row.update(status=FU_DONE, done_on=held_on + timedelta(days=r.randint(1, (today - held_on).days)),
                                evidence=r.choice(_FU_EVIDENCE))

@@ -1,6 +1,9 @@
 """Demo data generator (seed/demo.py): coverage of every kind, lifecycle-valid statuses, due dates
 from the product rules, realistic overdue/late/due-soon items, meetings, key tasks, supervision,
-idempotency, determinism and the demo accounts."""
+idempotency, determinism and the demo accounts; and volumes and subjects a district official finds
+plausible (a few dozen crime transfers a year, each offence one the sending agency deals with and
+that its accused can commit; 诉前磋商 more common than 诉前检察建议; the 联席会议 twice a year; most
+follow-ups done)."""
 from __future__ import annotations
 
 import os
@@ -72,9 +75,9 @@ def units(demo):
 def test_counts_returned_match_the_tables(demo):
     eng, counts = demo
     assert counts == _table_counts(eng)
-    assert 550 <= counts["item"] <= 650
+    assert 220 <= counts["item"] <= 320  # one district's year
     assert counts["item_event"] > 3 * counts["item"]
-    assert 20 <= counts["meeting"] <= 30
+    assert 12 <= counts["meeting"] <= 20
 
 
 def test_every_kind_present_flagged_demo_and_weighted(items):
@@ -351,7 +354,7 @@ def test_deterministic_for_a_seed_and_different_for_another(tmp_path):
 def test_scale_multiplies_the_volume(tmp_path):
     eng = _fresh_engine(tmp_path / "t.db")
     counts = generate_demo(eng, scale=2, today=TODAY)
-    assert 1100 <= counts["item"] <= 1300 and 40 <= counts["meeting"] <= 60
+    assert 440 <= counts["item"] <= 640 and 24 <= counts["meeting"] <= 40
     eng.dispose()
 
 
@@ -360,7 +363,7 @@ def test_generation_on_each_backend_leaves_ids_usable(engine):
     (on PostgreSQL the sequences are moved past the generated rows)."""
     from db.engine import session_factory
     counts = generate_demo(engine, today=TODAY)
-    assert counts["item"] >= 550
+    assert counts["item"] >= 220
     with session_factory(engine)() as s, s.begin():
         unit_id = s.scalar(select(Unit.id).limit(1))
         proc_id = s.scalar(select(Unit.id).where(Unit.code == "procuratorate"))
@@ -407,3 +410,69 @@ def test_existing_usernames_are_skipped(tmp_path):
     assert admin.display_name == "真实管理员" and not admin.is_demo
     assert check_password("Real-admin-99", admin.password_hash)
     eng.dispose()
+
+
+# -- plausibility: what a district official expects of a year ------------------------------------------
+
+# The offences each sending agency's field can turn up (the law it enforces), written here apart
+# from the generator's own table.
+FIELD_OFFENCES = {
+    "market_regulation": {"生产、销售伪劣产品罪", "生产、销售不符合安全标准的食品罪", "生产、销售假药罪",
+                          "销售假冒注册商标的商品罪", "假冒注册商标罪"},
+    "ecology_environment": {"污染环境罪"},
+    "health": {"非法行医罪", "非法进行节育手术罪"},
+    "emergency": {"重大责任事故罪", "危险作业罪", "重大劳动安全事故罪"},
+    "human_resources": {"拒不支付劳动报酬罪"},
+    "taxation": {"虚开增值税专用发票罪", "逃税罪"},
+    "medical_security": {"诈骗罪"},
+    "social_security_office": {"诈骗罪"},
+    "culture_tourism": {"侵犯著作权罪"},
+    "fire_rescue": {"失火罪", "消防责任事故罪"},
+    "commerce": {"非法经营罪"},
+    "water_lakes": {"非法捕捞水产品罪"},
+}
+# Offences only a person commits (no unit liability in the Criminal Law).
+PERSON_ONLY = {"非法行医罪", "失火罪", "消防责任事故罪", "重大责任事故罪", "危险作业罪", "诈骗罪"}
+YEAR = (TODAY - timedelta(days=365), TODAY)
+
+
+def in_year(day: date) -> bool:
+    return YEAR[0] < day <= YEAR[1]
+
+
+def test_a_years_volumes_are_those_of_one_district(items, demo):
+    eng, _ = demo
+    by_kind = Counter(i.kind for i in items if in_year(i.sent_on))
+    assert 20 <= by_kind["crime_transfer"] <= 80  # a few dozen, not hundreds
+    assert by_kind["pre_suit_consultation"] > by_kind["pil_pre_suit_suggestion"]  # 磋商 settles most
+    with read_session(eng) as s:
+        meetings = s.scalars(select(Meeting)).all()
+    joint = [m for m in meetings if m.kind == "joint_meeting" and in_year(m.held_on)]
+    assert len(joint) == 2  # twice a year, half a year apart, where the conveners sit
+    assert abs((joint[1].held_on - joint[0].held_on).days - 182) <= 30
+    assert {m.place for m in joint} <= {"区政府常务会议室", "区检察院会议室"}
+
+
+def test_each_crime_transfer_names_an_offence_of_the_senders_field_and_a_fitting_accused(items, units):
+    transfers = [i for i in items if i.kind == "crime_transfer"]
+    for i in transfers:
+        sender, offence = units[i.from_unit_id].code, i.details["suspected_offence"]
+        assert offence in FIELD_OFFENCES.get(sender, ()), (sender, offence)
+        assert i.details["case_name"].endswith(f"涉嫌{offence.removesuffix('罪')}案")
+        if offence in PERSON_ONLY:
+            assert "公司" not in i.details["case_name"], i.details["case_name"]
+    assert len({units[i.from_unit_id].code for i in transfers}) >= 6  # several agencies send
+    # a 检察意见 (反向衔接) is about a person not prosecuted, sent to an agency that can penalise them
+    opinions = [i for i in items if i.kind == "procuratorial_opinion"]
+    assert opinions and all("公司" not in i.details["case_name"] for i in opinions)
+    assert {units[i.to_unit_id].code for i in opinions} <= set(FIELD_OFFENCES) | {"traffic_police"}
+
+
+def test_most_follow_ups_are_done_and_few_are_overdue(demo):
+    eng, _ = demo
+    with read_session(eng) as s:
+        fus = s.scalars(select(FollowUp)).all()
+    overdue = [f for f in fus if follow_up_overdue(f.status, f.due_on, TODAY)]
+    done = [f for f in fus if f.status == "done"]
+    assert overdue and len(overdue) < 0.25 * len(fus)  # a few overdue: a minority
+    assert len(done) > len(fus) / 2  # most done
