@@ -44,6 +44,9 @@ def main() -> None:
     if actor is None:
         signin_navigation(auth.signin_page).run()
         return
+    if auth.cookie_pending():  # the pages appear once the browser has stored the sign-in
+        signin_navigation(auth.cookie_wait_page).run()
+        return
     # Presentation mode (the weekly review on the shared screen): no navigation, no sidebar.
     presenting = st.query_params.get("present") == "1"
     page = navigation_for(actor, hidden=presenting)

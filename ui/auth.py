@@ -73,9 +73,6 @@ def current_user() -> Actor | None:
     return actor
 
 
-SET_COOKIE_RUNS = 3  # runs on which the cookie component is drawn, so a quick rerun cannot drop it
-
-
 def _read_cookie() -> dict | None:
     """The sign-in cookie this browser sent, decoded and unexpired."""
     s = ui_session.settings()
@@ -97,25 +94,46 @@ def decode_cookie(raw: object, key: str) -> dict | None:
 
 def _store_cookie(actor: Actor) -> None:
     """Store the sign-in cookie after a sign-in or a password change. The token is made once (in
-    the library's format: username and expiry, HS256) and drawn unchanged for a few runs: the
-    component that writes it runs in the browser, and an early rerun would otherwise drop it."""
-    runs = state.get(state.SET_COOKIE)
-    if not runs:
+    the library's format: username and expiry, HS256) and its component drawn on every run until
+    the browser reports the cookie written (the component's value turns True): until then the
+    app shows the wait page rather than the navigation (app.py), so a reload at any moment after
+    the pages appear keeps the user signed in. A session without a browser (no request headers:
+    a script) has nowhere to store a cookie and does not wait."""
+    if not state.get(state.SET_COOKIE):
+        return
+    if not st.context.headers:
+        state.drop(state.SET_COOKIE, state.COOKIE_TOKEN)
         return
     s = ui_session.settings()
-    if runs is True or not state.has(state.COOKIE_TOKEN):
+    if not state.has(state.COOKIE_TOKEN):
         expires = datetime.now(timezone.utc) + timedelta(days=s.cookie_expiry_days)
         token = jwt.encode({"username": actor.username, "exp_date": expires.timestamp()}, s.cookie_key,
                            algorithm="HS256")
         state.put(state.COOKIE_TOKEN, (token, expires.replace(tzinfo=None)))
-        runs = SET_COOKIE_RUNS
     token, expires = state.get(state.COOKIE_TOKEN)
-    cookies = _cookies()
-    cookies.cookie_model.cookie_manager.set(s.cookie_name, token, key="set", expires_at=expires)
-    if runs > 1:
-        state.put(state.SET_COOKIE, runs - 1)
-    else:
+    # The library's CookieManager.set drops the component's answer; its component function gives it.
+    component = _cookies().cookie_model.cookie_manager.cookie_manager
+    written = component(method="set", cookie=s.cookie_name, value=token, key=f"set.{token[-12:]}", default=False,
+                        options={"path": "/", "expires": expires.isoformat(), "sameSite": "strict"})
+    if written is True:
         state.drop(state.SET_COOKIE, state.COOKIE_TOKEN)
+
+
+def cookie_pending() -> bool:
+    """The sign-in cookie is being written and the browser has not yet said it is stored."""
+    return bool(state.get(state.SET_COOKIE))
+
+
+def _go_on_without_cookie() -> None:
+    state.drop(state.SET_COOKIE, state.COOKIE_TOKEN)
+
+
+def cookie_wait_page() -> None:
+    """Shown for the moment between a sign-in and the browser storing its cookie (usually well
+    under a second; the component's answer reruns the page). Should the browser never answer
+    (cookies blocked), the user may go on: only a reload would then ask to sign in again."""
+    st.info(t("signin.storing"), icon=":material/hourglass_top:")
+    st.button(t("signin.go_on"), key="signin.go_on", on_click=_go_on_without_cookie)
 
 
 def sign_out() -> None:

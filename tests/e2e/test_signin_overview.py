@@ -50,3 +50,23 @@ def test_cookie_keeps_session_and_sign_out_revokes_it(server, page, browser):
     expect(replay.get_by_role("heading", name="逾期反馈", exact=True)).to_have_count(0)
     other.close()
 
+
+
+def test_a_reload_the_moment_the_pages_appear_keeps_the_user_signed_in(server, page):
+    """The pages appear only once the browser has stored the sign-in: a reload, or another page's
+    address opened, at once after the navigation shows keeps the user signed in."""
+    from playwright.sync_api import expect
+    server, _ = server
+    for leave in ("reload", "address"):
+        sign_in(page, server, "viewer", "Demo-viewer-2025", expect_cookie=False)
+        nav = page.get_by_role("link", name="逾期反馈")
+        nav.wait_for(state="visible", timeout=30_000)  # no pause: straight on
+        if leave == "reload":
+            page.reload()
+            expect(page.get_by_role("heading", name="总览", exact=True)).to_be_visible()
+        else:
+            page.goto(f"{server}/overdue")
+            expect(page.get_by_role("heading", name="逾期反馈", exact=True)).to_be_visible()
+        expect(page.get_by_role("heading", name="登录府检联动工作台", exact=True)).to_have_count(0)
+        page.get_by_role("button", name="退出登录").click()
+        expect(page.get_by_role("heading", name="登录府检联动工作台", exact=True)).to_be_visible()
