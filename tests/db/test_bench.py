@@ -1,0 +1,25 @@
+"""The page benchmark measures the three figures per page (cold, warm, right after another
+session's write) on the database it is given, and never builds into one that holds data."""
+from __future__ import annotations
+
+import pytest
+
+from bench import pages
+
+
+def test_the_benchmark_reports_cold_warm_and_after_a_write_for_each_page(tmp_path, monkeypatch):
+    for name in ("FJLD_BCRYPT_ROUNDS", "FJLD_TODAY", "DATABASE_URL", "FJLD_DEMO"):  # the harness sets them:
+        monkeypatch.setenv(name, "")  # put back as they were when the test ends
+    out = tmp_path / "bench.json"
+    results = pages.main(["--scale", "1", "--runs", "5", "--pages", "overview,overdue", "--json", str(out),
+                          "--database-url", f"sqlite:///{tmp_path / 'given.db'}"])
+    assert [r["page"] for r in results] == ["overview", "overdue"]
+    for r in results:
+        assert r["database"] == "sqlite" and len(r["warm_runs_ms"]) == len(r["miss_runs_ms"]) == 5
+        assert r["cold_ms"] > 0 and r["warm_ms"] > 0 and r["miss_ms"] > 0
+    assert out.exists() and (tmp_path / "given.db").exists()
+
+
+def test_the_benchmark_refuses_a_database_that_is_not_empty(engine, tmp_path):
+    with pytest.raises(SystemExit, match="not empty"):
+        pages.build_database(1, tmp_path, engine.url.render_as_string(hide_password=False))
