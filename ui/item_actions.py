@@ -30,7 +30,9 @@ def item_action_form(item: dict, action: str, key: str, reset: tuple[str, ...] =
     extra = {"date": dict(value=today(), max_value=today()),
              "select": dict(options=KINDS[item["kind"]].outcomes, index=None, placeholder=t("item_form.choose"))}
     with st.form(form):
-        data: dict = {"item_id": item["id"], "version": edit_version(form, item["version"])}
+        data: dict = {"item_id": item["id"]}
+        if action in ACTIONS:  # a lifecycle step checks the version the user saw; a note changes no field
+            data["version"] = edit_version(form, item["version"])
         for spec in FIELDS[action].values():
             draw(spec, form, errs, into=data, **extra.get(spec.widget, {}))
         errs.slot("action")

@@ -101,3 +101,14 @@ def test_an_item_not_overdue_offers_no_accountability_and_a_liaison_no_link(app_
     assert "移送追责" not in action_labels(office, item_id) and "关联事项" in action_labels(office, item_id)
     liaison = open_page("liaison", PAGE, item=str(item_id))
     assert "关联事项" not in action_labels(liaison, item_id)
+
+
+def test_a_note_is_added_from_the_detail_page(app_env):
+    item_id = new_item(app_env)
+    at = open_page("office", PAGE, item=str(item_id))
+    choose_action(at, item_id, "note")
+    at.text_area(key=f"item_detail.{item_id}.note.note").input("已电话联系承办人")
+    submit(at)
+    assert not at.exception and not at.error and "已添加备注。" in successes(at)
+    timeline = next(d.value for d in at.dataframe if "说明" in d.value.columns)
+    assert "已电话联系承办人" in timeline["说明"].tolist()
