@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
@@ -24,15 +25,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path, demo_template):
-    """The app in demo mode on a copy of the demo database; yields (base URL, database URL)."""
+@contextmanager
+def app_process(env: dict, log_path):
+    """`streamlit run app.py` on a free port with `env`; yields its base URL once it answers."""
     port = _free_port()
-    db_url = copy_db(demo_template, tmp_path)
-    env = dict(os.environ, DATABASE_URL=db_url, FJLD_DEMO="1")
-    env.pop("COOKIE_KEY", None)
     # The server's output goes to a file: an unread pipe fills up and stalls the server.
-    log_path = tmp_path / "streamlit.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -50,7 +47,7 @@ def server(tmp_path, demo_template):
                 time.sleep(0.5)
         else:
             pytest.fail("streamlit did not start within 60 s")
-        yield url, db_url
+        yield url
     finally:
         proc.terminate()
         try:
@@ -58,6 +55,16 @@ def server(tmp_path, demo_template):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture
+def server(tmp_path, demo_template):
+    """The app in demo mode on a copy of the demo database; yields (base URL, database URL)."""
+    db_url = copy_db(demo_template, tmp_path)
+    env = dict(os.environ, DATABASE_URL=db_url, FJLD_DEMO="1")
+    env.pop("COOKIE_KEY", None)
+    with app_process(env, tmp_path / "streamlit.log") as url:
+        yield url, db_url
 
 
 @pytest.fixture
