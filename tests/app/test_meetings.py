@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from core.permissions import Actor
 from db.commands.meetings import AddFollowUpProgress
-from db.engine import make_engine, read_session
+from db.engine import make_engine, read_session, session_factory
 from db.models import FollowUp, FollowUpAssist, Meeting, MeetingAttendance, Unit
 from tests.app.conftest import open_page, unit_id
 from tests.conftest import TODAY
@@ -94,7 +94,7 @@ def test_meetings_list_shows_every_meeting_of_the_period_with_its_kind(app_env):
         expected = s.execute(select(Meeting.title, Meeting.kind, Meeting.held_on)
                              .where(Meeting.held_on >= TODAY - timedelta(days=365))).all()
         older = s.scalar(select(func.count()).select_from(Meeting).where(Meeting.held_on < TODAY - timedelta(days=365)))
-    assert len(expected) >= 20
+    assert len(expected) >= 12  # a district's year: the 联席会议 twice and the meetings called as needed
     table = meeting_table(at)
     assert len(table) == len(expected)
     assert sorted(zip(table["会议名称"], table["会议类型"], table["会议日期"])) == sorted(
@@ -291,7 +291,10 @@ def test_tracker_filters_are_written_to_the_url_and_a_link_reproduces_the_view(a
 def test_liaison_of_the_lead_unit_marks_a_follow_up_done_with_evidence(app_env):
     market = unit_id(app_env, "market_regulation")
     fu = open_follow_up(app_env, FollowUp.lead_unit_id == market)
-    assert fu is not None
+    if fu is None:  # the demo's few open follow-ups may all be led by others: the meeting gives one to 区市场监管局
+        with session_factory(make_engine(app_env)).begin() as s:
+            s.execute(update(FollowUp).where(FollowUp.id == open_follow_up(app_env).id).values(lead_unit_id=market))
+        fu = open_follow_up(app_env, FollowUp.lead_unit_id == market)
     at = meetings_page("liaison", view="tracker", fu=str(fu.id))
     assert not at.exception
     assert fu.text in [h.value for h in at.subheader]
