@@ -1,4 +1,7 @@
-"""逾期反馈: every overdue item oldest first, aging, per-unit reliability, due soon, late answers."""
+"""逾期反馈: every overdue item oldest first (one page at a time; the downloads hold them all), aging,
+per-unit reliability, due soon, late answers."""
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -8,11 +11,12 @@ from db.queries import overdue as q
 from db.queries.overview import PERIODS
 from ui.charts import aging_buckets
 from ui.overview_links import CATEGORIES, category_label
-from ui.session import read
+from ui.session import engine, read
 from ui.supervision_forms import supervision_issue_form
 from ui.tables import download_buttons, escape_markdown, for_display, pick_table, table_or_note
-from ui.url_state import set_param, url_selectbox, url_selection
+from ui.url_state import set_param, url_int, url_selectbox, url_selection
 
+PAGE_SIZE = 50
 day = today()
 st.title(t("overdue.title"))
 st.caption(t("overview.caption", today=fmt_date(day)))
@@ -22,28 +26,39 @@ category = url_selectbox(t("overview.filter.category"), CATEGORIES, key="overdue
 late_period = url_selectbox(t("overdue.late_period"), PERIODS, key="overdue.period", param="period", default="90d",
                             format_func=lambda p: t(f"overview.period.{p}"), container=c2)
 
-overdue = read(q.overdue_items, day, None, category)
+summary = read(q.overdue_summary, day, category, late_period)
 soon = read(q.due_soon, day, 7, None, category)
-late = read(q.answered_late, day, late_period, None, category)
 m = st.columns(4, border=True)
-m[0].metric(t("overdue.kpi.overdue"), len(overdue))
-m[1].metric(t("overdue.kpi.oldest"), t("overdue.days", n=int(overdue["days_overdue"].max())) if len(overdue) else t("common.none"))
-m[2].metric(t("overdue.kpi.due_7"), len(soon))
-m[3].metric(t("overdue.kpi.answered_late"), len(late))
+m[0].metric(t("overdue.kpi.overdue"), summary["overdue"])
+m[1].metric(t("overdue.kpi.oldest"), t("overdue.days", n=summary["oldest_days"]) if summary["overdue"] else t("common.none"))
+m[2].metric(t("overdue.kpi.due_7"), summary["due_soon"])
+m[3].metric(t("overdue.kpi.answered_late"), summary["answered_late"])
+
+
+def shown_table(rows: pd.DataFrame) -> pd.DataFrame:
+    shown = for_display(rows, {"title": "item.title", "kind": "item.kind", "to_unit": "item.to_unit",
+                               "from_unit": "item.from_unit", "due_on": "item.due_on"})
+    shown[t("item.days_overdue")] = rows["days_overdue"]
+    shown[t("item.working_days_overdue")] = rows["working_days_overdue"].map(
+        lambda v: t("common.none") if v is None or pd.isna(v) else int(v))
+    shown[t("overdue.col.supervised")] = rows["open_supervision"].map(lambda n: t("common.yes") if n else "")
+    return shown
+
 
 st.subheader(t("overdue.list"))
-if overdue.empty:
+if not summary["overdue"]:
     st.success(t("overview.no_overdue"))
-else:
-    shown = for_display(overdue, {"title": "item.title", "kind": "item.kind", "to_unit": "item.to_unit",
-                                  "from_unit": "item.from_unit", "due_on": "item.due_on"})
-    shown[t("item.days_overdue")] = overdue["days_overdue"]
-    shown[t("item.working_days_overdue")] = overdue["working_days_overdue"].map(
-        lambda v: t("common.none") if v is None or pd.isna(v) else int(v))
-    shown[t("overdue.col.supervised")] = overdue["open_supervision"].map(lambda n: t("common.yes") if n else "")
+else:  # the list one page at a time, oldest first; the downloads hold every row
+    pages = max(1, math.ceil(summary["overdue"] / PAGE_SIZE))
+    c1, c2 = st.columns([1, 4], vertical_alignment="bottom")
+    page = min(url_int(t("referrals.page"), key="overdue.page", param="page", default=1, min_value=1, container=c1), pages)
+    c2.caption(t("referrals.count", total=summary["overdue"], page=page, pages=pages))
+    overdue = read(q.overdue_page, day, category, page, PAGE_SIZE)
+    shown = shown_table(overdue)
     pick_table(shown, overdue["id"].tolist(), key="overdue.list", height=min(460, 38 + 35 * len(shown)),
                on_pick=lambda item: set_param("overdue.item", "item", item or 0))
-    download_buttons(lambda: shown, f"overdue-{day.isoformat()}", key="overdue.download")
+    download_buttons(lambda: shown_table(q.overdue_items(engine(), day, None, category)), f"overdue-{day.isoformat()}",
+                     key="overdue.download")
     chosen = url_selection("item")
     row = overdue[overdue["id"] == chosen]
     if chosen and not row.empty:
@@ -59,7 +74,7 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader(t("overdue.aging"))
-    st.altair_chart(aging_buckets(q.aging(overdue)), width="stretch")
+    st.altair_chart(aging_buckets(summary["aging"]), width="stretch")
 with right:
     st.subheader(t("overdue.due_soon"))
     table = for_display(soon, {"title": "item.title", "to_unit": "item.to_unit", "due_on": "item.due_on"})
@@ -80,6 +95,7 @@ if not units.empty:
     download_buttons(lambda: table, f"unit-reliability-{day.isoformat()}", key="overdue.download_units")
 
 st.subheader(t("overdue.answered_late"))
+late = read(q.answered_late, day, late_period, None, category)
 table = for_display(late, {"title": "item.title", "kind": "item.kind", "to_unit": "item.to_unit",
                            "due_on": "item.due_on", "feedback_on": "item.feedback_on"})
 table[t("overdue.col.days_late")] = late["days_late"]

@@ -140,3 +140,32 @@ def working_days_between(start: date, end: date, *, calendar: WorkCalendar | Non
     """Number of working days after `start` up to and including `end` (0 if end <= start)."""
     cal = DEFAULT_CALENDAR if calendar is None else calendar
     return sum(cal.is_workday(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
+
+
+class WorkdayIndex:
+    """Working days between two dates by a cumulative count, built once per read over the span
+    the rows need (instead of walking the calendar day by day for every row)."""
+
+    def __init__(self, cal: WorkCalendar):
+        self.cal = cal
+        self._first: date | None = None
+        self._cumulative: list[int] = []
+
+    def _cover(self, first: date, last: date) -> None:
+        if self._first is not None and first >= self._first and \
+                (last - self._first).days < len(self._cumulative):
+            return
+        first = min(first, self._first or first) - timedelta(days=31)
+        last = max(last, (self._first + timedelta(days=len(self._cumulative))) if self._first else last)
+        total, cumulative = 0, []
+        for i in range((last - first).days + 32):
+            total += self.cal.is_workday(first + timedelta(days=i))
+            cumulative.append(total)
+        self._first, self._cumulative = first, cumulative
+
+    def between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (0 if end <= start)."""
+        if end <= start:
+            return 0
+        self._cover(start, end)
+        return self._cumulative[(end - self._first).days] - self._cumulative[(start - self._first).days]

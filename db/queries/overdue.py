@@ -1,13 +1,14 @@
-"""Reads for 逾期反馈: overdue items oldest first, aging, per-unit reliability, due soon, late answers."""
+"""Reads for 逾期反馈: the figures in one aggregate query, the overdue list one page at a time (oldest
+first), per-unit reliability, due soon, late answers."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from core.deadlines import working_days_between
+from core.deadlines import WorkdayIndex
 from core.kinds import KINDS
 from db.calendar import effective_rule, work_calendar
 from db.engine import read_session
@@ -32,37 +33,64 @@ def _unit_scope(unit_id: int | None, category: str | None):
     return conds
 
 
-def overdue_items(engine: Engine, today: date, unit_id: int | None = None, category: str | None = None) -> pd.DataFrame:
-    """Every overdue item, oldest due date first, with calendar days overdue, and working days
-    overdue where the item's rule counts in working days."""
+def _overdue_select(today: date, unit_id: int | None, category: str | None):
     open_sup = (select(func.count()).select_from(Supervision)
                 .where(Supervision.target_type == "item", Supervision.target_id == Item.id,
                        supervision_open()).scalar_subquery())
-    with read_session(engine) as s:
-        df = frame(s, select(Item.id, Item.kind, Item.title, Item.doc_number, TO.name.label("to_unit"),
-                             FROM.name.label("from_unit"), Item.to_unit_id, Item.sent_on, Item.due_on, Item.due_approximate,
-                             Item.status, Item.due_override_reason, open_sup.label("open_supervision"))
-                   .join(TO, TO.id == Item.to_unit_id).join(FROM, FROM.id == Item.from_unit_id)
-                   .where(item_overdue(today), *_unit_scope(unit_id, category))
-                   .order_by(Item.due_on, Item.id))
-        working_kinds = {k for k in KINDS if effective_rule(s, k).unit == "working_days"}
-        calendar = work_calendar(s)
+    return (select(Item.id, Item.kind, Item.title, Item.doc_number, TO.name.label("to_unit"),
+                   FROM.name.label("from_unit"), Item.to_unit_id, Item.sent_on, Item.due_on, Item.due_approximate,
+                   Item.status, Item.due_override_reason, open_sup.label("open_supervision"))
+            .join(TO, TO.id == Item.to_unit_id).join(FROM, FROM.id == Item.from_unit_id)
+            .where(item_overdue(today), *_unit_scope(unit_id, category))
+            .order_by(Item.due_on, Item.id))
+
+
+def _with_days(s, df: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Calendar days overdue, and working days overdue where the item's rule counts in working
+    days (by a cumulative working-day index: one pass over the span, not one per row)."""
+    working_kinds = {k for k in KINDS if effective_rule(s, k).unit == "working_days"}
+    index = WorkdayIndex(work_calendar(s))
     df["days_overdue"] = [(today - d).days for d in df["due_on"]]
-    df["working_days_overdue"] = [
-        working_days_between(d, today, calendar=calendar) if k in working_kinds and not o else None
-        for k, d, o in zip(df["kind"], df["due_on"], df["due_override_reason"])]
+    df["working_days_overdue"] = [index.between(d, today) if k in working_kinds and not o else None
+                                  for k, d, o in zip(df["kind"], df["due_on"], df["due_override_reason"])]
     return df
 
 
-def aging(overdue: pd.DataFrame) -> pd.DataFrame:
-    """Counts per aging bucket (days overdue 1–7, 8–30, 31–90, over 90)."""
-    counts = []
-    for label, lo, hi in AGING_BUCKETS:
-        mask = overdue["days_overdue"] >= lo
-        if hi is not None:
-            mask &= overdue["days_overdue"] <= hi
-        counts.append({"bucket": label, "count": int(mask.sum())})
-    return pd.DataFrame(counts)
+def overdue_items(engine: Engine, today: date, unit_id: int | None = None, category: str | None = None) -> pd.DataFrame:
+    """Every overdue item, oldest due date first, with calendar days overdue, and working days
+    overdue where the item's rule counts in working days (a unit's own list; the downloads)."""
+    with read_session(engine) as s:
+        return _with_days(s, frame(s, _overdue_select(today, unit_id, category)), today)
+
+
+def overdue_page(engine: Engine, today: date, category: str | None = None, page: int = 1,
+                 page_size: int = 50) -> pd.DataFrame:
+    """One page of the overdue list (oldest due date first): the rows the screen shows."""
+    with read_session(engine) as s:
+        statement = _overdue_select(today, None, category).limit(page_size).offset((max(page, 1) - 1) * page_size)
+        return _with_days(s, frame(s, statement), today)
+
+
+def overdue_summary(engine: Engine, today: date, category: str | None = None, late_period: str = "90d",
+                    soon_days: int = 7) -> dict:
+    """The page's figures in one query: overdue now, the oldest due date, the aging buckets (days
+    overdue 1–7, 8–30, 31–90, over 90), due within `soon_days`, and answered late in the period."""
+    scope = _unit_scope(None, category)
+    buckets = [func.count().filter(item_overdue(today), Item.due_on <= today - timedelta(days=lo),
+                                   *([Item.due_on >= today - timedelta(days=hi)] if hi else []))
+               .label(f"aging_{i}") for i, (_, lo, hi) in enumerate(AGING_BUCKETS)]
+    with read_session(engine) as s:
+        row = s.execute(select(func.count().filter(item_overdue(today)).label("overdue"),
+                               func.min(Item.due_on).filter(item_overdue(today)).label("oldest_due_on"),
+                               func.count().filter(item_due_within(today, soon_days)).label("due_soon"),
+                               func.count().filter(item_answered_late(), in_period(Item.feedback_on, late_period, today))
+                               .label("answered_late"), *buckets)
+                        .select_from(Item).where(*scope)).mappings().one()
+    aging = pd.DataFrame({"bucket": [label for label, _, _ in AGING_BUCKETS],
+                          "count": [int(row[f"aging_{i}"]) for i in range(len(AGING_BUCKETS))]})
+    oldest = row["oldest_due_on"]
+    return {"overdue": int(row["overdue"]), "oldest_days": (today - oldest).days if oldest else None,
+            "due_soon": int(row["due_soon"]), "answered_late": int(row["answered_late"]), "aging": aging}
 
 
 def unit_reliability(engine: Engine, today: date, category: str | None = None) -> pd.DataFrame:

@@ -190,3 +190,23 @@ def test_viewer_sees_the_overdue_list_but_no_supervision_form(app_env):
     assert len(overdue_list(at)) == hand_count(app_env, *OVERDUE)
     assert not at.get("form")
     assert "限期督办" not in [e.label for e in at.expander]
+
+
+def test_a_long_overdue_list_is_shown_a_page_at_a_time_oldest_first(app_env):
+    engine = make_engine(app_env)
+    with read_session(engine) as s:
+        units = dict(s.execute(select(Unit.code, Unit.id)).all())
+    for n in range(60):  # more than a page of overdue items
+        CreateItem(SYSTEM_ADMIN, kind="procuratorial_suggestion", from_unit_id=units["procuratorate"],
+                   to_unit_id=units["market_regulation"], doc_number=f"硚检建〔2025〕{n + 300}号", title=f"逾期建议{n}",
+                   sent_on=TODAY - timedelta(days=200 + n), received_on=TODAY - timedelta(days=200 + n),
+                   details={}).run(engine)
+    total = hand_count(app_env, *OVERDUE)
+    pages = -(-total // 50)
+    first = overdue_page()
+    assert len(overdue_list(first)) == 50 and f"共 {total} 件 · 第 1/{pages} 页" in captions(first)
+    last = overdue_page(page=str(pages))
+    rest = overdue_list(last)
+    assert len(rest) == total - 50 * (pages - 1) and f"共 {total} 件 · 第 {pages}/{pages} 页" in captions(last)
+    assert list(overdue_list(first)["反馈期限"])[-1] <= list(rest["反馈期限"])[0]  # oldest first across pages
+    assert metrics(last)["逾期未反馈"] == str(total)
