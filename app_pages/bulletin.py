@@ -18,7 +18,7 @@ from db.queries.bulletin import CUSTOM, PRESETS, bulletin, preset_of, preset_per
 from db.stored_values import FIRST_DAY, LAST_DAY
 from ui import state
 from ui.bulletin import FIGURE_KEYS, SECTION_KEYS, annual_docx, bulletin_docx, bulletin_xlsx, rate_text, section_tables
-from ui.session import actor, read
+from ui.session import actor, engine, read
 from ui.url_state import parse_date, set_params
 
 PERIOD, START, END = "bulletin.period", "bulletin.start", "bulletin.end"
@@ -81,7 +81,7 @@ st.caption(t("bulletin.period_caption", start=fmt_date(b.start), end=fmt_date(b.
            help=t("bulletin.as_of_help"))
 
 if can(actor(), "export_data", ()):  # the downloads cover every unit: not for a liaison's own-unit export
-    year = read(bulletin, date(end.year, 1, 1), date(end.year, 12, 31), day)
+    eng = engine()  # the yearly report is made when its button is clicked (outside this run)
     n1, d1, d2, d3 = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")
     serial = n1.text_input(t("bulletin.number"), key="bulletin.number", max_chars=6,
                            placeholder=t("bulletin.number_placeholder"), help=t("bulletin.number_help")).strip()
@@ -94,7 +94,7 @@ if can(actor(), "export_data", ()):  # the downloads cover every unit: not for a
     d2.download_button(t("bulletin.download_xlsx"), lambda: bulletin_xlsx(b),
                        file_name=t("bulletin.file_xlsx", start=start.isoformat(), end=end.isoformat()),
                        key="bulletin.xlsx", on_click="ignore", mime=XLSX, icon=":material/table:")
-    d3.download_button(t("bulletin.download_annual"), lambda: annual_docx(year, day),
+    d3.download_button(t("bulletin.download_annual"), lambda: annual_docx(bulletin(eng, date(end.year, 1, 1), date(end.year, 12, 31), day), day),
                        file_name=t("bulletin.file_annual", year=end.year), key="bulletin.annual",
                        on_click="ignore", mime=DOCX, icon=":material/summarize:",
                        help=t("bulletin.download_annual_help", year=end.year))

@@ -57,7 +57,8 @@ else:  # the list one page at a time, oldest first; the downloads hold every row
     shown = shown_table(overdue)
     pick_table(shown, overdue["id"].tolist(), key="overdue.list", height=min(460, 38 + 35 * len(shown)),
                on_pick=lambda item: set_param("overdue.item", "item", item or 0))
-    download_buttons(lambda: shown_table(q.overdue_items(engine(), day, None, category)), f"overdue-{day.isoformat()}",
+    eng = engine()  # the download is made when clicked, outside this run: it takes the engine with it
+    download_buttons(lambda: shown_table(q.overdue_items(eng, day, None, category)), f"overdue-{day.isoformat()}",
                      key="overdue.download")
     chosen = url_selection("item")
     row = overdue[overdue["id"] == chosen]
