@@ -1,0 +1,196 @@
+"""Load benchmark: `python -m bench.load --sessions N --database-url URL [--scale 10] [--processes 2]
+[--rounds 3] [--json PATH]`.
+
+Builds the demo at `--scale` in the given empty database (as bench.pages does),
+starts `--processes` app processes on it (as deploy/ runs them; sessions are spread over them as
+nginx's sticky hash would), then drives N concurrent browser sessions (Playwright, Debian's
+Chromium, headless) through sign-in → 总览 → 移送与反馈 → 逾期反馈, `--rounds` times each, while one
+office session writes every few seconds (a note on an item, through the command layer, so every
+reader's cache goes stale as it does in real use).
+
+Reports the time from a click (the sign-in button or a navigation link) to the page drawn (its
+title shown and the script run finished): p50 and p95 over every visit; and the app processes'
+resident memory before the sessions and with all of them open, as growth per session. Prints a
+table and writes JSON with keys sessions, processes, scale, database, visits, p50_ms, p95_ms,
+by_page, rss_before_mb, rss_after_mb, growth_per_session_mb."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CHROMIUM = "/usr/bin/chromium"
+PAGES = (("overview", "总览"), ("referrals", "移送与反馈"), ("overdue", "逾期反馈"))
+ACCOUNTS = (("convener", "Demo-convener-2025"), ("viewer", "Demo-viewer-2025"), ("office", "Demo-office-2025"))
+LANDING = {"overview": ("",)}  # the default page's address is the app's root
+WRITE_EVERY_S = 3.0
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def app_process(url: str, log: Path):
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=url, FJLD_DEMO="1")
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(240):
+                try:
+                    urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    if proc.poll() is not None:
+                        raise SystemExit(log.read_text(errors="replace"))
+                    time.sleep(0.5)
+            yield base, proc.pid
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def writer(url: str, stop: threading.Event, count: list[int]) -> None:
+    """The office session's writes: a note on the newest item every few seconds."""
+    from sqlalchemy import func, select
+
+    from core.permissions import Actor
+    from db.commands.items import AddItemNote
+    from db.engine import make_engine, read_session
+    from db.models import Item
+    engine = make_engine(url)
+    with read_session(engine) as s:
+        newest = s.scalar(select(func.max(Item.id)))
+    while not stop.wait(WRITE_EVERY_S):
+        AddItemNote(Actor(None, "office", "office"), item_id=newest, note="负载测试:办公室专员的写入").run(engine)
+        count[0] += 1
+    engine.dispose()
+
+
+async def _drawn(page, title: str) -> None:
+    await page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=120_000)
+    await page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=120_000)
+
+
+async def session(browser, base: str, n: int, rounds: int, times: list) -> None:
+    context = await browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page = await context.new_page()
+    username, password = ACCOUNTS[n % len(ACCOUNTS)]
+    await page.goto(base)
+    await page.get_by_label("用户名").fill(username)
+    await page.get_by_label("密码").fill(password)
+    start = time.perf_counter()
+    await page.get_by_role("button", name="登录").click()
+    await _drawn(page, "总览")
+    times.append(("signin", (time.perf_counter() - start) * 1000))
+    for _ in range(rounds):
+        for key, title in (*PAGES[1:], PAGES[0]):
+            await page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+            start = time.perf_counter()
+            await page.get_by_role("link", name=title).first.click()
+            await page.wait_for_url(lambda address: urlparse(address).path.strip("/") in (key, *LANDING.get(key, ())),
+                                    timeout=120_000, wait_until="commit")
+            await _drawn(page, title)
+            times.append((key, (time.perf_counter() - start) * 1000))
+    return context  # kept open: the memory is measured with every session alive
+
+
+async def drive(bases: list[str], sessions: int, rounds: int, pids: list[int]) -> tuple[list, list[float]]:
+    from playwright.async_api import async_playwright
+    times: list = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        contexts = await asyncio.gather(*(session(browser, bases[n % len(bases)], n, rounds, times)
+                                          for n in range(sessions)))
+        after = [rss_mb(pid) for pid in pids]
+        for context in contexts:
+            await context.close()
+        await browser.close()
+    return times, after
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--database-url", required=True, help="an empty database (e.g. PostgreSQL) to build the demo in")
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="times each session goes through the three pages")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    from bench.pages import TODAY, build_database
+    os.environ["FJLD_TODAY"] = TODAY.isoformat()
+    os.environ.setdefault("FJLD_BCRYPT_ROUNDS", "4")
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as apps:
+        url = build_database(args.scale, Path(tmp), args.database_url)
+        started = [apps.enter_context(app_process(url, Path(tmp) / f"app{i}.log")) for i in range(args.processes)]
+        bases, pids = [b for b, _ in started], [pid for _, pid in started]
+        for base in bases:  # each process's first page (imports, caches) before the clock starts
+            asyncio.run(drive([base], 1, 0, pids))
+        before = [rss_mb(pid) for pid in pids]
+        stop, writes = threading.Event(), [0]
+        thread = threading.Thread(target=writer, args=(url, stop, writes), daemon=True)
+        thread.start()
+        t0 = time.perf_counter()
+        times, after = asyncio.run(drive(bases, args.sessions, args.rounds, pids))
+        elapsed = time.perf_counter() - t0
+        stop.set()
+        thread.join()
+    values = [ms for _, ms in times]
+    by_page = {key: round(statistics.median([ms for k, ms in times if k == key]), 1)
+               for key in ("signin", *(k for k, _ in PAGES))}
+    result = {"sessions": args.sessions, "processes": args.processes, "scale": args.scale,
+              "database": "postgresql" if url.startswith("postgresql") else "sqlite", "visits": len(values),
+              "writes": writes[0], "elapsed_s": round(elapsed, 1),
+              "p50_ms": round(percentile(values, 0.5), 1), "p95_ms": round(percentile(values, 0.95), 1),
+              "by_page_median_ms": by_page, "rss_before_mb": [round(r, 1) for r in before],
+              "rss_after_mb": [round(r, 1) for r in after],
+              "growth_per_session_mb": round((sum(after) - sum(before)) / args.sessions, 1)}
+    print(f"{args.sessions} sessions on {args.processes} processes, scale {args.scale}, {result['database']}: "
+          f"{len(values)} visits and {writes[0]} writes in {elapsed:.0f} s")
+    print(f"time to a drawn page: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms; medians {by_page}")
+    print(f"memory: {result['rss_before_mb']} MB before, {result['rss_after_mb']} MB with every session open: "
+          f"{result['growth_per_session_mb']} MB per session")
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":
+    main()
