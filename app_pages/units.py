@@ -196,8 +196,8 @@ LEADER_ROLES = {"convener": "units.members.convener", "deputy_convener": "units.
 
 
 def mechanism_members() -> None:
-    """协调机制组成人员 as the plan's annex lists them: conveners, deputy convener, the member
-    units' leaders (the directory below), then the office."""
+    # 协调机制组成人员 as the plan's annex lists them: conveners, deputy convener, the member
+    # units' leaders (the directory below), then the office.
     members = read(q.mechanism_members)
     st.subheader(t("units.members.title"), anchor=False)
     with st.container(border=True):
