@@ -17,7 +17,7 @@ from core.permissions import can
 from db.queries.bulletin import CUSTOM, PRESETS, bulletin, preset_of, preset_period
 from db.stored_values import FIRST_DAY, LAST_DAY
 from ui import state
-from ui.bulletin import FIGURE_KEYS, SECTION_KEYS, annual_docx, bulletin_docx, bulletin_xlsx, rate_text, section_tables
+from ui.bulletin import SERIAL_DIGITS, FIGURE_KEYS, SECTION_KEYS, annual_docx, bulletin_docx, bulletin_xlsx, rate_text, section_tables
 from ui.session import actor, engine, read
 from ui.url_state import parse_date, set_params
 
@@ -83,7 +83,7 @@ st.caption(t("bulletin.period_caption", start=fmt_date(b.start), end=fmt_date(b.
 if can(actor(), "export_data", ()):  # the downloads cover every unit: not for a liaison's own-unit export
     eng = engine()  # the yearly report is made when its button is clicked (outside this run)
     n1, d1, d2, d3 = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")
-    serial = n1.text_input(t("bulletin.number"), key="bulletin.number", max_chars=6,
+    serial = n1.text_input(t("bulletin.number"), key="bulletin.number", max_chars=SERIAL_DIGITS,
                            placeholder=t("bulletin.number_placeholder"), help=t("bulletin.number_help")).strip()
     if serial and not (serial.isascii() and serial.isdigit()):
         st.error(t("bulletin.error.number"))

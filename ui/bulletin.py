@@ -184,6 +184,9 @@ def _sections(b: Bulletin, form: str) -> list[DocSection]:
     return [DocSection(t(heading), blocks[key], none) for key, heading in DOC_SECTIONS[form].items()]
 
 
+SERIAL_DIGITS = 6  # the 文号's serial: digits only, at most this many (the page's field)
+
+
 def number_line(serial: str | None, issued_on: date) -> str:
     """硚府检联通〔2026〕3号, or the line with blanks to fill in by hand."""
     return t("bulletin.doc.number", year=issued_on.year, serial=serial) if serial else t("bulletin.doc.number_blank")

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from core.kinds import KINDS
 from core.permissions import Actor
 from db.calendar import due_preview
 from db.commands.settings import SaveDeadlineRule
@@ -60,7 +61,7 @@ def test_admin_sees_tabs_and_every_kind(app_env):
     labels = [t.label for t in at.tabs]
     assert {"账户", "期限规则", "节假日"} <= set(labels) and labels[0] == "账户"
     table = rules_table(at)
-    assert len(table) == 12 and "检察建议" in set(table["事项类型"])
+    assert len(table) == len(KINDS) and "检察建议" in set(table["事项类型"])
     row = table.set_index("事项类型").loc["检察建议"]
     assert row["默认期限"] == "收到后2个月" and row["管理员调整"] == "未调整"
     assert "检察建议工作规定" in row["依据"]

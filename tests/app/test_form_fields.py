@@ -15,7 +15,8 @@ from core import lifecycles as lc
 from core.kinds import KINDS, kind_order
 from core.permissions import Actor
 from db.commands.inputs import input_fields
-from db.commands.items import ACTIONS, AddItemNote, CreateItem, UpdateItem
+from db.commands.item_records import RecordAccountability, RecordAccountabilityResult
+from db.commands.items import ACTIONS, AddItemNote, CreateItem, ExtendPeriod, UpdateItem
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
 from db.commands.meetings import (AddFollowUpProgress, CancelFollowUp, CompleteFollowUp, CreateMeeting,
                                   FollowUpInput, UpdateMeeting)
@@ -54,6 +55,8 @@ ROUTES = [
     (r"units\.\d+\.liaison_edit\.\d+\.(\w+)", UpdateLiaison),
     (r".*\.(respond|resolve)\.(response_text|resolution_text)", SUPERVISION_STEPS),
     (r".*\.(receive|start|respond|return|close|withdraw|note)\.(\w+)", ITEM_STEPS),
+    (r"item_detail\.\d+\.(extend|accountability)\.(\w+)", {"extend": ExtendPeriod, "accountability": RecordAccountability}),
+    (r"item_detail\.\d+\.accountability_result\.\d+\.(\w+)", RecordAccountabilityResult),
     (r"admin\.create\.(\w+)", CreateUser),
     (r"admin\.edit\.\d+\.(\w+)", UpdateUser),
     (r"settings\.holiday\.add\.(\w+)", AddHolidayEntry),
