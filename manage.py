@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     engine = _engine()
     if args.command == "migrate":
         print("schema up to date; reference data loaded")
+        from db.commands.settings import refresh_estimates
+        moved = refresh_estimates(engine, CLI_ACTOR)
+        if moved:
+            print(f"{moved} estimated due dates recomputed with the calendar as it is now")
         return 0
     if args.command == "remind":
         return _remind(engine, args)

@@ -43,21 +43,39 @@ def due_preview(engine, kind: str, urgent: bool, sent_on: date, received_on: dat
     return {"due_on": due_on, "rule": rule_text, "basis": basis, "approximate": approximate}
 
 
-def recompute_open_due_dates(session: Session, changed_day: date) -> int:
-    """After a holiday entry changes: recompute the rule-based due dates of items still owing
-    feedback whose period may span `changed_day` (or that were computed on weekends only).
-    Dates set by hand (override) stay. Returns how many due dates moved."""
+def _recomputed(session: Session, changed_day: date | None):
+    """(item, new values) of each item still owing feedback whose rule-based due date a change of
+    the calendar on `changed_day` moves (its period may span that day, or it was an estimate);
+    with no day, the estimates only. Dates set by hand (override) stay."""
     from sqlalchemy import or_
 
     from core.lifecycles import OPEN_ITEM_STATUSES
     from db.models import Item
-    moved = 0
+    touched = Item.due_approximate.is_(True) if changed_day is None else \
+        or_(Item.due_approximate.is_(True), Item.due_on >= changed_day)
     items = session.scalars(select(Item).where(
         Item.status.in_(OPEN_ITEM_STATUSES), Item.needs_feedback.is_(True), Item.due_override_reason.is_(None),
-        Item.due_on.is_not(None), or_(Item.due_approximate.is_(True), Item.due_on >= changed_day)))
+        Item.due_on.is_not(None), touched))
     for item in items:
         due_on, rule, basis, approximate = due_for(session, item.kind, item.urgent, item.sent_on, item.received_on)
         if (due_on, approximate) != (item.due_on, item.due_approximate):
-            item.due_on, item.due_rule, item.due_basis, item.due_approximate = due_on, rule, basis, approximate
-            moved += 1
+            yield item, (due_on, rule, basis, approximate)
+
+
+def recompute_open_due_dates(session: Session, changed_day: date | None) -> int:
+    """After the calendar changes on `changed_day` (a holiday entry; None: the estimates only, e.g.
+    the holiday package now covers their year): recompute the rule-based due dates it moves.
+    Returns how many due dates moved."""
+    moved = 0
+    for item, (due_on, rule, basis, approximate) in list(_recomputed(session, changed_day)):
+        item.due_on, item.due_rule, item.due_basis, item.due_approximate = due_on, rule, basis, approximate
+        moved += 1
     return moved
+
+
+def stale_estimates(engine) -> int:
+    """How many estimated due dates the calendar as it is now would move (read only): the holiday
+    package was upgraded to cover their year, or they were counted before the statutory fallback."""
+    from db.engine import read_session
+    with read_session(engine) as session:
+        return sum(1 for _ in _recomputed(session, None))

@@ -9,13 +9,17 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from core.config import Settings, load_settings
-from core.permissions import Actor
+from core.permissions import ADMIN, Actor
 from db.commands.base import CommandError, StaleEdit
+from db.commands.settings import refresh_estimates
 from db.engine import make_engine, migrate
 from db.queries.common import data_version as _data_version
 from seed.reference import load_reference
 from ui import state
 from ui.tables import escape_markdown
+
+
+STARTUP = Actor(user_id=None, username="system", role=ADMIN)  # the app's own start, in the audit log
 
 
 @st.cache_resource(show_spinner=False)
@@ -24,6 +28,7 @@ def _engine_for(url: str, demo: bool) -> Engine:
     engine = make_engine(url)
     migrate(engine)
     load_reference(engine)
+    refresh_estimates(engine, STARTUP)  # estimates the calendar now moves (e.g. an upgraded holiday package)
     if demo:
         from seed.demo import create_demo_accounts, generate_demo
         generate_demo(engine)

@@ -24,4 +24,5 @@ TEXTS = {
     "settings.notice.removed": "此前录入的该年安排中,通知未列出的日期将删除:{days}。",
     "settings.notice.save": "按通知保存 {year} 年安排",
     "settings.notice.saved": "已按通知保存 {year} 年的 {n} 天安排,相关事项的期限已重新计算。",
+    "audit.action.settings.refresh_estimates": "重算估算期限",
 }

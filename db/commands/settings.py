@@ -200,3 +200,26 @@ class EnterHolidayNotice(Command):
             "year": year, "holidays": sum(not e.workday for e in self.entries),
             "workdays": sum(e.workday for e in self.entries), "due_dates_moved": moved}
 
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshEstimates(Command):
+    """Recompute the estimated due dates (marked 估) that the calendar as it is now moves: after an
+    upgrade of the holiday package that covers their year, or estimates counted on weekends only
+    before the statutory fallback. Run by `manage.py migrate` and at the app's start when
+    db.calendar.stale_estimates finds any; the audit row holds the count."""
+    permission, action, entity = "manage_settings", "settings.refresh_estimates", "holiday_entry"
+
+    def apply(self, session: Session):
+        self.report(moved=recompute_open_due_dates(session, None))
+        return None, None, {"moved": self.moved}
+
+
+def refresh_estimates(engine, actor) -> int:
+    """Run RefreshEstimates when the calendar moves any estimate (nothing is written otherwise);
+    returns how many due dates moved."""
+    from db.calendar import stale_estimates
+    if not stale_estimates(engine):
+        return 0
+    command = RefreshEstimates(actor)
+    command.run(engine)
+    return command.moved

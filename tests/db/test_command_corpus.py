@@ -53,8 +53,8 @@ from db.commands.reminders import RemindUnit
 from db.commands.units import SetUnitAliases
 from db.commands.meetings import (AddFollowUpProgress, CancelFollowUp, CompleteFollowUp, CreateMeeting,
                                   UpdateMeeting)
-from db.commands.settings import (AddHolidayEntry, DeleteHolidayEntry, EnterHolidayNotice, ResetDeadlineRule,
-                                  SaveDeadlineRule)
+from db.commands.settings import (AddHolidayEntry, DeleteHolidayEntry, EnterHolidayNotice, RefreshEstimates,
+                                  ResetDeadlineRule, SaveDeadlineRule)
 from db.commands.supervision import (DraftSupervision, IssueDraftSupervision, IssueSupervision,
                                      ResolveSupervision, RespondSupervision)
 from db.commands.tasks import AddMilestone, AddProgressUpdate, AssignTaskUnits, CompleteMilestone, EditMilestone
@@ -777,6 +777,7 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
           day("reported_on", required=False), day("end_on", required=False))),
     # settings
     Spec(RemindUnit, lambda ctx: OFFICE, _remind_input, (ident("unit_id"), ident("item_ids[]"))),
+    Spec(RefreshEstimates, lambda ctx: ADMIN, lambda ctx: {}, ()),
     Spec(EnterHolidayNotice, lambda ctx: ADMIN, lambda ctx: dict(text=NOTICE_2027, year=None),
          (multiline("text", None, required=True), integer("year"))),
     Spec(SetUnitAliases, lambda ctx: OFFICE,

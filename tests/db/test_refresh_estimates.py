@@ -1,0 +1,39 @@
+"""Estimated due dates (估) that the calendar as it is now would move — the holiday package was
+upgraded to cover their year, or they were counted on weekends only before the statutory fallback
+— are recomputed at start and by `manage.py migrate`, once, with an audit row; nothing is written
+when nothing moves. On SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from core.kinds import KINDS
+from core.permissions import Actor
+from db.calendar import due_for, stale_estimates
+from db.commands.settings import refresh_estimates
+from db.engine import read_session, session_factory
+from db.models import Item
+from tests.conftest import audits
+
+ADMIN = Actor(None, "system", "admin")
+
+
+def test_an_estimate_counted_before_is_recomputed_once(engine, units):
+    kind = "procuratorial_suggestion"
+    with session_factory(engine)() as s, s.begin():
+        due_on, rule, basis, approximate = due_for(s, kind, False, date(2026, 11, 20), date(2026, 11, 20))
+        assert approximate and due_on.year == 2027  # 2027 is not covered by the package: an estimate
+        for title, due, estimate in (("old estimate", date(2027, 1, 25), True), ("by hand", date(2027, 1, 25), False)):
+            s.add(Item(kind=kind, mechanism=KINDS[kind].mechanism, from_unit_id=units["procuratorate"],
+                       to_unit_id=units["market_regulation"], title=title, status="received", sent_on=date(2026, 11, 20),
+                       received_on=date(2026, 11, 20), needs_feedback=True, due_on=due, due_approximate=estimate,
+                       due_override_reason=None if estimate else "双方议定", details={}, version=1))
+    assert stale_estimates(engine) == 1
+    assert refresh_estimates(engine, ADMIN) == 1
+    with read_session(engine) as s:
+        dates = dict(s.execute(select(Item.title, Item.due_on)).all())
+    assert dates == {"old estimate": due_on, "by hand": date(2027, 1, 25)}
+    assert [a.after for a in audits(engine, "settings.refresh_estimates")] == [{"moved": 1}]
+    assert refresh_estimates(engine, ADMIN) == 0  # nothing moves now: no second audit row
+    assert len(audits(engine, "settings.refresh_estimates")) == 1
