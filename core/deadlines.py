@@ -79,8 +79,15 @@ class WorkCalendar:
         if day in self._holidays:
             return False
         if day.year in self._packaged:
-            return chinese_calendar.is_workday(day)
+            return _packaged_workday(day)
         return day.weekday() < 5 and day not in statutory_holidays(day.year)
+
+
+@lru_cache(maxsize=8192)
+def _packaged_workday(day: date) -> bool:
+    """The package's answer for a day of a year it covers (fixed while the process runs; the
+    package validates the date on every call, which dominated long working-day counts)."""
+    return chinese_calendar.is_workday(day)
 
 
 DEFAULT_CALENDAR = WorkCalendar()

@@ -127,6 +127,10 @@ class Item(Base, Versioned):
         Index("ix_item_to_unit_status", "to_unit_id", "status"),
         Index("ix_item_from_unit_status", "from_unit_id", "status"),
         Index("ix_item_sent_on", "sent_on"),
+        # the period figures (weekly review, 通报): answered, closed, due in a span of days
+        Index("ix_item_feedback_on", "feedback_on"),
+        Index("ix_item_closed_on", "closed_on"),
+        Index("ix_item_due_on", "due_on"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
