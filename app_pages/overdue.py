@@ -62,6 +62,8 @@ else:  # the list one page at a time, oldest first; the downloads hold every row
                      key="overdue.download")
     chosen = url_selection("item")
     row = overdue[overdue["id"] == chosen]
+    if chosen and row.empty:  # a link to an item on another page of the list
+        row = read(q.overdue_item, day, chosen)
     if chosen and not row.empty:
         r = row.iloc[0]
         st.markdown(f"**{escape_markdown(r['title'])}** · {escape_markdown(r['to_unit'])} · "

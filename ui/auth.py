@@ -63,7 +63,7 @@ def current_user() -> Actor | None:
     found = auth.session_user(engine, signed_in["username"], signed_in["issued_at"], allow_demo=allow_demo) \
         if signed_in and signed_in.get("issued_at") else None
     if found is None:
-        state.drop(state.AUTH, state.ACTOR)
+        state.drop(state.AUTH, state.ACTOR, state.SET_COOKIE, state.COOKIE_TOKEN)
         return None
     actor, display_name = found
     state.put(state.AUTH, signed_in)
@@ -148,6 +148,7 @@ def signed_in_now(username: str) -> None:
     """Record a sign-in (or a password change) in this browser session as of now, and have the
     next runs store the sign-in cookie."""
     state.put(state.AUTH, {"username": username, "issued_at": utcnow()})
+    state.drop(state.COOKIE_TOKEN)  # a token made for an earlier sign-in is never stored for this one
     state.put(state.SET_COOKIE, True)
 
 

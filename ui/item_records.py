@@ -21,7 +21,8 @@ from ui.session import FieldErrors, actor, read, run_command, saved
 from ui.state import edit_version
 from ui.tables import escape_markdown, kind_label, status_label
 
-EXTEND = form_fields(ExtendPeriod, new_due_on=("extend.new_due_on", "date", {"required": True}),
+EXTEND = form_fields(ExtendPeriod, approved_on=("extend.approved_on", "date", {"required": True}),
+                     new_due_on=("extend.new_due_on", "date", {"required": True}),
                      reason=("extend.reason", "area"))
 LINK = form_fields(LinkItems, to_item_id=("link.other", "select", {"required": True, "help_key": "link.search_help"}))
 REFER = form_fields(RecordAccountability, referred_to=("accountability.referred_to", "text"),
@@ -33,8 +34,15 @@ RESULT = form_fields(RecordAccountabilityResult, result=("accountability.result"
 DIRECTIONS = ("led_to", "came_from")
 
 
+def _latest(item: dict):
+    """The latest due date an extension may set: the kind's longest period from receipt."""
+    return item["received_on"] + timedelta(days=KINDS[item["kind"]].extension.max_days)
+
+
 def may_extend(item: dict) -> bool:
+    """The kind allows it, the item is open and was signed for, and its due date can still move."""
     return (KINDS[item["kind"]].extension is not None and item["status"] in lc.OPEN_ITEM_STATUSES
+            and item["received_on"] is not None and item["due_on"] is not None and item["due_on"] < _latest(item)
             and can(actor(), ExtendPeriod.permission, [item["to_unit_id"]]))
 
 
@@ -51,12 +59,13 @@ def may_link() -> bool:
 def extend_form(item: dict, form: str, reset: tuple[str, ...]) -> None:
     """The new due date and the reason (with who approved it) of a lawful extension."""
     extension = KINDS[item["kind"]].extension
-    start = item["received_on"] or item["sent_on"]
-    latest = start + timedelta(days=extension.max_days)
+    latest = _latest(item)
     errs = FieldErrors(form)
     with st.form(form):
         data = {"item_id": item["id"], "version": edit_version(form, item["version"])}
-        draw(EXTEND["new_due_on"], form, errs, into=data, value=None, min_value=item["due_on"] or start,
+        draw(EXTEND["approved_on"], form, errs, into=data, value=min(today(), item["due_on"]),
+             min_value=item["received_on"], max_value=today())
+        draw(EXTEND["new_due_on"], form, errs, into=data, value=None, min_value=item["due_on"],
              max_value=latest, help=t("extend.help", anchor=t("item.received_on"), n=extension.max_days,
                                       latest=fmt_date(latest), basis=extension.basis))
         draw(EXTEND["reason"], form, errs, into=data)
@@ -71,7 +80,8 @@ def link_form(item: dict, form: str, reset: tuple[str, ...]) -> None:
     """Choose the other item (among those of the same units) and which way the link runs."""
     choices = read(link_candidates, item["id"])
     labels = {row.id: t("link.option", id=row.id, title=row.title, kind=kind_label(row.kind),
-                        sent_on=fmt_date(row.sent_on)) for row in choices.itertuples()}
+                        sent_on=fmt_date(row.sent_on)) + (f" {row.doc_number}" if row.doc_number else "")
+              for row in choices.itertuples()}
     errs = FieldErrors(form)
     with st.form(form):
         other = draw(LINK["to_item_id"], form, errs, options=list(labels), index=None,
@@ -139,7 +149,8 @@ def show_accountability(item: dict, records: pd.DataFrame, key: str) -> None:
     if not can(actor(), RecordAccountabilityResult.permission):
         return
     for row in records[records["result"].isna()].itertuples():
-        with st.expander(f"{t('accountability.record_result')} · {row.referred_to} · {fmt_date(row.referred_on)}"):
+        with st.expander(f"{t('accountability.record_result')} · {escape_markdown(row.referred_to)} · "
+                         f"{fmt_date(row.referred_on)}"):
             form = f"{key}.accountability_result.{row.id}"
             errs = FieldErrors(form)
             with st.form(form):

@@ -83,6 +83,7 @@ TEXTS = {
     "units.aliases.line": "别名:{aliases}",
     "units.aliases.error.too_many": "别名最多 {n} 个。",
     "units.aliases.error.taken": "“{alias}”已是{unit}的名称或别名。",
+    "units.aliases.error.separator": "别名“{alias}”中不能有顿号、逗号或分号(导入表中用它们分隔别名),请每行填写一个别名。",
     "audit.action.unit.aliases": "修改单位别名",
     "units.reminder_notice_download": "生成催办单(Word)",
     "units.reminder_notice_help": "列出本单位逾期未反馈事项和未完成的议定事项,请其抓紧办理并按期反馈;文号按日期和单位编号生成。",

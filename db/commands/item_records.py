@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from core.clock import today
-from core.i18n import t
+from core.i18n import fmt_date, t
 from db.commands.base import Command, NotFound, snapshot, stored
 from db.commands.items import _date_errors
 from db.models import Accountability, Item, ItemLink
@@ -80,7 +80,7 @@ class RecordAccountability(Command):
         errors = self.text_errors()
         errors.update(_date_errors(self.referred_on, "referred_on", required=True))
         if "referred_on" not in errors and self.referred_on <= item.due_on:
-            errors["referred_on"] = t("error.accountability_before_due", due=item.due_on.isoformat())
+            errors["referred_on"] = t("error.accountability_before_due", due=fmt_date(item.due_on))
         errors.update(_result_errors(self.result, self.result_on, self.referred_on))
         return errors
 

@@ -416,11 +416,14 @@ class WithdrawItem(_Transition):
 @dataclass(frozen=True, kw_only=True)
 class ExtendPeriod(Command):
     """The receiving side extends its period where the kind allows it (Kind.extension: the police
-    review of a transfer), with the reason and the new due date: the item is then measured against
-    that date, so a lawful extension is not shown as lateness. The timeline keeps the old date."""
+    review of a transfer), with the reason, the day the extension was approved and the new due
+    date: the item is then measured against that date, so a lawful extension is not shown as
+    lateness. Approved after the period ran out it is no extension (refused), though it may be
+    recorded later. The timeline keeps the old date."""
     permission, action, entity = "record_feedback", "item.extend", "item"
     item_id: int | None = None
     version: int | None = None
+    approved_on: date | None = None
     new_due_on: date | None = None
     reason: str | None = stored(Item.due_override_reason, required=True)
 
@@ -435,9 +438,14 @@ class ExtendPeriod(Command):
         extension = KINDS[item.kind].extension
         if extension is None or item.status not in lc.OPEN_ITEM_STATUSES:
             return {"action": t("error.extension_refused", kind=KINDS[item.kind].label)}
+        if item.received_on is None:
+            return {"action": t("error.extension_not_received")}
         errors = self.text_errors()
-        start = item.received_on or item.sent_on
-        latest = start + timedelta(days=extension.max_days)
+        errors.update(_date_errors(self.approved_on, "approved_on", required=True, not_before=item.received_on,
+                                   before_label="item.received_on"))
+        if "approved_on" not in errors and item.due_on and self.approved_on > item.due_on:
+            errors["approved_on"] = t("error.extension_approved_late", due=fmt_date(item.due_on))
+        latest = item.received_on + timedelta(days=extension.max_days)
         new = self.new_due_on
         if new is None:
             errors["new_due_on"] = t("error.required")
@@ -451,7 +459,8 @@ class ExtendPeriod(Command):
         item = self.load_for_edit(session, Item, self.item_id, self.version)
         before = snapshot(item)
         reason = self.reason.strip()
-        note = t("event.extended_note", old=fmt_date(item.due_on), new=fmt_date(self.new_due_on), reason=reason)
+        note = t("event.extended_note", old=fmt_date(item.due_on), new=fmt_date(self.new_due_on),
+                 approved=fmt_date(self.approved_on), reason=reason)
         item.due_on, item.due_override_reason, item.due_approximate = self.new_due_on, reason, False
         item.due_rule, item.due_basis = t("item.extended_rule"), KINDS[item.kind].extension.basis
         _add_event(session, item, self.actor, ItemStep("extended", today(), note=note))

@@ -11,6 +11,7 @@ from core.i18n import t
 from core.unit_names import name_key
 from db.commands.base import Command, snapshot, typed
 from db.commands.inputs import text_errors
+from db.imports.reader import LIST_SPLIT
 from db.models import Unit
 
 MAX_ALIASES = 12
@@ -42,6 +43,9 @@ def alias_error(aliases, others) -> str | None:
                          {str(i): (False, Unit.aliases) for i in range(len(aliases))})
     if errors:
         return next(iter(errors.values()))
+    for alias in aliases:  # the units sheet lists them in one cell, split at these marks
+        if LIST_SPLIT.search(alias):
+            return t("units.aliases.error.separator", alias=alias)
     taken = {}
     for name, other_aliases in others:
         for other in (name, *(other_aliases or ())):

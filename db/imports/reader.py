@@ -42,7 +42,7 @@ EXTRA_COLUMNS_READ = 26
 DECODE_CHUNK = 1024 * 1024
 Rows = list[tuple[int, list[Any]]]  # (row number as Excel shows it, cells): the rows with a value
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?$")
-_LIST_SPLIT = re.compile(r"[、,,;;\n]+")
+LIST_SPLIT = re.compile(r"[、,,;;\n]+")
 TRUE_WORDS = {"y", "yes", "true", "1", "√", "✓"}  # besides the catalog's 是 / 否
 FALSE_WORDS = {"n", "no", "false", "0", "×", "✗"}
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -257,7 +257,7 @@ def _convert(column, raw: Any, row: int, errors: RowErrors) -> Any:
             return None
         return number
     if column.type == "list":
-        return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+        return [part.strip() for part in LIST_SPLIT.split(text) if part.strip()]
     multiline, max_len = column.text_limits
     problem = text_problem(text, multiline=multiline, max_len=max_len)
     if problem:  # the stored-text rule, as every command and write applies it

@@ -5,7 +5,9 @@ supervision level and task group), with the conditions of db.queries.predicates.
 The day the period is read on (`as_of`) is the first day after it — the state at its close — or
 today while the period is still running (the state at the start of today, as the weekly review
 reads its current week). What happened on or after `as_of` is not counted: an answer given after
-the period is, for the period, still owed.
+the period is, for the period, still owed; a running period's figures are those up to yesterday.
+Statuses that end an item's or follow-up's duty (withdrawn, returned, cancelled) are read as they
+are now, so a 通报 of a past period drops an item withdrawn since.
 
 The counts, each for the period [start, end] (both days included):
 - received: items sent in the period, by the unit that received them (`Item.to_unit_id`, the one
@@ -19,7 +21,7 @@ The counts, each for the period [start, end] (both days included):
 - 督办: issued in the period, with their outcome on `as_of` (resolved — on time or not — responded
   and awaiting resolution, no response yet; escalated: unresolved past the deadline).
 - 移送追责 (Accountability): records referred in the period, per unit of the item referred.
-- follow-ups (议定事项): due in the period, done by `as_of` (on time or not), overdue on `as_of`;
+- follow-ups (议定事项): due in the period (cancelled ones left out), done by `as_of` (on time or not), overdue on `as_of`;
   the list names every follow-up overdue on `as_of`.
 - key tasks: status and progress per group (db.queries.tasks.task_board read on `as_of`), progress
   reports in the period, and milestones late on `as_of` (planned before it and not done before it)."""
@@ -131,8 +133,8 @@ class Bulletin:
     @property
     def through(self) -> date:
         """The last day the figures cover, as the documents say 截至: the period's last day once it
-        is over, else today."""
-        return min(self.end, self.as_of)
+        is over, else yesterday (today is read at its start)."""
+        return min(self.end, self.as_of - timedelta(days=1))
 
 
 def _rate(on_time: int, judged: int) -> float | None:
@@ -144,21 +146,23 @@ def bulletin(engine: Engine, start: date, end: date, today: date) -> Bulletin:
     if start > end:
         raise ValueError("the period starts after it ends")
     as_of = as_of_for(end, today)
-    sent = dated_between(Item.sent_on, start, end)
+    last = min(end, as_of - timedelta(days=1))  # a running period counts up to yesterday, as it is read
+    sent = dated_between(Item.sent_on, start, last)
+    # judged: due in the period and answered, or overdue, by `as_of` (one due later is not judged yet)
     due = and_(item_owes_feedback(), dated_between(Item.due_on, start, end))
     answered_by = Item.feedback_on < as_of
     on_time = and_(due, item_answered_on_time(), answered_by)
     late = and_(due, item_answered_late(), answered_by)
     overdue = and_(due, item_overdue_on(as_of))
-    fu_due = dated_between(FollowUp.due_on, start, end)
+    fu_due = and_(dated_between(FollowUp.due_on, start, last), FollowUp.status != FU_CANCELLED)
     fu_done = and_(follow_up_done(), FollowUp.done_on < as_of)
     fu_overdue = or_(follow_up_overdue(as_of), and_(follow_up_done(), FollowUp.done_on >= as_of,
                                                      FollowUp.due_on < as_of))
-    issued = and_(Supervision.issued_on.is_not(None), dated_between(Supervision.issued_on, start, end))
+    issued = and_(Supervision.issued_on.is_not(None), dated_between(Supervision.issued_on, start, last))
     resolved = and_(Supervision.resolved_on.is_not(None), Supervision.resolved_on < as_of)
     responded = and_(~resolved, Supervision.responded_on.is_not(None), Supervision.responded_on < as_of)
     late_ms = and_(Milestone.planned_on < as_of, or_(Milestone.done_on.is_(None), Milestone.done_on >= as_of))
-    referred = dated_between(Accountability.referred_on, start, end)
+    referred = dated_between(Accountability.referred_on, start, last)
 
     with read_session(engine) as s:
         # items: one row per receiving unit
@@ -181,12 +185,12 @@ def bulletin(engine: Engine, start: date, end: date, today: date) -> Bulletin:
                        .where(item_overdue_on(as_of)).group_by(Item.to_unit_id, Item.due_on))
         names = frame(s, select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.sort_order))
         mechanisms = frame(s, select(Item.mechanism, func.count().filter(sent).label("items"),
-                                     func.count().filter(dated_between(Item.feedback_on, start, end)).label("answered"),
+                                     func.count().filter(dated_between(Item.feedback_on, start, last)).label("answered"),
                                      func.count().filter(item_overdue_on(as_of)).label("overdue_at_end"))
                            .group_by(Item.mechanism))
-        meetings = s.scalar(select(func.count()).select_from(Meeting).where(dated_between(Meeting.held_on, start, end)))
+        meetings = s.scalar(select(func.count()).select_from(Meeting).where(dated_between(Meeting.held_on, start, last)))
         answered = s.scalar(select(func.count()).select_from(Item)
-                            .where(dated_between(Item.feedback_on, start, end)))
+                            .where(dated_between(Item.feedback_on, start, last)))
         fu = s.execute(select(func.count().filter(fu_due), func.count().filter(and_(fu_due, fu_done)),
                               func.count().filter(and_(fu_due, fu_done, follow_up_done_on_time())),
                               func.count().filter(and_(fu_due, fu_overdue)),
@@ -207,7 +211,7 @@ def bulletin(engine: Engine, start: date, end: date, today: date) -> Bulletin:
                             .where(issued).group_by(Supervision.level))
         updates = dict(s.execute(select(KeyTask.group_id, func.count()).select_from(ProgressUpdate)
                                  .join(KeyTask, KeyTask.id == ProgressUpdate.task_id)
-                                 .where(dated_between(ProgressUpdate.reported_on, start, end))
+                                 .where(dated_between(ProgressUpdate.reported_on, start, last))
                                  .group_by(KeyTask.group_id)).all())
         group_numbers = dict(s.execute(select(TaskGroup.id, TaskGroup.number)).all())
         late_milestones = frame(s, select(TaskGroup.number.label("group_number"), KeyTask.number,

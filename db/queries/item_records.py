@@ -11,7 +11,7 @@ from db.engine import read_session
 from db.models import Accountability, Item, ItemLink
 from db.queries.common import frame
 
-LINK_CANDIDATES_MAX = 300  # the choices a link form lists (type-to-search narrows them)
+LINK_CANDIDATES_MAX = 1000  # the choices a link form lists (type-to-search narrows them)
 
 
 def item_links(session: Session, item_id: int) -> pd.DataFrame:
@@ -41,11 +41,11 @@ def link_candidates(engine: Engine, item_id: int) -> pd.DataFrame:
     with read_session(engine) as s:
         item = s.get(Item, item_id)
         if item is None:
-            return pd.DataFrame(columns=["id", "title", "kind", "sent_on"])
+            return pd.DataFrame(columns=["id", "title", "doc_number", "kind", "sent_on"])
         units = (item.from_unit_id, item.to_unit_id)
         linked = union_all(select(ItemLink.to_item_id).where(ItemLink.from_item_id == item_id),
                            select(ItemLink.from_item_id).where(ItemLink.to_item_id == item_id))
-        return frame(s, select(Item.id, Item.title, Item.kind, Item.sent_on)
+        return frame(s, select(Item.id, Item.title, Item.doc_number, Item.kind, Item.sent_on)
                      .where(or_(Item.from_unit_id.in_(units), Item.to_unit_id.in_(units)), Item.id != item_id,
                             Item.id.not_in(linked))
                      .order_by(Item.sent_on.desc(), Item.id.desc()).limit(LINK_CANDIDATES_MAX))

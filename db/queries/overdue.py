@@ -71,6 +71,13 @@ def overdue_page(engine: Engine, today: date, category: str | None = None, page:
         return _with_days(s, frame(s, statement), today)
 
 
+def overdue_item(engine: Engine, today: date, item_id: int) -> pd.DataFrame:
+    """The one overdue item chosen (e.g. by a link to a row on another page of the list); no row
+    when it is not overdue."""
+    with read_session(engine) as s:
+        return _with_days(s, frame(s, _overdue_select(today, None, None).where(Item.id == item_id)), today)
+
+
 def overdue_summary(engine: Engine, today: date, category: str | None = None, late_period: str = "90d",
                     soon_days: int = 7) -> dict:
     """The page's figures in one query: overdue now, the oldest due date, the aging buckets (days

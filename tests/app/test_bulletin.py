@@ -25,7 +25,7 @@ def test_the_month_s_figures_match_the_query(app_env, username):
     assert not at.exception and errors(at) == []
     assert at.title[0].value == "工作情况通报"
     assert at.selectbox(key="bulletin.period").value == "month"
-    assert "2026-11-01 至 2026-11-30 · 数据截至 2026-11-26" in captions(at)
+    assert "2026-11-01 至 2026-11-30 · 数据截至 2026-11-25" in captions(at)
     b = bulletin(make_engine(app_env), date(2026, 11, 1), date(2026, 11, 30), TODAY)
     shown = metrics(at)
     assert shown["本期新增事项"] == str(b.figures["received"]) and shown["移送追责"] == str(b.figures["referred"])

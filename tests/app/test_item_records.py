@@ -42,6 +42,7 @@ def test_the_police_extend_a_transfers_review_and_the_item_is_no_longer_overdue(
     assert "延长审查期限" in action_labels(at, item_id)
     choose_action(at, item_id, "extend")
     form = f"item_detail.{item_id}.extend"
+    at.date_input(key=f"{form}.approved_on").set_value(received + timedelta(days=2))  # within the 3 days
     at.date_input(key=f"{form}.new_due_on").set_value(received + timedelta(days=10))
     submit(at)
     assert at.text_area(key=f"{form}.reason") is not None and not successes(at)  # the reason is required

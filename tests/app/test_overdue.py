@@ -210,3 +210,16 @@ def test_a_long_overdue_list_is_shown_a_page_at_a_time_oldest_first(app_env):
     assert len(rest) == total - 50 * (pages - 1) and f"共 {total} 件 · 第 {pages}/{pages} 页" in captions(last)
     assert list(overdue_list(first)["反馈期限"])[-1] <= list(rest["反馈期限"])[0]  # oldest first across pages
     assert metrics(last)["逾期未反馈"] == str(total)
+
+
+def test_a_link_to_an_overdue_item_on_a_later_page_opens_it(app_env):
+    engine = make_engine(app_env)
+    with read_session(engine) as s:
+        units = dict(s.execute(select(Unit.code, Unit.id)).all())
+    ids = [CreateItem(SYSTEM_ADMIN, kind="procuratorial_suggestion", from_unit_id=units["procuratorate"],
+                      to_unit_id=units["market_regulation"], doc_number=f"硚检建〔2025〕{n + 500}号", title=f"较新的逾期建议{n}",
+                      sent_on=TODAY - timedelta(days=70), received_on=TODAY - timedelta(days=70), details={}).run(engine)
+           for n in range(55)]
+    at = overdue_page(item=str(ids[-1]))  # among the newest overdue: not on the first page
+    assert "较新的逾期建议54" not in set(overdue_list(at)["标题"]) and not at.exception
+    assert any("较新的逾期建议54" in m.value for m in at.markdown)

@@ -517,7 +517,8 @@ def _extend_input(ctx: Ctx) -> dict:
         item_id = CreateItem(OFFICE, **data | dict(received_on=RECEIVED_ON)).run(ctx.engine)
         return item_id, ctx.version(Item, item_id)
     item_id, version = ctx.once("transfer", make)
-    return dict(item_id=item_id, version=version, new_due_on=RECEIVED_ON + timedelta(days=10),
+    return dict(item_id=item_id, version=version, approved_on=RECEIVED_ON + timedelta(days=1),
+                new_due_on=RECEIVED_ON + timedelta(days=10),
                 reason="案情复杂,经分局负责人批准延长审查期限")
 
 
@@ -713,7 +714,7 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
          lambda ctx: dict(item_id=item_in(ctx, "sent")[0], note="已电话沟通"),
          (ident("item_id"), multiline("note", ItemEvent.note, required=True))),
     Spec(ExtendPeriod, lambda ctx: OFFICE, _extend_input,
-         (ident("item_id"), integer("version"), day("new_due_on"),
+         (ident("item_id"), integer("version"), day("approved_on"), day("new_due_on"),
           multiline("reason", Item.due_override_reason, required=True))),
     Spec(LinkItems, lambda ctx: OFFICE,
          lambda ctx: dict(from_item_id=item_in(ctx, "sent")[0], to_item_id=item_in(ctx, "received")[0]),

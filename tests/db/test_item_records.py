@@ -58,8 +58,9 @@ def test_the_police_extend_a_transfers_review_and_it_is_no_longer_overdue(engine
     item_id = transfer(engine, units, received)
     assert item_id in overdue_ids(engine)
     police = liaison(units, "public_security")
-    ExtendPeriod(police, item_id=item_id, version=item(engine, item_id).version, new_due_on=received + timedelta(days=10),
-                 reason="案情复杂,经分局负责人批准延长审查期限至10日").run(engine)
+    # approved within the three days, recorded only now that the item shows as overdue
+    ExtendPeriod(police, item_id=item_id, version=item(engine, item_id).version, approved_on=received + timedelta(days=2),
+                 new_due_on=received + timedelta(days=10), reason="案情复杂,经分局负责人批准延长审查期限至10日").run(engine)
     extended = item(engine, item_id)
     assert extended.due_on == date(2026, 11, 28) and not extended.due_approximate
     assert extended.due_rule == "依法延长审查期限" and "30日" in extended.due_basis
@@ -67,6 +68,24 @@ def test_the_police_extend_a_transfers_review_and_it_is_no_longer_overdue(engine
     events = item_detail(engine, item_id)["events"]
     last = events.iloc[-1]
     assert last["event_type"] == "extended" and "2026-11-23" in last["note"] and "2026-11-28" in last["note"]
+    assert last["note"].startswith("2026-11-20 批准")
+
+
+def test_an_extension_approved_after_the_period_ran_out_or_before_receipt_is_refused(engine, units):
+    received = TODAY - timedelta(days=8)  # due 2026-11-23
+    item_id = transfer(engine, units, received)
+    version = item(engine, item_id).version
+    with pytest.raises(ValidationFailed) as refused:
+        ExtendPeriod(OFFICE, item_id=item_id, version=version, approved_on=date(2026, 11, 24),
+                     new_due_on=received + timedelta(days=10), reason="补批").run(engine)
+    assert refused.value.field_errors == {"approved_on": "延长须在原期限 2026-11-23 届满前批准;届满后批准的不是依法延长。"}
+    unsigned = CreateItem(OFFICE, kind="crime_transfer", from_unit_id=units["market_regulation"],
+                          to_unit_id=units["public_security"], title="未签收的移送", sent_on=TODAY - timedelta(days=1),
+                          details={"case_name": "某案", "suspected_offence": "某罪"}).run(engine)
+    with pytest.raises(ValidationFailed) as refused:
+        ExtendPeriod(OFFICE, item_id=unsigned, version=item(engine, unsigned).version, approved_on=TODAY,
+                     new_due_on=TODAY + timedelta(days=5), reason="批准延长").run(engine)
+    assert refused.value.field_errors == {"action": "尚未签收,审查期限还未开始计算。"}
 
 
 def test_an_extension_must_be_later_within_30_days_and_have_a_reason(engine, units):
@@ -78,18 +97,19 @@ def test_an_extension_must_be_later_within_30_days_and_have_a_reason(engine, uni
                                       (received + timedelta(days=31), "批准延长", "new_due_on"),
                                       (received + timedelta(days=10), "  ", "reason")):
         with pytest.raises(ValidationFailed) as refused:
-            ExtendPeriod(police, item_id=item_id, version=version, new_due_on=new_due_on, reason=reason).run(engine)
+            ExtendPeriod(police, item_id=item_id, version=version, approved_on=received + timedelta(days=1),
+                         new_due_on=new_due_on, reason=reason).run(engine)
         assert set(refused.value.field_errors) == {field}
     # another unit's liaison may not extend the police's period
     with pytest.raises(PermissionDenied):
-        ExtendPeriod(liaison(units, "market_regulation"), item_id=item_id, version=version,
+        ExtendPeriod(liaison(units, "market_regulation"), item_id=item_id, version=version, approved_on=received,
                      new_due_on=received + timedelta(days=10), reason="批准延长").run(engine)
 
 
 def test_only_a_kind_with_a_lawful_extension_can_be_extended(engine, units):
     item_id = suggestion(engine, units, date(2026, 9, 1))
     with pytest.raises(ValidationFailed) as refused:
-        ExtendPeriod(OFFICE, item_id=item_id, version=item(engine, item_id).version,
+        ExtendPeriod(OFFICE, item_id=item_id, version=item(engine, item_id).version, approved_on=date(2026, 9, 2),
                      new_due_on=date(2026, 12, 1), reason="申请延期").run(engine)
     assert "不能延长期限" in refused.value.field_errors["action"]
 

@@ -82,3 +82,10 @@ def test_an_imported_alias_is_found_by_the_next_import(engine):
     run_import(engine, "items", [item_row("S2", to_unit="统计局(硚口)")])
     with read_session(engine) as s:
         assert s.get(Unit, items_by_ref(engine)["S2"].to_unit_id).code == "statistics"
+
+
+def test_an_alias_holding_a_list_mark_is_refused_so_the_units_sheet_round_trips(engine, units):
+    unit = units["statistics"]
+    with pytest.raises(ValidationFailed) as refused:
+        SetUnitAliases(OFFICE, unit_id=unit, unit_version=version(engine, unit), aliases=["统计局、普查中心"]).run(engine)
+    assert "不能有顿号" in refused.value.field_errors["aliases"]
