@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
 from core.deadlines import WorkdayIndex
@@ -15,7 +15,8 @@ from db.engine import read_session
 from db.models import Item, Supervision, Unit
 from db.queries.common import frame
 from db.queries.predicates import (in_category, in_period, item_answered_late, item_answered_on_time,
-                                   item_due_within, item_feedback_record, item_overdue, supervision_open)
+                                   item_due_within, item_feedback_record, item_open, item_overdue,
+                                   supervision_open)
 from db.queries.referrals import FROM, TO
 from db.queries.sql import days_between, weighted_median
 
@@ -92,7 +93,8 @@ def overdue_summary(engine: Engine, today: date, category: str | None = None, la
                                func.count().filter(item_due_within(today, soon_days)).label("due_soon"),
                                func.count().filter(item_answered_late(), in_period(Item.feedback_on, late_period, today))
                                .label("answered_late"), *buckets)
-                        .select_from(Item).where(*scope)).mappings().one()
+                        .select_from(Item)  # only rows one of the counts can take, each reachable by an index
+                        .where(or_(item_open(), in_period(Item.feedback_on, late_period, today)), *scope)).mappings().one()
     aging = pd.DataFrame({"bucket": [label for label, _, _ in AGING_BUCKETS],
                           "count": [int(row[f"aging_{i}"]) for i in range(len(AGING_BUCKETS))]})
     oldest = row["oldest_due_on"]

@@ -74,7 +74,10 @@ def _counts(session, week: Week, as_of: date) -> dict[str, int]:
         func.count().filter(_newly_overdue(week, as_of)),
         func.count().filter(_between(Item.closed_on, week)),
         func.count().filter(item_overdue_on(as_of)),
-    ).select_from(Item)).one()
+    ).select_from(Item).where(or_(  # only rows one of the counts can take, each reachable by an index
+        _between(Item.sent_on, week), _between(Item.feedback_on, week), _between(Item.closed_on, week),
+        dated_between(Item.due_on, week.monday - timedelta(days=1), week.sunday - timedelta(days=1)),
+        Item.feedback_on.is_(None), Item.feedback_on >= as_of))).one()
     figures = dict(zip(("new_items", "feedback_received", "newly_overdue", "closed", "overdue_at_end"), row))
     figures["follow_ups_next_week"] = session.scalar(select(func.count()).select_from(FollowUp).where(_follow_ups_due(week)))
     figures["task_updates"] = session.scalar(select(func.count()).select_from(ProgressUpdate)
