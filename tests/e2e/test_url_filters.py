@@ -85,8 +85,9 @@ def test_a_link_from_the_overview_opens_the_tracker_with_its_bound_filter(server
     settle(page)
     # the meetings view and back: the tracker's filters come back with it
     page.get_by_role("radio", name="会议").click()
+    # the URL drops the tracker's filters once the rerun has run (waited for, however slow the machine)
+    expect(page).not_to_have_url(re.compile(r"[?&](q|overdue)="))
     settle(page)
-    assert "q" not in params(page) and "overdue" not in params(page)
     page.get_by_role("radio", name="议定事项跟踪").click()
     expect(page.get_by_label("搜索")).to_have_value("整改")
     expect(page.get_by_role("checkbox", name="仅看逾期")).to_be_checked()
