@@ -39,7 +39,7 @@ LANDING = {"overview": ("",)}  # the default page's address is the app's root
 WRITE_EVERY_S = 3.0
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -47,9 +47,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def app_process(url: str, log: Path):
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=url, FJLD_DEMO="1")
+def app_process(env: dict, log: Path):
+    """`streamlit run app.py` on a free loopback port with `env`; yields (base URL, pid) once it
+    answers its health check (the browser tests start theirs with it too)."""
+    port = free_port()
+    # The server's output goes to a file: an unread pipe fills up and stalls the server.
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                                  "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -62,8 +64,10 @@ def app_process(url: str, log: Path):
                     break
                 except OSError:
                     if proc.poll() is not None:
-                        raise SystemExit(log.read_text(errors="replace"))
+                        raise RuntimeError(f"the app stopped: {log.read_text(errors='replace')}") from None
                     time.sleep(0.5)
+            else:
+                raise RuntimeError("the app did not answer within 2 minutes")
             yield base, proc.pid
         finally:
             proc.terminate()
@@ -159,7 +163,8 @@ def main(argv: list[str] | None = None) -> dict:
     os.environ.setdefault("FJLD_BCRYPT_ROUNDS", "4")
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as apps:
         url = build_database(args.scale, Path(tmp), args.database_url)
-        started = [apps.enter_context(app_process(url, Path(tmp) / f"app{i}.log")) for i in range(args.processes)]
+        env = dict(os.environ, DATABASE_URL=url, FJLD_DEMO="1")
+        started = [apps.enter_context(app_process(env, Path(tmp) / f"app{i}.log")) for i in range(args.processes)]
         bases, pids = [b for b, _ in started], [pid for _, pid in started]
         for base in bases:  # each process's first page (imports, caches) before the clock starts
             asyncio.run(drive([base], 1, 0, pids))

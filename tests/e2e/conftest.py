@@ -4,57 +4,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 
 import pytest
 
+from bench.load import app_process as bench_app_process
 from tests.conftest import ROOT, copy_db, skip_or_fail
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def app_process(env: dict, log_path):
-    """`streamlit run app.py` on a free port with `env`; yields its base URL once it answers."""
-    port = _free_port()
-    # The server's output goes to a file: an unread pipe fills up and stalls the server.
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(log_path.read_text(errors="replace"))
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not start within 60 s")
+    """The app served on a free port with `env` (bench.load.app_process); yields its base URL."""
+    with bench_app_process(env, log_path) as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture
