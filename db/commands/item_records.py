@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.clock import today
 from core.i18n import fmt_date, t
 from db.commands.base import Command, NotFound, snapshot, stored
-from db.commands.items import _date_errors
+from db.commands.items import _date_errors, item_or_not_found
 from db.models import Accountability, Item, ItemLink
 from db.queries.predicates import item_left_overdue
 
@@ -24,8 +24,7 @@ class LinkItems(Command):
     to_item_id: int | None = None
 
     def validate(self, session):
-        if self.find(session, Item, self.from_item_id) is None:
-            raise NotFound()
+        item_or_not_found(session, self.from_item_id)
         if self.to_item_id is None:
             return {"to_item_id": t("error.required")}
         if self.find(session, Item, self.to_item_id) is None:
@@ -72,9 +71,7 @@ class RecordAccountability(Command):
     result_on: date | None = None
 
     def validate(self, session):
-        item = self.find(session, Item, self.item_id)
-        if item is None:
-            raise NotFound()
+        item = item_or_not_found(session, self.item_id)
         if not session.scalar(select(Item.id).where(Item.id == item.id, item_left_overdue(today()))):
             return {"action": t("error.accountability_not_overdue")}
         errors = self.text_errors()

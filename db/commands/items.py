@@ -237,6 +237,14 @@ def plain_text_fields() -> tuple[str, ...]:
     return _PLAIN_TEXT
 
 
+def item_or_not_found(session: Session, item_id: int | None) -> Item:
+    """The item a command names; NotFound (the user's message) when there is none."""
+    item = Command.find(session, Item, item_id)
+    if item is None:
+        raise NotFound()
+    return item
+
+
 def _add_event(session: Session, item: Item, actor: Actor, step: ItemStep) -> None:
     session.add(ItemEvent(**step.event(item.id, actor)))
 
@@ -302,10 +310,7 @@ class _Transition(Command):
     reason: str | None = stored(ItemEvent.note)
 
     def _item(self, session) -> Item:
-        item = self.find(session, Item, self.item_id)
-        if item is None:
-            raise NotFound()
-        return item
+        return item_or_not_found(session, self.item_id)
 
     def owner_unit_ids(self, session):
         return [self._item(session).to_unit_id]
@@ -428,13 +433,10 @@ class ExtendPeriod(Command):
     reason: str | None = stored(Item.due_override_reason, required=True)
 
     def owner_unit_ids(self, session):
-        item = self.find(session, Item, self.item_id)
-        if item is None:
-            raise NotFound()
-        return [item.to_unit_id]
+        return [item_or_not_found(session, self.item_id).to_unit_id]
 
     def validate(self, session):
-        item = self.find(session, Item, self.item_id)
+        item = item_or_not_found(session, self.item_id)
         extension = KINDS[item.kind].extension
         if extension is None or item.status not in lc.OPEN_ITEM_STATUSES:
             return {"action": t("error.extension_refused", kind=KINDS[item.kind].label)}
@@ -475,9 +477,7 @@ class AddItemNote(Command):
     note: str | None = stored(ItemEvent.note, required=True)
 
     def owner_unit_ids(self, session):
-        item = self.find(session, Item, self.item_id)
-        if item is None:
-            raise NotFound()
+        item = item_or_not_found(session, self.item_id)
         return [item.from_unit_id, item.to_unit_id]
 
     def validate(self, session):
