@@ -284,6 +284,11 @@ _FU_NOTES = ("已召开内部部署会,明确专人负责。", "已完成前期�
              "已与区检察院对接,细化推进方案。", "因涉及多部门,需延后协调。")
 
 
+def _case_name(subject: str, offence: str) -> str:
+    """张某涉嫌销售伪劣产品案: how a case is named after its accused and the offence."""
+    return f"{subject}涉嫌{offence.removesuffix('罪')}案"
+
+
 class _Gen:
     """One generation run: deterministic given the seed, `today`, scale and reference rows."""
 
@@ -442,14 +447,14 @@ class _Gen:
         elif kind == "procuratorial_opinion":
             person = self.anon_person()  # 不起诉 of a person, whose penalty the agency decides
             offence = r.choice(list(OFFENCES.get(other, {})) or _POLICE_OFFENCES)
-            details["case_name"] = f"{person}涉嫌{offence.removesuffix('罪')}案"
+            details["case_name"] = _case_name(person, offence)
             title = f"关于对被不起诉人{person}给予行政处罚的检察意见"
             summary = (f"本院对{details['case_name']}作出不起诉决定,被不起诉人需要给予行政处罚,"
                        f"依据《人民检察院刑事诉讼规则》第373条,移送{other_name}依法处理。")
         elif kind == "crime_transfer":
             offence = r.choice(list(OFFENCES[frm]))
             subject = self.offender(frm, offence)
-            details["case_name"] = f"{subject}涉嫌{offence.removesuffix('罪')}案"
+            details["case_name"] = _case_name(subject, offence)
             details["suspected_offence"] = offence
             title = f"关于移送{details['case_name']}的函"
             summary = (f"{self.units[frm].name}在执法检查中发现{subject}涉嫌{offence},"
@@ -457,20 +462,20 @@ class _Gen:
         elif kind == "transfer_suggestion":
             offence = r.choice(list(OFFENCES[to]))
             subject = self.offender(to, offence)
-            details["case_name"] = f"{subject}涉嫌{offence.removesuffix('罪')}案"
+            details["case_name"] = _case_name(subject, offence)
             details["suspected_offence"] = offence
             title = f"关于建议移送{details['case_name']}的函"
             summary = (f"本院在履职中发现,{other_name}查处的{subject}违法案件涉嫌{offence},"
                        f"依据《行政执法机关移送涉嫌犯罪案件的规定》,建议依法移送区公安分局。")
         elif kind == "non_filing_review_request":
             offence = r.choice(list(OFFENCES[frm]))
-            details["case_name"] = f"{self.offender(frm, offence)}涉嫌{offence.removesuffix('罪')}案"
+            details["case_name"] = _case_name(self.offender(frm, offence), offence)
             title = f"关于{details['case_name']}不予立案决定的复议申请"
             summary = (f"{self.units[frm].name}移送的{details['case_name']},区公安分局决定不予立案。"
                        f"移送机关认为该案涉嫌{offence},依法提请复议。")
         elif kind in ("non_filing_explanation", "filing_notice"):
             person = self.anon_person()
-            details["case_name"] = f"{person}涉嫌{r.choice(_POLICE_OFFENCES).removesuffix('罪')}案"
+            details["case_name"] = _case_name(person, r.choice(_POLICE_OFFENCES))
             if kind == "filing_notice":
                 title = f"通知立案书({details['case_name']})"
                 summary = "本院审查认为,该案有犯罪事实需要追究刑事责任,不立案理由不能成立,通知区公安分局立案。"
