@@ -367,3 +367,11 @@ class JobRun(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     outcome: Mapped[str | None] = mapped_column(String(300))
+
+
+class TableVersion(Base):
+    """How many committed transactions have changed each table (`*`: every table), counted by the
+    engine (db/table_versions.py) so the read cache can tell which reads a write made stale."""
+    __tablename__ = "table_version"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -1,5 +1,5 @@
-"""Process-wide engine, cached reads keyed on the data version, and the one way forms write: run a
-command (messages shown, input kept, data refreshed), then, once it is saved, `saved` (the same
+"""Process-wide engine, cached reads keyed on the change counters of the tables each reads, and
+the one way forms write: run a command (messages shown, input kept, data refreshed), then, once it is saved, `saved` (the same
 after-save steps for every form)."""
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from sqlalchemy.engine import Engine
 from core.config import Settings, load_settings
 from core.permissions import ADMIN, Actor
 from db.commands.base import CommandError, StaleEdit
+from db import table_versions
 from db.commands.settings import refresh_estimates
 from db.engine import make_engine, migrate
-from db.queries.common import data_version as _data_version
 from seed.reference import load_reference
 from ui import state
 from ui.tables import escape_markdown
@@ -47,24 +47,39 @@ def engine() -> Engine:
     return _engine_for(s.database_url, s.demo)
 
 
-def data_version(refresh: bool = False) -> int:
-    """Newest audit row id, read once per run (and again after a write in the same run)."""
+def _counters(refresh: bool = False) -> dict[str, int]:
+    """Every table's change counter, read once per run (and again after a write in the same run)."""
     run = state.run_id()
     if refresh or state.get(state.VERSION_RUN) != run:
-        state.put(state.DATA_VERSION, _data_version(engine()))
+        state.put(state.TABLE_VERSIONS, table_versions.versions(engine()))
         state.put(state.VERSION_RUN, run)
-    return state.get(state.DATA_VERSION)
+    return state.get(state.TABLE_VERSIONS)
+
+
+def data_version() -> int:
+    """One number that moves with any change of data (as of this run)."""
+    return table_versions.data_version(_counters())
+
+
+# The tables each read was seen to touch, by its name (this process; a set only ever grows, so a
+# read that touches one more table on other arguments is keyed on that table from then on).
+_TABLES_READ: dict[str, frozenset[str]] = {}
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(_fn: Callable, name: str, url: str, version: int, args: tuple, kwargs: tuple) -> Any:
-    return _fn(engine(), *args, **dict(kwargs))
+def _cached(_fn: Callable, name: str, url: str, counters: tuple, args: tuple, kwargs: tuple) -> Any:
+    with table_versions.tables_read() as tables:
+        result = _fn(engine(), *args, **dict(kwargs))
+    _TABLES_READ[name] = _TABLES_READ.get(name, frozenset()) | tables
+    return result
 
 
 def read(fn: Callable, *args, **kwargs) -> Any:
-    """Run a db.queries function, cached until anyone writes anything."""
+    """Run a db.queries function, cached until a table it reads changes (any table, the first
+    time: which tables it reads is learnt from that run)."""
     name = f"{fn.__module__}.{fn.__qualname__}"
-    return _cached(fn, name, settings().database_url, data_version(), args, tuple(sorted(kwargs.items())))
+    counters = table_versions.key(_counters(), _TABLES_READ.get(name))
+    return _cached(fn, name, settings().database_url, counters, args, tuple(sorted(kwargs.items())))
 
 
 def actor() -> Actor | None:
@@ -94,7 +109,7 @@ def run_command(command, *, form_key: str | None = None) -> bool:
         return False
     if form_key:
         state.clear_form_errors(form_key)
-    data_version(refresh=True)
+    _counters(refresh=True)
     return True
 
 

@@ -22,8 +22,8 @@ import streamlit as st
 # -- the app's own keys ---------------------------------------------------------------------------
 RUN_ID = "_run_id"  # a fresh id per script run (app.py)
 SETTINGS = "_settings"  # core.config.Settings, loaded once per session
-DATA_VERSION = "_data_version"  # newest audit row id, read once per run (ui/session.py)
-VERSION_RUN = "_version_run"  # the run in which DATA_VERSION was read
+TABLE_VERSIONS = "_table_versions"  # every table's change counter, read once per run (ui/session.py)
+VERSION_RUN = "_version_run"  # the run in which TABLE_VERSIONS was read
 AUTH = "auth"  # {"username", "issued_at"} of the signed-in user in this browser session
 ACTOR = "actor"  # core.permissions.Actor of the signed-in user, resolved on every run
 DISPLAY_NAME = "display_name"

@@ -6,12 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from db import table_versions
 from db.engine import read_session
-from db.models import AuditLog, Setting, Unit
-
-
-# Audit rows that change no data any page shows: a sign-in attempt must not empty everyone's cache.
-NOT_DATA_ACTIONS = ("user.sign_in", "user.sign_out")
+from db.models import Setting, Unit
 
 
 def frame(session: Session, statement) -> pd.DataFrame:
@@ -27,9 +24,9 @@ def frame(session: Session, statement) -> pd.DataFrame:
 
 
 def data_version(engine: Engine) -> int:
-    """Newest audit row id of a data change: every write adds one, so any change anywhere bumps it."""
-    with read_session(engine) as session:
-        return session.scalar(select(func.max(AuditLog.id)).where(AuditLog.action.not_in(NOT_DATA_ACTIONS))) or 0
+    """One number that moves with any committed change of data (a sign-in attempt, which writes
+    only its audit row, aside): db/table_versions.py counts them."""
+    return table_versions.data_version(table_versions.versions(engine))
 
 
 def has_demo_data(engine: Engine) -> bool:

@@ -12,6 +12,7 @@ from db.commands.base import PermissionDenied, StaleEdit, ValidationFailed
 from db.commands.users import ChangeOwnPassword, CreateUser, ResetPassword, SignOut, UpdateUser
 from db.engine import read_session
 from db.models import AuditLog, Unit, User
+from db import table_versions
 from db.queries.common import data_version
 from tests.conftest import count
 
@@ -182,14 +183,17 @@ def test_overlong_password_is_a_field_message_not_a_crash(engine):
     assert auth.authenticate(engine, "nobody", "长" * 40).outcome == auth.BAD_CREDENTIALS
 
 
-def test_failed_sign_ins_do_not_change_the_data_version(engine):
+def test_a_sign_in_attempt_changes_only_the_accounts_and_the_audit_log(engine):
+    """The read cache is keyed per table: a sign-in attempt must not make every page's reads stale."""
     make_user(engine)
-    version = data_version(engine)
+    before = table_versions.versions(engine)
     auth.authenticate(engine, "clerk", "wrong")
-    assert data_version(engine) == version
-    for _ in range(4):
+    auth.authenticate(engine, "clerk", "Clerk-pass-1")
+    after = table_versions.versions(engine)
+    assert {name for name in after if after[name] != before[name]} == {"app_user", "audit_log"}
+    for _ in range(5):
         auth.authenticate(engine, "clerk", "wrong")
-    assert data_version(engine) > version  # the lock is shown on the accounts page
+    assert table_versions.versions(engine)["app_user"] > after["app_user"]  # the lock is shown on the accounts page
 
 
 def test_an_account_email_is_stored_trimmed_in_lower_case_and_a_blank_one_removes_it(engine):
