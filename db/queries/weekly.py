@@ -66,26 +66,42 @@ def _supervision_open_at(day: date):
                 or_(Supervision.resolved_on.is_(None), Supervision.resolved_on >= day))
 
 
-def _counts(session, week: Week, as_of: date) -> dict[str, int]:
-    """Every figure of the review for one week (`as_of`: the day its end-of-week state is read)."""
-    row = session.execute(select(
-        func.count().filter(_between(Item.sent_on, week)),
-        func.count().filter(_between(Item.feedback_on, week)),
-        func.count().filter(_newly_overdue(week, as_of)),
-        func.count().filter(_between(Item.closed_on, week)),
-        func.count().filter(item_overdue_on(as_of)),
-    ).select_from(Item).where(or_(  # only rows one of the counts can take, each reachable by an index
-        _between(Item.sent_on, week), _between(Item.feedback_on, week), _between(Item.closed_on, week),
-        dated_between(Item.due_on, week.monday - timedelta(days=1), week.sunday - timedelta(days=1)),
-        Item.feedback_on.is_(None), Item.feedback_on >= as_of))).one()
-    figures = dict(zip(("new_items", "feedback_received", "newly_overdue", "closed", "overdue_at_end"), row))
-    figures["follow_ups_next_week"] = session.scalar(select(func.count()).select_from(FollowUp).where(_follow_ups_due(week)))
-    figures["task_updates"] = session.scalar(select(func.count()).select_from(ProgressUpdate)
-                                             .where(_between(ProgressUpdate.reported_on, week)))
-    figures["late_milestones"] = session.scalar(select(func.count()).select_from(Milestone).where(_late_milestone(week, as_of)))
-    figures["open_supervision"] = session.scalar(select(func.count()).select_from(Supervision)
-                                                 .where(_supervision_open_at(as_of)))
-    return figures
+ITEM_FIGURES = ("new_items", "feedback_received", "newly_overdue", "closed", "overdue_at_end")
+
+
+def _item_figures(week: Week, as_of: date):
+    """The item figures of one week (ITEM_FIGURES, in order), and the rows they can take, each
+    reachable by an index."""
+    counts = (func.count().filter(_between(Item.sent_on, week)),
+              func.count().filter(_between(Item.feedback_on, week)),
+              func.count().filter(_newly_overdue(week, as_of)),
+              func.count().filter(_between(Item.closed_on, week)),
+              func.count().filter(item_overdue_on(as_of)))
+    rows = or_(_between(Item.sent_on, week), _between(Item.feedback_on, week), _between(Item.closed_on, week),
+               dated_between(Item.due_on, week.monday - timedelta(days=1), week.sunday - timedelta(days=1)),
+               Item.feedback_on.is_(None), Item.feedback_on >= as_of)
+    return counts, rows
+
+
+def _counts(session, weeks: list[tuple[Week, date]]) -> list[dict[str, int]]:
+    """Every figure of the review for each (week, the day its end-of-week state is read): the item
+    figures of all the weeks in one pass over the items."""
+    parts = [_item_figures(week, as_of) for week, as_of in weeks]
+    row = session.execute(select(*(c for counts, _ in parts for c in counts)).select_from(Item)
+                          .where(or_(*(rows for _, rows in parts)))).one()
+    result = []
+    for n, (week, as_of) in enumerate(weeks):
+        figures = dict(zip(ITEM_FIGURES, row[n * len(ITEM_FIGURES):(n + 1) * len(ITEM_FIGURES)]))
+        figures["follow_ups_next_week"] = session.scalar(select(func.count()).select_from(FollowUp)
+                                                         .where(_follow_ups_due(week)))
+        figures["task_updates"] = session.scalar(select(func.count()).select_from(ProgressUpdate)
+                                                 .where(_between(ProgressUpdate.reported_on, week)))
+        figures["late_milestones"] = session.scalar(select(func.count()).select_from(Milestone)
+                                                    .where(_late_milestone(week, as_of)))
+        figures["open_supervision"] = session.scalar(select(func.count()).select_from(Supervision)
+                                                     .where(_supervision_open_at(as_of)))
+        result.append(figures)
+    return result
 
 
 def weekly_review(engine: Engine, monday: date, today: date) -> dict:
@@ -95,14 +111,15 @@ def weekly_review(engine: Engine, monday: date, today: date) -> dict:
     as_of = min(week.sunday + timedelta(days=1), today)  # end of the week, or today for this week
     prev_as_of = min(prev.sunday + timedelta(days=1), today)
     with read_session(engine) as s:
-        figures = _counts(s, week, as_of)
-        previous = _counts(s, prev, prev_as_of)
-        by_unit_now = dict(s.execute(select(Item.to_unit_id, func.count()).where(item_overdue_on(as_of))
-                                     .group_by(Item.to_unit_id)).all())
-        by_unit_prev = dict(s.execute(select(Item.to_unit_id, func.count()).where(item_overdue_on(prev_as_of))
-                                      .group_by(Item.to_unit_id)).all())
-        oldest = dict(s.execute(select(Item.to_unit_id, func.min(Item.due_on)).where(item_overdue_on(as_of))
-                                .group_by(Item.to_unit_id)).all())
+        figures, previous = _counts(s, [(week, as_of), (prev, prev_as_of)])
+        by_unit = s.execute(select(Item.to_unit_id, func.count().filter(item_overdue_on(as_of)),
+                                   func.count().filter(item_overdue_on(prev_as_of)),
+                                   func.min(Item.due_on).filter(item_overdue_on(as_of)))
+                            .where(or_(item_overdue_on(as_of), item_overdue_on(prev_as_of)))
+                            .group_by(Item.to_unit_id)).all()
+        by_unit_now = {unit: now for unit, now, _, _ in by_unit if now}
+        by_unit_prev = {unit: before for unit, _, before, _ in by_unit}
+        oldest = {unit: day for unit, _, _, day in by_unit}
         names = dict(s.execute(select(Unit.id, Unit.name)).all())
         follow_ups = frame(s, select(FollowUp.id, FollowUp.text, Unit.name.label("lead_unit"), FollowUp.due_on,
                                      FollowUp.status, Meeting.title.label("meeting"))
