@@ -19,11 +19,21 @@ def choose(page, label: str, option: str, scope=None, index: int = 0) -> None:
     unit's option may follow its name with its full name in brackets: 区市场监管局(武汉市…)."""
     from playwright.sync_api import expect
     box = (scope or page).get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).nth(index)
-    settle(page)
-    box.click()
-    page.keyboard.type(option)
     shown = re.compile(rf"^{re.escape(option)}(（.*）|\(.*\))?$")
-    page.get_by_role("option", name=shown).click()
+    for attempt in range(3):
+        settle(page)
+        box.click()
+        page.keyboard.press("Control+A")  # what an earlier attempt typed is replaced
+        page.keyboard.type(option)
+        try:
+            # A rerun that started late (a busy machine) redraws the page and closes the open list:
+            # then open it again.
+            page.get_by_role("option", name=shown).click(timeout=10_000)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     expect(box.get_by_role("combobox")).to_have_value(shown)
 
 
