@@ -12,7 +12,10 @@ Reports the time from a click (the sign-in button or a navigation link) to the p
 title shown and the script run finished): p50 and p95 over every visit; and the app processes'
 resident memory before the sessions and with all of them open, as growth per session. Prints a
 table and writes JSON with keys sessions, processes, scale, database, visits, p50_ms, p95_ms,
-by_page, rss_before_mb, rss_after_mb, growth_per_session_mb."""
+by_page, rss_before_mb, rss_after_mb, growth_per_session_mb, and the CPU time the app processes
+and the browsers used while the sessions ran (server_cpu_s, server_cpu_ms_per_visit,
+browser_cpu_s): on one machine the browsers take most of it, so the split says how much of a
+slow visit was the app's."""
 from __future__ import annotations
 
 import argparse
@@ -77,6 +80,25 @@ def app_process(env: dict, log: Path):
                 proc.kill()
 
 
+def cpu_s(pid: int) -> float:
+    """CPU time (user + system) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def browser_cpu_s() -> float:
+    """CPU time used so far by the running Chromium processes (the browsers' share of the machine)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if "chrom" in (entry / "comm").read_text():
+                    total += cpu_s(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                pass  # the process ended while being read
+    return total
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -129,7 +151,7 @@ async def session(browser, base: str, n: int, rounds: int, times: list) -> None:
     return context  # kept open: the memory is measured with every session alive
 
 
-async def drive(bases: list[str], sessions: int, rounds: int, pids: list[int]) -> tuple[list, list[float]]:
+async def drive(bases: list[str], sessions: int, rounds: int, pids: list[int]) -> tuple[list, list[float], float]:
     from playwright.async_api import async_playwright
     times: list = []
     async with async_playwright() as p:
@@ -138,10 +160,11 @@ async def drive(bases: list[str], sessions: int, rounds: int, pids: list[int]) -
         contexts = await asyncio.gather(*(session(browser, bases[n % len(bases)], n, rounds, times)
                                           for n in range(sessions)))
         after = [rss_mb(pid) for pid in pids]
+        browsers = browser_cpu_s()
         for context in contexts:
             await context.close()
         await browser.close()
-    return times, after
+    return times, after, browsers
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -169,12 +192,14 @@ def main(argv: list[str] | None = None) -> dict:
         for base in bases:  # each process's first page (imports, caches) before the clock starts
             asyncio.run(drive([base], 1, 0, pids))
         before = [rss_mb(pid) for pid in pids]
+        server_cpu = sum(cpu_s(pid) for pid in pids)
         stop, writes = threading.Event(), [0]
         thread = threading.Thread(target=writer, args=(url, stop, writes), daemon=True)
         thread.start()
         t0 = time.perf_counter()
-        times, after = asyncio.run(drive(bases, args.sessions, args.rounds, pids))
+        times, after, browsers = asyncio.run(drive(bases, args.sessions, args.rounds, pids))
         elapsed = time.perf_counter() - t0
+        server_cpu = sum(cpu_s(pid) for pid in pids) - server_cpu
         stop.set()
         thread.join()
     values = [ms for _, ms in times]
@@ -186,10 +211,14 @@ def main(argv: list[str] | None = None) -> dict:
               "p50_ms": round(percentile(values, 0.5), 1), "p95_ms": round(percentile(values, 0.95), 1),
               "by_page_median_ms": by_page, "rss_before_mb": [round(r, 1) for r in before],
               "rss_after_mb": [round(r, 1) for r in after],
-              "growth_per_session_mb": round((sum(after) - sum(before)) / args.sessions, 1)}
+              "growth_per_session_mb": round((sum(after) - sum(before)) / args.sessions, 1),
+              "server_cpu_s": round(server_cpu, 1), "browser_cpu_s": round(browsers, 1),
+              "server_cpu_ms_per_visit": round(server_cpu * 1000 / len(values), 1)}
     print(f"{args.sessions} sessions on {args.processes} processes, scale {args.scale}, {result['database']}: "
           f"{len(values)} visits and {writes[0]} writes in {elapsed:.0f} s")
     print(f"time to a drawn page: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms; medians {by_page}")
+    print(f"CPU: app processes {result['server_cpu_s']} s ({result['server_cpu_ms_per_visit']} ms per visit), "
+          f"browsers {result['browser_cpu_s']} s, of {(os.cpu_count() or 1) * elapsed:.0f} s the machine had")
     print(f"memory: {result['rss_before_mb']} MB before, {result['rss_after_mb']} MB with every session open: "
           f"{result['growth_per_session_mb']} MB per session")
     if args.json:

@@ -23,3 +23,4 @@ def test_the_load_benchmark_reports_page_times_and_memory(tmp_path, monkeypatch)
     assert set(result["by_page_median_ms"]) == {"signin", "overview", "referrals", "overdue"}
     assert 0 < result["p50_ms"] <= result["p95_ms"]
     assert len(result["rss_after_mb"]) == 2 and (tmp_path / "load.json").exists()
+    assert result["server_cpu_s"] > 0 and result["browser_cpu_s"] > 0  # whose work the visits waited for
