@@ -153,7 +153,8 @@ def bulletin(engine: Engine, start: date, end: date, today: date) -> Bulletin:
     answered_by = Item.feedback_on < as_of
     on_time = and_(due, item_answered_on_time(), answered_by)
     late = and_(due, item_answered_late(), answered_by)
-    overdue = and_(due, item_overdue_on(as_of))
+    overdue_at_end = item_overdue_on(as_of, engine.dialect.name)
+    overdue = and_(due, overdue_at_end)
     fu_due = and_(dated_between(FollowUp.due_on, start, last), FollowUp.status != FU_CANCELLED)
     fu_done = and_(follow_up_done(), FollowUp.done_on < as_of)
     fu_overdue = or_(follow_up_overdue(as_of), and_(follow_up_done(), FollowUp.done_on >= as_of,
@@ -182,15 +183,16 @@ def bulletin(engine: Engine, start: date, end: date, today: date) -> Bulletin:
         at_end = frame(s, select(Item.to_unit_id.label("unit_id"), Item.due_on,
                                  func.count().label("overdue"),
                                  func.count().filter(Item.due_approximate.is_(True)).label("approximate"))
-                       .where(item_overdue_on(as_of)).group_by(Item.to_unit_id, Item.due_on))
+                       .where(overdue_at_end).group_by(Item.to_unit_id, Item.due_on))
         names = frame(s, select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.sort_order))
+        answered_in = dated_between(Item.feedback_on, start, last)
         mechanisms = frame(s, select(Item.mechanism, func.count().filter(sent).label("items"),
-                                     func.count().filter(dated_between(Item.feedback_on, start, last)).label("answered"),
-                                     func.count().filter(item_overdue_on(as_of)).label("overdue_at_end"))
+                                     func.count().filter(answered_in).label("answered"),
+                                     func.count().filter(overdue_at_end).label("overdue_at_end"))
+                           .where(or_(sent, answered_in, overdue_at_end))  # only rows a count can take
                            .group_by(Item.mechanism))
         meetings = s.scalar(select(func.count()).select_from(Meeting).where(dated_between(Meeting.held_on, start, last)))
-        answered = s.scalar(select(func.count()).select_from(Item)
-                            .where(dated_between(Item.feedback_on, start, last)))
+        answered = s.scalar(select(func.count()).select_from(Item).where(answered_in))
         fu = s.execute(select(func.count().filter(fu_due), func.count().filter(and_(fu_due, fu_done)),
                               func.count().filter(and_(fu_due, fu_done, follow_up_done_on_time())),
                               func.count().filter(and_(fu_due, fu_overdue)),
