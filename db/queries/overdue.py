@@ -112,19 +112,21 @@ def unit_reliability(engine: Engine, today: date, category: str | None = None) -
     with read_session(engine) as s:
         now = s.execute(select(unit, func.count().label("overdue"), func.min(Item.due_on).label("oldest_due_on"))
                         .where(item_overdue(today), *scope).group_by(Item.to_unit_id)).mappings().all()
-        rates = s.execute(select(unit, func.count().label("answered"),
-                                 func.count().filter(item_answered_on_time()).label("on_time"))
-                          .where(answered, *scope).group_by(Item.to_unit_id)).mappings().all()
-        spread = s.execute(select(unit, days.label("days"), func.count().label("n")).where(answered, *scope)
-                           .group_by(Item.to_unit_id, days)).mappings().all()
+        # the answers by unit and days taken, each count with its on-time part: rates and medians in one pass
+        spread = s.execute(select(unit, days.label("days"), func.count().label("n"),
+                                  func.count().filter(item_answered_on_time()).label("on_time"))
+                           .where(answered, *scope).group_by(Item.to_unit_id, days)).mappings().all()
         units = s.execute(select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.category, Unit.sort_order)
                           ).mappings().all()
     figures: dict[int, dict] = {}
-    for r in (*now, *rates):
+    for r in now:
         figures.setdefault(r["unit_id"], {}).update(r)
     medians: dict[int, list] = {}
     for r in spread:
         medians.setdefault(r["unit_id"], []).append((r["days"], r["n"]))
+        f = figures.setdefault(r["unit_id"], {})
+        f["answered"] = f.get("answered", 0) + r["n"]
+        f["on_time"] = f.get("on_time", 0) + r["on_time"]
     rows = []
     for u in units:
         f = figures.get(u["unit_id"])
