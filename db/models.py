@@ -124,7 +124,7 @@ class Item(Base, Versioned):
     __tablename__ = "item"
     __table_args__ = (
         Index("ix_item_status_due", "status", "due_on"),
-        Index("ix_item_to_unit_status", "to_unit_id", "status"),
+        Index("ix_item_to_unit_status_sent", "to_unit_id", "status", "sent_on"),  # the per-unit counts, from the index alone
         Index("ix_item_from_unit_status", "from_unit_id", "status"),
         Index("ix_item_sent_on", "sent_on"),
         # the period figures (weekly review, 通报): answered, closed, due in a span of days
