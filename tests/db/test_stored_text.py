@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.permissions import Actor
 from db.commands.base import Command, ValidationFailed, ValueRefused
+from db import table_versions
 from db.engine import alembic_config, read_session
 from db.models import AuditLog, HolidayEntry, Item, Meeting, Unit
 from tests.conftest import count, empty_database
@@ -72,7 +73,7 @@ def engine_at_0003(request, tmp_path):
     """A database migrated only up to revision 0003 (before the text rule)."""
     with empty_database(request.param, tmp_path) as eng:
         cfg = alembic_config(eng.url.render_as_string(hide_password=False))
-        with eng.begin() as conn:
+        with eng.begin() as conn, table_versions.uncounted(conn):  # no change counters before 0009
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "0003")
         yield eng, cfg
@@ -80,7 +81,7 @@ def engine_at_0003(request, tmp_path):
 
 def test_migration_0004_cleans_control_characters_already_stored(engine_at_0003):
     eng, cfg = engine_at_0003
-    with eng.begin() as conn:
+    with eng.begin() as conn, table_versions.uncounted(conn):
         conn.execute(Unit.__table__.insert(), [
             {"id": 1, "code": "a", "name": "区检察院", "category": "procuratorate", "sort_order": 1, "active": True,
              "version": 1},
