@@ -3,6 +3,7 @@ the one way forms write: run a command (messages shown, input kept, data refresh
 after-save steps for every form)."""
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, Iterable, NoReturn
 
 import streamlit as st
@@ -64,13 +65,15 @@ def data_version() -> int:
 # The tables each read was seen to touch, by its name (this process; a set only ever grows, so a
 # read that touches one more table on other arguments is keyed on that table from then on).
 _TABLES_READ: dict[str, frozenset[str]] = {}
+_LEARNING = threading.Lock()  # two sessions' runs may learn of one read at once: neither loses the other's tables
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(_fn: Callable, name: str, url: str, counters: tuple, args: tuple, kwargs: tuple) -> Any:
     with table_versions.tables_read() as tables:
         result = _fn(engine(), *args, **dict(kwargs))
-    _TABLES_READ[name] = _TABLES_READ.get(name, frozenset()) | tables
+    with _LEARNING:
+        _TABLES_READ[name] = _TABLES_READ.get(name, frozenset()) | tables
     return result
 
 
