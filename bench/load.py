@@ -5,8 +5,8 @@ Builds the demo at `--scale` in the given empty database (as bench.pages does),
 starts `--processes` app processes on it (as deploy/ runs them; sessions are spread over them as
 nginx's sticky hash would), then drives N concurrent browser sessions (Playwright, Debian's
 Chromium, headless) through sign-in → 总览 → 移送与反馈 → 逾期反馈, `--rounds` times each, while one
-office session writes every few seconds (a note on an item, through the command layer, so every
-reader's cache goes stale as it does in real use).
+office session writes every few seconds (a note on an item and an edit of an item by turns,
+through the command layer, so the readers' cached item figures go stale as they do in real use).
 
 Reports the time from a click (the sign-in button or a navigation link) to the page drawn (its
 title shown and the script run finished): p50 and p95 over every visit; and the app processes'
@@ -108,20 +108,13 @@ def rss_mb(pid: int) -> float:
 
 
 def writer(url: str, stop: threading.Event, count: list[int]) -> None:
-    """The office session's writes: a note on the newest item every few seconds."""
-    from sqlalchemy import func, select
-
-    from core.permissions import Actor
-    from db.commands.items import AddItemNote
-    from db.engine import make_engine, read_session
-    from db.models import Item
-    engine = make_engine(url)
-    with read_session(engine) as s:
-        newest = s.scalar(select(func.max(Item.id)))
+    """The office session's writes every few seconds, through the command layer: a note on an
+    item and an edit of an item by turns (bench.pages.another_sessions_write), so the readers'
+    item figures go stale as they do in real use."""
+    from bench.pages import another_sessions_write
     while not stop.wait(WRITE_EVERY_S):
-        AddItemNote(Actor(None, "office", "office"), item_id=newest, note="负载测试:办公室专员的写入").run(engine)
+        another_sessions_write(url, ("note", "item")[count[0] % 2])
         count[0] += 1
-    engine.dispose()
 
 
 async def _drawn(page, title: str) -> None:
