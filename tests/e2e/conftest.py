@@ -92,6 +92,23 @@ def press(page, button: str) -> None:
     page.get_by_role("button", name=button).click()
 
 
+def open_expander(page, title, then_visible) -> None:
+    """Open an expander by its title (a locator) and wait for `then_visible` inside it. A rerun
+    that is still redrawing the page (a busy machine) can draw the expander again closed after
+    the click: then click again, only while what it holds is still hidden."""
+    for _ in range(3):
+        settle(page)
+        if then_visible.is_visible():
+            return
+        title.click()
+        try:
+            then_visible.wait_for(state="visible", timeout=10_000)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; look again
+            pass
+    then_visible.wait_for(state="visible")
+
+
 def choose_action(page, action: str, then_visible) -> None:
     """Pick an action in a segmented control and wait for its form. A rerun that the page is still
     finishing (e.g. the cookie component reporting back) can swallow the first click: retry."""

@@ -11,7 +11,7 @@ from db.commands.items import CreateItem
 from db.engine import make_engine, read_session
 from db.models import Item, Unit
 from tests.conftest import TODAY
-from tests.e2e.conftest import press, screenshot, settle, sign_in
+from tests.e2e.conftest import open_expander, press, screenshot, settle, sign_in
 
 pytestmark = pytest.mark.browser
 SYSTEM_ADMIN = Actor(None, "system", "admin")
@@ -55,9 +55,8 @@ def test_a_liaison_on_a_phone_signs_and_answers_and_the_office_sees_it(server, b
     sign.click()
     expect(page.get_by_text("已签收。").first).to_be_visible()
     answer = row(page, TO_ANSWER)
-    answer.get_by_text("填写反馈").click()
-    settle(page)
     box = answer.get_by_test_id("stSelectbox")
+    open_expander(page, answer.get_by_text("填写反馈"), box.get_by_role("combobox"))
     box.get_by_role("combobox").tap()
     page.keyboard.type("采纳")
     page.get_by_role("option", name="采纳", exact=True).tap()
