@@ -11,7 +11,7 @@ from core.permissions import can
 from db.queries import meetings as q
 from db.queries.common import units
 from db.queries.overview import PERIODS
-from ui.charts import follow_ups_by_unit
+from ui.charts import follow_ups_by_unit, show
 from ui.follow_up_actions import render_follow_up
 from ui.meeting_form import meeting_form, new_meeting_form
 from ui.session import actor, read
@@ -131,7 +131,7 @@ else:
     if not rates.empty:
         st.subheader(t("tracker.by_unit"))
         left, right = st.columns([3, 2])
-        left.altair_chart(follow_ups_by_unit(rates), width="stretch")
+        show(follow_ups_by_unit, rates, container=left)
         right.dataframe(pd.DataFrame({
             t("overview.col.unit"): rates["unit"], t("tracker.col.total"): rates["total"],
             t("tracker.col.completion"): rates["completion_rate"].map(lambda r: f"{r:.0%}"),

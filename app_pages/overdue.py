@@ -9,7 +9,7 @@ from core.clock import today
 from core.i18n import fmt_date, t
 from db.queries import overdue as q
 from db.queries.overview import PERIODS
-from ui.charts import aging_buckets
+from ui.charts import aging_buckets, show
 from ui.overview_links import CATEGORIES, category_label
 from ui.session import engine, read
 from ui.supervision_forms import supervision_issue_form
@@ -77,7 +77,7 @@ else:  # the list one page at a time, oldest first; the downloads hold every row
 left, right = st.columns(2)
 with left:
     st.subheader(t("overdue.aging"))
-    st.altair_chart(aging_buckets(summary["aging"]), width="stretch")
+    show(aging_buckets, summary["aging"])
 with right:
     st.subheader(t("overdue.due_soon"))
     table = for_display(soon, {"title": "item.title", "to_unit": "item.to_unit", "due_on": "item.due_on"})

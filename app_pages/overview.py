@@ -5,7 +5,7 @@ from core.clock import today
 from core.i18n import fmt_date, t
 from db.queries import overview as q
 from seed.reference import mechanism_titles
-from ui.charts import bars, stacked_status_by_unit
+from ui.charts import bars, show, stacked_status_by_unit
 from ui.overview_links import CATEGORIES, category_label, chart_to_list, kpi_link
 from ui.tables import download_buttons, escape_markdown
 from ui.session import actor, read
@@ -63,16 +63,16 @@ else:
     with left:
         st.subheader(t("overview.by_unit"))
         st.caption(t("overview.by_unit_caption"))
-        chart_to_list(stacked_status_by_unit(by_unit, totals["unit"].tolist()), "overview.chart_units",
-                      {"period": period, **scope})
+        chart_to_list("overview.chart_units", {"period": period, **scope}, stacked_status_by_unit, by_unit,
+                      totals["unit"].tolist())
     with right:
         st.subheader(t("overview.overdue_by_unit"))
         overdue = read(q.overdue_by_unit, day, category)
         if overdue.empty:
             st.success(t("overview.no_overdue"))
         else:
-            chart_to_list(bars(overdue, "overdue", "unit", t("overview.col.overdue"), t("overview.col.unit")),
-                          "overview.chart_overdue", {"period": "all", "overdue": "true"})
+            chart_to_list("overview.chart_overdue", {"period": "all", "overdue": "true"}, bars, overdue, "overdue",
+                          "unit", t("overview.col.overdue"), t("overview.col.unit"))
     matrix = by_unit.pivot_table(index="unit", columns="status", values="count", aggfunc="sum", fill_value=0)
     matrix.columns = [t(f"status.{c}") for c in matrix.columns]
     table = totals.set_index("unit")[["category", "sent", "total", "overdue"]].join(matrix).reset_index()
@@ -87,5 +87,4 @@ st.subheader(t("overview.by_mechanism"))
 activity = read(q.activity_by_mechanism, day, period, category)
 titles = read(mechanism_titles)
 activity["label"] = [f"{code} {titles.get(code, '')}" for code in activity["mechanism"]]
-st.altair_chart(bars(activity, "count", "label", t("overview.col.count"), t("overview.col.mechanism"),
-                     color="#2c7fb8"), width="stretch")
+show(bars, activity, "count", "label", t("overview.col.count"), t("overview.col.mechanism"), color="#2c7fb8")

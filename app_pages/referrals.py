@@ -9,7 +9,7 @@ from core.i18n import t
 from core.lifecycles import ITEM_STATUSES
 from core.permissions import can
 from db.queries import referrals as q
-from ui.charts import median_days_by_kind, monthly_by_kind, stacked_status_by_unit
+from ui.charts import median_days_by_kind, monthly_by_kind, show, stacked_status_by_unit
 from ui.item_detail import render_item
 from ui.item_form import new_item_form
 from ui.referral_filters import referral_filters
@@ -86,13 +86,13 @@ with st.expander(t("referrals.charts"), icon=":material/bar_chart:"):
     monthly = read(q.monthly_by_kind, f, day)
     if not monthly.empty:
         st.markdown(f"**{t('charts.monthly_by_kind')}**")
-        st.altair_chart(monthly_by_kind(monthly), width="stretch")
+        show(monthly_by_kind, monthly)
     if not matrix.empty:
         long = matrix.melt(id_vars=["unit_id", "unit"], value_vars=[s for s in ITEM_STATUSES if s in matrix],
                            var_name="status", value_name="count")
         st.markdown(f"**{t('charts.status_by_unit')}**")
-        st.altair_chart(stacked_status_by_unit(long[long["count"] > 0], matrix["unit"].tolist()), width="stretch")
+        show(stacked_status_by_unit, long[long["count"] > 0], matrix["unit"].tolist())
     medians = read(q.median_days_to_feedback, f, day)
     if not medians.empty:
         st.markdown(f"**{t('charts.median_days_by_kind')}**")
-        st.altair_chart(median_days_by_kind(medians), width="stretch")
+        show(median_days_by_kind, medians)

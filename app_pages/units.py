@@ -16,7 +16,8 @@ from ui.overview_links import CATEGORIES, category_label
 from ui import state
 from ui.session import actor, read
 from ui.tables import download_buttons, escape_markdown, for_display, pick_table, status_label
-from ui.unit_forms import aliases_form, feedback_trend, liaison_change_form, liaison_edit_form, unit_actions
+from ui.charts import feedback_trend, show
+from ui.unit_forms import aliases_form, liaison_change_form, liaison_edit_form, unit_actions
 from ui.url_state import set_param, url_selectbox, url_selection, url_text
 
 day = today()
@@ -111,7 +112,7 @@ def items_tab(unit_id: int, counts: pd.DataFrame) -> None:
     with right:
         st.markdown(f"**{t('units.trend')}**")
         st.caption(t("units.trend_caption"))
-        st.altair_chart(feedback_trend(read(q.unit_monthly_feedback, unit_id, day)), width="stretch")
+        show(feedback_trend, read(q.unit_monthly_feedback, unit_id, day))
     st.markdown(f"**{t('units.overdue_list')}**")
     overdue = read(q.overdue_items, day, unit_id)
     if overdue.empty:

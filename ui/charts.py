@@ -1,11 +1,43 @@
-"""Altair charts used across pages. Labels come from the catalog; text is data, never HTML."""
+"""Altair charts used across pages, and `show`, which draws them. Labels come from the catalog;
+text is data, never HTML."""
 from __future__ import annotations
+
+import threading
+from typing import Callable
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from core.i18n import group_label, t
 from core.lifecycles import ITEM_STATUSES
+
+_THEME = threading.Lock()  # the Altair theme is global: one chart made at a time
+
+
+def show(builder: Callable[..., alt.Chart], *args, container=st, pick: str | None = None, key: str | None = None,
+         **kwargs):
+    """Draw the chart `builder(*args, **kwargs)` makes, as wide as the page.
+
+    Its Vega-Lite spec is made once per builder and data and then kept in the cache: making an
+    Altair chart and checking it against the schema, on every run, took most of the time of a page
+    whose data was cached (tests/unit/test_charts.py checks every builder's chart against the
+    schema instead). With `pick`, a click on a mark selects its `pick` field (selection "pick") and
+    reruns the page; the selection is returned."""
+    spec = _spec(builder, f"{builder.__module__}.{builder.__qualname__}", args, tuple(sorted(kwargs.items())), pick)
+    if pick:
+        return container.vega_lite_chart(spec, width="stretch", on_select="rerun", selection_mode="pick", key=key)
+    return container.vega_lite_chart(spec, width="stretch", key=key)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _spec(_builder: Callable[..., alt.Chart], name: str, args: tuple, kwargs: tuple, pick: str | None) -> dict:
+    chart = _builder(*args, **dict(kwargs))
+    if pick:
+        chart = chart.add_params(alt.selection_point(fields=[pick], name="pick"))
+    with _THEME, alt.theme.enable("none"):  # no default size: the page gives the width
+        return chart.to_dict(validate=False)
+
 
 STATUS_COLORS = {"sent": "#9ecae1", "received": "#6baed6", "in_progress": "#3182bd", "responded": "#74c476",
                  "closed": "#31a354", "returned": "#bdbdbd", "withdrawn": "#d9d9d9"}
@@ -120,3 +152,18 @@ def milestone_timeline(df: pd.DataFrame, today) -> alt.Chart:
     link = base.mark_rule(color="#999").encode(x="planned:T", x2="actual:T")
     now = alt.Chart(pd.DataFrame({"today": [pd.Timestamp(today)]})).mark_rule(color="#b22222", strokeDash=[4, 4]).encode(x="today:T")
     return (link + planned + actual + now).properties(height=alt.Step(22))
+
+
+def feedback_trend(df: pd.DataFrame) -> alt.Chart:
+    """Answered items per month (bars, left axis) and the on-time rate (line, right axis)."""
+    answered, rate = t("units.trend.answered"), t("units.trend.on_time_rate")
+    month = t("charts.month")
+    base = alt.Chart(df).encode(x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(color="#9ecae1").encode(
+        y=alt.Y("answered:Q", title=answered, axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("month:O", title=month), alt.Tooltip("answered:Q", title=answered),
+                 alt.Tooltip("on_time_rate:Q", title=rate, format=".0%")])
+    line = base.mark_line(color="#c0392b", point=True).encode(
+        y=alt.Y("on_time_rate:Q", title=rate, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("month:O", title=month), alt.Tooltip("on_time_rate:Q", title=rate, format=".0%")])
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=280)

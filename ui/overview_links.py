@@ -2,10 +2,10 @@
 to the pages that list them, with the matching filters applied."""
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
 from core.i18n import t
+from ui.charts import show
 from ui.navigation import PAGES
 
 CATEGORIES = ("", "government_department", "procuratorate", "police_fire_traffic", "development_zone", "subdistrict")
@@ -20,11 +20,10 @@ def kpi_link(container, page: str, params: dict) -> None:
                         query_params=params)
 
 
-def chart_to_list(chart: alt.Chart, key: str, params: dict) -> None:
-    """Draw a per-unit chart; clicking a unit's bar opens 移送与反馈 filtered to that unit."""
-    pick = alt.selection_point(fields=["unit_id"], name="pick")
-    event = st.altair_chart(chart.add_params(pick), width="stretch", on_select="rerun", key=key,
-                            selection_mode="pick")
+def chart_to_list(key: str, params: dict, builder, *args, **kwargs) -> None:
+    """Draw a per-unit chart (`builder(*args, **kwargs)`, ui.charts.show); clicking a unit's bar
+    opens 移送与反馈 filtered to that unit."""
+    event = show(builder, *args, pick="unit_id", key=key, **kwargs)
     chosen = (event or {}).get("selection", {}).get("pick") or []
     if chosen and chosen[0].get("unit_id"):
         st.switch_page(PAGES["referrals"].script, query_params={**params, "to": str(int(chosen[0]["unit_id"]))})

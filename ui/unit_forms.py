@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -152,18 +151,3 @@ def notice_download(unit: dict, data: NoticeData, container) -> None:
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key=f"units.{unit['id']}.{form}", on_click="ignore", icon=":material/description:",
         help=t(f"units.{form}_help"))
-
-
-def feedback_trend(df: pd.DataFrame) -> alt.Chart:
-    """Answered items per month (bars, left axis) and the on-time rate (line, right axis)."""
-    answered, rate = t("units.trend.answered"), t("units.trend.on_time_rate")
-    month = t("charts.month")
-    base = alt.Chart(df).encode(x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0)))
-    bars = base.mark_bar(color="#9ecae1").encode(
-        y=alt.Y("answered:Q", title=answered, axis=alt.Axis(tickMinStep=1)),
-        tooltip=[alt.Tooltip("month:O", title=month), alt.Tooltip("answered:Q", title=answered),
-                 alt.Tooltip("on_time_rate:Q", title=rate, format=".0%")])
-    line = base.mark_line(color="#c0392b", point=True).encode(
-        y=alt.Y("on_time_rate:Q", title=rate, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        tooltip=[alt.Tooltip("month:O", title=month), alt.Tooltip("on_time_rate:Q", title=rate, format=".0%")])
-    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=280)
