@@ -28,7 +28,7 @@ from db.engine import session_factory
 from db.models import AuditLog
 from db.stored_values import StoredValueRefused, input_problems
 
-__all__ = ["REQUIRED", "Command", "CommandError", "Input", "NotFound", "PermissionDenied", "StaleEdit", "ValidationFailed",
+__all__ = ["REQUIRED", "Command", "CommandError", "Input", "NothingChanged", "NotFound", "PermissionDenied", "StaleEdit", "ValidationFailed",
            "ValueRefused", "audit_values", "email_errors", "fields_of", "input_fields", "result", "snapshot", "stored",
            "text_errors", "typed"]
 
@@ -72,6 +72,11 @@ class StaleEdit(CommandError):
 class NotFound(CommandError):
     def __init__(self):
         super().__init__(t("error.not_found"))
+
+
+class NothingChanged(Exception):
+    """Raised by `apply` when the write turns out to change nothing (another process has just
+    made it): the transaction is rolled back and no audit row is written. Not an error."""
 
 
 def email_errors(**values: Any) -> dict[str, str]:
@@ -183,6 +188,8 @@ class Command:
                 session.flush()
                 session.add(AuditLog(**audit_values(self.actor, self.action, self.entity, entity_id, before, after)))
             return entity_id
+        except NothingChanged:  # rolled back on the way out of the transaction
+            return None
         except StoredValueRefused as exc:
             raise ValueRefused(exc.attr, t(exc.key, **exc.fmt)) from None
         except StaleDataError:

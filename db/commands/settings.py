@@ -19,7 +19,7 @@ from core.holiday_notice import MAX_CHARS as NOTICE_MAX_CHARS, notice_year, pars
 from core.i18n import t
 from core.kinds import KINDS
 from db.calendar import recompute_open_due_dates
-from db.commands.base import Command, NotFound, StaleEdit, result, snapshot, stored, typed
+from db.commands.base import Command, NothingChanged, NotFound, StaleEdit, result, snapshot, stored, typed
 from db.models import DeadlineRuleSetting, HolidayEntry
 from db.stored_values import fitted, max_length
 from db.queries.settings import configurable
@@ -211,6 +211,8 @@ class RefreshEstimates(Command):
 
     def apply(self, session: Session):
         self.report(moved=recompute_open_due_dates(session, None))
+        if not self.moved:  # another app process starting at the same moment has just done it
+            raise NothingChanged()
         return None, None, {"moved": self.moved}
 
 

@@ -964,8 +964,8 @@ def probe(ctx: Ctx, case: Case) -> str | None:
         ctx.invalidate()  # the targets may have moved on: later probes build fresh ones
         if case.must_refuse:
             problems.append("SAVED a value that must be refused")
-        if after["audit_log rows"] <= before["audit_log rows"]:
-            problems.append("saved without an audit row")
+        if after["audit_log rows"] <= before["audit_log rows"] and changed:  # a write that changes
+            problems.append("saved without an audit row")  # nothing (NothingChanged) leaves no trace
         stored = _stored_as_typed(ctx, case)
         if stored and not case.must_refuse:
             problems.append(stored)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.kinds import KINDS
 from core.permissions import Actor
 from db.calendar import due_for, stale_estimates
-from db.commands.settings import refresh_estimates
+from db.commands.settings import RefreshEstimates, refresh_estimates
 from db.engine import read_session, session_factory
 from db.models import Item
 from tests.conftest import audits
@@ -37,3 +37,13 @@ def test_an_estimate_counted_before_is_recomputed_once(engine, units):
     assert [a.after for a in audits(engine, "settings.refresh_estimates")] == [{"moved": 1}]
     assert refresh_estimates(engine, ADMIN) == 0  # nothing moves now: no second audit row
     assert len(audits(engine, "settings.refresh_estimates")) == 1
+
+
+def test_a_refresh_that_finds_nothing_to_move_leaves_no_trace(engine):
+    """Two app processes starting at the same moment both find stale estimates; the one that
+    refreshes second finds none left, and writes neither a change nor an audit row."""
+    from db import table_versions
+    before, counters = len(audits(engine)), table_versions.versions(engine)
+    command = RefreshEstimates(ADMIN)
+    assert command.run(engine) is None and command.moved == 0
+    assert len(audits(engine)) == before and table_versions.versions(engine) == counters
