@@ -51,7 +51,8 @@ if not summary["overdue"]:
 else:  # the list one page at a time, oldest first; the downloads hold every row
     pages = max(1, math.ceil(summary["overdue"] / PAGE_SIZE))
     c1, c2 = st.columns([1, 4], vertical_alignment="bottom")
-    page = min(url_int(t("referrals.page"), key="overdue.page", param="page", default=1, min_value=1, container=c1), pages)
+    page = url_int(t("referrals.page"), key="overdue.page", param="page", default=1, min_value=1, max_value=pages,
+                   container=c1)
     c2.caption(t("referrals.count", total=summary["overdue"], page=page, pages=pages))
     overdue = read(q.overdue_page, day, category, page, PAGE_SIZE)
     shown = shown_table(overdue)

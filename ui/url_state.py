@@ -183,11 +183,14 @@ def url_segmented(label: str, options: Sequence, *, key: str, param: str, format
 def url_int(label: str, *, key: str, param: str, default: int | None, min_value: int = 0,
             max_value: int = 10_000, container=st) -> int | None:
     """A number input kept in ?<param>=<digits>; anything but digits within min_value…max_value
-    reads as the default."""
+    reads as the default. A value kept from an earlier run that is now past max_value (fewer pages
+    since) becomes max_value, in the box and in the URL."""
     def decode(raw):
         value = parse_int(raw[0], min_value, max_value)
         return default if value is None else value
     _seed(key, param, decode, default)
+    if isinstance(state.get(key), int) and state.get(key) > max_value:
+        state.put(key, max_value)
     value = container.number_input(label, key=key, min_value=min_value, max_value=max_value, step=1,
                                    on_change=_after, args=(key, param, default))
     _after(key, param, default)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pyarrow as pa
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.permissions import Actor
 from db.commands.items import CreateItem
@@ -210,6 +210,15 @@ def test_a_long_overdue_list_is_shown_a_page_at_a_time_oldest_first(app_env):
     assert len(rest) == total - 50 * (pages - 1) and f"共 {total} 件 · 第 {pages}/{pages} 页" in captions(last)
     assert list(overdue_list(first)["反馈期限"])[-1] <= list(rest["反馈期限"])[0]  # oldest first across pages
     assert metrics(last)["逾期未反馈"] == str(total)
+
+    # The sixty are answered meanwhile: one page is left, and the box says page 1 again.
+    with engine.begin() as conn:
+        conn.execute(update(Item).where(Item.title.like("逾期建议%")).values(status="responded", feedback_on=TODAY))
+    left = hand_count(app_env, *OVERDUE)
+    assert left <= 50
+    last.run()
+    assert f"共 {left} 件 · 第 1/1 页" in captions(last) and last.number_input(key="overdue.page").value == 1
+    assert "page" not in last.query_params
 
 
 def test_a_link_to_an_overdue_item_on_a_later_page_opens_it(app_env):
