@@ -131,7 +131,11 @@ def _go_on_without_cookie() -> None:
 def cookie_wait_page() -> None:
     """Shown for the moment between a sign-in and the browser storing its cookie (usually well
     under a second; the component's answer reruns the page). Should the browser never answer
-    (cookies blocked), the user may go on: only a reload would then ask to sign in again."""
+    (cookies blocked), the user may go on: only a reload would then ask to sign in again. The
+    outcome of what led here (密码已修改) is shown first, and again on the page that follows."""
+    done = state.waiting_flash()
+    if done:
+        st.success(done, icon=":material/check_circle:")  # user values in it are escaped where it is made
     st.info(t("signin.storing"), icon=":material/hourglass_top:")
     st.button(t("signin.go_on"), key="signin.go_on", on_click=_go_on_without_cookie)
 

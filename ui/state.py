@@ -108,6 +108,12 @@ def flash(message: str) -> None:
     drop(FLASH_RUNS)
 
 
+def waiting_flash() -> str | None:
+    """The flash message waiting to be shown, left waiting (for a page drawn before the one it is
+    for, such as the moment the sign-in cookie is being stored after a password change)."""
+    return get(FLASH)
+
+
 def take_flash() -> str | None:
     """The flash message to show on this run, if any; counted down, then forgotten."""
     message = get(FLASH)

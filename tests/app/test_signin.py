@@ -85,3 +85,18 @@ def test_production_mode_refuses_to_start_with_weak_cookie_key(empty_env, monkey
     assert not at.exception
     assert "COOKIE_KEY" in errors(at)[0]
     assert not at.text_input
+
+
+def test_the_wait_for_the_cookie_shows_first_what_led_to_it():
+    """After a password change the browser stores the new sign-in cookie; the moment's page says
+    the password was changed before it says the sign-in is being saved."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        from ui import auth, state
+        state.flash("密码已修改。")
+        auth.cookie_wait_page()
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert at.success[0].value == "密码已修改。" and at.info[0].value.startswith("正在保存登录状态")
