@@ -7,6 +7,7 @@ from typing import Callable
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from core.i18n import group_label, t
@@ -36,7 +37,18 @@ def _spec(_builder: Callable[..., alt.Chart], name: str, args: tuple, kwargs: tu
     if pick:
         chart = chart.add_params(alt.selection_point(fields=[pick], name="pick"))
     with _THEME, alt.theme.enable("none"):  # no default size: the page gives the width
-        return chart.to_dict(validate=False)
+        spec = chart.to_dict(validate=False)
+    # Each dataset as the Arrow stream Streamlit sends, made here once rather than on every run.
+    spec["datasets"] = {name: _arrow(rows) for name, rows in spec.get("datasets", {}).items()}
+    return spec
+
+
+def _arrow(rows: list[dict]) -> bytes:
+    table = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 STATUS_COLORS = {"sent": "#9ecae1", "received": "#6baed6", "in_progress": "#3182bd", "responded": "#74c476",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from ui import charts
@@ -44,7 +45,7 @@ def test_every_chart_is_valid_vega_lite(name):
 def test_the_drawn_spec_carries_its_data_leaves_the_width_to_the_page_and_can_pick_a_unit():
     builder, args, kwargs = BUILDERS["bars"]
     spec = charts._spec(builder, "bars", args, tuple(sorted(kwargs.items())), "unit_id")
-    (rows,) = spec["datasets"].values()
-    assert [r["unit"] for r in rows] == ["区市场监管局", "区司法局"]
+    (data,) = spec["datasets"].values()  # as the Arrow stream Streamlit sends
+    assert list(pa.ipc.open_stream(data).read_pandas()["unit"]) == ["区市场监管局", "区司法局"]
     assert "continuousWidth" not in str(spec.get("config", {}))  # no default 300-pixel view
     assert spec["params"][0]["name"] == "pick" and spec["params"][0]["select"]["fields"] == ["unit_id"]
