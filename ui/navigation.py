@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.i18n import t
 from core.permissions import LIAISON, Actor, visible_pages
-from ui.todo import todo_rows
+from ui.todo import todo_count
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def navigation_for(actor: Actor, hidden: bool = False):
             continue
         title = t(spec.title_key)
         if key == "todo":
-            waiting = len(todo_rows(actor))
+            waiting = todo_count(actor)
             title = t("page.todo_count", n=waiting) if waiting else title
         sections.setdefault(t(spec.section_key), []).append(
             st.Page(spec.script, title=title, icon=spec.icon, url_path=spec.url_path, default=key == landing))

@@ -14,7 +14,7 @@ from core.permissions import CONVENER, LIAISON, VIEWER, Actor, can
 from db.commands.items import CloseItem, ReceiveItem
 from db.commands.supervision import DraftSupervision
 from db.commands.tasks import AddProgressUpdate
-from db.queries.todo import RED, convener_todo, liaison_todo, office_todo
+from db.queries.todo import RED, convener_todo, liaison_todo, office_todo, role_todo_count
 from ui.item_actions import item_action_form
 from ui.reminder_actions import may_remind, remind
 from ui.fields import draw
@@ -40,6 +40,16 @@ def todo_rows(me: Actor | None) -> list[dict]:
     if me.role == CONVENER:
         return read(convener_todo, today())
     return read(office_todo, today())
+
+
+def todo_count(me: Actor | None) -> int:
+    """How many rows the user's 待办 holds (the number in the navigation on every page), counted
+    without making the rows where the lists are plain SQL (office, convener)."""
+    if me is None or me.role == VIEWER:
+        return 0
+    if me.role == LIAISON:
+        return len(todo_rows(me))
+    return read(role_todo_count, "convener" if me.role == CONVENER else "office", today())
 
 
 def _due_text(row: dict) -> str:

@@ -133,45 +133,66 @@ def _reports_due(s, unit_id: int, today: date, cal, settings: TodoSettings, name
     return out
 
 
-def office_todo(engine: Engine, today: date, settings: TodoSettings | None = None) -> list[dict]:
+def _office_lists(today: date, cal: WorkdayIndex, settings: TodoSettings) -> list[tuple[str, str, object, bool]]:
+    """The office's lists: (work, entity, select, dated) each."""
+    unsigned_before = _working_days_back(today, settings.unsigned_after, cal)
+    lead = (select(TaskAssignment.unit_id).where(TaskAssignment.task_id == Milestone.task_id,
+                                                 TaskAssignment.role == "lead").limit(1).scalar_subquery())
+    return [
+        ("review", "item", _listed(Item.id, Item.title, Item.to_unit_id, Item.feedback_on, Item.version,
+                                   Item.kind.label("kind")).where(Item.status == lc.RESPONDED)
+         .order_by(Item.feedback_on, Item.id), False),
+        ("unsigned", "item", _item(Item.status == lc.SENT, Item.sent_on < unsigned_before), True),
+        ("chase", "item", _item(item_overdue(today)), True),
+        ("follow_up", "follow_up", _listed(FollowUp.id, FollowUp.text, FollowUp.lead_unit_id, FollowUp.due_on,
+                                           FollowUp.version)
+         .where(follow_up_overdue(today)).order_by(FollowUp.due_on, FollowUp.id), True),
+        ("milestone", "milestone", _listed(Milestone.id, Milestone.title, lead, Milestone.planned_on, Milestone.version)
+         .where(Milestone.done_on.is_(None), Milestone.planned_on < today).order_by(Milestone.planned_on, Milestone.id),
+         True),
+    ]
+
+
+def _convener_lists(today: date, cal: WorkdayIndex, settings: TodoSettings) -> list[tuple[str, str, object, bool]]:
+    threshold = _working_days_back(today, settings.escalate_after, cal)
+    return [
+        ("escalated", "supervision", _listed(Supervision.id, Supervision.instruction, Supervision.unit_id,
+                                             Supervision.deadline, Supervision.version)
+         .where(supervision_escalated(today)).order_by(Supervision.deadline, Supervision.id), True),
+        ("escalate", "item", _item(item_overdue(today), Item.due_on < threshold), True),
+    ]
+
+
+ROLE_LISTS = {"office": _office_lists, "convener": _convener_lists}
+
+
+def role_todo(engine: Engine, role: str, today: date, settings: TodoSettings | None = None) -> list[dict]:
+    """The 待办 of the office or of a convener (ROLE_LISTS)."""
     with read_session(engine) as s:
         settings = settings or todo_settings(s)
         cal = WorkdayIndex(work_calendar(s))
         names = dict(s.execute(select(Unit.id, Unit.name)).all())
-        unsigned_before = _working_days_back(today, settings.unsigned_after, cal)
-        answered = (_listed(Item.id, Item.title, Item.to_unit_id, Item.feedback_on, Item.version, Item.kind.label("kind"))
-                    .where(Item.status == lc.RESPONDED).order_by(Item.feedback_on, Item.id))
-        rows = _rows(s, "review", "item", answered, today, cal, settings, names, dated=False)
-        rows += _rows(s, "unsigned", "item", _item(Item.status == lc.SENT, Item.sent_on < unsigned_before),
-                      today, cal, settings, names)
-        rows += _rows(s, "chase", "item", _item(item_overdue(today)), today, cal, settings, names)
-        rows += _rows(s, "follow_up", "follow_up",
-                      _listed(FollowUp.id, FollowUp.text, FollowUp.lead_unit_id, FollowUp.due_on, FollowUp.version)
-                      .where(follow_up_overdue(today)).order_by(FollowUp.due_on, FollowUp.id),
-                      today, cal, settings, names)
-        lead = (select(TaskAssignment.unit_id).where(TaskAssignment.task_id == Milestone.task_id,
-                                                     TaskAssignment.role == "lead").limit(1).scalar_subquery())
-        rows += _rows(s, "milestone", "milestone",
-                      _listed(Milestone.id, Milestone.title, lead, Milestone.planned_on, Milestone.version)
-                      .where(Milestone.done_on.is_(None), Milestone.planned_on < today)
-                      .order_by(Milestone.planned_on, Milestone.id), today, cal, settings, names)
+        rows = []
+        for work, entity, query, dated in ROLE_LISTS[role](today, cal, settings):
+            rows += _rows(s, work, entity, query, today, cal, settings, names, dated=dated)
     return _sorted(rows)
+
+
+def role_todo_count(engine: Engine, role: str, today: date) -> int:
+    """How many rows role_todo lists (each list holds at most LIMIT), counted in SQL: the number
+    beside 待办 in the navigation of every page."""
+    with read_session(engine) as s:
+        lists = ROLE_LISTS[role](today, WorkdayIndex(work_calendar(s)), todo_settings(s))
+        return sum(min(LIMIT, s.scalar(select(func.count()).select_from(query.order_by(None).subquery())))
+                   for _, _, query, _ in lists)
+
+
+def office_todo(engine: Engine, today: date, settings: TodoSettings | None = None) -> list[dict]:
+    return role_todo(engine, "office", today, settings)
 
 
 def convener_todo(engine: Engine, today: date, settings: TodoSettings | None = None) -> list[dict]:
-    with read_session(engine) as s:
-        settings = settings or todo_settings(s)
-        cal = WorkdayIndex(work_calendar(s))
-        names = dict(s.execute(select(Unit.id, Unit.name)).all())
-        rows = _rows(s, "escalated", "supervision",
-                     _listed(Supervision.id, Supervision.instruction, Supervision.unit_id, Supervision.deadline,
-                            Supervision.version)
-                     .where(supervision_escalated(today)).order_by(Supervision.deadline, Supervision.id),
-                     today, cal, settings, names)
-        threshold = _working_days_back(today, settings.escalate_after, cal)
-        rows += _rows(s, "escalate", "item", _item(item_overdue(today), Item.due_on < threshold),
-                      today, cal, settings, names)
-    return _sorted(rows)
+    return role_todo(engine, "convener", today, settings)
 
 
 def _working_days_back(today: date, n: int, index: WorkdayIndex) -> date:

@@ -11,7 +11,7 @@ import pytest
 from core.permissions import Actor
 from db.commands.items import CreateItem, ReceiveItem, RecordFeedback
 from core.todo_settings import TodoSettings
-from db.queries.todo import convener_todo, liaison_todo, office_todo
+from db.queries.todo import LIMIT, convener_todo, liaison_todo, office_todo, role_todo_count
 from tests.conftest import TODAY
 
 OFFICE = Actor(None, "office1", "office")
@@ -75,3 +75,17 @@ def test_the_convener_sees_items_overdue_past_the_threshold(engine, work):
     assert [(r["work"], r["id"]) for r in rows if r["entity"] == "item"] == [("escalate", work["other"])]
     rows = convener_todo(engine, TODAY, TodoSettings(escalate_after=3))
     assert {r["id"] for r in rows if r["entity"] == "item"} == {work["other"], work["late"]}
+
+
+@pytest.mark.parametrize("role", ["office", "convener"])
+def test_the_navigation_count_is_the_number_of_rows_listed(engine, work, role):
+    """The number beside 待办 is counted in SQL on every page; it is what the 待办 page lists, each
+    list capped at LIMIT rows as there."""
+    listed = {"office": office_todo, "convener": convener_todo}[role](engine, TODAY)
+    assert role_todo_count(engine, role, TODAY) == len(listed) > 0
+
+
+def test_the_navigation_count_caps_each_list_as_the_page_does(engine, work, monkeypatch):
+    import db.queries.todo as todo
+    monkeypatch.setattr(todo, "LIMIT", 1)
+    assert role_todo_count(engine, "office", TODAY) == len(office_todo(engine, TODAY)) < LIMIT
