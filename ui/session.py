@@ -1,6 +1,6 @@
 """Process-wide engine, cached reads keyed on the change counters of the tables each reads, and
-the one way forms write: run a command (messages shown, input kept, data refreshed), then, once it is saved, `saved` (the same
-after-save steps for every form)."""
+the one way forms write: run a command (messages shown, input kept, data refreshed), then, once
+it is saved, `saved` (the same after-save steps for every form)."""
 from __future__ import annotations
 
 import threading
@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 
 from core.config import Settings, load_settings
 from core.permissions import ADMIN, Actor
-from db.commands.base import CommandError, StaleEdit
 from db import table_versions
+from db.commands.base import CommandError, StaleEdit
 from db.commands.settings import refresh_estimates
 from db.engine import make_engine, migrate
 from seed.reference import load_reference
