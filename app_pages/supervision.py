@@ -5,7 +5,7 @@ from core import lifecycles as lc
 from core.clock import today
 from core.i18n import fmt_date, t
 from db.queries.common import units
-from db.queries.supervision import supervision_list
+from db.queries.supervision import supervision_counts, supervision_list
 from ui.session import read
 from ui.supervision_forms import supervision_step_forms
 from ui.tables import download_buttons, escape_markdown, labelled_text, pick_table, present
@@ -29,10 +29,10 @@ target = url_selectbox(t("supervision.target_type"), TARGETS, key="supervision.t
 
 rows = read(supervision_list, day, status or None, level or None, unit_id, target or None)
 m = st.columns(3, border=True)
-everything = read(supervision_list, day)
-m[0].metric(t("supervision.kpi.open"), int(everything["status"].isin(lc.OPEN_SUPERVISION_STATUSES).sum()))
-m[1].metric(t("supervision.kpi.escalated"), int(everything["escalated"].sum()))
-m[2].metric(t("supervision.kpi.drafts"), int((everything["status"] == lc.SUP_DRAFT).sum()))
+figures = read(supervision_counts, day)
+m[0].metric(t("supervision.kpi.open"), figures["open"])
+m[1].metric(t("supervision.kpi.escalated"), figures["escalated"])
+m[2].metric(t("supervision.kpi.drafts"), figures["drafts"])
 
 if rows.empty:
     st.info(t("supervision.empty"))

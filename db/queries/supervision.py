@@ -4,14 +4,24 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Engine
 
 from core import lifecycles as lc
 from db.engine import read_session
 from db.models import FollowUp, Item, KeyTask, Supervision, Unit
 from db.queries.common import frame
-from db.queries.predicates import supervision_escalated
+from db.queries.predicates import supervision_escalated, supervision_open
+
+def supervision_counts(engine: Engine, today: date) -> dict[str, int]:
+    """The page's figures over every 督办, whatever the filters: open, escalated, drafts."""
+    with read_session(engine) as s:
+        row = s.execute(select(func.count().filter(supervision_open()).label("open"),
+                               func.count().filter(supervision_escalated(today)).label("escalated"),
+                               func.count().filter(Supervision.status == lc.SUP_DRAFT).label("drafts"))
+                        .select_from(Supervision)).one()
+    return dict(row._mapping)
+
 
 def supervision_list(engine: Engine, today: date, status: str | None = None, level: str | None = None,
                      unit_id: int | None = None, target_type: str | None = None) -> pd.DataFrame:

@@ -197,3 +197,14 @@ def test_stale_resolution_is_refused_with_a_message_and_input_kept(app_env):
     assert any("已被他人修改" in e.value for e in at.error), [e.value for e in at.error]
     assert at.text_area(key=field).value == "督办办结。"
     assert supervision(app_env, sup_id).status == "responded"
+
+
+def test_the_figures_count_every_supervision_whatever_the_filters(app_env):
+    with read_session(make_engine(app_env)) as s:
+        def count(*conditions):
+            return str(s.scalar(select(func.count()).select_from(Supervision).where(*conditions)))
+        expected = {"督办中": count(Supervision.status.in_(("issued", "responded"))),
+                    "逾期未办结": count(Supervision.status.in_(("issued", "responded")), Supervision.deadline < TODAY),
+                    "待签发草稿": count(Supervision.status == "draft")}
+    at = supervision_page(status="resolved")  # a filter narrows the list, never the figures
+    assert {label: metrics(at)[label] for label in expected} == expected
