@@ -92,6 +92,30 @@ def press(page, button: str) -> None:
     page.get_by_role("button", name=button).click()
 
 
+def pick_option(page, box, shown, *, typed: str, touch: bool = False) -> None:
+    """Open the Streamlit selectbox `box`, type `typed` and pick the option named `shown` (a string
+    or a pattern), once the rerun set off by leaving the previous field has finished; with `touch`,
+    by tapping as on a phone. A rerun that started late anyway (a busy machine) redraws the page
+    and closes the open list: then open it again."""
+    from playwright.sync_api import expect
+    for attempt in range(3):
+        settle(page)
+        combobox = box.get_by_role("combobox")
+        combobox.tap() if touch else box.click()
+        page.keyboard.press("Control+A")  # what an earlier attempt typed is replaced
+        page.keyboard.type(typed)
+        option = page.get_by_role("option", name=shown, exact=True) if isinstance(shown, str) else \
+            page.get_by_role("option", name=shown)
+        try:
+            option.tap(timeout=10_000) if touch else option.click(timeout=10_000)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+    expect(box.get_by_role("combobox")).to_have_value(shown)
+
+
 def open_expander(page, title, then_visible) -> None:
     """Open an expander by its title (a locator) and wait for `then_visible` inside it. A rerun
     that is still redrawing the page (a busy machine) can draw the expander again closed after

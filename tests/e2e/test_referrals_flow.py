@@ -7,34 +7,17 @@ from sqlalchemy import select
 
 from db.engine import make_engine, read_session
 from db.models import Item, Unit
-from tests.e2e.conftest import choose_action, press, screenshot, settle, sign_in
+from tests.e2e.conftest import choose_action, pick_option, press, screenshot, settle, sign_in
 
 pytestmark = pytest.mark.browser
 TITLE = "关于规范集贤路农贸市场计量器具管理的检察建议"
 
 
 def choose(page, label: str, option: str, scope=None, index: int = 0) -> None:
-    """Pick an option of the index-th Streamlit selectbox with this label (within `scope`), once the
-    rerun set off by leaving the previous field has finished (it would redraw the open list). A
+    """Pick an option of the index-th Streamlit selectbox with this label (within `scope`). A
     unit's option may follow its name with its full name in brackets: 区市场监管局(武汉市…)."""
-    from playwright.sync_api import expect
     box = (scope or page).get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).nth(index)
-    shown = re.compile(rf"^{re.escape(option)}(（.*）|\(.*\))?$")
-    for attempt in range(3):
-        settle(page)
-        box.click()
-        page.keyboard.press("Control+A")  # what an earlier attempt typed is replaced
-        page.keyboard.type(option)
-        try:
-            # A rerun that started late (a busy machine) redraws the page and closes the open list:
-            # then open it again.
-            page.get_by_role("option", name=shown).click(timeout=10_000)
-            break
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError
-            if attempt == 2:
-                raise
-            page.keyboard.press("Escape")
-    expect(box.get_by_role("combobox")).to_have_value(shown)
+    pick_option(page, box, re.compile(rf"^{re.escape(option)}(（.*）|\(.*\))?$"), typed=option)
 
 
 def item_id(url: str, title: str) -> int:

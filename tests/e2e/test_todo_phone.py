@@ -11,7 +11,7 @@ from db.commands.items import CreateItem
 from db.engine import make_engine, read_session
 from db.models import Item, Unit
 from tests.conftest import TODAY
-from tests.e2e.conftest import open_expander, press, screenshot, settle, sign_in
+from tests.e2e.conftest import open_expander, pick_option, press, screenshot, settle, sign_in
 
 pytestmark = pytest.mark.browser
 SYSTEM_ADMIN = Actor(None, "system", "admin")
@@ -57,10 +57,7 @@ def test_a_liaison_on_a_phone_signs_and_answers_and_the_office_sees_it(server, b
     answer = row(page, TO_ANSWER)
     box = answer.get_by_test_id("stSelectbox")
     open_expander(page, answer.get_by_text("填写反馈"), box.get_by_role("combobox"))
-    box.get_by_role("combobox").tap()
-    page.keyboard.type("采纳")
-    page.get_by_role("option", name="采纳", exact=True).tap()
-    expect(box.get_by_role("combobox")).to_have_value("采纳")
+    pick_option(page, box, "采纳", typed="采纳", touch=True)
     answer.get_by_label("反馈内容").fill("已对涉事超市开展检查,下架临期食品并立案查处。")
     settle(page)
     answer.get_by_role("button", name="提交").click()
