@@ -18,14 +18,23 @@ def params(page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
+def count_text(db_url: str, **filters) -> str:
+    """What the list's count line says for these filters, by the page's own query."""
+    from db.engine import make_engine
+    from db.queries.referrals import ItemFilter, item_page
+    from tests.conftest import TODAY
+    _, total = item_page(make_engine(db_url), ItemFilter(**filters), TODAY, 1, 50)
+    return f"共 {total} 件 · 第 1/{max(1, -(-total // 50))} 页"
+
+
 def test_filters_are_written_to_the_url_and_a_reload_restores_them(server, page):
     from playwright.sync_api import expect
-    base, _ = server
+    base, db_url = server
     sign_in(page, base, "office", "Demo-office-2025")
     page.goto(f"{base}/referrals")
     count = page.get_by_text(COUNT)
-    expect(count).to_be_visible()
-    unfiltered = count.inner_text()
+    unfiltered = count_text(db_url)  # the default period, 近12个月
+    expect(count).to_have_text(unfiltered)
 
     filters = page.get_by_test_id("stExpander").filter(has_text="筛选").first
     choose(page, "统计期间", "全部", scope=filters)
@@ -37,8 +46,8 @@ def test_filters_are_written_to_the_url_and_a_reload_restores_them(server, page)
     settle(page)
     page.get_by_text("仅看逾期", exact=True).click()
     expect(page).to_have_url(re.compile(r"[?&]overdue=true(&|$)"))
-    settle(page)
-    filtered = count.inner_text()
+    filtered = count_text(db_url, period="all", text="建议", overdue_only=True)
+    expect(count).to_have_text(filtered)  # waits for the run the click set off to draw its count
     assert filtered != unfiltered
     assert params(page) == {"period": ["all"], "q": ["建议"], "overdue": ["true"]}
     screenshot(page, "url-filters-set")
