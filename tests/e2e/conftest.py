@@ -82,7 +82,10 @@ def settle(page, timeout: int = 30_000) -> None:
     """Commit the focused field, as leaving it would, and wait until the script run this sets off
     has finished, so that the next click is not raced by a rerun redrawing the page."""
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    page.wait_for_timeout(200)  # let the rerun start
+    try:  # the run it sets off starts within a moment, later on a busy machine
+        page.locator('[data-testid="stApp"]:not([data-test-script-state="notRunning"])').wait_for(timeout=1_000)
+    except Exception:  # noqa: BLE001 - playwright's TimeoutError: no run was set off, or it is over
+        pass
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout)
 
 
