@@ -14,7 +14,7 @@ from core.permissions import CONVENER, LIAISON, VIEWER, Actor, can
 from db.commands.items import CloseItem, ReceiveItem
 from db.commands.supervision import DraftSupervision
 from db.commands.tasks import AddProgressUpdate
-from db.queries.todo import RED, convener_todo, liaison_todo, office_todo, role_todo_count
+from db.queries.todo import RED, liaison_todo, role_todo, role_todo_count
 from ui.item_actions import item_action_form
 from ui.reminder_actions import may_remind, remind
 from ui.fields import draw
@@ -31,15 +31,18 @@ LINKS = {"item": ("app_pages/referrals.py", "item"), "follow_up": ("app_pages/me
          "supervision": ("app_pages/supervision.py", None)}
 
 
+def _lists_of(me: Actor) -> str:
+    """Whose lists (db.queries.todo.ROLE_LISTS) an office clerk, an admin or a convener sees."""
+    return "convener" if me.role == CONVENER else "office"
+
+
 def todo_rows(me: Actor | None) -> list[dict]:
-    """The signed-in user's 待办 (cached until anyone writes)."""
+    """The signed-in user's 待办 (cached until a table it reads changes)."""
     if me is None or me.role == VIEWER:
         return []
     if me.role == LIAISON:
         return read(liaison_todo, me.unit_id, today()) if me.unit_id else []
-    if me.role == CONVENER:
-        return read(convener_todo, today())
-    return read(office_todo, today())
+    return read(role_todo, _lists_of(me), today())
 
 
 def todo_count(me: Actor | None) -> int:
@@ -49,7 +52,7 @@ def todo_count(me: Actor | None) -> int:
         return 0
     if me.role == LIAISON:
         return len(todo_rows(me))
-    return read(role_todo_count, "convener" if me.role == CONVENER else "office", today())
+    return read(role_todo_count, _lists_of(me), today())
 
 
 def _due_text(row: dict) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from db.engine import make_engine, read_session
 from db.models import Item, Unit
-from tests.e2e.conftest import choose_action, pick_option, press, screenshot, settle, sign_in
+from tests.e2e.conftest import choose_action, pick_option, press, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 TITLE = "关于规范集贤路农贸市场计量器具管理的检察建议"
