@@ -18,7 +18,7 @@ from db.queries.common import units
 from ui import auth
 from ui import session as ui_session
 from ui import state
-from ui.layout import calendar_banner, demo_banner, phone_friendly
+from ui.layout import calendar_banner, demo_banner, district_in_sidebar, phone_friendly
 from ui.navigation import navigation_for, signin_navigation
 from ui.tables import escape_markdown
 
@@ -49,6 +49,8 @@ def main() -> None:
         return
     # Presentation mode (the weekly review on the shared screen): no navigation, no sidebar.
     presenting = st.query_params.get("present") == "1"
+    if state.has(state.CITY_OPEN):  # a district opened from 全市总览 on the last run
+        state.put(state.CITY_DISTRICT, state.take(state.CITY_OPEN))
     page = navigation_for(actor, hidden=presenting)
     state.enter_page(page.url_path)
     if presenting:
@@ -59,6 +61,7 @@ def main() -> None:
         unit = next((u["name"] for u in ui_session.read(units) if u["id"] == actor.unit_id), None)
         st.caption(t("app.signed_in_as", name=escape_markdown(state.get(state.DISPLAY_NAME, actor.username)),
                      role=t(f"role.{actor.role}"), unit=f" · {escape_markdown(unit)}" if unit else ""))
+        district_in_sidebar(actor)
         st.button(t("app.sign_out"), key="app.sign_out", on_click=auth.sign_out)
     demo_banner()
     calendar_banner(actor)

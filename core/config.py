@@ -24,6 +24,7 @@ class Settings:
     database_url: str
     demo: bool
     cookie_key: str
+    demo_city: bool = False  # FJLD_DEMO=city: two fictional districts beside 硚口区, and a city account
     cookie_name: str = "fjld_auth"
     cookie_expiry_days: float = 1.0
 
@@ -57,7 +58,8 @@ def load_settings(secrets_path: Path | None = None) -> Settings:
     demo_raw = get("FJLD_DEMO")
     # Demo mode is the embedded default; pointing at a shared database means production,
     # unless demo mode is asked for explicitly.
-    demo = str(demo_raw).lower() in ("1", "true", "yes") if demo_raw is not None else url is None
+    demo = str(demo_raw).lower() in ("1", "true", "yes", "city") if demo_raw is not None else url is None
+    demo_city = str(demo_raw).lower() == "city"
     if url is None:
         DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DEFAULT_SQLITE_PATH}"
@@ -67,7 +69,7 @@ def load_settings(secrets_path: Path | None = None) -> Settings:
             f"COOKIE_KEY must be at least {MIN_COOKIE_KEY_LENGTH} random characters outside demo mode")
     if not key:
         key = _PROCESS_DEMO_KEY
-    return Settings(database_url=normalize_url(url), demo=demo, cookie_key=key)
+    return Settings(database_url=normalize_url(url), demo=demo, cookie_key=key, demo_city=demo_city)
 
 
 def _placeholder(key: str) -> bool:

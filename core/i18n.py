@@ -7,7 +7,7 @@ from datetime import date
 CATALOG: dict[str, str] = {
     # app
     "app.title": "府检联动工作台",
-    "app.subtitle": "硚口区“府检联动”工作机制 · 协调机制办公室",
+    "app.subtitle": "{district}“府检联动”工作机制 · 协调机制办公室",
     "app.calendar_banner": "尚未录入国务院办公厅{year}年节假日安排:{year}年的期限暂按法定节假日估算(未含调休),标注“估”。通知公布后请管理员在“管理 → 节假日”中粘贴录入。",
     "app.calendar_banner_link": "录入节假日安排",
     "app.demo_banner": "演示数据:当前数据库含系统生成的演示数据,仅供试用,不代表真实工作情况。",

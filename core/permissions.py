@@ -9,13 +9,20 @@ from dataclasses import dataclass
 from typing import Iterable
 
 ADMIN, CONVENER, OFFICE, LIAISON, VIEWER = "admin", "convener", "office", "liaison", "viewer"
-ROLES = (ADMIN, CONVENER, OFFICE, LIAISON, VIEWER)
+ROLES = (ADMIN, CONVENER, OFFICE, LIAISON, VIEWER)  # a district's accounts
+# City accounts belong to no district: they compare districts and read a district's pages; the
+# city admin adds districts and their first admins.
+CITY_ADMIN, CITY_CONVENER, CITY_VIEWER = "city_admin", "city_convener", "city_viewer"
+CITY_ROLES = (CITY_ADMIN, CITY_CONVENER, CITY_VIEWER)
 # Not a user role: the sign-in machinery itself, recording attempts before anyone is signed in.
 SYSTEM_ROLE = "system"
 
 # action -> roles allowed unconditionally / roles allowed only for their own unit
 _MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "view_dashboard": (frozenset(ROLES), frozenset()),
+    "view_dashboard": (frozenset(ROLES) | {CITY_CONVENER, CITY_VIEWER}, frozenset()),
+    "view_city": (frozenset(CITY_ROLES), frozenset()),
+    "view_todo": (frozenset(ROLES), frozenset()),  # a district account's own lists
+    "manage_districts": (frozenset({CITY_ADMIN}), frozenset()),
     "edit_records": (frozenset({ADMIN, OFFICE}), frozenset()),
     "record_feedback": (frozenset({ADMIN, OFFICE}), frozenset({LIAISON})),
     "issue_supervision": (frozenset({ADMIN, CONVENER}), frozenset()),
@@ -25,7 +32,7 @@ _MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "send_reminders": (frozenset({ADMIN, OFFICE}), frozenset()),
     "import_data": (frozenset({ADMIN, OFFICE}), frozenset()),
     "export_data": (frozenset({ADMIN, CONVENER, OFFICE}), frozenset({LIAISON})),
-    "manage_accounts": (frozenset({ADMIN}), frozenset()),
+    "manage_accounts": (frozenset({ADMIN, CITY_ADMIN}), frozenset()),
     "manage_settings": (frozenset({ADMIN}), frozenset()),
     "read_audit": (frozenset({ADMIN, CONVENER, OFFICE}), frozenset()),
     "change_own_password": (frozenset(ROLES), frozenset()),
@@ -35,7 +42,8 @@ _MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 
 # page key -> action needed to see it (ui/navigation.py PAGES draws each page)
 PAGE_ACTIONS: dict[str, str] = {
-    "todo": "view_dashboard",
+    "city": "view_city",
+    "todo": "view_todo",
     "overview": "view_dashboard",
     "referrals": "view_dashboard",
     "overdue": "view_dashboard",
@@ -60,6 +68,7 @@ class Actor:
     username: str
     role: str
     unit_id: int | None = None
+    district_id: int | None = None  # where the account belongs; None: the command-line and the app itself
 
 
 SYSTEM = Actor(user_id=None, username="system", role=SYSTEM_ROLE)

@@ -12,6 +12,7 @@ from core.passwords import check_password
 from core.permissions import SYSTEM, Actor
 from db.commands.base import text_errors
 from db.commands.users import RecordSignInAttempt
+from db.districts import ALL, scoped
 from db.engine import read_session
 from db.models import User
 
@@ -27,7 +28,8 @@ class SignInResult:
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(user_id=user.id, username=user.username, role=user.role, unit_id=user.unit_id)
+    return Actor(user_id=user.id, username=user.username, role=user.role, unit_id=user.unit_id,
+                 district_id=user.district_id)
 
 
 def authenticate(engine: Engine, username: str, password: str, *, allow_demo: bool = True) -> SignInResult:
@@ -35,6 +37,7 @@ def authenticate(engine: Engine, username: str, password: str, *, allow_demo: bo
     username = (username or "").strip()
     if text_errors({"username": username}, {"username": (True, User.username)}):
         return SignInResult(BAD_CREDENTIALS)  # no such name can exist (and PostgreSQL takes no NUL)
+    engine = scoped(engine, ALL)  # a user name is unique across districts; the account says which
     with read_session(engine) as session:
         user = session.scalar(select(User).where(User.username == username))
     now = utcnow()
@@ -59,6 +62,7 @@ def session_user(engine: Engine, username: str, issued_at: datetime | None, *,
                  allow_demo: bool = True) -> tuple[Actor, str] | None:
     """The signed-in user for a cookie or session issued at `issued_at` (UTC), if still valid:
     the account exists, is active, and was not signed out or re-passworded since."""
+    engine = scoped(engine, ALL)
     with read_session(engine) as session:
         user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active or (user.is_demo and not allow_demo):

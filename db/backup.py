@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from core.clock import SHANGHAI
 from core.i18n import t
+from db import districts
 from db.commands.base import Command, result
 
 DUMP_STEM = "fujian"
@@ -83,6 +84,9 @@ class BackupDatabase(Command):
     def validate(self, session):
         if session.get_bind().dialect.name != "sqlite":
             return {"database": t("backup.pg_intro")}
+        if self.actor.district_id is not None and len(districts.listed(session.get_bind())) > 1:
+            # the file holds every district's records: the server's operator takes it
+            return {"database": t("backup.several_districts")}
         return {}
 
     def apply(self, session):

@@ -20,7 +20,7 @@ def effective_rule(session: Session, kind: str, urgent: bool = False) -> Deadlin
     base = rule_for(kind, urgent)
     if urgent and base is not rule_for(kind, False):
         return base  # the urgent rule comes from the law, not from settings
-    override = session.get(DeadlineRuleSetting, kind)
+    override = DeadlineRuleSetting.row(session, kind)
     return with_override(base, override.amount, override.unit) if override else base
 
 

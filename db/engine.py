@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import table_versions
+from db import districts, table_versions
 from db.stored_values import check_flush
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -22,6 +22,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         table_versions.install(engine)
+        districts.install_engine(engine)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -33,6 +34,7 @@ def make_engine(url: str) -> Engine:
         return engine
     engine = create_engine(url, pool_pre_ping=True)
     table_versions.install(engine)
+    districts.install_engine(engine)
     return engine
 
 
@@ -46,10 +48,31 @@ def alembic_config(url: str) -> Config:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (idempotent)."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        with table_versions.uncounted(conn):
+    with engine.connect() as conn, sqlite_foreign_keys_off(conn):
+        with conn.begin(), table_versions.uncounted(conn):
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+
+@contextmanager
+def sqlite_foreign_keys_off(conn) -> Iterator[None]:
+    """SQLite changes a table's constraints by copying it into a new table (Alembic's batch mode),
+    which a foreign key pointing at the old one forbids while the checks are on: they are off for
+    the migration, which SQLite allows only outside a transaction, and every key is checked after."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    conn.commit()
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    conn.commit()
+    if broken:
+        raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
 
 
 def session_factory(engine: Engine) -> sessionmaker:
@@ -60,6 +83,8 @@ def session_factory(engine: Engine) -> sessionmaker:
         factory = sessionmaker(engine, expire_on_commit=False)
         # every row written through these sessions obeys its columns (db/stored_values.py)
         event.listen(factory, "before_flush", check_flush)
+        # and every statement they run stays in the engine's district (db/districts.py)
+        districts.install_sessions(factory)
         engine._fjld_session_factory = factory
     return factory
 

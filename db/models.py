@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, select, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from core.clock import utcnow
+from db.districts import insert_default
 
 # Text columns are multi-line and hold up to db.stored_values.TEXT_MAX characters unless their
 # info names another max_length; String(n) columns are one line of at most n characters.
@@ -16,6 +17,33 @@ SUPERVISION_TEXT_MAX = 1000
 
 class Base(DeclarativeBase):
     pass
+
+
+class District(Base):
+    """A district with its own mechanism: its plan, member units, accounts and records
+    (db/districts.py scopes every read and write to one)."""
+    __tablename__ = "district"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class InDistrict:
+    """A row of one district: reads see only the session's district, inserts take it (db/districts.py)."""
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True, default=insert_default)
+
+
+class KeyedInDistrict(InDistrict):
+    """A district's row found by one key (a setting's key, a job's name, a kind, a day): the
+    primary key is the district and that key."""
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), primary_key=True, default=insert_default)
+
+    @classmethod
+    def row(cls, session, key):
+        """The row of that key in the session's district, or None."""
+        column = next(c for c in cls.__table__.primary_key if c.name != "district_id")
+        return session.scalar(select(cls).where(column == key))
 
 
 class Versioned:
@@ -27,11 +55,13 @@ class Versioned:
         return {"version_id_col": cls.__table__.c.version}
 
 
-class Unit(Base, Versioned):
+class Unit(Base, InDistrict, Versioned):
     __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("district_id", "code", name="uq_unit_district_code"),
+                      UniqueConstraint("district_id", "name", name="uq_unit_district_name"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
     category: Mapped[str] = mapped_column(String(32))
     leader_name: Mapped[str | None] = mapped_column(String(50))
     leader_title: Mapped[str | None] = mapped_column(String(100))
@@ -46,19 +76,21 @@ class Unit(Base, Versioned):
     robot_secret: Mapped[str | None] = mapped_column(String(200))
 
 
-class Leader(Base):
+class Leader(Base, InDistrict):
     """Conveners and deputy convener of the mechanism (附件 一)."""
     __tablename__ = "leader"
+    __table_args__ = (UniqueConstraint("district_id", "key", name="uq_leader_district_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)
+    key: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(50))
     title: Mapped[str] = mapped_column(String(100))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Liaison(Base, Versioned):
+class Liaison(Base, InDistrict, Versioned):
     __tablename__ = "liaison"
+    __table_args__ = (UniqueConstraint("district_id", "external_ref", name="uq_liaison_district_external_ref"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     name: Mapped[str] = mapped_column(String(50))
@@ -67,27 +99,29 @@ class Liaison(Base, Versioned):
     start_on: Mapped[date] = mapped_column(Date)
     end_on: Mapped[date | None] = mapped_column(Date)
     reported_on: Mapped[date | None] = mapped_column(Date)
-    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    external_ref: Mapped[str | None] = mapped_column(String(100))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class TaskGroup(Base):
+class TaskGroup(Base, InDistrict):
     __tablename__ = "task_group"
+    __table_args__ = (UniqueConstraint("district_id", "number", name="uq_task_group_district_number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(100))
 
 
-class KeyTask(Base, Versioned):
+class KeyTask(Base, InDistrict, Versioned):
     __tablename__ = "key_task"
+    __table_args__ = (UniqueConstraint("district_id", "number", name="uq_key_task_district_number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    number: Mapped[int] = mapped_column(Integer)
     group_id: Mapped[int] = mapped_column(ForeignKey("task_group.id"))
     title: Mapped[str] = mapped_column(String(100))
     full_text: Mapped[str] = mapped_column(Text)
 
 
-class TaskAssignment(Base):
+class TaskAssignment(Base, InDistrict):
     __tablename__ = "task_assignment"
     __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,7 +131,7 @@ class TaskAssignment(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Milestone(Base, Versioned):
+class Milestone(Base, InDistrict, Versioned):
     __tablename__ = "milestone"
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("key_task.id"), index=True)
@@ -107,7 +141,7 @@ class Milestone(Base, Versioned):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class ProgressUpdate(Base):
+class ProgressUpdate(Base, InDistrict):
     __tablename__ = "progress_update"
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("key_task.id"), index=True)
@@ -119,7 +153,7 @@ class ProgressUpdate(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Item(Base, Versioned):
+class Item(Base, InDistrict, Versioned):
     """A tracked item of any kind in DESIGN §3 (referral, suggestion, notice, consultation…)."""
     __tablename__ = "item"
     __table_args__ = (
@@ -131,6 +165,7 @@ class Item(Base, Versioned):
         Index("ix_item_feedback_on", "feedback_on"),
         Index("ix_item_closed_on", "closed_on"),
         Index("ix_item_due_on", "due_on"),
+        UniqueConstraint("district_id", "external_ref", name="uq_item_district_external_ref"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
@@ -157,13 +192,13 @@ class Item(Base, Versioned):
     feedback_text: Mapped[str | None] = mapped_column(Text)
     closed_on: Mapped[date | None] = mapped_column(Date)
     key_task_id: Mapped[int | None] = mapped_column(ForeignKey("key_task.id"))
-    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    external_ref: Mapped[str | None] = mapped_column(String(100))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-class ItemLink(Base):
+class ItemLink(Base, InDistrict):
     """One item led to another (a 行政执法移送 and the 立案监督 that followed; a 检察建议 and its
     督办): shown on both items' details, as 后续事项 on the first and 源于 on the second."""
     __tablename__ = "item_link"
@@ -175,7 +210,7 @@ class ItemLink(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Accountability(Base, Versioned):
+class Accountability(Base, InDistrict, Versioned):
     """移送追责 (plan 五(二)): an item left overdue or unanswered referred to the body that holds
     the people responsible to account — to whom, when, under which reference, with what result."""
     __tablename__ = "accountability"
@@ -190,7 +225,7 @@ class Accountability(Base, Versioned):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class ItemEvent(Base):
+class ItemEvent(Base, InDistrict):
     """Timeline of an item: status changes, feedback, notes, supervision."""
     __tablename__ = "item_event"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -204,7 +239,7 @@ class ItemEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Meeting(Base, Versioned):
+class Meeting(Base, InDistrict, Versioned):
     __tablename__ = "meeting"
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -217,15 +252,16 @@ class Meeting(Base, Versioned):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class MeetingAttendance(Base):
+class MeetingAttendance(Base, InDistrict):
     __tablename__ = "meeting_attendance"
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
 
 
-class FollowUp(Base, Versioned):
+class FollowUp(Base, InDistrict, Versioned):
     """A meeting follow-up item (议定事项)."""
     __tablename__ = "follow_up"
+    __table_args__ = (UniqueConstraint("district_id", "external_ref", name="uq_follow_up_district_external_ref"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
@@ -239,17 +275,17 @@ class FollowUp(Base, Versioned):
     done_on: Mapped[date | None] = mapped_column(Date)
     evidence: Mapped[str | None] = mapped_column(Text)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
-    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    external_ref: Mapped[str | None] = mapped_column(String(100))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class FollowUpAssist(Base):
+class FollowUpAssist(Base, InDistrict):
     __tablename__ = "follow_up_assist"
     follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_up.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
 
 
-class FollowUpNote(Base):
+class FollowUpNote(Base, InDistrict):
     __tablename__ = "follow_up_note"
     id: Mapped[int] = mapped_column(primary_key=True)
     follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_up.id"), index=True)
@@ -259,7 +295,7 @@ class FollowUpNote(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Supervision(Base, Versioned):
+class Supervision(Base, InDistrict, Versioned):
     """限期督办 on an item, a follow-up or a key task."""
     __tablename__ = "supervision"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -279,9 +315,11 @@ class Supervision(Base, Versioned):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class User(Base, Versioned):
+class User(Base, InDistrict, Versioned):
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # None: a city account (core.permissions.CITY_ROLES), which no district's pages list
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"), index=True, default=insert_default)
     username: Mapped[str] = mapped_column(String(50), unique=True)
     display_name: Mapped[str] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(254))
@@ -297,12 +335,14 @@ class User(Base, Versioned):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class AuditLog(Base):
+class AuditLog(Base, InDistrict):
     """Append-only: who did what to which row, with before/after. Its newest id is the data version."""
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_username", "username"), Index("ix_audit_log_action", "action"),
                       Index("ix_audit_log_entity", "entity", "entity_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
+    # None: done at the city level (a city account created), which no district's log lists
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"), index=True, default=insert_default)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(Integer)
     username: Mapped[str] = mapped_column(String(50))
@@ -313,29 +353,31 @@ class AuditLog(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
 
 
-class Setting(Base, Versioned):
+class Setting(Base, KeyedInDistrict, Versioned):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict | list | str | int | bool | None] = mapped_column(JSON)
 
 
-class DeadlineRuleSetting(Base, Versioned):
-    """Admin override of a kind's default deadline (amount and unit); the basis stays in core.kinds."""
+class DeadlineRuleSetting(Base, KeyedInDistrict, Versioned):
+    """A district admin's override of a kind's default deadline (amount and unit); the default and
+    the basis stay in core.kinds, the same for every district."""
     __tablename__ = "deadline_rule"
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     amount: Mapped[int | None] = mapped_column(Integer)
     unit: Mapped[str | None] = mapped_column(String(16))
 
 
-class HolidayEntry(Base):
-    """Admin-entered statutory holiday or make-up working day; takes precedence over the package."""
+class HolidayEntry(Base, KeyedInDistrict):
+    """A district admin's statutory holiday or make-up working day; takes precedence over the
+    package, which is the same for every district."""
     __tablename__ = "holiday_entry"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_workday: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(String(100))
 
 
-class Reminder(Base):
+class Reminder(Base, InDistrict):
     """One reminder (催办) of one record to one recipient by one channel for one stage and day: the
     unique key is what makes the daily run idempotent. status: pending (claimed, being sent),
     sent, failed (retried by the next run) or unknown (a run stopped between sending and
@@ -360,8 +402,8 @@ class Reminder(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class JobRun(Base):
-    """When a scheduled job (e.g. the daily reminders) last started and finished, and how."""
+class JobRun(Base, KeyedInDistrict):
+    """When a scheduled job (e.g. the daily reminders) last started and finished in a district, and how."""
     __tablename__ = "job_run"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     started_at: Mapped[datetime | None] = mapped_column(DateTime)

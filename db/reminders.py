@@ -249,7 +249,7 @@ def job_finished(engine: Engine, outcome: str, name: str = JOB) -> None:
 
 def _job(engine: Engine, name: str, **values) -> None:
     with session_factory(engine)() as session, session.begin():
-        row = session.get(JobRun, name) or JobRun(name=name)
+        row = session.scalar(select(JobRun).where(JobRun.name == name)) or JobRun(name=name)
         for key, value in values.items():
             setattr(row, key, value)
         session.add(row)

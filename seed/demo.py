@@ -322,6 +322,13 @@ class _Gen:
         self._due_cache: dict[tuple, tuple[date, bool]] = {}
         self.counts: dict[str, int] = {}
         self.now = clock.utcnow()
+        # the district's own document mark (硚 in 硚政〔2025〕1号) and places: a fictional district
+        # of the city demo gets invented ones
+        plan = Setting.row(session, "plan_document")
+        self.mark = (plan.value.get("number", "硚政").split("政")[0] if plan else "") or "硚"
+        self.places = _PLACES if self.mark == "硚" else tuple(
+            f"{self.mark}{road}某{what}" for road, what in zip("一二三四五六七八九十", (
+                "服装市场", "小区", "商业综合体", "在建工地", "农贸市场", "老旧小区", "物流园", "建材市场", "学校周边", "码头")))
 
     # -- small helpers -----------------------------------------------------------------------
     def _present(self, weights: dict[str, int]) -> dict[str, int]:
@@ -389,7 +396,7 @@ class _Gen:
         u = self.units[code]
         if u.category == "subdistrict":
             return u.name.replace("街道办事处", "街") + "辖区" + self.rng.choice(("某小区", "某背街小巷", "某农贸市场", "某沿街商铺"))
-        return self.rng.choice(_PLACES)
+        return self.rng.choice(self.places)
 
     def _insert(self, model, rows: list[dict]) -> None:
         """Core executemany in chunks (every row of a table carries the same keys)."""
@@ -399,7 +406,8 @@ class _Gen:
         self.counts[model.__tablename__] = self.counts.get(model.__tablename__, 0) + len(rows)
 
     def _next_id(self, model) -> int:
-        return (self.s.scalar(select(func.max(model.id))) or 0) + 1
+        """Past every district's ids (the table's column, not the district-scoped entity)."""
+        return (self.s.scalar(select(func.max(model.__table__.c.id))) or 0) + 1
 
     # -- items -------------------------------------------------------------------------------
     def direction(self, kind: str) -> tuple[str, str]:
@@ -605,13 +613,13 @@ class _Gen:
 
     def doc_prefix(self, kind: str, frm: str) -> str:
         if frm == "procuratorate":
-            return "硚检" + {"procuratorial_suggestion": "行建", "pil_pre_suit_suggestion": "行公建",
+            return self.mark + "检" + {"procuratorial_suggestion": "行建", "pil_pre_suit_suggestion": "行公建",
                              "procuratorial_opinion": "刑意", "non_filing_explanation": "要说",
                              "filing_notice": "通立", "investigation_assistance": "协",
                              "pre_suit_consultation": "磋", "enforcement_clue_transfer": "移",
                              "transfer_suggestion": "建移"}[kind]
         abbr = _ABBR.get(frm) or self.units[frm].name.replace("街道办事处", "街")[:3]
-        return "硚" + abbr + {"crime_transfer": "移", "pil_clue_transfer": "函", "major_case_notice": "通",
+        return self.mark + abbr + {"crime_transfer": "移", "pil_clue_transfer": "函", "major_case_notice": "通",
                               "legal_risk_consultation": "函", "pre_suit_consultation": "函",
                               "enforcement_clue_transfer": "监移", "non_filing_review_request": "复议"}[kind]
 
@@ -1037,7 +1045,7 @@ def generate_demo(engine: Engine, *, scale: int = 1, today: date | None = None,
     session = session_factory(engine)()
     try:
         with session.begin():
-            if session.get(Setting, DEMO_SETTING_KEY) is not None:
+            if Setting.row(session, DEMO_SETTING_KEY) is not None:
                 return {}
             # Claim the key first: a concurrent generator blocks here or fails on the primary key.
             session.execute(insert(Setting), [{"key": DEMO_SETTING_KEY, "version": 1,
@@ -1049,7 +1057,7 @@ def generate_demo(engine: Engine, *, scale: int = 1, today: date | None = None,
         return counts
     except IntegrityError:
         session.rollback()
-        if session.get(Setting, DEMO_SETTING_KEY) is not None:
+        if Setting.row(session, DEMO_SETTING_KEY) is not None:
             return {}
         raise
     finally:

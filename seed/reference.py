@@ -12,20 +12,21 @@ from sqlalchemy.engine import Engine
 
 from core.kinds import KINDS
 from core.unit_names import name_key
+from db import districts
 from db.engine import session_factory
 from db.models import AuditLog, KeyTask, Leader, Setting, TaskGroup, Unit
 
 SEED_DIR = Path(__file__).resolve().parent
 
 
-def _read_units() -> list[dict]:
-    with (SEED_DIR / "units.csv").open(encoding="utf-8") as f:
+def _read_units(seed_dir: Path) -> list[dict]:
+    with (seed_dir / "units.csv").open(encoding="utf-8") as f:
         return [dict(row, sort_order=int(row["sort_order"]), aliases=[a for a in row["aliases"].split("、") if a])
                 for row in csv.DictReader(f)]
 
 
-def _json(name: str) -> dict:
-    return json.loads((SEED_DIR / name).read_text(encoding="utf-8"))
+def _json(seed_dir: Path, name: str) -> dict:
+    return json.loads((seed_dir / name).read_text(encoding="utf-8"))
 
 
 def _upsert(session, model, key_attr: str, key, values: dict) -> bool:
@@ -43,26 +44,62 @@ def _upsert(session, model, key_attr: str, key, values: dict) -> bool:
 
 
 REFERENCE_FILES = ("units.csv", "leadership.json", "mechanisms.json", "key_tasks.json")
+UNIT_COLUMNS = ("code", "name", "category", "leader_name", "leader_title", "sort_order", "aliases")
 
 
-def reference_fingerprint() -> str:
+def read_plan(seed_dir: Path) -> None:
+    """Check that `seed_dir` holds a plan in the shape of seed/ before anything is written; raises
+    ValueError naming the file and what is wrong with it."""
+    for name in REFERENCE_FILES:
+        if not (seed_dir / name).is_file():
+            raise ValueError(f"{seed_dir / name}: missing")
+    try:
+        units = _read_units(seed_dir)
+        people, mechanisms, tasks = (_json(seed_dir, n) for n in REFERENCE_FILES[1:])
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{seed_dir}: cannot be read ({type(exc).__name__}: {exc})") from None
+    if not units or any(not u.get(c) and c in ("code", "name", "category") for u in units for c in UNIT_COLUMNS):
+        raise ValueError(f"{seed_dir / 'units.csv'}: every unit needs code, name and category")
+    if len({u["code"] for u in units}) != len(units) or len({u["name"] for u in units}) != len(units):
+        raise ValueError(f"{seed_dir / 'units.csv'}: a unit code or name is listed twice")
+    leaders = people.get("leaders")
+    if not leaders or not {"office", "document"} <= set(people) or any(
+            not {"key", "role", "name", "title", "sort_order"} <= set(p) for p in leaders):
+        raise ValueError(f"{seed_dir / 'leadership.json'}: needs leaders (key, role, name, title, "
+                         "sort_order), office and document")
+    if not isinstance(mechanisms.get("mechanisms"), list):
+        raise ValueError(f"{seed_dir / 'mechanisms.json'}: needs a list of mechanisms")
+    if not all({"number", "title", "tasks"} <= set(g) and all({"number", "title", "full_text"} <= set(k)
+                                                           for k in g["tasks"]) for g in tasks.get("groups", [])) \
+            or not tasks.get("groups"):
+        raise ValueError(f"{seed_dir / 'key_tasks.json'}: needs groups (number, title, tasks with number, "
+                         "title, full_text)")
+
+
+def reference_fingerprint(seed_dir: Path | None = None) -> str:
+    seed_dir = seed_dir or SEED_DIR
     digest = hashlib.sha256()
     for name in REFERENCE_FILES:
-        digest.update((SEED_DIR / name).read_bytes())
+        digest.update((seed_dir / name).read_bytes())
     return digest.hexdigest()
 
 
-def load_reference(engine: Engine) -> int:
-    """Returns how many rows were inserted or updated (0 on a repeated load). The files are applied
-    only when they changed since the last load, so edits made in the app (e.g. a unit's leader,
-    changed by import) are not undone at every start."""
-    fingerprint = reference_fingerprint()
+def load_reference(engine: Engine, seed_dir: Path | None = None) -> int:
+    """Load a district's plan from `seed_dir` (by default this repository's seed/, 硚口区's plan,
+    into 硚口区 unless the engine is scoped to another district). Returns how many rows were
+    inserted or updated (0 on a repeated load). The files are applied only when they changed since
+    the last load, so edits made in the app (e.g. a unit's leader, changed by import) are not
+    undone at every start."""
+    if districts.district_of(engine) is None:
+        engine = districts.scoped(engine, districts.by_code(engine, districts.HOME))
+    seed_dir = seed_dir or SEED_DIR
+    fingerprint = reference_fingerprint(seed_dir)
     with session_factory(engine)() as session:
         if session.scalar(select(Setting.value).where(Setting.key == "reference_fingerprint")) == fingerprint:
             return 0
     changes = 0
     with session_factory(engine)() as session, session.begin():
-        units = _read_units()
+        units = _read_units(seed_dir)
         existing = {u.code: u for u in session.scalars(select(Unit))}
         # which unit already goes by a name: the office's aliases stay, and a seeded alias that
         # another unit goes by is left out
@@ -77,16 +114,16 @@ def load_reference(engine: Engine) -> int:
             changes += _upsert(session, Unit, "code", u["code"], {
                 "name": u["name"], "category": u["category"], "leader_name": u["leader_name"],
                 "leader_title": u["leader_title"], "sort_order": u["sort_order"], "aliases": aliases})
-        people = _json("leadership.json")
+        people = _json(seed_dir, "leadership.json")
         for p in people["leaders"]:
             changes += _upsert(session, Leader, "key", p["key"], {
                 "role": p["role"], "name": p["name"], "title": p["title"], "sort_order": p["sort_order"]})
         changes += _upsert(session, Setting, "key", "office", {"value": people["office"]})
         changes += _upsert(session, Setting, "key", "plan_document", {"value": people["document"]})
         changes += _upsert(session, Setting, "key", "mechanisms",
-                           {"value": _json("mechanisms.json")["mechanisms"]})
+                           {"value": _json(seed_dir, "mechanisms.json")["mechanisms"]})
         session.flush()
-        for g in _json("key_tasks.json")["groups"]:
+        for g in _json(seed_dir, "key_tasks.json")["groups"]:
             changes += _upsert(session, TaskGroup, "number", g["number"], {"title": g["title"]})
             session.flush()
             group_id = session.scalar(select(TaskGroup.id).where(TaskGroup.number == g["number"]))

@@ -163,7 +163,8 @@ def delete_cookie_if_asked() -> None:
 
 def signin_page() -> None:
     st.title(t("signin.title"))
-    st.caption(t("app.subtitle"))
+    listed = ui_session.all_districts()
+    st.caption(t("app.subtitle", district=listed[0]["name"] if len(listed) == 1 else ""))
     with st.form("signin", clear_on_submit=False):
         username = st.text_input(t("signin.username"), key="signin.username", max_chars=max_length(User.username))
         password = st.text_input(t("signin.password"), type="password", key=state.SIGNIN_PASSWORD)
@@ -194,10 +195,12 @@ def _attempt(username: str, password: str) -> None:
 
 def _demo_accounts() -> None:
     from seed.demo import DEMO_ACCOUNTS
+    from seed.demo_districts import CITY_DEMO_ACCOUNTS
+    accounts = DEMO_ACCOUNTS + (CITY_DEMO_ACCOUNTS if ui_session.settings().demo_city else ())
     st.divider()
     st.subheader(t("signin.demo_accounts"))
     st.caption(t("signin.demo_hint"))
     st.dataframe(pd.DataFrame([{t("signin.col_role"): t(f"role.{a['role']}"),
                                 t("signin.col_username"): a["username"],
-                                t("signin.col_password"): a["password"]} for a in DEMO_ACCOUNTS]),
+                                t("signin.col_password"): a["password"]} for a in accounts]),
                  hide_index=True)

@@ -179,3 +179,15 @@ def feedback_trend(df: pd.DataFrame) -> alt.Chart:
         y=alt.Y("on_time_rate:Q", title=rate, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
         tooltip=[alt.Tooltip("month:O", title=month), alt.Tooltip("on_time_rate:Q", title=rate, format=".0%")])
     return alt.layer(bars, line).resolve_scale(y="independent").properties(height=280)
+
+
+def district_on_time_trend(df: pd.DataFrame) -> alt.Chart:
+    """The on-time rate of each district's answers by month (one line per district): 全市总览."""
+    rate, month, district = t("units.trend.on_time_rate"), t("charts.month"), t("district.name")
+    return alt.Chart(df).mark_line(point=True).encode(
+        x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("on_time_rate:Q", title=rate, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        color=alt.Color("district:N", title=district),
+        tooltip=[alt.Tooltip("district:N", title=district), alt.Tooltip("month:O", title=month),
+                 alt.Tooltip("answered:Q", title=t("units.trend.answered")),
+                 alt.Tooltip("on_time_rate:Q", title=rate, format=".0%")]).properties(height=300)

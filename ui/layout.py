@@ -53,3 +53,21 @@ def calendar_banner(actor) -> None:
 def phone_friendly() -> None:
     """Page CSS for phones (drawn once per run by app.py)."""
     st.html(_PHONE_CSS)
+
+
+def district_in_sidebar(actor) -> None:
+    """Which district the pages show, once the database holds several: a district account's own
+    district, named; a city account's choice, which it may change (the pages are read only)."""
+    from core.permissions import CITY_ROLES
+    from ui import session, state
+    listed = session.all_districts()
+    if actor.role in CITY_ROLES and listed:
+        ids = [d["id"] for d in listed]
+        names = {d["id"]: d["name"] for d in listed}
+        if state.get(state.CITY_DISTRICT) not in ids:
+            state.put(state.CITY_DISTRICT, ids[0])
+        st.selectbox(t("city.viewing"), ids, key=state.CITY_DISTRICT, format_func=names.get)
+    elif len(listed) > 1:
+        name = session.district_name()
+        if name:
+            st.caption(t("district.signed_in_district", name=name))

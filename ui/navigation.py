@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.i18n import t
-from core.permissions import LIAISON, Actor, visible_pages
+from core.permissions import CITY_ROLES, LIAISON, Actor, visible_pages
 from ui.todo import todo_count
 
 
@@ -20,6 +20,7 @@ class PageSpec:
 
 
 PAGES: dict[str, PageSpec] = {  # key as in core.permissions.PAGE_ACTIONS
+    "city": PageSpec("app_pages/city.py", "page.city", ":material/location_city:", "city", "nav.section.city"),
     "todo": PageSpec("app_pages/todo.py", "page.todo", ":material/inbox:", "todo", "nav.section.oversight"),
     "overview": PageSpec("app_pages/overview.py", "page.overview", ":material/dashboard:", "overview", "nav.section.oversight"),
     "referrals": PageSpec("app_pages/referrals.py", "page.referrals", ":material/swap_horiz:", "referrals", "nav.section.oversight"),
@@ -43,7 +44,7 @@ PAGES: dict[str, PageSpec] = {  # key as in core.permissions.PAGE_ACTIONS
 def navigation_for(actor: Actor, hidden: bool = False):
     """Register only the pages this role may see, grouped in sections."""
     sections: dict[str, list] = {}
-    landing = "todo" if actor.role == LIAISON else "overview"
+    landing = "todo" if actor.role == LIAISON else "city" if actor.role in CITY_ROLES else "overview"
     for key in visible_pages(actor):
         spec = PAGES.get(key)
         if spec is None:

@@ -10,8 +10,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from core.config import Settings, load_settings
-from core.permissions import ADMIN, Actor
-from db import table_versions
+from core.permissions import ADMIN, CITY_ROLES, Actor, can
+from db import districts, table_versions
 from db.commands.base import CommandError, StaleEdit
 from db.commands.settings import refresh_estimates
 from db.engine import make_engine, migrate
@@ -24,16 +24,21 @@ STARTUP = Actor(user_id=None, username="system", role=ADMIN)  # the app's own st
 
 
 @st.cache_resource(show_spinner=False)
-def _engine_for(url: str, demo: bool) -> Engine:
-    """Created once per process and database: migrate, load reference data, demo data if asked."""
+def _engine_for(url: str, demo: bool | None) -> Engine:
+    """Created once per process and database: migrate, load reference data, demo data if asked
+    (demo: False for 硚口区's, True for the city demo's three districts, None for none)."""
     engine = make_engine(url)
     migrate(engine)
     load_reference(engine)
     refresh_estimates(engine, STARTUP)  # estimates the calendar now moves (e.g. an upgraded holiday package)
-    if demo:
+    if demo is not None:  # 硚口区's demo data and accounts
         from seed.demo import create_demo_accounts, generate_demo
-        generate_demo(engine)
-        create_demo_accounts(engine)
+        home = districts.scoped(engine, districts.by_code(engine, districts.HOME))
+        generate_demo(home)
+        create_demo_accounts(home)
+    if demo:
+        from seed.demo_districts import create_city_demo
+        create_city_demo(engine)
     return engine
 
 
@@ -43,16 +48,56 @@ def settings() -> Settings:
     return state.get(state.SETTINGS)
 
 
-def engine() -> Engine:
+def _base_engine() -> Engine:
     s = settings()
-    return _engine_for(s.database_url, s.demo)
+    return _engine_for(s.database_url, s.demo_city if s.demo else None)
+
+
+def engine() -> Engine:
+    """The database, in the signed-in user's district (db/districts.py): every page's reads and
+    every form's writes see that district's rows only."""
+    return _engine_in(district())
+
+
+def _engine_in(chosen: int | str | None) -> Engine:
+    return _base_engine() if chosen is None else districts.scoped(_base_engine(), chosen)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _districts(url: str, version: int) -> list[dict]:
+    return districts.listed(_base_engine())
+
+
+def all_districts() -> list[dict]:
+    """Every district (id, code, name), as of this run."""
+    return _districts(settings().database_url, _counters().get("district", 0))
+
+
+def district() -> int | None:
+    """The district the pages work in: the account's own; for a city account, the one chosen in
+    the sidebar (the first until one is chosen); None before sign-in."""
+    me = actor()
+    if me is None or me.district_id is not None:
+        return me and me.district_id
+    if me.role not in CITY_ROLES:
+        return None
+    ids = [d["id"] for d in all_districts()]
+    chosen = state.get(state.CITY_DISTRICT)
+    return chosen if chosen in ids else (ids[0] if ids else None)
+
+
+def district_name() -> str | None:
+    """The name of the district the pages work in, when the database holds several."""
+    listed = all_districts()
+    chosen = district()
+    return next((d["name"] for d in listed if d["id"] == chosen), None) if len(listed) > 1 else None
 
 
 def _counters(refresh: bool = False) -> dict[str, int]:
     """Every table's change counter, read once per run (and again after a write in the same run)."""
     run = state.run_id()
     if refresh or state.get(state.VERSION_RUN) != run:
-        state.put(state.TABLE_VERSIONS, table_versions.versions(engine()))
+        state.put(state.TABLE_VERSIONS, table_versions.versions(_base_engine()))
         state.put(state.VERSION_RUN, run)
     return state.get(state.TABLE_VERSIONS)
 
@@ -69,9 +114,10 @@ _LEARNING = threading.Lock()  # two sessions' runs may learn of one read at once
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(_fn: Callable, name: str, url: str, counters: tuple, args: tuple, kwargs: tuple) -> Any:
+def _cached(_fn: Callable, name: str, url: str, district: int | str | None, counters: tuple, args: tuple,
+            kwargs: tuple) -> Any:
     with table_versions.tables_read() as tables:
-        result = _fn(engine(), *args, **dict(kwargs))
+        result = _fn(_engine_in(district), *args, **dict(kwargs))
     with _LEARNING:
         _TABLES_READ[name] = _TABLES_READ.get(name, frozenset()) | tables
     return result
@@ -80,9 +126,20 @@ def _cached(_fn: Callable, name: str, url: str, counters: tuple, args: tuple, kw
 def read(fn: Callable, *args, **kwargs) -> Any:
     """Run a db.queries function, cached until a table it reads changes (any table, the first
     time: which tables it reads is learnt from that run)."""
+    return _read(fn, district(), args, kwargs)
+
+
+def read_city(fn: Callable, *args, **kwargs) -> Any:
+    """`read` across districts, for the city's own pages: a city account only."""
+    if not can(actor(), "view_city"):
+        raise PermissionError("the city's figures are for city accounts")
+    return _read(fn, districts.ALL, args, kwargs)
+
+
+def _read(fn: Callable, chosen: int | str | None, args: tuple, kwargs: dict) -> Any:
     name = f"{fn.__module__}.{fn.__qualname__}"
     counters = table_versions.key(_counters(), _TABLES_READ.get(name))
-    return _cached(fn, name, settings().database_url, counters, args, tuple(sorted(kwargs.items())))
+    return _cached(fn, name, settings().database_url, chosen, counters, args, tuple(sorted(kwargs.items())))
 
 
 def actor() -> Actor | None:

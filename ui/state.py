@@ -50,6 +50,8 @@ RULE_KIND = "settings.rule.kind"
 HOLIDAY_YEAR = "settings.holiday.year"
 WEEKLY_WEEK = "weekly.week"
 SIGNIN_PASSWORD = "signin.password"
+CITY_DISTRICT = "city.district"  # the district whose pages a city account is reading (sidebar widget)
+CITY_OPEN = "_city.open"  # a district chosen on 全市总览, put into the sidebar's choice on the next run
 
 FLASH_SHOWN_RUNS = 2  # a component finishing in the browser (e.g. the cookie) may rerun once
 

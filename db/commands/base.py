@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, null
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from core.permissions import Actor, can
 from core.text import email_address
 from db.commands.inputs import (REQUIRED, Input, declared_text_errors, fields_of, input_fields, result, stored,
                                 text_errors, type_errors, typed)
+from db import districts
 from db.engine import session_factory
 from db.models import AuditLog
 from db.stored_values import StoredValueRefused, input_problems
@@ -159,6 +160,17 @@ class Command:
         return row
 
     # -- the pipeline ----------------------------------------------------------------------
+    def district_engine(self, engine: Engine) -> Engine:
+        """The engine in the actor's district: whatever engine a page hands in, a district's user
+        reads and writes their own district's rows only (db/districts.py); an engine already
+        scoped to another district is refused."""
+        district = self.actor.district_id
+        if district is None:
+            return engine
+        if districts.district_of(engine) not in (None, district):
+            raise PermissionDenied()
+        return districts.scoped(engine, district)
+
     def input_errors(self) -> dict[str, str]:
         """Dates and numbers no computation or column can take (e.g. year 9999, an id past 32
         bits), and values of the wrong type (a float for an id, bytes for a title), by field path."""
@@ -168,7 +180,7 @@ class Command:
         return errors
 
     def run(self, engine: Engine) -> int | None:
-        session = session_factory(engine)()
+        session = session_factory(self.district_engine(engine))()
         try:
             with session.begin():
                 # The input's types and ranges first: the permission check may already look the
@@ -186,7 +198,12 @@ class Command:
                 with session.no_autoflush:
                     entity_id, before, after = self.apply(session)
                 session.flush()
-                session.add(AuditLog(**audit_values(self.actor, self.action, self.entity, entity_id, before, after)))
+                audit = audit_values(self.actor, self.action, self.entity, entity_id, before, after)
+                if getattr(self, "audit_district_id", None) is not None:  # a run across districts
+                    audit["district_id"] = self.audit_district_id
+                elif districts.district_of(session.get_bind()) == districts.ALL:
+                    audit["district_id"] = null()  # done at the city level
+                session.add(AuditLog(**audit))
             return entity_id
         except NothingChanged:  # rolled back on the way out of the transaction
             return None

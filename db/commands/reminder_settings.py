@@ -42,7 +42,7 @@ class SaveTodoSettings(Command):
         return errors
 
     def apply(self, session: Session):
-        row = session.get(Setting, SETTING_KEY)
+        row = Setting.row(session, SETTING_KEY)
         if (row.version if row else 0) != (self.version or 0):
             raise StaleEdit()
         before = dict(row.value) if row and isinstance(row.value, dict) else None

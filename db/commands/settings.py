@@ -71,7 +71,7 @@ class SaveDeadlineRule(Command):
         return errors
 
     def apply(self, session: Session):
-        row = session.get(DeadlineRuleSetting, self.kind)
+        row = DeadlineRuleSetting.row(session, self.kind)
         _check_version(row, self.version)
         before = snapshot(row) if row is not None else None
         if row is None:
@@ -93,7 +93,7 @@ class ResetDeadlineRule(Command):
         return {"kind": t("settings.error.unknown_kind")} if self.kind not in KINDS else {}
 
     def apply(self, session: Session):
-        row = session.get(DeadlineRuleSetting, self.kind)
+        row = DeadlineRuleSetting.row(session, self.kind)
         if row is None:
             if self.version:
                 raise StaleEdit()  # someone reset it meanwhile
@@ -121,7 +121,7 @@ class AddHolidayEntry(Command):
             errors["kind"] = t("settings.error.entry_kind")
         errors.update(self.text_errors())
         if "day" not in errors:
-            existing = session.get(HolidayEntry, day)
+            existing = HolidayEntry.row(session, day)
             if existing is not None:
                 was = t(f"settings.holiday.kind.{WORKDAY if existing.is_workday else HOLIDAY}")
                 same = existing.is_workday == (self.kind == WORKDAY)
@@ -148,7 +148,7 @@ class DeleteHolidayEntry(Command):
         return {"day": t("error.required")} if self.day is None else {}
 
     def apply(self, session: Session):
-        entry = session.get(HolidayEntry, self.day)
+        entry = HolidayEntry.row(session, self.day)
         if entry is None:
             raise NotFound()
         before, day = snapshot(entry), entry.day
@@ -219,7 +219,10 @@ class RefreshEstimates(Command):
 def refresh_estimates(engine, actor) -> int:
     """Run RefreshEstimates when the calendar moves any estimate (nothing is written otherwise);
     returns how many due dates moved."""
+    from db import districts
     from db.calendar import stale_estimates
+    if districts.district_of(engine) is None:  # the app's start, `manage.py migrate`: each district's
+        return sum(refresh_estimates(scoped, actor) for _, scoped in districts.each(engine))
     if not stale_estimates(engine):
         return 0
     command = RefreshEstimates(actor)

@@ -6,15 +6,16 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.i18n import t
 from core.passwords import check_password, hash_password, weak_password
-from core.permissions import LIAISON, ROLES
+from core.permissions import CITY_ADMIN, CITY_ROLES, LIAISON, ROLES
 from core.text import email_address
-from db.commands.base import Command, email_errors, snapshot, stored, typed
+from db import districts
+from db.commands.base import Command, NothingChanged, email_errors, snapshot, stored, typed
 from db.models import Unit, User
 
 USERNAME_RE = re.compile(r"^[a-z0-9_.-]{3,32}$")
@@ -22,10 +23,12 @@ MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=15)
 
 
-def _role_unit_errors(session: Session, role, unit_id) -> dict[str, str]:
+def _role_unit_errors(session: Session, role, unit_id, roles=ROLES) -> dict[str, str]:
     errors = {}
-    if role not in ROLES:
+    if role not in roles:
         errors["role"] = t("error.unknown_role")
+    elif role in CITY_ROLES and unit_id is not None:
+        errors["unit_id"] = t("error.unknown_unit")  # a city account belongs to no district's unit
     if unit_id is not None and session.get(Unit, unit_id) is None:
         errors["unit_id"] = t("error.unknown_unit")
     elif role == LIAISON and unit_id is None:
@@ -53,15 +56,19 @@ class CreateUser(Command):
         if "username" not in errors and not USERNAME_RE.match(username):
             errors["username"] = t("error.username_format")
         elif "username" not in errors and session.scalar(
-                select(func.count()).select_from(User).where(User.username == username)):
+                select(func.count()).select_from(User).where(User.username == username)
+                .execution_options(**districts.ACROSS)):  # one name, one account, city-wide
             errors["username"] = t("error.username_taken")
         if weak_password(self.password or ""):
             errors["password"] = t("error.password_weak")
-        errors.update(_role_unit_errors(session, self.role, self.unit_id))
+        # only a city admin creates city accounts
+        roles = ROLES + CITY_ROLES if self.actor.role == CITY_ADMIN else ROLES
+        errors.update(_role_unit_errors(session, self.role, self.unit_id, roles))
         return email_errors(email=self.email) | errors
 
     def apply(self, session):
-        user = User(username=self.username.strip(), display_name=self.display_name.strip(),
+        city = {"district_id": null()} if self.role in CITY_ROLES else {}  # in no district (NULL, not the default)
+        user = User(**city, username=self.username.strip(), display_name=self.display_name.strip(),
                     password_hash=hash_password(self.password), role=self.role,
                     unit_id=self.unit_id, active=True, is_demo=self.is_demo, email=email_address(self.email))
         session.add(user)
@@ -170,8 +177,9 @@ class RecordSignInAttempt(Command):
 
     def apply(self, session):
         user = session.scalar(select(User).where(User.username == self.username))
-        if user is None:
-            return None, None, {"username": self.username, "success": False}
+        if user is None:  # no account: nothing to count, and no district to log it in
+            raise NothingChanged()
+        self.report(audit_district_id=user.district_id)  # run across districts: the account's own
         if self.success:
             user.failed_attempts, user.locked_until = 0, None
             return user.id, None, {"success": True}

@@ -36,7 +36,7 @@ def reminder_log(engine: Engine, status: str | None = None) -> pd.DataFrame:
 
 def last_reminder_run(engine: Engine) -> dict | None:
     with read_session(engine) as s:
-        run = s.get(JobRun, JOB)
+        run = s.scalar(select(JobRun).where(JobRun.name == JOB))
         return None if run is None else {"started_at": run.started_at, "finished_at": run.finished_at,
                                          "outcome": run.outcome}
 

@@ -34,7 +34,7 @@ LIMIT = 200  # rows per list: the page says when there are more
 def saved_todo_settings(s: Session) -> tuple[TodoSettings, int]:
     """The admin's thresholds (core.todo_settings; defaults where none are saved) and the version
     of the saved setting (0: never saved)."""
-    row = s.get(Setting, SETTING_KEY)
+    row = Setting.row(s, SETTING_KEY)
     return TodoSettings.from_stored(row.value if row else None), row.version if row else 0
 
 

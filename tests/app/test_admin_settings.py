@@ -27,7 +27,7 @@ def admin_page():
 
 def override(url, kind=KIND):
     with read_session(make_engine(url)) as s:
-        return s.get(DeadlineRuleSetting, kind)
+        return DeadlineRuleSetting.row(s, kind)
 
 
 def entries(url):

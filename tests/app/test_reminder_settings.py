@@ -44,7 +44,7 @@ def test_the_admin_saves_the_thresholds_and_a_value_out_of_range_is_refused(app_
     click(at, "保存阈值")
     assert "待办与催办的阈值已保存。" in [s.value for s in at.success]
     with read_session(make_engine(app_env)) as s:
-        stored = s.get(Setting, "todo").value
+        stored = Setting.row(s, "todo").value
     assert TodoSettings.from_stored(stored) == TodoSettings(unsigned_after=4, escalate_after=10)
     assert at.number_input(key="settings.todo.unsigned_after").value == 4
 

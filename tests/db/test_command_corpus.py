@@ -40,9 +40,11 @@ import pytest
 from sqlalchemy import JSON, func, select
 
 from core.kinds import KINDS
-from core.permissions import SYSTEM, Actor
+from core.permissions import CITY_ADMIN, SYSTEM, Actor
+from db import districts
 from db.backup import BackupDatabase
 from db.commands.base import Command, CommandError, ValidationFailed
+from db.commands.districts import AddDistrict
 from db.commands.imports import ImportFile, ImportRefused
 from db.commands.item_records import LinkItems, RecordAccountability, RecordAccountabilityResult, UnlinkItems
 from db.commands.items import (AddItemNote, CloseItem, CreateItem, ExtendPeriod, ReceiveItem, RecordFeedback,
@@ -63,7 +65,7 @@ from db.commands.users import (ChangeOwnPassword, CreateUser, RecordSignInAttemp
 from db.engine import read_session
 from db.imports import SPECS, parse_file
 from db.imports.templates import csv_file
-from db.models import (Accountability, Base, FollowUp, FollowUpNote, HolidayEntry, Item, ItemEvent, KeyTask, Liaison,
+from db.models import (Accountability, Base, District, FollowUp, FollowUpNote, HolidayEntry, Item, ItemEvent, KeyTask, Liaison,
                        Meeting, Milestone, ProgressUpdate, Setting, Supervision, Unit, User)
 from db.stored_values import max_length
 from tests.conftest import TODAY, command_classes, empty_database, load_reference, migrate
@@ -78,6 +80,7 @@ KNOWN_BUGS: dict[str, tuple[tuple[str, ...], str]] = {}
 
 OFFICE = Actor(None, "office1", "office")
 ADMIN = Actor(None, "admin1", "admin")
+CITY_ADMIN_ACTOR = Actor(None, "city_admin1", CITY_ADMIN)
 CONVENER = Actor(None, "convener1", "convener")
 SENT_ON, RECEIVED_ON, FEEDBACK_ON = date(2026, 9, 18), date(2026, 9, 22), date(2026, 10, 20)
 STEP_ON = date(2026, 11, 20)  # a step dated after every earlier one and before "today"
@@ -293,7 +296,8 @@ def _snapshot_statement():
 def _ready(ctx_backend: str, engine, tmp: Path) -> Ctx:
     migrate(engine)
     load_reference(engine)
-    return Ctx(ctx_backend, engine, tmp)
+    # 硚口区's engine: a probe of AddDistrict adds districts, after which no engine goes unscoped
+    return Ctx(ctx_backend, districts.scoped(engine, districts.by_code(engine, districts.HOME)), tmp)
 
 
 @pytest.fixture(scope="module")
@@ -419,7 +423,7 @@ def rule_version(ctx: Ctx, kind: str, ensure: bool = False) -> int:
     def make():
         from db.models import DeadlineRuleSetting
         with read_session(ctx.engine) as s:
-            row = s.get(DeadlineRuleSetting, kind)
+            row = DeadlineRuleSetting.row(s, kind)
             version = row.version if row is not None else 0
         if ensure and version == 0:
             rule = KINDS[kind].rule
@@ -638,7 +642,7 @@ def _remind_input(ctx: Ctx) -> dict:
 
 def _todo_settings_input(ctx: Ctx) -> dict:
     with read_session(ctx.engine) as s:
-        row = s.get(Setting, "todo")
+        row = Setting.row(s, "todo")
         return dict(soon_days=3, unsigned_after=2, report_every_weeks=4, escalate_after=5,
                     version=row.version if row else 0)
 
@@ -819,6 +823,10 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
     Spec(SignOut, _user_actor, lambda ctx: {}, ()),
     Spec(RecordSignInAttempt, lambda ctx: SYSTEM, lambda ctx: dict(username=user(ctx)[2], success=True),
          (Field("username", "lookup"), flag("success"))),
+    # districts
+    Spec(AddDistrict, lambda ctx: CITY_ADMIN_ACTOR,
+         lambda ctx: dict(code=f"probe_{ctx.fresh()}", name=f"探测{ctx.fresh()}区"),
+         (line("code", District.code, required=True), line("name", District.name, required=True))),
     # imports and backup
     _import_spec("items", _item_row, (
         _csv("title", "csv_line", Item.title, required=True), _csv("summary", "csv_multiline", Item.summary),

@@ -328,7 +328,7 @@ def test_second_call_returns_nothing_and_changes_nothing(demo):
     assert generate_demo(eng, today=TODAY + timedelta(days=30), scale=2, seed=1) == {}
     assert _table_counts(eng) == before
     with read_session(eng) as s:
-        setting = s.get(Setting, "demo_data")
+        setting = Setting.row(s, "demo_data")
         audits = s.scalars(select(AuditLog).where(AuditLog.action == "seed.generate_demo")).all()
     assert setting.value == {"generated_on": TODAY.isoformat(), "scale": 1}
     assert len(audits) == 1 and audits[0].username == "system" and audits[0].entity == "demo"

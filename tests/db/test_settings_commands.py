@@ -39,7 +39,7 @@ def create_item(engine, units, kind="procuratorial_suggestion", urgent=False) ->
 
 def override_row(engine, kind):
     with read_session(engine) as s:
-        return s.get(DeadlineRuleSetting, kind)
+        return DeadlineRuleSetting.row(s, kind)
 
 
 # -- deadline rule overrides ---------------------------------------------------------------------

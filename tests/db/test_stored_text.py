@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import select
 
 from core.permissions import Actor
 from db.commands.base import Command, ValidationFailed, ValueRefused
 from db import table_versions
-from db.engine import alembic_config, read_session
+from db.engine import alembic_config, read_session, sqlite_foreign_keys_off
 from db.models import AuditLog, HolidayEntry, Item, Meeting, Unit
 from tests.conftest import count, empty_database
 
@@ -58,14 +59,21 @@ def test_a_row_stored_before_the_rule_can_still_take_other_changes(engine):
         conn.execute(HolidayEntry.__table__.insert(), {"day": date(2027, 1, 1), "is_workday": False,
                                                       "note": "元旦\t假期"})
     with session_factory(engine)() as session, session.begin():
-        entry = session.get(HolidayEntry, date(2027, 1, 1))
+        entry = HolidayEntry.row(session, date(2027, 1, 1))
         entry.is_workday = True
     assert _holiday(engine).is_workday is True
 
 
 def _holiday(engine):
     with read_session(engine) as s:
-        return s.get(HolidayEntry, date(2027, 1, 1))
+        return HolidayEntry.row(s, date(2027, 1, 1))
+
+
+def before_districts(model):
+    """The model's table as it was before migration 0011 (no district column), for rows written
+    to an old revision."""
+    return sa.Table(model.__tablename__, sa.MetaData(),
+                    *(c._copy() for c in model.__table__.c if c.name != "district_id"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -82,7 +90,7 @@ def engine_at_0003(request, tmp_path):
 def test_migration_0004_cleans_control_characters_already_stored(engine_at_0003):
     eng, cfg = engine_at_0003
     with eng.begin() as conn, table_versions.uncounted(conn):
-        conn.execute(Unit.__table__.insert(), [
+        conn.execute(before_districts(Unit).insert(), [
             {"id": 1, "code": "a", "name": "区检察院", "category": "procuratorate", "sort_order": 1, "active": True,
              "version": 1},
             {"id": 2, "code": "b", "name": "区市场\x07监管局", "category": "government_department", "sort_order": 2,
@@ -91,21 +99,21 @@ def test_migration_0004_cleans_control_characters_already_stored(engine_at_0003)
             {"id": 3, "code": "c", "name": "区检察院\x07", "category": "procuratorate", "sort_order": 3,
              "active": True, "version": 1}])
         if eng.dialect.name == "sqlite":  # PostgreSQL cannot store NUL at all
-            conn.execute(Unit.__table__.insert(), {"id": 4, "code": "d", "name": "区\x00教育局\ufffe",
+            conn.execute(before_districts(Unit).insert(), {"id": 4, "code": "d", "name": "区\x00教育局\ufffe",
                                                    "category": "government_department", "sort_order": 4,
                                                    "active": True, "version": 1})
-        conn.execute(Item.__table__.insert(), {
+        conn.execute(before_districts(Item).insert(), {
             "id": 1, "kind": "procuratorial_suggestion", "mechanism": "四(五)", "from_unit_id": 1, "to_unit_id": 2,
             "title": "关于\x07食品\n安全的检察建议", "summary": "第一段\x0b\n第二段\t完", "details": {"case_name": "案\x1b件"},
             "sent_on": date(2026, 9, 18), "needs_feedback": True, "due_approximate": False, "urgent": False,
             "status": "sent", "due_override_reason": "另定\x7f期限", "version": 1})
-        conn.execute(Meeting.__table__.insert(), {"id": 1, "kind": "joint_meeting", "title": "联席\x0c会议",
+        conn.execute(before_districts(Meeting).insert(), {"id": 1, "kind": "joint_meeting", "title": "联席\x0c会议",
                                                   "held_on": date(2026, 3, 1), "version": 1})
-        conn.execute(HolidayEntry.__table__.insert(), {"day": date(2027, 1, 1), "is_workday": False,
+        conn.execute(before_districts(HolidayEntry).insert(), {"day": date(2027, 1, 1), "is_workday": False,
                                                       "note": "元旦\x07"})
-        conn.execute(AuditLog.__table__.insert(), {"username": "old", "action": "item.create", "entity": "item",
+        conn.execute(before_districts(AuditLog).insert(), {"username": "old", "action": "item.create", "entity": "item",
                                                    "after": {"title": "关于\x07食品"}})
-    with eng.begin() as conn:
+    with eng.connect() as conn, sqlite_foreign_keys_off(conn), conn.begin():
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     with read_session(eng) as s:
@@ -119,7 +127,7 @@ def test_migration_0004_cleans_control_characters_already_stored(engine_at_0003)
         if eng.dialect.name == "sqlite":
             assert s.get(Unit, 4).name == "区教育局"
         assert s.get(Meeting, 1).title == "联席会议"
-        assert s.get(HolidayEntry, date(2027, 1, 1)).note == "元旦"
+        assert HolidayEntry.row(s, date(2027, 1, 1)).note == "元旦"
         # the audit log is history, kept as recorded
         assert s.scalar(select(AuditLog.after)) == {"title": "关于\x07食品"}
 

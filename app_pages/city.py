@@ -1,0 +1,45 @@
+"""全市总览 (city accounts): each district's figures side by side and the trend of its on-time
+answers; choosing a district opens its pages, read only."""
+import streamlit as st
+
+from core.clock import today
+from core.i18n import fmt_date, t
+from db.queries import city as q
+from ui import state
+from ui.charts import district_on_time_trend, show
+from ui.session import read_city
+
+day = today()
+st.title(t("city.title"))
+st.caption(t("city.caption", today=fmt_date(day)))
+
+figures = read_city(q.district_figures, day)
+if figures.empty:
+    st.info(t("city.empty"))
+    st.stop()
+m = st.columns(4, border=True)
+m[0].metric(t("city.kpi.districts"), len(figures))
+m[1].metric(t("overview.kpi.open_items"), int(figures["open_items"].sum()))
+m[2].metric(t("overview.kpi.overdue"), int(figures["overdue"].sum()))
+m[3].metric(t("city.kpi.escalated"), int(figures["supervision_escalated"].sum()))
+
+table = figures.drop(columns=["district_id", "answered", "answered_on_time"]).rename(columns={
+    c: t(f"city.col.{c}") for c in figures.columns})
+picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                      key="city.table", column_config={
+                          t("city.col.on_time_rate"): st.column_config.NumberColumn(format="percent"),
+                          t("city.col.task_progress"): st.column_config.ProgressColumn(min_value=0, max_value=100,
+                                                                                       format="%.0f%%")})
+st.caption(t("city.open_hint"))
+rows = picked.selection.rows if picked else []
+if rows:
+    state.put(state.CITY_OPEN, int(figures.iloc[rows[0]]["district_id"]))
+    state.clear_selection("city.table")
+    st.switch_page("app_pages/overview.py")
+
+st.subheader(t("city.trend"))
+trend = read_city(q.monthly_on_time, day)
+if trend.empty:
+    st.info(t("city.trend_empty"))
+else:
+    show(district_on_time_trend, trend)

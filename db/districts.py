@@ -1,0 +1,129 @@
+"""Districts on one database: every read and write is scoped to one district, in one place.
+
+A district's rows carry `district_id` (models.InDistrict). Which district a piece of code works in
+is an execution option of the engine it is given, set by `scoped(engine, district_id)`:
+
+- every ORM SELECT, UPDATE and DELETE run through a session of that engine gets the criterion
+  `district_id = <district>` on every district-owned table it names, subqueries included
+  (`_scope`, installed on the session factory by db.engine), so a query cannot forget it;
+- every INSERT into a district-owned table takes that district as its `district_id` default
+  (`insert_default`), whether the row comes from a flush, an ORM bulk insert or a Core insert.
+
+An engine with no district works while the database holds exactly one district (every single-
+district deployment, and the tests): that district is used. Once there are two, such an engine
+refuses (`DistrictRequired`), so code that forgot to choose never reads across districts.
+`scoped(engine, ALL)` is the explicit choice of code that works across districts (sign-in,
+the city roll-up, the daily job that goes through each district): it reads every district and
+must name the district of each row it inserts.
+"""
+from __future__ import annotations
+
+from sqlalchemy import event, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+
+OPTION = "district"  # the engine's execution option
+ALL = "all"  # across districts (city code)
+HOME = "qiaokou"  # 硚口区: the district this app was built for, whose plan is seed/ (migration 0011)
+_ONLY = "fjld_only_district"  # conn.info: the only district, found in this transaction
+
+
+# the execution option of one statement that looks across districts (e.g. whether a user name is taken)
+ACROSS = {OPTION: ALL}
+
+
+class DistrictRequired(RuntimeError):
+    """Code that did not choose a district ran on a database with several."""
+
+
+def scoped(engine: Engine, district: int | str) -> Engine:
+    """The engine working in one district (its id) or across all (ALL); one object per district,
+    sharing the engine's pool, so sessions and caches made from it are kept."""
+    root = getattr(engine, "_fjld_root", engine)
+    cache = root.__dict__.setdefault("_fjld_scoped", {})
+    if district not in cache:
+        option_engine = root.execution_options(**{OPTION: district})
+        option_engine._fjld_root = root
+        cache[district] = option_engine
+    return cache[district]
+
+
+def root(engine: Engine) -> Engine:
+    """The engine before any district was chosen."""
+    return getattr(engine, "_fjld_root", engine)
+
+
+def district_of(engine: Engine) -> int | str | None:
+    """The district an engine is scoped to: an id, ALL, or None (the only district)."""
+    return engine.get_execution_options().get(OPTION)
+
+
+def current(conn: Connection) -> int | str:
+    """The district a connection works in: its engine's choice, or the database's only district."""
+    chosen = conn.get_execution_options().get(OPTION)
+    if chosen is not None:
+        return chosen
+    only = conn.info.get(_ONLY)
+    if only is None:
+        from db.models import District
+        ids = conn.execute(select(District.__table__.c.id).order_by(District.__table__.c.id).limit(2)).scalars().all()
+        if len(ids) != 1:
+            raise DistrictRequired(f"the database holds {len(ids)} districts: choose one with db.districts.scoped")
+        only = conn.info[_ONLY] = ids[0]
+    return only
+
+
+def _forget_only(conn: Connection) -> None:
+    """A district may be added by another process: look again in the next transaction."""
+    conn.info.pop(_ONLY, None)
+
+
+def install_engine(engine: Engine) -> None:
+    event.listen(engine, "commit", _forget_only)
+    event.listen(engine, "rollback", _forget_only)
+
+
+def insert_default(context) -> int:
+    """`district_id` of a new row: the district its connection works in."""
+    district = current(context.connection)
+    if district == ALL:
+        raise DistrictRequired("a row written across districts must name its district_id")
+    return district
+
+
+def _scope(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load or state.is_relationship_load:
+        return  # a row already loaded (in scope): its other columns or its related rows
+    if state.execution_options.get(OPTION) == ALL:
+        return  # one statement that must see every district (ACROSS: a user name is unique city-wide)
+    district = current(state.session.connection())
+    if district == ALL:
+        return
+    from db.models import InDistrict
+    state.statement = state.statement.options(with_loader_criteria(
+        InDistrict, lambda cls: cls.district_id == district, include_aliases=True))
+
+
+def install_sessions(factory) -> None:
+    event.listen(factory, "do_orm_execute", _scope)
+
+
+def listed(engine: Engine) -> list[dict]:
+    """Every district (id, code, name), in the order they were added."""
+    from db.models import District
+    table = District.__table__
+    with root(engine).connect() as conn:
+        return [dict(r) for r in conn.execute(select(table.c.id, table.c.code, table.c.name)
+                                              .order_by(table.c.id)).mappings()]
+
+
+def each(engine: Engine) -> list[tuple[dict, Engine]]:
+    """Each district with the engine scoped to it: for work done district by district (the
+    daily reminders, estimates the calendar moved)."""
+    return [(d, scoped(engine, d["id"])) for d in listed(engine)]
+
+
+def by_code(engine: Engine, code: str) -> int | None:
+    return next((d["id"] for d in listed(engine) if d["code"] == code), None)

@@ -1,0 +1,74 @@
+"""Reads of the city overview (全市总览): each district's figures side by side, grouped by
+district in SQL over every district (an engine scoped to db.districts.ALL, city accounts only)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from core.lifecycles import TASK_LATE
+from db import districts
+from db.engine import read_session
+from db.models import FollowUp, Item, Supervision
+from db.queries.predicates import (follow_up_overdue, item_answered_on_time, item_feedback_record, item_open,
+                                   item_overdue, period_start, supervision_escalated, supervision_open)
+from db.queries.tasks import task_board
+
+COLUMNS = ["district_id", "district", "open_items", "overdue", "answered", "answered_on_time", "on_time_rate",
+           "supervision_open", "supervision_escalated", "follow_ups_overdue", "task_progress", "tasks_late"]
+
+
+def district_figures(engine: Engine, today: date) -> pd.DataFrame:
+    """One row per district: open items, overdue feedback, the on-time rate of the last 12 months'
+    answers, 督办 open and escalated, follow-ups overdue, key-task progress (mean of the tasks'
+    latest percent) and late tasks."""
+    listed = districts.listed(engine)
+    with read_session(districts.scoped(engine, districts.ALL)) as s:
+        items = {r.district_id: r for r in s.execute(
+            select(Item.district_id, func.count().filter(item_open()).label("open_items"),
+                   func.count().filter(item_overdue(today)).label("overdue"),
+                   func.count().filter(item_feedback_record(today)).label("answered"),
+                   func.count().filter(item_feedback_record(today), item_answered_on_time()).label("on_time"))
+            .group_by(Item.district_id))}
+        sups = {r.district_id: r for r in s.execute(
+            select(Supervision.district_id, func.count().filter(supervision_open()).label("open"),
+                   func.count().filter(supervision_escalated(today)).label("escalated"))
+            .group_by(Supervision.district_id))}
+        follow_ups = dict(s.execute(select(FollowUp.district_id, func.count())
+                                    .where(follow_up_overdue(today)).group_by(FollowUp.district_id)).all())
+    rows = []
+    for d in listed:
+        i, sup = items.get(d["id"]), sups.get(d["id"])
+        board = task_board(districts.scoped(engine, d["id"]), today)
+        answered = i.answered if i else 0
+        rows.append({"district_id": d["id"], "district": d["name"],
+                     "open_items": i.open_items if i else 0, "overdue": i.overdue if i else 0,
+                     "answered": answered, "answered_on_time": i.on_time if i else 0,
+                     "on_time_rate": (i.on_time / answered) if answered else None,
+                     "supervision_open": sup.open if sup else 0, "supervision_escalated": sup.escalated if sup else 0,
+                     "follow_ups_overdue": follow_ups.get(d["id"], 0),
+                     "task_progress": round(float(board["percent"].mean()), 1) if len(board) else 0.0,
+                     "tasks_late": int((board["status"] == TASK_LATE).sum()) if len(board) else 0})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def monthly_on_time(engine: Engine, today: date) -> pd.DataFrame:
+    """Per district and month of the last 12, the answers given and the share on time (the trend
+    beside the figures)."""
+    since = period_start("12m", today)
+    names = {d["id"]: d["name"] for d in districts.listed(engine)}
+    with read_session(districts.scoped(engine, districts.ALL)) as s:
+        rows = s.execute(select(Item.district_id, Item.feedback_on, func.count().label("answered"),
+                                func.count().filter(item_answered_on_time()).label("on_time"))
+                         .where(item_feedback_record(today), Item.feedback_on >= since)
+                         .group_by(Item.district_id, Item.feedback_on)).all()
+    df = pd.DataFrame(rows, columns=["district_id", "feedback_on", "answered", "on_time"])
+    if df.empty:
+        return pd.DataFrame(columns=["district", "month", "answered", "on_time_rate"])
+    df["month"] = [d.strftime("%Y-%m") for d in df["feedback_on"]]
+    out = df.groupby(["district_id", "month"], as_index=False)[["answered", "on_time"]].sum()
+    out["district"] = out["district_id"].map(names)
+    out["on_time_rate"] = out["on_time"] / out["answered"]
+    return out[["district", "month", "answered", "on_time_rate"]]

@@ -1,0 +1,161 @@
+"""Several districts in one app: every page, opened by another district's admin with 硚口区's
+record ids in its address, shows nothing of 硚口区; the city convener compares the districts on
+全市总览 and reads a district's pages without any form to change them. On the city demo
+(FJLD_DEMO=city: 硚口区 and two fictional districts)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core.permissions import ADMIN, OFFICE, Actor
+from db import districts
+from db.commands.items import CreateItem
+from db.commands.meetings import CreateMeeting
+from db.commands.supervision import IssueSupervision
+from db.commands.users import CreateUser
+from db.engine import make_engine, migrate, read_session
+from db.models import FollowUp, KeyTask, Unit
+from seed.demo_districts import CITY_DEMO_DISTRICTS, create_city_demo
+from tests.app.conftest import signed_in_app
+from tests.app.helpers import markdown_bodies
+from tests.conftest import TODAY, copy_db
+from ui.navigation import PAGES
+
+MARK = "硚口独有标记"  # in the titles of 硚口区's records made below
+STREET = "汉正街道办事处"  # a member unit of 硚口区 only
+ALIAS = "硚口区市场监管局"  # another name of 硚口区's market regulator (?unit= below)
+QIAOKOU_ONLY = (MARK, STREET, ALIAS)
+OTHER = CITY_DEMO_DISTRICTS[0]
+
+
+@pytest.fixture(scope="module")
+def city_template(tmp_path_factory, demo_template):
+    """The demo database with the city demo's districts, 硚口区's marked records and an admin
+    of the first fictional district (jia_admin)."""
+    path = tmp_path_factory.mktemp("city") / "city.db"
+    path.write_bytes(demo_template.read_bytes())
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    create_city_demo(engine)
+    home = districts.by_code(engine, districts.HOME)
+    other = districts.by_code(engine, OTHER["code"])
+    office = Actor(None, "office", OFFICE, district_id=home)
+    qk = districts.scoped(engine, home)
+    with read_session(qk) as s:
+        units = dict(s.execute(select(Unit.code, Unit.id)).all())
+        task = s.scalar(select(KeyTask.id).where(KeyTask.number == 9))
+    item = CreateItem(office, kind="procuratorial_suggestion", from_unit_id=units["procuratorate"],
+                      to_unit_id=units["hanzheng_street"],
+                      title=f"{MARK}检察建议", doc_number="硚检行建〔2026〕99号", sent_on=TODAY - timedelta(days=3),
+                      received_on=None, summary=MARK, details={"suggestion_number": "99"}, urgent=False,
+                      key_task_id=task, external_ref=None).run(engine)
+    meeting = CreateMeeting(office, kind="joint_meeting", title=f"{MARK}联席会议", held_on=TODAY - timedelta(days=5),
+                            place="区政府", convened_by="区政府办公室", topics=MARK, minutes_summary=MARK,
+                            attending_unit_ids=[units["procuratorate"]],
+                            follow_ups=[dict(text=f"{MARK}议定事项", lead_unit_id=units["justice"], assisting_unit_ids=[],
+                                             due_on=TODAY + timedelta(days=20), external_ref=None)]).run(engine)
+    with read_session(qk) as s:
+        follow_up = s.scalar(select(FollowUp.id).where(FollowUp.meeting_id == meeting))
+    IssueSupervision(Actor(None, "convener", "convener", district_id=home), target_type="item", target_id=item,
+                     level="一般", deadline=TODAY + timedelta(days=10), instruction=f"{MARK}督办").run(engine)
+    CreateUser(Actor(None, "system", ADMIN, district_id=other), username="jia_admin", display_name="示例甲区管理员",
+               password="Jia-admin-2025", role=ADMIN, unit_id=None).run(engine)
+    engine.dispose()
+    return path, {"item": item, "meeting": meeting, "fu": follow_up, "task": task, "unit": units["market_regulation"],
+                  "home": home, "other": other}
+
+
+@pytest.fixture
+def city_env(monkeypatch, tmp_path, city_template):
+    path, ids = city_template
+    url = copy_db(path, tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("FJLD_DEMO", "city")
+    monkeypatch.delenv("COOKIE_KEY", raising=False)
+    return url, ids
+
+
+def page_text(at) -> str:
+    """Everything the page shows as text: Markdown, tables, choices, metrics, inputs."""
+    parts = markdown_bodies(at)
+    parts += [d.value.to_string() for d in at.dataframe]
+    parts += [str(o) for box in [*at.selectbox, *at.multiselect, *at.radio] for o in box.options]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [str(x.value) for x in [*at.text_input, *at.text_area] if x.value]
+    parts += [x.value for x in at.text]
+    return "\n".join(str(p) for p in parts)
+
+
+def opened(script: str, username: str, ids: dict):
+    at = signed_in_app(username, script)
+    for name in ("item", "meeting", "fu", "task", "unit"):
+        at.query_params[name] = str(ids[name])
+    at.query_params["id"] = str(ids["item"])
+    return at.run()
+
+
+DISTRICT_PAGES = [spec.script for key, spec in PAGES.items() if key != "city"]
+
+
+@pytest.mark.parametrize("script", DISTRICT_PAGES)
+def test_another_districts_admin_sees_nothing_of_qiaokou(city_env, script):
+    _, ids = city_env
+    at = opened(script, "jia_admin", ids)
+    assert not at.exception
+    text = page_text(at)
+    assert not [m for m in QIAOKOU_ONLY if m in text]
+    assert "app.error" not in text and "操作未能完成" not in text
+
+
+@pytest.mark.parametrize("script", ["app_pages/referrals.py", "app_pages/meetings.py", "app_pages/supervision.py",
+                                    "app_pages/units.py"])
+def test_qiaokous_own_admin_sees_the_same_addresses(city_env, script):
+    """The control: the very addresses do show 硚口区's records to its own admin."""
+    _, ids = city_env
+    at = opened(script, "admin", ids)
+    assert not at.exception
+    text = page_text(at)
+    assert [m for m in QIAOKOU_ONLY if m in text]
+
+
+def test_the_city_convener_compares_the_three_districts(city_env):
+    at = signed_in_app("city").run()
+    assert not at.exception
+    assert at.title[0].value == "全市总览"
+    table = at.dataframe[0].value
+    assert list(table["区"]) == ["硚口区", "示例甲区", "示例乙区"]
+    assert (table["在办事项"] > 0).all()
+    assert "查看区" in [s.label for s in at.sidebar.selectbox]
+
+
+def test_the_city_convener_reads_a_districts_pages_without_forms(city_env):
+    _, ids = city_env
+    at = signed_in_app("city").run()
+    choose = next(s for s in at.sidebar.selectbox if s.label == "查看区")
+    choose.set_value(ids["home"]).run()
+    at.switch_page("app_pages/referrals.py")
+    at.query_params["item"] = str(ids["item"])
+    at.run()
+    assert not at.exception
+    assert MARK in page_text(at)
+    assert not [b for b in at.button if b.proto.is_form_submitter]  # read only: no form to send
+    choose = next(s for s in at.sidebar.selectbox if s.label == "查看区")
+    choose.set_value(ids["other"]).run()
+    assert MARK not in page_text(at)
+
+
+def test_the_city_overview_is_for_city_accounts_only(city_env):
+    at = signed_in_app("admin", "app_pages/overview.py").run()
+    assert "全市总览" not in [p for p in markdown_bodies(at)]
+    assert not [s for s in at.sidebar.selectbox if s.label == "查看区"]
+    assert any("所属区:硚口区" in c.value for c in at.sidebar.caption)
+
+
+def test_a_single_district_database_looks_as_before(app_env):
+    at = signed_in_app("admin", "app_pages/overview.py").run()
+    assert not at.exception
+    assert not any("所属区" in c.value for c in at.sidebar.caption)
+    assert not [s for s in at.sidebar.selectbox if s.label == "查看区"]
+

@@ -1,0 +1,143 @@
+"""Districts on one database: every command, run by a district's account on another district's
+records, leaves that district's records as they were; reads see one district only; a database of
+one district works with no district chosen, one of several refuses code that did not choose.
+
+The targets are the command corpus's (tests/db/test_command_corpus.py: every command of the app,
+with a valid input that acts on records of 硚口区); the accounts running them belong to a second,
+fictional district (seed/demo_districts.py). On SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from db import districts
+from db.commands.base import CommandError, PermissionDenied
+from db.commands.districts import add_district
+from db.engine import read_session
+from db.models import Base, Item, Unit, User
+from db.queries import referrals
+from seed.demo_districts import CITY_DEMO_ACTOR, CITY_DEMO_DISTRICTS, fictional_plan
+from tests.conftest import command_classes, empty_database, load_reference, migrate
+from tests.db.test_command_corpus import SPECS_UNDER_TEST, Ctx, item_in
+
+OTHER = CITY_DEMO_DISTRICTS[0]
+
+
+def district_snapshot(engine, district_id: int) -> dict[str, int]:
+    """Row count and sum of versions of each table's rows in one district."""
+    columns = []
+    for table in Base.metadata.sorted_tables:
+        if "district_id" not in table.c:
+            continue
+        mine = table.c.district_id == district_id
+        columns.append(select(func.count()).select_from(table).where(mine).scalar_subquery().label(f"{table.name} rows"))
+        if "version" in table.c:
+            columns.append(select(func.coalesce(func.sum(table.c.version), 0)).where(mine).scalar_subquery()
+                           .label(f"{table.name} versions"))
+    with engine.connect() as conn:
+        return dict(conn.execute(select(*columns)).one()._mapping)
+
+
+class Two:
+    """硚口区 (home) with the corpus's targets, and a second district (other)."""
+
+    def __init__(self, backend: str, engine, tmp: Path):
+        migrate(engine)
+        load_reference(engine)
+        self.engine = engine
+        self.home = districts.by_code(engine, districts.HOME)
+        with tempfile.TemporaryDirectory() as plan:
+            self.other, _ = add_district(engine, CITY_DEMO_ACTOR, OTHER["code"], OTHER["name"],
+                                         fictional_plan(OTHER, Path(plan)))
+        self.ctx = Ctx(backend, districts.scoped(engine, self.home), tmp)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def two(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(f"districts-{request.param}")
+    with empty_database(request.param, tmp) as engine:
+        yield Two(request.param, engine, tmp)
+
+
+def test_every_command_is_tried_across_districts():
+    tried = {spec.command for spec in SPECS_UNDER_TEST}
+    missing = {c.__name__ for c in command_classes() if c not in tried and not c.__name__.startswith("_")
+               and c.__name__ != "Command"}
+    assert not missing, f"commands not tried across districts: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("spec", SPECS_UNDER_TEST, ids=lambda s: s.label)
+def test_another_districts_account_cannot_change_a_districts_records(two, spec):
+    actor = dataclasses.replace(spec.actor(two.ctx), district_id=two.other)
+
+    def command():
+        data = spec.base(two.ctx)  # targets in 硚口区, built by its own accounts
+        made = spec.build(two.ctx, data) if spec.build else spec.command(actor, **data)
+        return dataclasses.replace(made, actor=actor)
+
+    attempt = command()
+    before = district_snapshot(two.engine, two.home)
+    try:
+        attempt.run(two.engine)  # whatever engine a page hands in: the account's district decides
+    except CommandError:
+        pass
+    assert district_snapshot(two.engine, two.home) == before
+    two.ctx.invalidate()
+    # and an engine chosen for 硚口区 does not make the other district's account one of its own
+    with pytest.raises(PermissionDenied):
+        command().run(districts.scoped(two.engine, two.home))
+
+
+def test_reads_see_one_district(two):
+    home = districts.scoped(two.engine, two.home)
+    other = districts.scoped(two.engine, two.other)
+    any_item = item_in(two.ctx, "sent")[0]
+    with read_session(home) as s:
+        home_units = set(s.scalars(select(Unit.name)))
+        assert s.get(Item, any_item) is not None
+    with read_session(other) as s:
+        other_units = set(s.scalars(select(Unit.name)))
+        assert s.get(Item, any_item) is None  # by id too
+        assert s.scalar(select(func.count()).select_from(Item).where(Item.id == any_item)) == 0
+    assert "汉正街道办事处" in home_units and "汉正街道办事处" not in other_units
+    assert "示例甲第一街道办事处" in other_units and "示例甲第一街道办事处" not in home_units
+    assert referrals.item_detail(other, any_item) is None
+
+
+def test_code_that_chose_no_district_is_refused_once_there_are_two(two):
+    with pytest.raises(districts.DistrictRequired):
+        with read_session(two.engine) as s:
+            s.scalar(select(func.count()).select_from(Unit))
+    def units_in(district):
+        with read_session(districts.scoped(two.engine, district)) as s:
+            return s.scalar(select(func.count()).select_from(Unit))
+    assert units_in(districts.ALL) == units_in(two.home) + units_in(two.other) > units_in(two.home) >= 41
+
+
+def test_a_user_name_is_unique_across_districts(two):
+    from db.commands.users import CreateUser
+    from tests.db.test_command_corpus import ADMIN
+    name = "same_name"
+    CreateUser(dataclasses.replace(ADMIN, district_id=two.home), username=name, display_name="甲", password="Good-pass-1",
+               role="viewer", unit_id=None).run(two.engine)
+    with pytest.raises(CommandError) as refused:
+        CreateUser(dataclasses.replace(ADMIN, district_id=two.other), username=name, display_name="乙",
+                   password="Good-pass-1", role="viewer", unit_id=None).run(two.engine)
+    assert refused.value.field_errors.get("username")
+    with read_session(districts.scoped(two.engine, districts.ALL)) as s:
+        assert s.scalar(select(User.district_id).where(User.username == name)) == two.home
+
+
+def test_new_rows_take_the_district_of_the_account(two):
+    from db.commands.meetings import CreateMeeting
+    from tests.db.test_command_corpus import OFFICE, meeting_input
+    other_ctx = Ctx(two.ctx.backend, districts.scoped(two.engine, two.other), two.ctx.tmp)
+    meeting_id = CreateMeeting(dataclasses.replace(OFFICE, district_id=two.other), **meeting_input(other_ctx)).run(
+        two.engine)
+    from db.models import Meeting
+    with read_session(districts.scoped(two.engine, districts.ALL)) as s:
+        assert s.get(Meeting, meeting_id).district_id == two.other
