@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 TODAY = date(2026, 11, 26)
 
 
-def build_database(scale: int, directory: Path, url: str | None = None) -> str:
+def build_database(scale: int, directory: Path, url: str | None = None, districts: int = 1) -> str:
     from sqlalchemy import inspect
 
     from db.engine import make_engine, migrate
@@ -46,6 +46,9 @@ def build_database(scale: int, directory: Path, url: str | None = None) -> str:
     load_reference(engine)
     generate_demo(engine, scale=scale, today=TODAY)
     create_demo_accounts(engine)
+    if districts > 1:  # the city case: more districts of the same volume, and the city convener
+        from seed.demo_districts import create_city_demo
+        create_city_demo(engine, scale=scale, count=districts - 1, today=TODAY)
     engine.dispose()
     return url
 
@@ -59,7 +62,9 @@ def another_sessions_write(url: str, kind: str = "note") -> None:
     from db.commands.items import AddItemNote, CreateItem, UpdateItem
     from db.engine import make_engine, read_session
     from db.models import Item, Unit
-    engine = _engines.setdefault(url, make_engine(url))
+    from db import districts
+    root = _engines.setdefault(url, make_engine(url))
+    engine = districts.scoped(root, districts.by_code(root, districts.HOME))  # 硚口区, whose pages are timed
     bench = Actor(None, "bench", "admin")
     if kind == "note":
         with read_session(engine) as s:
@@ -88,7 +93,8 @@ def time_page(script: str, runs: int, url: str) -> tuple[float, list[float], lis
 
     from core.clock import utcnow
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["auth"] = {"username": "admin", "issued_at": utcnow()}
+    # the city's own page is a city account's; every other page 硚口区's admin's
+    at.session_state["auth"] = {"username": "city" if script.endswith("city.py") else "admin", "issued_at": utcnow()}
     at.switch_page(script)
     start = time.perf_counter()
     at.run()
@@ -122,22 +128,26 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--json", type=Path, help="write results here")
     parser.add_argument("--database-url", help="an empty database to build the demo in (default: a new SQLite file)")
     parser.add_argument("--pages", help="comma-separated page keys (default: every page)")
+    parser.add_argument("--districts", type=int, default=1,
+                        help="districts of that volume each (硚口区 and up to 12 fictional ones); above 1 the "
+                             "city overview is timed too")
     args = parser.parse_args(argv)
     runs = max(5, args.runs)
     os.environ["FJLD_TODAY"] = TODAY.isoformat()
     os.environ.setdefault("FJLD_BCRYPT_ROUNDS", "4")
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        url = build_database(args.scale, Path(tmp), args.database_url)
+        url = build_database(args.scale, Path(tmp), args.database_url, args.districts)
         database = "postgresql" if url.startswith("postgresql") else "sqlite"
         build_s = time.perf_counter() - t0
         os.environ.update(DATABASE_URL=url, FJLD_DEMO="1")
         from ui.navigation import PAGES
         results = []
-        chosen = args.pages.split(",") if args.pages else list(PAGES)
+        chosen = args.pages.split(",") if args.pages else [k for k in PAGES if k != "city" or args.districts > 1]
         for key in chosen:
             cold, warm, miss, miss_item = time_page(PAGES[key].script, runs, url)
-            results.append({"page": key, "scale": args.scale, "database": database, "cold_ms": round(cold, 1),
+            results.append({"page": key, "scale": args.scale, "districts": args.districts, "database": database,
+                            "cold_ms": round(cold, 1),
                             "warm_ms": round(statistics.median(warm), 1), "miss_ms": round(statistics.median(miss), 1),
                             "miss_item_ms": round(statistics.median(miss_item), 1),
                             "warm_runs_ms": [round(w, 1) for w in warm], "miss_runs_ms": [round(m, 1) for m in miss],
@@ -145,7 +155,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     peak = round(peak_rss_mb(), 1)
     for r in results:
         r["peak_rss_mb"] = peak
-    print(f"scale {args.scale} on {database}: database built in {build_s:.1f} s; peak RSS {peak} MB")
+    print(f"scale {args.scale} × {args.districts} district(s) on {database}: database built in {build_s:.1f} s; "
+          f"peak RSS {peak} MB")
     print(f"{'page':<16}{'cold ms':>10}{'warm ms':>10}{'miss ms':>10}{'item ms':>10}   (medians; miss: after a note, item: after an item edit)")
     for r in results:
         print(f"{r['page']:<16}{r['cold_ms']:>10.1f}{r['warm_ms']:>10.1f}{r['miss_ms']:>10.1f}{r['miss_item_ms']:>10.1f}")

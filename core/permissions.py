@@ -35,8 +35,8 @@ _MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "manage_accounts": (frozenset({ADMIN, CITY_ADMIN}), frozenset()),
     "manage_settings": (frozenset({ADMIN}), frozenset()),
     "read_audit": (frozenset({ADMIN, CONVENER, OFFICE}), frozenset()),
-    "change_own_password": (frozenset(ROLES), frozenset()),
-    "sign_out": (frozenset(ROLES), frozenset()),
+    "change_own_password": (frozenset(ROLES + CITY_ROLES), frozenset()),
+    "sign_out": (frozenset(ROLES + CITY_ROLES), frozenset()),
     "authenticate": (frozenset({SYSTEM_ROLE}), frozenset()),
 }
 

@@ -14,8 +14,18 @@ from sqlalchemy.engine import Engine
 from core.permissions import CITY_ADMIN, CITY_CONVENER, Actor
 from seed.reference import REFERENCE_FILES, SEED_DIR, UNIT_COLUMNS
 
-CITY_DEMO_DISTRICTS = ({"code": "demo_jia", "name": "示例甲区", "short": "示例甲", "doc": "示甲政", "seed": 1101},
-                       {"code": "demo_yi", "name": "示例乙区", "short": "示例乙", "doc": "示乙政", "seed": 2202})
+_STEMS = (("jia", "甲"), ("yi", "乙"), ("bing", "丙"), ("ding", "丁"), ("wu", "戊"), ("ji", "己"), ("geng", "庚"),
+          ("xin", "辛"), ("ren", "壬"), ("gui", "癸"), ("zi", "子"), ("chou", "丑"))
+
+
+def fictional_district(n: int) -> dict:
+    """The n-th invented district (0: 示例甲区, 1: 示例乙区 …; twelve in all)."""
+    code, stem = _STEMS[n]
+    return {"code": f"demo_{code}", "name": f"示例{stem}区", "short": f"示例{stem}", "doc": f"示{stem}政",
+            "seed": 1101 * (n + 1)}
+
+
+CITY_DEMO_DISTRICTS = (fictional_district(0), fictional_district(1))
 CITY_DEMO_ACCOUNTS: tuple[dict, ...] = (
     {"username": "city", "password": "Demo-city-2025", "role": CITY_CONVENER,
      "display_name": "演示市级召集人", "unit_code": None},
@@ -64,18 +74,20 @@ def fictional_plan(district: dict, target: Path) -> Path:
     return target
 
 
-def create_city_demo(engine: Engine, *, scale: int = 1) -> dict[str, dict[str, int]]:
-    """Add the fictional districts with their plans and data (once), and the city demo accounts."""
+def create_city_demo(engine: Engine, *, scale: int = 1, count: int = len(CITY_DEMO_DISTRICTS),
+                     today=None) -> dict[str, dict[str, int]]:
+    """Add `count` fictional districts (the city demo's two by default; up to twelve for the
+    benchmark) with their plans and data (once), and the city demo accounts."""
     from db import districts
     from db.commands.districts import add_district
     from seed.demo import generate_demo
     generated = {}
-    for district in CITY_DEMO_DISTRICTS:
+    for district in (fictional_district(n) for n in range(count)):
         with tempfile.TemporaryDirectory() as tmp:
             district_id, _ = add_district(engine, CITY_DEMO_ACTOR, district["code"], district["name"],
                                           fictional_plan(district, Path(tmp)))
         generated[district["code"]] = generate_demo(districts.scoped(engine, district_id), scale=scale,
-                                                    seed=district["seed"])
+                                                    today=today, seed=district["seed"])
     create_city_accounts(engine)
     return generated
 

@@ -119,6 +119,9 @@ class Command:
     permission: ClassVar[str]
     action: ClassVar[str]
     entity: ClassVar[str]
+    # True: the signed-in account acts on itself (its password, its sign-out): a city account,
+    # which belongs to no district, is then found across districts
+    own_account: ClassVar[bool] = False
 
     # -- hooks -----------------------------------------------------------------------------
     def owner_unit_ids(self, session: Session) -> list[int | None] | None:
@@ -166,7 +169,8 @@ class Command:
         scoped to another district is refused."""
         district = self.actor.district_id
         if district is None:
-            return engine
+            # a city account acting on itself is found across districts (it belongs to none)
+            return districts.scoped(engine, districts.ALL) if self.own_account else engine
         if districts.district_of(engine) not in (None, district):
             raise PermissionDenied()
         return districts.scoped(engine, district)

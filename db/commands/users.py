@@ -134,6 +134,7 @@ class ResetPassword(Command):
 @dataclass(frozen=True, kw_only=True)
 class ChangeOwnPassword(Command):
     permission, action, entity = "change_own_password", "user.change_password", "user"
+    own_account = True
     current_password: str | None = typed(wrong_type=("account.wrong_current", {}))
     new_password: str | None = typed(wrong_type=WEAK)
 
@@ -157,6 +158,7 @@ class ChangeOwnPassword(Command):
 class SignOut(Command):
     """Sign out everywhere: cookies issued before now are refused."""
     permission, action, entity = "sign_out", "user.sign_out", "user"
+    own_account = True
 
     def apply(self, session):
         user = session.get(User, self.actor.user_id)

@@ -159,3 +159,21 @@ def test_a_single_district_database_looks_as_before(app_env):
     assert not any("所属区" in c.value for c in at.sidebar.caption)
     assert not [s for s in at.sidebar.selectbox if s.label == "查看区"]
 
+
+
+def test_the_city_account_changes_its_own_password(city_env):
+    at = signed_in_app("city", "app_pages/account.py").run()
+    at.text_input(key="account.password.current").set_value("Demo-city-2025")
+    at.text_input(key="account.password.new").set_value("City-new-pass-2026")
+    at.text_input(key="account.password.confirm").set_value("City-new-pass-2026")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert any("密码已修改" in s.value for s in at.success)
+
+
+def test_the_sign_in_page_lists_the_city_account_in_the_city_demo(city_env):
+    from tests.app.conftest import new_app
+    at = new_app().run()
+    accounts = at.dataframe[0].value
+    assert "city" in set(accounts[accounts.columns[1]])
+    assert "“府检联动”工作机制" in at.caption[0].value and "硚口区" not in at.caption[0].value

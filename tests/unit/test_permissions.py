@@ -1,7 +1,8 @@
 """The permission matrix of DESIGN §5, role by role; deny by default."""
 import pytest
 
-from core.permissions import ADMIN, CONVENER, LIAISON, OFFICE, ROLES, SYSTEM, VIEWER, Actor, can, visible_pages
+from core.permissions import (_MATRIX, ADMIN, CITY_ADMIN, CITY_CONVENER, CITY_ROLES, CITY_VIEWER, CONVENER, LIAISON,
+                              OFFICE, ROLES, SYSTEM, VIEWER, Actor, can, visible_pages)
 
 OWN, OTHER = 7, 8
 
@@ -66,3 +67,25 @@ def test_pages_per_role():
         assert "overview" in visible_pages(who(role, unit=OWN))
         assert "todo" in visible_pages(who(role, unit=OWN))  # 待办 is there for every role
     assert visible_pages(None) == []
+
+
+CITY_EXPECTED = {  # what a city account may do, besides signing out and changing its password
+    CITY_CONVENER: {"view_city", "view_dashboard"},
+    CITY_VIEWER: {"view_city", "view_dashboard"},
+    CITY_ADMIN: {"view_city", "manage_districts", "manage_accounts"},
+}
+
+
+@pytest.mark.parametrize("role", CITY_ROLES)
+def test_city_accounts_read_and_never_edit_a_districts_records(role):
+    allowed = {action for action in _MATRIX if can(who(role), action)} - {"sign_out", "change_own_password"}
+    assert allowed == CITY_EXPECTED[role]
+
+
+def test_only_city_accounts_see_the_city_and_only_district_accounts_have_todo():
+    for role in ROLES:
+        assert not can(who(role, unit=OWN), "view_city") and not can(who(role), "manage_districts")
+        assert "city" not in visible_pages(who(role, unit=OWN))
+    assert visible_pages(who(CITY_CONVENER))[:2] == ["city", "overview"]
+    assert "todo" not in visible_pages(who(CITY_CONVENER))
+    assert set(visible_pages(who(CITY_ADMIN))) == {"city", "admin", "account"}
