@@ -20,8 +20,9 @@ from db.commands.districts import add_district
 from db.engine import read_session
 from db.models import Base, Item, Unit, User
 from db.queries import referrals
+from seed.demo import generate_demo
 from seed.demo_districts import CITY_DEMO_ACTOR, CITY_DEMO_DISTRICTS, fictional_plan
-from tests.conftest import command_classes, empty_database, load_reference, migrate
+from tests.conftest import TODAY, command_classes, empty_database, load_reference, migrate
 from tests.db.test_command_corpus import SPECS_UNDER_TEST, Ctx, item_in
 
 OTHER = CITY_DEMO_DISTRICTS[0]
@@ -53,6 +54,8 @@ class Two:
         with tempfile.TemporaryDirectory() as plan:
             self.other, _ = add_district(engine, CITY_DEMO_ACTOR, OTHER["code"], OTHER["name"],
                                          fictional_plan(OTHER, Path(plan)))
+        for district, seed in ((self.home, 1), (self.other, OTHER["seed"])):  # a year of records in each
+            generate_demo(districts.scoped(engine, district), today=TODAY, seed=seed)
         self.ctx = Ctx(backend, districts.scoped(engine, self.home), tmp)
 
 
@@ -141,3 +144,33 @@ def test_new_rows_take_the_district_of_the_account(two):
     from db.models import Meeting
     with read_session(districts.scoped(two.engine, districts.ALL)) as s:
         assert s.get(Meeting, meeting_id).district_id == two.other
+
+
+QIAOKOU_ONLY = ("汉正街道办事处", "韩家墩")  # a member unit, and a place of its demo records
+
+
+def _text_of(frames) -> str:
+    return "\n".join(frame.to_csv() for frame in frames)
+
+
+def test_exports_reports_and_reminders_hold_one_districts_records(two):
+    from dataclasses import replace
+
+    from db.queries.bulletin import bulletin
+    from db.queries.exports import export_workbook
+    from db.reminders import plan
+    from tests.db.test_command_corpus import ADMIN
+    home, other = (districts.scoped(two.engine, d) for d in (two.home, two.other))
+    home_book = _text_of(export_workbook(home, replace(ADMIN, district_id=two.home), TODAY).values())
+    other_book = _text_of(export_workbook(other, replace(ADMIN, district_id=two.other), TODAY).values())
+    assert all(mark in home_book for mark in QIAOKOU_ONLY)  # the control
+    assert not [mark for mark in QIAOKOU_ONLY if mark in other_book]
+    assert "示甲检" in other_book
+    report = bulletin(other, TODAY.replace(month=1, day=1), TODAY, TODAY)
+    assert not [mark for mark in QIAOKOU_ONLY if mark in repr(report)]
+    with read_session(other) as s:
+        own_units = set(s.scalars(select(Unit.id)))
+        own_items = set(s.scalars(select(Item.id)))
+    digests = plan(other, TODAY)
+    assert digests and {d.unit_id for d in digests} <= own_units
+    assert {e.entity_id for d in digests for e in d.entries if e.entity == "item"} <= own_items
