@@ -1,13 +1,18 @@
 """全市总览 (city accounts): each district's figures side by side and the trend of its on-time
-answers; choosing a district opens its pages, read only."""
+answers; choosing a district opens its pages, read only; the city 通报 of a period (Word, Excel)."""
 import streamlit as st
 
 from core.clock import today
 from core.i18n import fmt_date, t
 from db.queries import city as q
+from db.queries.bulletin import PRESETS, preset_period
 from ui import state
 from ui.charts import district_on_time_trend, show
+from ui.city import SECTIONS, city_docx, city_xlsx, comparison
 from ui.session import read_city
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 day = today()
 st.title(t("city.title"))
@@ -43,3 +48,17 @@ if trend.empty:
     st.info(t("city.trend_empty"))
 else:
     show(district_on_time_trend, trend)
+
+st.subheader(t("city.bulletin.title"))
+st.caption(t("city.bulletin.caption"))
+c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+preset = c1.selectbox(t("bulletin.period"), PRESETS, key="city.period", format_func=lambda p: t(f"bulletin.preset.{p}"))
+start, end = preset_period(preset, day)
+rows = read_city(q.district_bulletins, start, end, day)
+c2.download_button(t("city.bulletin.download_docx"), lambda: city_docx(rows, start, end, day), key="city.docx",
+                   file_name=t("city.bulletin.file_docx", start=start.isoformat(), end=end.isoformat()),
+                   on_click="ignore", mime=DOCX, icon=":material/description:")
+c3.download_button(t("city.bulletin.download_xlsx"), lambda: city_xlsx(rows), key="city.xlsx",
+                   file_name=t("city.bulletin.file_xlsx", start=start.isoformat(), end=end.isoformat()),
+                   on_click="ignore", mime=XLSX, icon=":material/table:")
+st.dataframe(comparison(rows, next(iter(SECTIONS.values()))), hide_index=True, width="stretch")

@@ -72,3 +72,11 @@ def monthly_on_time(engine: Engine, today: date) -> pd.DataFrame:
     out["district"] = out["district_id"].map(names)
     out["on_time_rate"] = out["on_time"] / out["answered"]
     return out[["district", "month", "answered", "on_time_rate"]]
+
+
+def district_bulletins(engine: Engine, start: date, end: date, today: date) -> list[tuple[str, "Bulletin"]]:
+    """(district name, its 通报 figures of the period) for each district: the city 通报 compares
+    the very figures each district's own 通报 gives (db.queries.bulletin)."""
+    from db.queries.bulletin import bulletin
+    return [(d["name"], bulletin(districts.scoped(engine, d["id"]), start, end, today))
+            for d in districts.listed(engine)]

@@ -177,3 +177,27 @@ def test_the_sign_in_page_lists_the_city_account_in_the_city_demo(city_env):
     accounts = at.dataframe[0].value
     assert "city" in set(accounts[accounts.columns[1]])
     assert "“府检联动”工作机制" in at.caption[0].value and "硚口区" not in at.caption[0].value
+
+
+def test_the_city_bulletin_compares_the_districts_figures_with_their_own(city_env):
+    from io import BytesIO
+
+    import docx
+    import openpyxl
+
+    from db.queries.bulletin import bulletin, preset_period
+    from ui.city import city_docx, city_xlsx
+    from db.queries.city import district_bulletins
+    url, ids = city_env
+    at = signed_in_app("city").run()
+    table = next(d.value for d in at.dataframe if "本期新增事项" in d.value.columns)
+    assert list(table["区"]) == ["硚口区", "示例甲区", "示例乙区"]
+    start, end = preset_period("month", TODAY)
+    engine = make_engine(url)
+    own = bulletin(districts.scoped(engine, ids["other"]), start, end, TODAY)  # 示例甲区's own 通报
+    assert table.set_index("区").loc["示例甲区", "本期新增事项"] == own.figures["received"]
+    rows = district_bulletins(engine, start, end, TODAY)
+    text = "\n".join(p.text for p in docx.Document(BytesIO(city_docx(rows, start, end, TODAY))).paragraphs)
+    assert "全市“府检联动”工作情况的通报" in text and "3个区" in text
+    book = openpyxl.load_workbook(BytesIO(city_xlsx(rows)))
+    assert [c.value for c in book.worksheets[0]["A"]][1:] == ["硚口区", "示例甲区", "示例乙区"]
