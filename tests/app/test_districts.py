@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.permissions import ADMIN, OFFICE, Actor
+from core.permissions import ADMIN, CITY_ADMIN, OFFICE, Actor
 from db import districts
 from db.commands.items import CreateItem
 from db.commands.meetings import CreateMeeting
@@ -17,7 +17,7 @@ from db.commands.supervision import IssueSupervision
 from db.commands.users import CreateUser
 from db.engine import make_engine, migrate, read_session
 from db.models import FollowUp, KeyTask, Unit
-from seed.demo_districts import CITY_DEMO_DISTRICTS, create_city_demo
+from seed.demo_districts import CITY_DEMO_ACTOR, CITY_DEMO_DISTRICTS, create_city_demo
 from tests.app.conftest import signed_in_app
 from tests.app.helpers import markdown_bodies
 from tests.conftest import TODAY, copy_db
@@ -62,6 +62,8 @@ def city_template(tmp_path_factory, demo_template):
                      level="一般", deadline=TODAY + timedelta(days=10), instruction=f"{MARK}督办").run(engine)
     CreateUser(Actor(None, "system", ADMIN, district_id=other), username="jia_admin", display_name="示例甲区管理员",
                password="Jia-admin-2025", role=ADMIN, unit_id=None).run(engine)
+    CreateUser(CITY_DEMO_ACTOR, username="city_admin", display_name="市级管理员", password="City-admin-2025",
+               role=CITY_ADMIN, unit_id=None).run(districts.scoped(engine, districts.ALL))
     engine.dispose()
     return path, {"item": item, "meeting": meeting, "fu": follow_up, "task": task, "unit": units["market_regulation"],
                   "home": home, "other": other}
@@ -201,3 +203,23 @@ def test_the_city_bulletin_compares_the_districts_figures_with_their_own(city_en
     assert "全市“府检联动”工作情况的通报" in text and "3个区" in text
     book = openpyxl.load_workbook(BytesIO(city_xlsx(rows)))
     assert [c.value for c in book.worksheets[0]["A"]][1:] == ["硚口区", "示例甲区", "示例乙区"]
+
+
+def test_the_city_admin_creates_an_account_in_the_district_it_chose(city_env):
+    url, ids = city_env
+    at = signed_in_app("city_admin").run()
+    assert at.title[0].value == "全市总览"
+    next(s for s in at.sidebar.selectbox if s.label == "查看区").set_value(ids["other"]).run()
+    at.switch_page("app_pages/admin.py").run()
+    listed = set(at.dataframe[0].value["用户名"])
+    assert "jia_admin" in listed and "admin" not in listed and "city" not in listed
+    assert len(at.tabs) == 2  # accounts only: the district's settings are its own admin's
+    at.text_input(key="admin.create.username").set_value("jia_office")
+    at.text_input(key="admin.create.display_name").set_value("甲区办公室")
+    at.text_input(key="admin.create.password").set_value("Jia-office-2025")
+    at.selectbox(key="admin.create.role").set_value("office")
+    next(b for b in at.button if b.label == "创建账户").click().run()
+    assert not at.exception and not at.error
+    with read_session(districts.scoped(make_engine(url), districts.ALL)) as s:
+        from db.models import User
+        assert s.scalar(select(User.district_id).where(User.username == "jia_office")) == ids["other"]
