@@ -4,6 +4,8 @@
     python manage.py create-admin USERNAME --display-name 姓名 [--district CODE]
                                         # password read from the terminal (or from standard input
                                         # with --password-stdin); the district's first admin
+    python manage.py create-city-account USERNAME --role city_admin|city_convener|city_viewer
+                                        # an account of the city, in no district (password as above)
     python manage.py add-district CODE --name 名称 --from DIR   # a district and its plan, read from
                                         # files in the shape of seed/ (again: the plan is updated)
     python manage.py remind [--today YYYY-MM-DD] [--dry-run] [--json]   # the daily 催办 digests,
@@ -20,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from core.config import load_settings
-from core.permissions import CITY_ADMIN, Actor
+from core.permissions import CITY_ADMIN, CITY_ROLES, Actor
 from db.commands.base import CommandError
 from db.commands.users import CreateUser
 from db import districts
@@ -48,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--display-name", default="系统管理员")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.add_argument("--district", default=districts.HOME, help="the district's code (default: %(default)s)")
+    city = sub.add_parser("create-city-account", help="create a city account (市级管理员, 市级召集人, 市级查看)")
+    city.add_argument("username")
+    city.add_argument("--role", required=True, choices=CITY_ROLES)
+    city.add_argument("--display-name", default="市级账户")
+    city.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add = sub.add_parser("add-district", help="add a district, or update its plan, from files in the shape of seed/")
     add.add_argument("code", help="a short code: lower-case letters, digits, underscores")
     add.add_argument("--name", required=True, help="the district's name, e.g. 硚口区")
@@ -71,19 +78,23 @@ def main(argv: list[str] | None = None) -> int:
         return _remind(engine, args)
     if args.command == "add-district":
         return _add_district(engine, args)
-    district = districts.by_code(engine, args.district)
-    if district is None:
-        print(f"refused: no district with the code {args.district!r}", file=sys.stderr)
-        return 2
+    if args.command == "create-city-account":
+        actor, role, where = CLI_CITY_ACTOR, args.role, districts.scoped(engine, districts.ALL)
+    else:
+        district = districts.by_code(engine, args.district)
+        if district is None:
+            print(f"refused: no district with the code {args.district!r}", file=sys.stderr)
+            return 2
+        actor, role, where = CLI_ACTOR, "admin", districts.scoped(engine, district)
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
     try:
-        CreateUser(CLI_ACTOR, username=args.username, display_name=args.display_name, password=password,
-                   role="admin", unit_id=None).run(districts.scoped(engine, district))
+        CreateUser(actor, username=args.username, display_name=args.display_name, password=password,
+                   role=role, unit_id=None).run(where)
     except CommandError as exc:
         details = "; ".join(f"{field}: {msg}" for field, msg in exc.field_errors.items())
         print(f"refused: {exc.message} {details}", file=sys.stderr)
         return 2
-    print(f"admin account '{args.username}' created")
+    print(f"{role} account '{args.username}' created")
     return 0
 
 

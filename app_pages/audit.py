@@ -20,7 +20,7 @@ from core.permissions import can
 from db.queries import audit as q
 from db.stored_values import INT_MAX
 from ui import state
-from ui.session import actor, read
+from ui.session import actor, read, reader_for_click
 from ui.tables import download_buttons, escape_markdown, pick_table, present
 from ui.url_state import set_param, url_date, url_int, url_selectbox, url_selection
 
@@ -145,8 +145,10 @@ else:
                on_pick=lambda row: row and set_param("audit.row", "row", row))
     st.caption(t("audit.select_hint"))
 
+    fetch = reader_for_click()
+
     def export() -> pd.DataFrame:
-        out = read(q.audit_export, f, day)
+        out = fetch(q.audit_export, f, day)
         return pd.DataFrame({
             t("audit.col.id"): out["id"],
             t("audit.col.at"): out["at"].map(shown_time),

@@ -14,6 +14,7 @@ import streamlit as st
 from core.clock import today
 from core.i18n import fmt_date, t
 from core.permissions import can
+from db.queries.common import district_words
 from db.queries.bulletin import CUSTOM, PRESETS, bulletin, preset_of, preset_period
 from db.stored_values import FIRST_DAY, LAST_DAY
 from ui import state
@@ -82,19 +83,21 @@ st.caption(t("bulletin.period_caption", start=fmt_date(b.start), end=fmt_date(b.
 
 if can(actor(), "export_data", ()):  # the downloads cover every unit: not for a liaison's own-unit export
     eng = engine()  # the yearly report is made when its button is clicked (outside this run)
+    words = read(district_words)  # how the documents name the district
     n1, d1, d2, d3 = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")
     serial = n1.text_input(t("bulletin.number"), key="bulletin.number", max_chars=SERIAL_DIGITS,
-                           placeholder=t("bulletin.number_placeholder"), help=t("bulletin.number_help")).strip()
+                           placeholder=t("bulletin.number_placeholder"),
+                           help=t("bulletin.number_help", mark=words["mark"])).strip()
     if serial and not (serial.isascii() and serial.isdigit()):
         st.error(t("bulletin.error.number"))
         serial = ""
-    d1.download_button(t("bulletin.download_docx"), lambda: bulletin_docx(b, day, serial or None),
+    d1.download_button(t("bulletin.download_docx"), lambda: bulletin_docx(b, day, words, serial or None),
                        file_name=t("bulletin.file_docx", start=start.isoformat(), end=end.isoformat()),
                        key="bulletin.docx", on_click="ignore", mime=DOCX, icon=":material/description:")
     d2.download_button(t("bulletin.download_xlsx"), lambda: bulletin_xlsx(b),
                        file_name=t("bulletin.file_xlsx", start=start.isoformat(), end=end.isoformat()),
                        key="bulletin.xlsx", on_click="ignore", mime=XLSX, icon=":material/table:")
-    d3.download_button(t("bulletin.download_annual"), lambda: annual_docx(bulletin(eng, date(end.year, 1, 1), date(end.year, 12, 31), day), day),
+    d3.download_button(t("bulletin.download_annual"), lambda: annual_docx(bulletin(eng, date(end.year, 1, 1), date(end.year, 12, 31), day), day, words),
                        file_name=t("bulletin.file_annual", year=end.year), key="bulletin.annual",
                        on_click="ignore", mime=DOCX, icon=":material/summarize:",
                        help=t("bulletin.download_annual_help", year=end.year))

@@ -28,7 +28,7 @@ from db.queries.exports import TABLES, export_scope, export_table, export_workbo
 from ui.downloads import OneTimeFile, one_time_download
 from ui.import_widgets import columns_frame, errors_frame, preview_frame, progress_bar
 from ui import state
-from ui.session import actor, data_version, engine, read, run_command, saved, settings
+from ui.session import actor, data_version, engine, read, reader_for_click, run_command, saved, settings
 from ui.tables import download_buttons, escape_markdown
 from ui.url_state import url_segmented
 
@@ -54,13 +54,14 @@ def export_section() -> None:
     st.caption(t("export.formula_note"))
     st.subheader(t("export.workbook"))
     st.caption(t("export.workbook_hint"))
-    st.download_button(t("export.workbook_button"), lambda: workbook_bytes(read(export_workbook, me, day)),
+    fetch = reader_for_click()
+    st.download_button(t("export.workbook_button"), lambda: workbook_bytes(fetch(export_workbook, me, day)),
                        file_name=f"{t('app.title')}-{day.isoformat()}.xlsx", mime=XLSX, key="export.workbook",
                        on_click="ignore", icon=":material/download:", type="primary")
     st.subheader(t("export.tables"))
     for table in TABLES:
         st.markdown(f"**{sheet_title(table)}**")
-        download_buttons(lambda table=table: read(export_table, me, table, day),
+        download_buttons(lambda table=table: fetch(export_table, me, table, day),
                          f"{sheet_title(table)}-{day.isoformat()}", key=f"export.{table}",
                          owner_unit_ids=(scope,) if scope else ())  # rows already limited to the scope
 
@@ -89,10 +90,11 @@ def import_section() -> None:
                          format_func=lambda k: SPECS[k].title)
     st.markdown(f"**{t('import.template')}**")
     c1, c2 = st.columns(2)
-    c1.download_button(t("import.template_xlsx"), lambda: read(template, kind, "xlsx"),
+    fetch = reader_for_click()
+    c1.download_button(t("import.template_xlsx"), lambda: fetch(template, kind, "xlsx"),
                        file_name=template_name(kind, "xlsx"), mime=XLSX, key="import.template.xlsx",
                        on_click="ignore", icon=":material/download:")
-    c2.download_button(t("import.template_csv"), lambda: read(template, kind, "csv"),
+    c2.download_button(t("import.template_csv"), lambda: fetch(template, kind, "csv"),
                        file_name=template_name(kind, "csv"), mime="text/csv", key="import.template.csv",
                        on_click="ignore", icon=":material/download:")
     with st.expander(t("import.columns"), icon=":material/help:"):

@@ -14,7 +14,7 @@ from ui.item_detail import render_item
 from ui.item_form import new_item_form
 from ui.referral_filters import referral_filters
 from ui import state
-from ui.session import actor, read
+from ui.session import actor, read, reader_for_click
 from ui.tables import download_buttons, for_display, pick_table
 from ui.url_state import set_param, url_int, url_selectbox, url_selection
 
@@ -72,7 +72,8 @@ if rows.empty:
 else:
     pick_table(for_display(rows, LIST_COLUMNS), rows["id"].tolist(), key="referrals.list",
                on_pick=lambda item: item and set_param("referrals.item", "item", item))
-    download_buttons(lambda: for_display(read(q.item_export, f, day, sort),
+    fetch = reader_for_click()
+    download_buttons(lambda: for_display(fetch(q.item_export, f, day, sort),
                                          LIST_COLUMNS | {"summary": "item.summary", "feedback_text": "item.feedback_text",
                                                          "due_rule": "item.due_rule"}),
                      f"items-{day.isoformat()}", key="referrals.download")

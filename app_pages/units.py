@@ -235,7 +235,7 @@ category = url_selectbox(t("overview.filter.category"), CATEGORIES, key="units.c
 text = url_text(t("units.search"), param="q", container=c2, max_chars=max_length(Unit.name),
                 placeholder=t("units.search_placeholder"))
 directory = read(q.unit_directory, day, category, text)
-st.caption(t("units.caption", n=len(directory), today=fmt_date(day)))
+st.caption(t("units.caption", n=len(directory), today=fmt_date(day), district=read(district_words)["district"]))
 if me is not None and me.role == "liaison" and me.unit_id:
     st.button(t("units.my_unit"), key="units.my_unit", on_click=open_unit, args=(me.unit_id,),
               icon=":material/home:")

@@ -17,6 +17,11 @@ from core.text import xml_safe
 BODY_FONT, TITLE_FONT = "仿宋", "方正小标宋简体"
 
 
+def document_mark(plan_number: str) -> str:
+    """The district's mark on its documents' numbers: 硚 of 硚政〔2025〕1号 (硚府检联通〔2026〕3号)."""
+    return plan_number.split("〔")[0].removesuffix("政")
+
+
 def long_date(day: date) -> str:
     """2025年5月21日 — the way official documents write dates."""
     return t("notice.date", y=day.year, m=day.month, d=day.day)

@@ -19,7 +19,7 @@ from datetime import date
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from core.documents import long_date
+from core.documents import document_mark, long_date
 # The layout lives in core/documents_layout.py (shared with the 通报); its old names here still work.
 from core.documents_layout import (BODY_FONT, BODY_PT, HEADING_FONT, TABLE_PT, TITLE_FALLBACK,  # noqa: F401
                                    TITLE_FONT, TITLE_PT, official_document, title, to_bytes)
@@ -75,16 +75,18 @@ class NoticeData:
 
     def as_form(self, form: str) -> "NoticeData":
         """The same lists as the other form (a 催办单 of the 督办通知单's data), with its number."""
-        return replace(self, form=form, number=notice_number(self.unit_id, self.issued_on, form))
+        return replace(self, form=form, number=notice_number(self.unit_id, self.issued_on, form,
+                                                             document_mark(self.plan_number)))
 
     def words(self, key: str, **args) -> str:
         """This form's own words (title, number, body, reply, file name)."""
         return t(f"{self.form}.{key}", **args)
 
 
-def notice_number(unit_id: int, day: date, form: str = "notice") -> str:
-    """硚府检联〔2026〕督112607号 for unit 7 on 2026-11-26 (see the module docstring)."""
-    return t(f"{form}.number", year=day.year, serial=f"{day.month:02d}{day.day:02d}{unit_id:02d}")
+def notice_number(unit_id: int, day: date, form: str, mark: str) -> str:
+    """硚府检联〔2026〕督112607号 for unit 7 on 2026-11-26 (see the module docstring); `mark`: the
+    district's (core.documents.document_mark)."""
+    return t(f"{form}.number", year=day.year, serial=f"{day.month:02d}{day.day:02d}{unit_id:02d}", mark=mark)
 
 
 def build_notice(data: NoticeData) -> bytes:

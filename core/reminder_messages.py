@@ -23,7 +23,7 @@ def _late(due_on: date, today: date) -> str:
     return t("reminder.late", days=(today - due_on).days) if due_on < today else ""
 
 
-def digest_message(unit: str, entries, today: date, base_url: str) -> Message:
+def digest_message(unit: str, entries, today: date, base_url: str, district: str) -> Message:
     """entries: objects with entity, entity_id, title, due_on, stage (db.reminders.Entry)."""
     overdue = sum(e.due_on < today for e in entries)
     subject = t("reminder.subject", unit=unit, n=len(entries), overdue=overdue)
@@ -37,6 +37,6 @@ def digest_message(unit: str, entries, today: date, base_url: str) -> Message:
                     due=fmt_date(e.due_on), late=_late(e.due_on, today))
         text += [t("reminder.line", title=" ".join(e.title.split()), **args), t("reminder.link", url=url)]
         markdown.append(t("reminder.line", title=markdown_text(e.title), **args) + f" [{t('reminder.open')}]({url})")
-    text += ["", t("reminder.closing"), t("reminder.signature")]
+    text += ["", t("reminder.closing"), t("reminder.signature", district=district)]
     markdown += ["", t("reminder.closing")]
     return Message(subject=subject, text="\n".join(text), markdown="\n".join(markdown), links=tuple(links))

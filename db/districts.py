@@ -24,7 +24,7 @@ from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 
 OPTION = "district"  # the engine's execution option
 ALL = "all"  # across districts (city code)
-HOME = "qiaokou"  # 硚口区: the district this app was built for, whose plan is seed/ (migration 0011)
+HOME = "qiaokou"  # 硚口区 (seed/district.json): the district this app was built for, whose plan is seed/
 _ONLY = "fjld_only_district"  # conn.info: the only district, found in this transaction
 
 

@@ -60,14 +60,18 @@ def _deliver(digest: rm.Digest, message, smtp: SmtpSettings | None) -> None:
 
 @dataclass(frozen=True)
 class Outbox:
-    """How messages leave, read once per run: the mail settings and the app's address for links."""
+    """How messages leave, read once per run: the mail settings, the app's address for links and
+    the district whose office signs them."""
     smtp: SmtpSettings | None
     base_url: str
+    district: str
 
 
-def outbox() -> Outbox:
+def outbox(engine: Engine) -> Outbox:
     """Raises ValueError for a mail setting that cannot be used (its message names the setting)."""
-    return Outbox(smtp_settings(), setting("FJLD_BASE_URL") or "http://localhost:8501")
+    from db.queries.common import district_words
+    return Outbox(smtp_settings(), setting("FJLD_BASE_URL") or "http://localhost:8501",
+                  district_words(engine)["district"])
 
 
 def _send(engine: Engine, digest: rm.Digest, entries: list[rm.Entry], today: date, username: str,
@@ -76,7 +80,7 @@ def _send(engine: Engine, digest: rm.Digest, entries: list[rm.Entry], today: dat
     record the outcome."""
     try:
         if error is None:
-            _deliver(digest, digest_message(digest.unit_name, entries, today, box.base_url), box.smtp)
+            _deliver(digest, digest_message(digest.unit_name, entries, today, box.base_url, box.district), box.smtp)
             report.sent += 1
     except DeliveryFailed as exc:
         error = str(exc)
@@ -93,7 +97,7 @@ def send_claimed(engine: Engine, command: RemindUnit) -> RunReport:
     report = RunReport(planned=[d.as_plan() for d, _ in command.claimed])
     box, error = None, None
     try:
-        box = outbox()
+        box = outbox(engine)
     except ValueError as exc:  # recorded as failed, so the next run sends them
         error = f"settings: {exc}"[:300]
     for digest, entries in command.claimed:
@@ -107,7 +111,7 @@ def run(engine: Engine, today: date, *, dry_run: bool = False, username: str = S
     report = RunReport(planned=[d.as_plan() for d in digests])
     if dry_run:
         return report
-    box = outbox()  # mail settings that cannot be used stop the run before anything is claimed
+    box = outbox(engine)  # mail settings that cannot be used stop the run before anything is claimed
     rm.job_started(engine)
     rm.forget_interrupted(engine)
     for digest in digests:

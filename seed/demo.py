@@ -34,6 +34,7 @@ from core.lifecycles import (CLOSED, FU_CANCELLED, FU_DONE, FU_IN_PROGRESS, FU_O
                              RECEIVED, RESPONDED, RETURNED, SENT, SUP_DRAFT, SUP_ISSUED,
                              SUP_RESOLVED, SUP_RESPONDED, SUPERVISION_LEVELS, WITHDRAWN)
 from core.permissions import ADMIN, CONVENER, LIAISON, OFFICE, VIEWER, Actor
+from core.documents import document_mark
 from db.engine import session_factory
 from db.models import (AuditLog, FollowUp, FollowUpAssist, FollowUpNote, Item, ItemEvent, KeyTask,
                        Leader, Liaison, Meeting, MeetingAttendance, Milestone, ProgressUpdate,
@@ -325,7 +326,9 @@ class _Gen:
         # the district's own document mark (硚 in 硚政〔2025〕1号) and places: a fictional district
         # of the city demo gets invented ones
         plan = Setting.row(session, "plan_document")
-        self.mark = (plan.value.get("number", "硚政").split("政")[0] if plan else "") or "硚"
+        self.mark = document_mark(plan.value.get("number", "")) if plan else ""
+        if not self.mark:
+            raise RuntimeError("the district's plan document (its number) is missing: load its reference data first")
         self.places = _PLACES if self.mark == "硚" else tuple(
             f"{self.mark}{road}某{what}" for road, what in zip("一二三四五六七八九十", (
                 "服装市场", "小区", "商业综合体", "在建工地", "农贸市场", "老旧小区", "物流园", "建材市场", "学校周边", "码头")))

@@ -187,24 +187,26 @@ def _sections(b: Bulletin, form: str) -> list[DocSection]:
 SERIAL_DIGITS = 6  # the 文号's serial: digits only, at most this many (the page's field)
 
 
-def number_line(serial: str | None, issued_on: date) -> str:
-    """硚府检联通〔2026〕3号, or the line with blanks to fill in by hand."""
-    return t("bulletin.doc.number", year=issued_on.year, serial=serial) if serial else t("bulletin.doc.number_blank")
+def number_line(serial: str | None, issued_on: date, mark: str) -> str:
+    """硚府检联通〔2026〕3号 (`mark`: the district's, db.queries.common.district_words), or the line
+    with blanks to fill in by hand."""
+    return t("bulletin.doc.number", year=issued_on.year, serial=serial, mark=mark) if serial else \
+        t("bulletin.doc.number_blank", mark=mark)
 
 
-def bulletin_docx(b: Bulletin, issued_on: date, serial: str | None = None) -> bytes:
-    """The 通报 of the period."""
+def bulletin_docx(b: Bulletin, issued_on: date, district: dict[str, str], serial: str | None = None) -> bytes:
+    """The 通报 of the period (`district`: db.queries.common.district_words)."""
     words = _words(b)
     return build_report(Report(
-        title=t("bulletin.doc.title", period=words["period"]), number=number_line(serial, issued_on),
+        title=t("bulletin.doc.title", period=words["period"]), number=number_line(serial, issued_on, district["mark"]),
         addressee=t("bulletin.doc.addressee"), intro=t("bulletin.doc.intro", **words),
         sections=_sections(b, BULLETIN), signature=t("notice.signature"), issued_on=issued_on))
 
 
-def annual_docx(b: Bulletin, issued_on: date) -> bytes:
+def annual_docx(b: Bulletin, issued_on: date, district: dict[str, str]) -> bytes:
     """The yearly 府检联动工作情况报告 to the 联席会议 (`b`: the figures of one calendar year)."""
     words = _words(b, ANNUAL)
     return build_report(Report(
-        title=t("bulletin.annual.title", year=b.start.year), addressee=t("bulletin.annual.addressee"),
+        title=t("bulletin.annual.title", year=b.start.year, district=district["district"]), addressee=t("bulletin.annual.addressee"),
         intro=t("bulletin.annual.intro", **words), sections=_sections(b, ANNUAL),
         signature=t("notice.signature"), issued_on=issued_on))

@@ -129,6 +129,14 @@ def read(fn: Callable, *args, **kwargs) -> Any:
     return _read(fn, district(), args, kwargs)
 
 
+def reader_for_click() -> Callable:
+    """A `read` for a file made when its download button is clicked: Streamlit then calls the
+    maker outside the page's run, where neither the session (who is signed in, which district)
+    nor the cache is known, so the district's engine is taken now and the query runs uncached."""
+    chosen_engine = engine()
+    return lambda fn, *args, **kwargs: fn(chosen_engine, *args, **kwargs)
+
+
 def read_city(fn: Callable, *args, **kwargs) -> Any:
     """`read` across districts, for the city's own pages: a city account only."""
     if not can(actor(), "view_city"):

@@ -113,7 +113,7 @@ TEXTS = {
     # downloads
     "bulletin.number": "文号序号",
     "bulletin.number_placeholder": "〔 〕号",
-    "bulletin.number_help": "填写序号后,通报文号为“硚府检联通〔年份〕序号号”;不填则留空,打印后手写。",
+    "bulletin.number_help": "填写序号后,通报文号为“{mark}府检联通〔年份〕序号号”;不填则留空,打印后手写。",
     "bulletin.download_docx": "导出通报(Word)",
     "bulletin.download_xlsx": "导出通报(Excel)",
     "bulletin.download_annual": "导出年度工作情况报告(Word)",
@@ -123,8 +123,8 @@ TEXTS = {
     "bulletin.file_annual": "府检联动工作情况报告-{year}.docx",
     # the 通报 (Word)
     "bulletin.doc.title": "关于{period}“府检联动”工作情况的通报",
-    "bulletin.doc.number": "硚府检联通〔{year}〕{serial}号",
-    "bulletin.doc.number_blank": "硚府检联通〔    〕    号",
+    "bulletin.doc.number": "{mark}府检联通〔{year}〕{serial}号",
+    "bulletin.doc.number_blank": "{mark}府检联通〔    〕    号",
     "bulletin.doc.addressee": "各成员单位:",
     "bulletin.doc.intro": "现将{period}(数据截至{as_of})“府检联动”工作情况通报如下:本期新增移送事项{received}件,收到反馈{answered}件;本期到期应反馈的事项中,按期反馈{on_time}件、逾期反馈{late}件、到期仍未反馈{overdue}件,按期反馈率{rate}。截至{as_of},仍有{overdue_at_end}件事项逾期未反馈,涉及{overdue_units}个单位。本期签发督办{sup_issued}件,移送追责{referred}件;召开会议{meetings}次,到期议定事项{fu_due}项、已完成{fu_done}项、逾期未完成{fu_overdue}项。",
     "bulletin.doc.overdue_named": "截至{as_of},以下单位仍有事项逾期未反馈:{units}。",
@@ -141,7 +141,7 @@ TEXTS = {
     "bulletin.doc.no_problems": "{span}各成员单位总体能够按期反馈、按时落实,未发现突出问题。",
     "bulletin.doc.requirements": "请被通报单位高度重视,对逾期未反馈事项和逾期未完成的议定事项逐项核查、限期办结,并将办理情况书面报送协调机制办公室;各成员单位要进一步压实责任,严格落实事项移送、反馈和议定事项办理时限。",
     # the yearly report to the 联席会议 (Word): the same figures in the words of a report
-    "bulletin.annual.title": "硚口区{year}年度“府检联动”工作情况报告",
+    "bulletin.annual.title": "{district}{year}年度“府检联动”工作情况报告",
     "bulletin.annual.addressee": "“府检联动”联席会议:",
     "bulletin.annual.intro": "{year}年(数据截至{as_of}),在联席会议的领导下,各成员单位共移送、办理“府检联动”事项{received}件,收到反馈{answered}件;全年到期应反馈的事项中,按期反馈{on_time}件、逾期反馈{late}件、到期仍未反馈{overdue}件,按期反馈率{rate}。全年召开会议{meetings}次,签发督办{sup_issued}件,移送追责{referred}件。现将有关情况报告如下。",
     "bulletin.annual.section.basic": "基本情况",

@@ -4,7 +4,6 @@ TEXTS: dict[str, str] = {
     "role.city_admin": "市级管理员",
     "role.city_convener": "市级召集人",
     "role.city_viewer": "市级查看",
-    "district.code": "区代码",
     "district.name": "区名称",
     "district.error.code_format": "区代码须以小写字母开头,由小写字母、数字或下划线组成,2至32位。",
     "district.error.code_taken": "该区代码已被使用。",
@@ -53,4 +52,6 @@ TEXTS: dict[str, str] = {
     "city.bulletin.doc.no_overdue": "截至期末,各区均无逾期未反馈事项。",
     "city.bulletin.doc.requirements": "请各区对照本通报,对逾期未反馈事项和逾期未完成的议定事项逐项核查、限期办结;按期反馈率较低的区要分析原因,压实成员单位责任,严格落实事项移送、反馈和议定事项办理时限。",
     "city.bulletin.doc.signature": "市“府检联动”工作协调机制办公室",
+    "audit.action.district.create": "新增区",
+    "audit.entity.district": "区",
 }

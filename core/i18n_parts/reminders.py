@@ -8,7 +8,7 @@ TEXTS = {
     "reminder.late": ",已超期{days}天",
     "reminder.link": "   查看:{url}",
     "reminder.closing": "如已办理,请在工作台中签收或反馈;如有疑问,请联系协调机制办公室。",
-    "reminder.signature": "硚口区“府检联动”协调机制办公室",
+    "reminder.signature": "{district}“府检联动”协调机制办公室",
     "reminder.open": "查看",
     "reminder.stage.due_soon": "即将到期",
     "reminder.stage.due_today": "今日到期",

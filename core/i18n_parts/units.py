@@ -3,7 +3,7 @@ the 督办通知单 (notice.*)."""
 TEXTS = {
     # directory
     "units.title": "成员单位",
-    "units.caption": "硚口区“府检联动”协调机制成员单位 {n} 个 · 数据截至 {today}",
+    "units.caption": "{district}“府检联动”协调机制成员单位 {n} 个 · 数据截至 {today}",
     "units.search": "搜索",
     "units.search_placeholder": "单位、分管领导、联络员姓名或电话",
     "units.directory": "成员单位名录",
@@ -131,7 +131,7 @@ TEXTS = {
     "liaison.error.not_current": "所选联络员不是该单位的现任联络员。",
     # 督办通知单 (document text)
     "notice.title": "督办通知单",
-    "notice.number": "硚府检联〔{year}〕督{serial}号",
+    "notice.number": "{mark}府检联〔{year}〕督{serial}号",
     "notice.date": "{y}年{m}月{d}日",
     "notice.addressee": "{unit}\uff1a",
     "notice.basis": "根据《{title}》\uff08{number}\uff09有关要求\uff0c",
@@ -157,7 +157,7 @@ TEXTS = {
     "notice.file_name": "督办通知单-{unit}-{day}.docx",
     # 催办单 (document text; the rest is shared with the 督办通知单)
     "reminder_notice.title": "催办单",
-    "reminder_notice.number": "硚府检联〔{year}〕催{serial}号",
+    "reminder_notice.number": "{mark}府检联〔{year}〕催{serial}号",
     "reminder_notice.body": "{basis}经协调机制办公室核查\uff0c截至{today}\uff0c你单位有逾期未反馈事项{overdue}件、未完成的会议议定事项{follow_ups}项\uff08详见下表\uff09。请抓紧办理\uff0c按期反馈。",
     "reminder_notice.reply": "请于{reply_by}前将上述事项的办理情况书面反馈协调机制办公室\uff1b届时仍未办理的\uff0c将报召集人限期督办。",
     "reminder_notice.file_name": "催办单-{unit}-{day}.docx",

@@ -68,6 +68,8 @@ class CreateUser(Command):
 
     def apply(self, session):
         city = {"district_id": null()} if self.role in CITY_ROLES else {}  # in no district (NULL, not the default)
+        if city:
+            self.report(audit_district_id=null())  # logged at the city level, in no district's log
         user = User(**city, username=self.username.strip(), display_name=self.display_name.strip(),
                     password_hash=hash_password(self.password), role=self.role,
                     unit_id=self.unit_id, active=True, is_demo=self.is_demo, email=email_address(self.email))

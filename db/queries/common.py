@@ -39,3 +39,16 @@ def units(engine: Engine) -> list[dict]:
         rows = session.execute(select(Unit.id, Unit.code, Unit.name, Unit.category, Unit.active, Unit.aliases)
                                .order_by(Unit.sort_order, Unit.id)).all()
     return [r._asdict() for r in rows]
+
+
+def district_words(engine: Engine) -> dict[str, str]:
+    """How the district's own texts name it: {"district": 硚口区, "mark": 硚} (the mark of its
+    documents' numbers, from its plan's number)."""
+    from core.documents import document_mark
+    from db import districts
+    from db.models import District
+    with read_session(engine) as session:
+        district_id = districts.current(session.connection())
+        name = session.scalar(select(District.name).where(District.id == district_id))
+        plan = Setting.row(session, "plan_document")
+    return {"district": name or "", "mark": document_mark(str((plan.value or {}).get("number") or "")) if plan else ""}

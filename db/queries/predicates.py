@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select, true
+from sqlalchemy.orm import aliased
 
 from core import lifecycles as lc
 from db.models import FollowUp, FollowUpAssist, Item, Supervision, Unit
@@ -98,15 +99,14 @@ def item_overdue_on(day: date, dialect: str = ""):
     still unanswered or answered since, as a list, it takes them from the feedback date's index.
     PostgreSQL does that with the plain condition, and runs the list form slower."""
     if dialect == "sqlite":
-        unanswered = _ITEM.select().with_only_columns(_ITEM.c.id).where(
-            or_(_ITEM.c.feedback_on.is_(None), _ITEM.c.feedback_on >= day))
+        unanswered = select(_ITEM.id).where(or_(_ITEM.feedback_on.is_(None), _ITEM.feedback_on >= day))
         not_answered_before = Item.id.in_(unanswered)
     else:
         not_answered_before = or_(Item.feedback_on.is_(None), Item.feedback_on >= day)
     return and_(item_owes_feedback(), Item.due_on < day, not_answered_before)
 
 
-_ITEM = Item.__table__.alias("unanswered")  # not the outer query's item: the list is made once
+_ITEM = aliased(Item, name="unanswered")  # not the outer query's item: the list is made once
 
 def item_left_overdue(today: date):
     """Overdue now, or answered after its due date: what may be referred for accountability

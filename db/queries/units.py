@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
 from core.deadlines import WorkCalendar, add_period
+from core.documents import document_mark
 from core.documents_notice import NoticeData, NoticeFollowUp, NoticeOverdue, notice_number
 from core.lifecycles import ITEM_STATUSES, OPEN_FOLLOW_UP_STATUSES
 from db.calendar import work_calendar
@@ -274,7 +275,7 @@ def notice_data(engine: Engine, unit_id: int, today: date) -> NoticeData | None:
                for r in follow_ups.itertuples()]
     return NoticeData(
         unit_id=unit_id, unit_name=profile["name"], issued_on=today, reply_by=reply_by,
-        number=notice_number(unit_id, today),
+        number=notice_number(unit_id, today, "notice", document_mark(str(plan.get("number") or ""))),
         overdue=[NoticeOverdue(title=r.title, from_unit=r.from_unit, due_on=r.due_on, days_overdue=int(r.days_overdue),
                                approximate=bool(r.due_approximate))
                  for r in overdue.itertuples()],

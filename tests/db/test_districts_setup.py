@@ -104,6 +104,9 @@ def test_the_command_line_adds_a_district_its_plan_and_its_first_admin(tmp_path)
     nowhere = _manage("create-admin", "x_admin", "--district", "nowhere", "--password-stdin", env=env,
                       stdin="Jia-admin-2025\n")
     assert nowhere.returncode == 2
+    city = _manage("create-city-account", "chief_city", "--role", "city_convener", "--password-stdin", env=env,
+                   stdin="City-chief-2025\n")
+    assert city.returncode == 0, city.stderr
     engine = make_engine(url)
     jia = districts.by_code(engine, "demo_jia")
     assert [d["name"] for d in districts.listed(engine)] == ["硚口区", "示例甲区"]
@@ -115,6 +118,20 @@ def test_the_command_line_adds_a_district_its_plan_and_its_first_admin(tmp_path)
         assert Setting.row(s, "plan_document").value["number"].startswith("示甲政")
     with read_session(districts.scoped(engine, districts.by_code(engine, districts.HOME))) as s:
         assert s.scalar(select(func.count()).select_from(User).where(User.username == "jia_admin")) == 0
+    with read_session(districts.scoped(engine, districts.ALL)) as s:
+        chief = s.scalar(select(User).where(User.username == "chief_city"))
+        assert (chief.role, chief.district_id) == ("city_convener", None)
+        assert s.scalar(select(AuditLog.district_id).where(AuditLog.entity_id == chief.id,
+                                                           AuditLog.action == "user.create")) is None
     planned = _manage("remind", "--dry-run", "--json", env=env)
     assert planned.returncode == 0, planned.stderr
     assert set(json.loads(planned.stdout)) == {"qiaokou", "demo_jia"}
+
+
+def test_the_first_district_is_the_one_of_the_seed_plan():
+    """seed/ is 硚口区's plan: migration 0011 names its district from seed/district.json, whose
+    code the app calls HOME."""
+    first = json.loads((ROOT / "seed" / "district.json").read_text(encoding="utf-8"))
+    plan = json.loads((ROOT / "seed" / "leadership.json").read_text(encoding="utf-8"))["document"]
+    assert first["code"] == districts.HOME
+    assert first["name"] in plan["title"] and first["source"] == plan["number"]

@@ -16,6 +16,8 @@ from core.kinds import MECHANISMS
 from db.queries.bulletin import FIGURES, Bulletin
 from ui.bulletin import annual_docx, bulletin_docx, bulletin_xlsx, period_name
 
+QIAOKOU = {"district": "硚口区", "mark": "硚"}  # db.queries.common.district_words of 硚口区
+
 ISSUED = date(2026, 10, 9)
 
 
@@ -52,7 +54,7 @@ def read_docx(data: bytes):
 
 
 def test_the_bulletin_has_the_form_of_a_government_notice():
-    doc, lines = read_docx(bulletin_docx(sample(), ISSUED, "3"))
+    doc, lines = read_docx(bulletin_docx(sample(), ISSUED, QIAOKOU, "3"))
     assert lines[0] == "关于2026年第三季度“府检联动”工作情况的通报"
     assert lines[1] == "硚府检联通〔2026〕3号"
     assert lines[2] == "各成员单位:"
@@ -65,12 +67,12 @@ def test_the_bulletin_has_the_form_of_a_government_notice():
 
 
 def test_a_blank_number_leaves_room_to_write_it_in():
-    _, lines = read_docx(bulletin_docx(sample(), ISSUED))
+    _, lines = read_docx(bulletin_docx(sample(), ISSUED, QIAOKOU))
     assert lines[1] == "硚府检联通〔    〕    号"
 
 
 def test_the_tables_carry_the_units_and_their_rates():
-    doc, _ = read_docx(bulletin_docx(sample(), ISSUED))
+    doc, _ = read_docx(bulletin_docx(sample(), ISSUED, QIAOKOU))
     units = next(t for t in doc.tables if t.rows[0].cells[0].text == "成员单位" and len(t.columns) == 7)
     assert [c.text for c in units.rows[0].cells] == ["成员单位", "收到事项", "按期反馈", "逾期反馈", "到期未反馈",
                                                      "按期反馈率", "移送追责"]
@@ -83,7 +85,7 @@ def test_the_tables_carry_the_units_and_their_rates():
 
 
 def test_every_run_names_an_east_asian_font_and_the_font_table_its_substitutes():
-    doc, _ = read_docx(bulletin_docx(sample(), ISSUED, "3"))
+    doc, _ = read_docx(bulletin_docx(sample(), ISSUED, QIAOKOU, "3"))
     runs = [r for p in doc.paragraphs for r in p.runs]
     runs += [r for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
     fonts = {r._element.rPr.rFonts.get(qn("w:eastAsia")) for r in runs}
@@ -100,7 +102,7 @@ def test_every_run_names_an_east_asian_font_and_the_font_table_its_substitutes()
 
 def test_the_yearly_report_is_the_same_figures_in_the_words_of_a_report():
     year = sample(date(2026, 1, 1), date(2026, 12, 31))
-    doc, lines = read_docx(annual_docx(year, date(2027, 1, 10)))
+    doc, lines = read_docx(annual_docx(year, date(2027, 1, 10), QIAOKOU))
     assert lines[0] == "硚口区2026年度“府检联动”工作情况报告"
     assert lines[1] == "“府检联动”联席会议:"  # addressed to the meeting, with no 文号
     assert not any("硚府检联通" in line for line in lines)
@@ -117,7 +119,7 @@ def test_the_yearly_report_is_the_same_figures_in_the_words_of_a_report():
 def test_a_year_without_problems_says_so():
     calm = sample(overdue_at_end=0, fu_overdue_at_end=0, late_milestones=0)
     calm.by_unit["on_time_rate"] = pd.Series([0.9, 1.0, None], dtype=object)
-    _, lines = read_docx(annual_docx(calm, ISSUED))
+    _, lines = read_docx(annual_docx(calm, ISSUED, QIAOKOU))
     assert "全年各成员单位总体能够按期反馈、按时落实,未发现突出问题。" in lines
 
 

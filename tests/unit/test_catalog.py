@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from db.queries import bulletin as bulletin_q, city as city_q
+
 from core import i18n
 from core import lifecycles as lc
 from core.kinds import KINDS, MECHANISMS, detail_fields
@@ -16,7 +18,7 @@ from core.documents_notice import FORMS as NOTICE_FORMS
 from core.todo_settings import ranges as todo_ranges
 from db import reminders
 from db.queries import todo
-from core.permissions import ROLES
+from core.permissions import CITY_ROLES, ROLES
 from tests.conftest import command_classes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +56,7 @@ def _families() -> dict[str, tuple]:
     import_entities = {v.entity for module in importers for v in module.values()
                        if isinstance(v, type) and isinstance(getattr(v, "entity", None), str)} | {"meeting"}
     return {
-        "role.{}": ROLES,
+        "role.{}": ROLES + CITY_ROLES,
         "status.{}": lc.ITEM_STATUSES,
         "fu_status.{}": lc.FOLLOW_UP_STATUSES,
         # "escalated" is derived (issued or responded, past the deadline); the 督办 page filters by it
@@ -114,6 +116,9 @@ def _families() -> dict[str, tuple]:
         "units.{}_help": NOTICE_FORMS,
         # core/documents_notice.py NoticeData.words: each form's own words
         **{f"{{}}.{key}": NOTICE_FORMS for key in ("title", "number", "body", "reply", "file_name")},
+        "district.error.{}_taken": ("code", "name"),  # db/commands/districts.py
+        "city.col.{}": city_q.COLUMNS,  # app_pages/city.py
+        "bulletin.preset.{}": bulletin_q.PRESETS,  # app_pages/city.py: the city 通报's period
     }
 
 

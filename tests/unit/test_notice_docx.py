@@ -22,7 +22,7 @@ FOLLOW_UPS = [NoticeFollowUp("报送电动自行车消防安全整治整改进�
 
 def notice(**overrides) -> NoticeData:
     values = dict(unit_id=19, unit_name="区市场监管局", issued_on=TODAY, reply_by=date(2026, 12, 3),
-                  number=notice_number(19, TODAY), overdue=OVERDUE, follow_ups=FOLLOW_UPS,
+                  number=notice_number(19, TODAY, "notice", "硚"), overdue=OVERDUE, follow_ups=FOLLOW_UPS,
                   office_phone="68839462", office_email="1306226418@qq.com",
                   plan_number="硚政〔2025〕1号", plan_title="关于建立硚口区“府检联动”工作机制的实施方案")
     values.update(overrides)
@@ -90,10 +90,10 @@ def test_chinese_text_names_an_east_asian_font():
 
 
 def test_number_is_derived_from_the_date_and_the_unit():
-    assert notice_number(7, date(2026, 11, 26)) == "硚府检联〔2026〕督112607号"
-    assert notice_number(7, date(2026, 11, 26)) == notice_number(7, date(2026, 11, 26))
-    assert notice_number(7, date(2026, 11, 27)) != notice_number(7, date(2026, 11, 26))
-    assert notice_number(41, date(2027, 1, 5)) == "硚府检联〔2027〕督010541号"
+    assert notice_number(7, date(2026, 11, 26), "notice", "硚") == "硚府检联〔2026〕督112607号"
+    assert notice_number(7, date(2026, 11, 26), "notice", "硚") == notice_number(7, date(2026, 11, 26), "notice", "硚")
+    assert notice_number(7, date(2026, 11, 27), "notice", "硚") != notice_number(7, date(2026, 11, 26), "notice", "硚")
+    assert notice_number(41, date(2027, 1, 5), "notice", "硚") == "硚府检联〔2027〕督010541号"
     assert file_name(notice()) == "督办通知单-区市场监管局-2026-11-26.docx"
 
 
@@ -123,7 +123,7 @@ def test_notice_from_the_database_prints_the_days_overdue_of_the_data(sqlite_eng
 
 
 def test_the_reminder_notice_is_the_same_list_in_the_words_of_a_reminder():
-    data = notice(form="reminder_notice", number=notice_number(19, TODAY, "reminder_notice"))
+    data = notice(form="reminder_notice", number=notice_number(19, TODAY, "reminder_notice", "硚"))
     doc = read_back(data)
     lines = texts(doc)
     assert lines[:3] == ["催办单", "硚府检联〔2026〕催112619号", "区市场监管局\uff1a"]

@@ -5,6 +5,9 @@ the database become unique within a district
 Revision ID: 0011
 Revises: 0010
 """
+import json
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -27,7 +30,9 @@ PER_DISTRICT = {"unit": ("code", "name"), "leader": ("key",), "liaison": ("exter
                 "follow_up": ("external_ref",)}
 # SQLite's constraints were created without names: batch mode names them by this convention
 SQLITE_NAMES = {"uq": "%(table_name)s_%(column_0_name)s_key", "pk": "%(table_name)s_pkey"}
-FIRST = {"code": "qiaokou", "name": "硚口区"}
+# the district this app was built for (seed/district.json: 硚口区), whose every row an existing database holds
+FIRST = {k: v for k, v in json.loads((Path(__file__).resolve().parents[3] / "seed" / "district.json")
+                                     .read_text(encoding="utf-8")).items() if k in ("code", "name")}
 
 
 def upgrade() -> None:
