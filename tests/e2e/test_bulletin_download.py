@@ -33,3 +33,20 @@ def test_the_yearly_report_and_the_full_overdue_list_download(server, page, tmp_
     listing = download(page, "下载 CSV", tmp_path)  # the first: the overdue list's
     lines = listing.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("标题") and len(lines) > 1
+
+
+def test_the_whole_workbook_and_the_item_list_download(server, page, tmp_path):
+    """Made when clicked, outside the page's run, where the session is unknown: they read through
+    the district's engine taken during the run (ui.session.reader_for_click)."""
+    import openpyxl
+    from playwright.sync_api import expect
+    base, _ = server
+    sign_in(page, base, "office", "Demo-office-2025")
+    page.goto(f"{base}/data")
+    expect(page.get_by_role("heading", name="导入导出", exact=True)).to_be_visible()
+    book = openpyxl.load_workbook(download(page, "下载完整工作簿(Excel)", tmp_path))
+    assert len(book.sheetnames) >= 4 and book.worksheets[0].max_row > 10
+    page.goto(f"{base}/referrals")
+    expect(page.get_by_role("heading", name="移送与反馈", exact=True)).to_be_visible()
+    listing = download(page, "下载 CSV", tmp_path)
+    assert len(listing.read_text(encoding="utf-8-sig").splitlines()) > 10
