@@ -9,7 +9,7 @@ from db.queries.bulletin import PRESETS, preset_period
 from ui import state
 from ui.charts import district_on_time_trend, show
 from ui.city import SECTIONS, city_docx, city_xlsx, comparison
-from ui.session import read_city
+from ui.session import city_reader_for_click, read_city
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,11 +54,15 @@ st.caption(t("city.bulletin.caption"))
 c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
 preset = c1.selectbox(t("bulletin.period"), PRESETS, key="city.period", format_func=lambda p: t(f"bulletin.preset.{p}"))
 start, end = preset_period(preset, day)
-rows = read_city(q.district_bulletins, start, end, day)
-c2.download_button(t("city.bulletin.download_docx"), lambda: city_docx(rows, start, end, day), key="city.docx",
+fetch = city_reader_for_click()  # each district's 通报 figures are counted when a file is asked for
+c2.download_button(t("city.bulletin.download_docx"),
+                   lambda: city_docx(fetch(q.district_bulletins, start, end, day), start, end, day), key="city.docx",
                    file_name=t("city.bulletin.file_docx", start=start.isoformat(), end=end.isoformat()),
                    on_click="ignore", mime=DOCX, icon=":material/description:")
-c3.download_button(t("city.bulletin.download_xlsx"), lambda: city_xlsx(rows), key="city.xlsx",
+c3.download_button(t("city.bulletin.download_xlsx"), lambda: city_xlsx(fetch(q.district_bulletins, start, end, day)),
+                   key="city.xlsx",
                    file_name=t("city.bulletin.file_xlsx", start=start.isoformat(), end=end.isoformat()),
                    on_click="ignore", mime=XLSX, icon=":material/table:")
-st.dataframe(comparison(rows, next(iter(SECTIONS.values()))), hide_index=True, width="stretch")
+if st.toggle(t("city.bulletin.show"), key="city.bulletin.show"):  # off by default: it counts every district's period
+    rows = read_city(q.district_bulletins, start, end, day)
+    st.dataframe(comparison(rows, next(iter(SECTIONS.values()))), hide_index=True, width="stretch")

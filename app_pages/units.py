@@ -9,6 +9,7 @@ from core.clock import today
 from core.i18n import fmt_date, t
 from db.models import Unit
 from db.queries import units as q
+from db.queries.common import district_words
 from db.stored_values import max_length
 from db.queries.supervision import supervision_list
 from ui.navigation import PAGES

@@ -99,8 +99,7 @@ def time_page(script: str, runs: int, url: str) -> tuple[float, list[float], lis
     start = time.perf_counter()
     at.run()
     cold = (time.perf_counter() - start) * 1000
-    if at.exception:
-        raise RuntimeError(f"{script}: {at.exception[0].message}")
+    _check(script, at)
     warm, miss, miss_item = [], [], []
     for _ in range(runs):
         start = time.perf_counter()
@@ -112,9 +111,18 @@ def time_page(script: str, runs: int, url: str) -> tuple[float, list[float], lis
             start = time.perf_counter()
             at.run()
             times.append((time.perf_counter() - start) * 1000)
-            if at.exception:
-                raise RuntimeError(f"{script}: {at.exception[0].message}")
+            _check(script, at)
     return cold, warm, miss, miss_item
+
+
+def _check(script: str, at) -> None:
+    """A page that failed is not timed: an exception, or the message app.py shows instead of a
+    traceback (its log has the traceback)."""
+    from core.i18n import t
+    if at.exception:
+        raise RuntimeError(f"{script}: {at.exception[0].message}")
+    if any(e.value == t("app.error") for e in at.error):
+        raise RuntimeError(f"{script}: the page failed (see the log above)")
 
 
 def peak_rss_mb() -> float:

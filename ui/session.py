@@ -137,6 +137,14 @@ def reader_for_click() -> Callable:
     return lambda fn, *args, **kwargs: fn(chosen_engine, *args, **kwargs)
 
 
+def city_reader_for_click() -> Callable:
+    """`reader_for_click` across districts, for the city's own downloads: a city account only."""
+    if not can(actor(), "view_city"):
+        raise PermissionError("the city's figures are for city accounts")
+    across = _engine_in(districts.ALL)
+    return lambda fn, *args, **kwargs: fn(across, *args, **kwargs)
+
+
 def read_city(fn: Callable, *args, **kwargs) -> Any:
     """`read` across districts, for the city's own pages: a city account only."""
     if not can(actor(), "view_city"):

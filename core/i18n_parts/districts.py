@@ -36,6 +36,7 @@ TEXTS: dict[str, str] = {
     "backup.several_districts": "本数据库保存着多个区的数据,整库备份请由服务器运维人员在服务器上进行(python manage.py 或数据库工具)。",
     "city.bulletin.title": "全市通报",
     "city.bulletin.caption": "各区同一期间的通报数据并列比较,与各区自己的通报口径一致。",
+    "city.bulletin.show": "在此显示各区本期数据",
     "city.bulletin.download_docx": "下载全市通报(Word)",
     "city.bulletin.download_xlsx": "下载全市对比表(Excel)",
     "city.bulletin.file_docx": "全市通报-{start}-{end}.docx",

@@ -58,6 +58,12 @@ def item_overdue(today: date):
     return and_(Item.needs_feedback.is_(True), item_open(), Item.due_on < today)
 
 
+def item_not_overdue(today: date):
+    """Not item_overdue, also where it is unknown (no due date): SQL's NOT of an unknown is unknown."""
+    return or_(Item.needs_feedback.is_not(True), Item.status.not_in(lc.OPEN_ITEM_STATUSES), Item.due_on.is_(None),
+               Item.due_on >= today)
+
+
 def item_due_within(today: date, days: int):
     """Needs feedback, still open, and due between today and `days` days on (both included)."""
     return and_(Item.needs_feedback.is_(True), item_open(),

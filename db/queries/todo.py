@@ -22,7 +22,7 @@ from core.todo_settings import SETTING_KEY, TodoSettings
 from db.calendar import work_calendar
 from db.engine import read_session
 from db.models import FollowUp, Item, KeyTask, Milestone, ProgressUpdate, Setting, Supervision, TaskAssignment, Unit
-from db.queries.predicates import follow_up_overdue, item_overdue, supervision_escalated
+from db.queries.predicates import follow_up_overdue, item_not_overdue, item_overdue, supervision_escalated
 
 RED, AMBER, GREEN = "red", "amber", "green"
 WORKS = ("sign", "feedback", "follow_up", "report", "supervision",  # liaison
@@ -142,7 +142,9 @@ def _office_lists(today: date, cal: WorkdayIndex, settings: TodoSettings) -> lis
         ("review", "item", _listed(Item.id, Item.title, Item.to_unit_id, Item.feedback_on, Item.version,
                                    Item.kind.label("kind")).where(Item.status == lc.RESPONDED)
          .order_by(Item.feedback_on, Item.id), False),
-        ("unsigned", "item", _item(Item.status == lc.SENT, Item.sent_on < unsigned_before), True),
+        # an item both unsigned and overdue is listed once, with the overdue ones to chase (red)
+        ("unsigned", "item", _item(Item.status == lc.SENT, Item.sent_on < unsigned_before, item_not_overdue(today)),
+         True),
         ("chase", "item", _item(item_overdue(today)), True),
         ("follow_up", "follow_up", _listed(FollowUp.id, FollowUp.text, FollowUp.lead_unit_id, FollowUp.due_on,
                                            FollowUp.version)

@@ -192,6 +192,8 @@ def test_the_city_bulletin_compares_the_districts_figures_with_their_own(city_en
     from db.queries.city import district_bulletins
     url, ids = city_env
     at = signed_in_app("city").run()
+    assert not [d for d in at.dataframe if "本期新增事项" in d.value.columns]  # counted only when asked
+    at.toggle(key="city.bulletin.show").set_value(True).run()
     table = next(d.value for d in at.dataframe if "本期新增事项" in d.value.columns)
     assert list(table["区"]) == ["硚口区", "示例甲区", "示例乙区"]
     start, end = preset_period("month", TODAY)

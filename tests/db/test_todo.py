@@ -89,3 +89,17 @@ def test_the_navigation_count_caps_each_list_as_the_page_does(engine, work, monk
     import db.queries.todo as todo
     monkeypatch.setattr(todo, "LIMIT", 1)
     assert role_todo_count(engine, "office", TODAY) == len(office_todo(engine, TODAY)) < LIMIT
+
+
+def test_an_item_unsigned_and_overdue_is_listed_once_to_chase(engine, units, work):
+    """Found by the benchmark at scale 10: listed as unsigned and as overdue, it drew two 催办
+    buttons of one key and the office's 待办 failed."""
+    both = item(engine, units, "market_regulation", "未签收且逾期", date(2026, 11, 20), sent_on=date(2026, 11, 2),
+                received=False)
+    no_due = CreateItem(OFFICE, kind="major_case_notice", from_unit_id=units["market_regulation"],
+                        to_unit_id=units["procuratorate"], doc_number="硚市监通〔2026〕9号", title="无需反馈的通报",
+                        sent_on=date(2026, 11, 2), received_on=None, details={}).run(engine)
+    rows = office_todo(engine, TODAY)
+    assert [r["work"] for r in rows if r["id"] == both] == ["chase"]
+    assert [r["work"] for r in rows if r["id"] == no_due] == ["unsigned"]  # no due date: still unsigned
+    assert role_todo_count(engine, "office", TODAY) == len(rows)
