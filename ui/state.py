@@ -51,6 +51,7 @@ HOLIDAY_YEAR = "settings.holiday.year"
 WEEKLY_WEEK = "weekly.week"
 SIGNIN_PASSWORD = "signin.password"
 CITY_DISTRICT = "city.district"  # the district whose pages a city account is reading (sidebar widget)
+TODO_SHOWN = "_todo.shown"  # how many rows of 待办 are drawn (app_pages/todo.py)
 CITY_OPEN = "_city.open"  # a district chosen on 全市总览, put into the sidebar's choice on the next run
 
 FLASH_SHOWN_RUNS = 2  # a component finishing in the browser (e.g. the cookie) may rerun once

@@ -23,6 +23,7 @@ from ui.task_forms import PROGRESS_FIELDS
 from ui.supervision_forms import supervision_step_forms
 from ui.tables import escape_markdown
 
+PAGE = 30  # rows of 待办 drawn at first, and added by each 显示更多 (app_pages/todo.py)
 INTRO_ROLE = {"admin": "office"}  # an admin's 待办 is the office's
 MARK_COLOR = {"red": "red", "amber": "orange", "green": "green"}
 # Where a row without an in-place action opens: page path and the parameters it needs.

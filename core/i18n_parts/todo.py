@@ -10,6 +10,7 @@ TEXTS = {
     "todo.intro.viewer": "查看账户没有待办事项。",
     "todo.empty": "暂无待办事项。",
     "todo.more": "仅显示前 {n} 条,请到相应页面查看全部。",
+    "todo.show_more": "显示后 {n} 项(还有 {left} 项)",
     "todo.due": "期限 {day} · 还剩 {n} 个工作日",
     "todo.overdue": "期限 {day} · 已超期 {n} 个工作日",
     "todo.dated": "反馈日期 {day}",

@@ -69,6 +69,8 @@ def test_the_office_reviews_feedback_and_a_reminder_without_mail_server_is_logge
     engine = make_engine(app_env)
     at = open_page("office", PAGE)
     assert not at.exception
+    while more := [b for b in at.button if b.label.startswith("显示后")]:  # the list, a page at a time
+        more[0].click().run()
     assert {"反馈待审核销号", "超期待催办"} <= badges(at)
     remind = buttons(at, ".remind")
     assert remind
@@ -132,3 +134,19 @@ def test_the_liaison_reports_progress_on_a_key_task_in_place(app_env):
                                                         ProgressUpdate.unit_id == market)).one()
     assert (update.percent, update.text, update.reported_on) == (30, "已完成摸底排查", TODAY)
     assert f"{form}.percent" not in [n.key for n in at.number_input]  # no longer due: the row is gone
+
+
+def test_a_long_todo_is_drawn_a_page_at_a_time_most_urgent_first(app_env):
+    """The office's 待办 of a busy district holds hundreds of rows: the first 30 are drawn, 显示更多
+    adds the next ones."""
+    from ui.todo import PAGE
+    from db.queries.todo import office_todo
+    rows = office_todo(make_engine(app_env), TODAY)
+    at = signed_in_app("office", "app_pages/todo.py").run()
+    more = [b for b in at.button if b.label.startswith("显示后")]
+    assert len(rows) > PAGE  # the demo office's year
+    assert more and f"还有 {len(rows) - PAGE} 项" in more[0].label
+    first = {m.value for m in at.markdown}
+    assert any(rows[0]["title"] in v for v in first) and not any(rows[PAGE]["title"] in v for v in first)
+    more[0].click().run()
+    assert any(rows[PAGE]["title"] in m.value for m in at.markdown)
