@@ -82,9 +82,11 @@ def test_a_read_learns_its_tables_and_its_key_moves_only_with_them(engine, units
 def test_tables_read_sees_joined_aliased_and_nested_tables(engine):
     from sqlalchemy.orm import aliased
 
+    from db import districts
     from db.models import Item, Unit
     from db.queries.predicates import in_category
     sender = aliased(Unit)
+    engine = districts.scoped(engine, 1)  # as the app's pages read: in a chosen district
     with tv.tables_read() as outer:
         with read_session(engine) as s:
             s.execute(select(Item.id).join(sender, sender.id == Item.from_unit_id))
