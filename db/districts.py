@@ -39,11 +39,11 @@ class DistrictRequired(RuntimeError):
 def scoped(engine: Engine, district: int | str) -> Engine:
     """The engine working in one district (its id) or across all (ALL); one object per district,
     sharing the engine's pool, so sessions and caches made from it are kept."""
-    root = getattr(engine, "_fjld_root", engine)
-    cache = root.__dict__.setdefault("_fjld_scoped", {})
+    base = root(engine)
+    cache = base.__dict__.setdefault("_fjld_scoped", {})
     if district not in cache:
-        option_engine = root.execution_options(**{OPTION: district})
-        option_engine._fjld_root = root
+        option_engine = base.execution_options(**{OPTION: district})
+        option_engine._fjld_root = base
         cache[district] = option_engine
     return cache[district]
 

@@ -121,6 +121,14 @@ def empty_template(tmp_path_factory) -> Path:
     return path
 
 
+def before_districts(model):
+    """The model's table as it was before migration 0011 (no district column), for rows written
+    to an older revision."""
+    import sqlalchemy as sa
+    return sa.Table(model.__tablename__, sa.MetaData(),
+                    *(c._copy() for c in model.__table__.c if c.name != "district_id"))
+
+
 def copy_db(template: Path, tmp_path: Path) -> str:
     target = tmp_path / f"app-{uuid.uuid4().hex[:8]}.db"
     shutil.copy(template, target)

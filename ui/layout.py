@@ -5,9 +5,10 @@ import streamlit as st
 
 from core.clock import today
 from core.i18n import t
-from core.permissions import can
+from core.permissions import CITY_ROLES, can
 from db.queries.common import has_demo_data
 from db.queries.settings import calendar_coverage
+from ui import session, state
 from ui.session import read
 
 
@@ -58,8 +59,6 @@ def phone_friendly() -> None:
 def district_in_sidebar(actor) -> None:
     """Which district the pages show, once the database holds several: a district account's own
     district, named; a city account's choice, which it may change (the pages are read only)."""
-    from core.permissions import CITY_ROLES
-    from ui import session, state
     listed = session.all_districts()
     if actor.role in CITY_ROLES and listed:
         ids = [d["id"] for d in listed]

@@ -49,11 +49,11 @@ def add_district(engine: Engine, actor, code: str, name: str, seed_dir: Path) ->
     plan loaded)."""
     from seed.reference import load_reference, read_plan
     read_plan(seed_dir)  # raises ValueError naming the file that cannot be used
-    district_id = districts.by_code(engine, code.strip())
-    if district_id is None:
+    existing = next((d for d in districts.listed(engine) if d["code"] == code.strip()), None)
+    if existing is None:
         district_id = AddDistrict(actor, code=code, name=name).run(districts.scoped(engine, districts.ALL))
-    elif next(d for d in districts.listed(engine) if d["id"] == district_id)["name"] != name.strip():
-        # the code is taken by a district of another name: nothing is loaded
-        raise CommandError(t("district.error.other_name", code=code.strip(), name=next(
-            d for d in districts.listed(engine) if d["id"] == district_id)["name"]))
+    elif existing["name"] != name.strip():  # the code is another district's: nothing is loaded
+        raise CommandError(t("district.error.other_name", code=code.strip(), name=existing["name"]))
+    else:
+        district_id = existing["id"]
     return district_id, load_reference(districts.scoped(engine, district_id), seed_dir)

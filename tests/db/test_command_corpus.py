@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from sqlalchemy import JSON, func, select
+from sqlalchemy import JSON, func, select, true
 
 from core.kinds import KINDS
 from core.permissions import CITY_ADMIN, SYSTEM, Actor
@@ -282,13 +282,18 @@ class Ctx:
             return dict(conn.execute(self._snapshot).one()._mapping)
 
 
-def _snapshot_statement():
-    """One query: the row count of every table and the sum of versions of every versioned one."""
+def _snapshot_statement(district_id: int | None = None):
+    """One query: the row count of every table and the sum of versions of every versioned one
+    (with `district_id`: of the tables of district-owned rows, that district's rows only)."""
     columns = []
     for table in Base.metadata.sorted_tables:
-        columns.append(select(func.count()).select_from(table).scalar_subquery().label(f"{table.name} rows"))
+        if district_id is not None and "district_id" not in table.c:
+            continue
+        mine = table.c.district_id == district_id if district_id is not None else true()
+        columns.append(select(func.count()).select_from(table).where(mine).scalar_subquery()
+                       .label(f"{table.name} rows"))
         if "version" in table.c:
-            columns.append(select(func.coalesce(func.sum(table.c.version), 0)).scalar_subquery()
+            columns.append(select(func.coalesce(func.sum(table.c.version), 0)).where(mine).scalar_subquery()
                            .label(f"{table.name} versions"))
     return select(*columns)
 

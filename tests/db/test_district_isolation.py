@@ -18,29 +18,20 @@ from db import districts
 from db.commands.base import CommandError, PermissionDenied
 from db.commands.districts import add_district
 from db.engine import read_session
-from db.models import Base, Item, Unit, User
+from db.models import Item, Unit, User
 from db.queries import referrals
 from seed.demo import generate_demo
 from seed.demo_districts import CITY_DEMO_ACTOR, CITY_DEMO_DISTRICTS, fictional_plan
 from tests.conftest import TODAY, command_classes, empty_database, load_reference, migrate
-from tests.db.test_command_corpus import SPECS_UNDER_TEST, Ctx, item_in
+from tests.db.test_command_corpus import SPECS_UNDER_TEST, Ctx, _snapshot_statement, item_in
 
 OTHER = CITY_DEMO_DISTRICTS[0]
 
 
 def district_snapshot(engine, district_id: int) -> dict[str, int]:
     """Row count and sum of versions of each table's rows in one district."""
-    columns = []
-    for table in Base.metadata.sorted_tables:
-        if "district_id" not in table.c:
-            continue
-        mine = table.c.district_id == district_id
-        columns.append(select(func.count()).select_from(table).where(mine).scalar_subquery().label(f"{table.name} rows"))
-        if "version" in table.c:
-            columns.append(select(func.coalesce(func.sum(table.c.version), 0)).where(mine).scalar_subquery()
-                           .label(f"{table.name} versions"))
     with engine.connect() as conn:
-        return dict(conn.execute(select(*columns)).one()._mapping)
+        return dict(conn.execute(_snapshot_statement(district_id)).one()._mapping)
 
 
 class Two:

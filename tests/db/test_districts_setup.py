@@ -17,15 +17,9 @@ from db import districts, table_versions
 from db.engine import alembic_config, make_engine, read_session, sqlite_foreign_keys_off
 from db.models import AuditLog, District, HolidayEntry, Item, KeyTask, Setting, Unit, User
 from seed.demo_districts import CITY_DEMO_DISTRICTS, fictional_plan
-from tests.conftest import ROOT, empty_database
+from tests.conftest import ROOT, before_districts, empty_database
 
 FIRST_STREET = "yijia_street"  # the first subdistrict of seed/units.csv
-
-
-def before_districts(model):
-    """The model's table as it was before migration 0011 (no district column)."""
-    return sa.Table(model.__tablename__, sa.MetaData(),
-                    *(c._copy() for c in model.__table__.c if c.name != "district_id"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

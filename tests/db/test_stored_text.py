@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import select
 
@@ -14,7 +13,7 @@ from db.commands.base import Command, ValidationFailed, ValueRefused
 from db import table_versions
 from db.engine import alembic_config, read_session, sqlite_foreign_keys_off
 from db.models import AuditLog, HolidayEntry, Item, Meeting, Unit
-from tests.conftest import count, empty_database
+from tests.conftest import before_districts, count, empty_database
 
 ADMIN = Actor(None, "admin1", "admin")
 
@@ -67,13 +66,6 @@ def test_a_row_stored_before_the_rule_can_still_take_other_changes(engine):
 def _holiday(engine):
     with read_session(engine) as s:
         return HolidayEntry.row(s, date(2027, 1, 1))
-
-
-def before_districts(model):
-    """The model's table as it was before migration 0011 (no district column), for rows written
-    to an old revision."""
-    return sa.Table(model.__tablename__, sa.MetaData(),
-                    *(c._copy() for c in model.__table__.c if c.name != "district_id"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -22,14 +22,21 @@ def app_process(env: dict, log_path):
         yield url
 
 
-@pytest.fixture
-def server(tmp_path, demo_template):
-    """The app in demo mode on a copy of the demo database; yields (base URL, database URL)."""
-    db_url = copy_db(demo_template, tmp_path)
-    env = dict(os.environ, DATABASE_URL=db_url, FJLD_DEMO="1")
+@contextmanager
+def demo_server(tmp_path, template, demo: str = "1"):
+    """The app in demo mode (FJLD_DEMO=`demo`) on a copy of `template`; yields (base URL, database URL)."""
+    db_url = copy_db(template, tmp_path)
+    env = dict(os.environ, DATABASE_URL=db_url, FJLD_DEMO=demo)
     env.pop("COOKIE_KEY", None)
     with app_process(env, tmp_path / "streamlit.log") as url:
         yield url, db_url
+
+
+@pytest.fixture
+def server(tmp_path, demo_template):
+    """The app in demo mode on a copy of the demo database; yields (base URL, database URL)."""
+    with demo_server(tmp_path, demo_template) as served:
+        yield served
 
 
 @pytest.fixture

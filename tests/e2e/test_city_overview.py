@@ -1,22 +1,16 @@
 """The city demo in a real browser (FJLD_DEMO=city): the city convener signs in, lands on 全市总览
 with three districts, chooses 示例甲区 in the sidebar and reads its overview and its member
 units (its own office, not 硚口区's); 硚口区's admin sees neither the city page nor the choice."""
-import os
-
 import pytest
 
-from tests.conftest import copy_db
-from tests.e2e.conftest import app_process, pick_option, screenshot, settle, sign_in
+from tests.e2e.conftest import demo_server, pick_option, screenshot, settle, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def city_server(tmp_path, demo_template):
-    db_url = copy_db(demo_template, tmp_path)
-    env = dict(os.environ, DATABASE_URL=db_url, FJLD_DEMO="city")
-    env.pop("COOKIE_KEY", None)
-    with app_process(env, tmp_path / "streamlit.log") as url:
+    with demo_server(tmp_path, demo_template, demo="city") as (url, _):
         yield url
 
 
