@@ -39,18 +39,24 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
-def _pg_database():
-    """Create a fresh PostgreSQL database for this test run; yields its URL."""
+@contextmanager
+def pg_database(template: str | None = None):
+    """A new PostgreSQL database of this test run's own (a copy of the database `template` when
+    given, which nobody may be connected to); yields its URL and drops it afterwards."""
     from sqlalchemy import create_engine, text
+    name = f"fjld_test_{uuid.uuid4().hex[:12]}"
     try:
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            name = f"fjld_test_{uuid.uuid4().hex[:12]}"
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     except Exception as exc:  # noqa: BLE001 - any connection problem means "no PostgreSQL here"
         skip_or_fail(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}")
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    return admin, name, url
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @contextmanager
@@ -62,16 +68,12 @@ def empty_database(backend: str, tmp_path: Path):
         yield eng
         eng.dispose()
         return
-    from sqlalchemy import text
-    admin, name, url = _pg_database()
-    eng = make_engine(url)
-    try:
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with pg_database() as url:
+        eng = make_engine(url)
+        try:
+            yield eng
+        finally:
+            eng.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

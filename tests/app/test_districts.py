@@ -4,6 +4,7 @@ record ids in its address, shows nothing of 硚口区; the city convener compare
 (FJLD_DEMO=city: 硚口区 and two fictional districts)."""
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
@@ -17,10 +18,11 @@ from db.commands.supervision import IssueSupervision
 from db.commands.users import CreateUser
 from db.engine import make_engine, migrate, read_session
 from db.models import FollowUp, KeyTask, Unit
+from seed.reference import load_reference
 from seed.demo_districts import CITY_DEMO_ACTOR, CITY_DEMO_DISTRICTS, create_city_demo
 from tests.app.conftest import signed_in_app
 from tests.app.helpers import markdown_bodies
-from tests.conftest import TODAY, copy_db
+from tests.conftest import TODAY, copy_db, pg_database
 from ui.navigation import PAGES
 
 MARK = "硚口独有标记"  # in the titles of 硚口区's records made below
@@ -30,14 +32,31 @@ QIAOKOU_ONLY = (MARK, STREET, ALIAS)
 OTHER = CITY_DEMO_DISTRICTS[0]
 
 
-@pytest.fixture(scope="module")
-def city_template(tmp_path_factory, demo_template):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def city_template(request, tmp_path_factory, demo_template):
     """The demo database with the city demo's districts, 硚口区's marked records and an admin
-    of the first fictional district (jia_admin)."""
-    path = tmp_path_factory.mktemp("city") / "city.db"
-    path.write_bytes(demo_template.read_bytes())
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
+    of the first fictional district (jia_admin): a SQLite file, or a PostgreSQL database that each
+    test copies. Yields (backend, path or database URL, ids)."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("city") / "city.db"
+        path.write_bytes(demo_template.read_bytes())
+        engine = make_engine(f"sqlite:///{path}")
+        migrate(engine)
+        yield "sqlite", path, _with_qiaokou_marks(engine)
+        return
+    from seed.demo import create_demo_accounts, generate_demo
+    with pg_database() as url:
+        engine = make_engine(url)
+        migrate(engine)
+        load_reference(engine)
+        generate_demo(engine, today=TODAY)
+        create_demo_accounts(engine)
+        yield "postgresql", url, _with_qiaokou_marks(engine)
+
+
+def _with_qiaokou_marks(engine) -> dict:
+    """Add the city demo, 硚口区's marked records and jia_admin to the database; their ids. Leaves
+    no connection open (a PostgreSQL template must have none)."""
     create_city_demo(engine)
     home = districts.by_code(engine, districts.HOME)
     other = districts.by_code(engine, OTHER["code"])
@@ -65,18 +84,22 @@ def city_template(tmp_path_factory, demo_template):
     CreateUser(CITY_DEMO_ACTOR, username="city_admin", display_name="市级管理员", password="City-admin-2025",
                role=CITY_ADMIN, unit_id=None).run(districts.scoped(engine, districts.ALL))
     engine.dispose()
-    return path, {"item": item, "meeting": meeting, "fu": follow_up, "task": task, "unit": units["market_regulation"],
-                  "home": home, "other": other}
+    return {"item": item, "meeting": meeting, "fu": follow_up, "task": task, "unit": units["market_regulation"],
+            "home": home, "other": other}
 
 
 @pytest.fixture
 def city_env(monkeypatch, tmp_path, city_template):
-    path, ids = city_template
-    url = copy_db(path, tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("FJLD_DEMO", "city")
-    monkeypatch.delenv("COOKIE_KEY", raising=False)
-    return url, ids
+    backend, source, ids = city_template
+    with ExitStack() as stack:
+        if backend == "sqlite":
+            url = copy_db(source, tmp_path)
+        else:
+            url = stack.enter_context(pg_database(template=source.rsplit("/", 1)[1]))
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("FJLD_DEMO", "city")
+        monkeypatch.delenv("COOKIE_KEY", raising=False)
+        yield url, ids
 
 
 def page_text(at) -> str:
