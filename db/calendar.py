@@ -24,15 +24,34 @@ def effective_rule(session: Session, kind: str, urgent: bool = False) -> Deadlin
     return with_override(base, override.amount, override.unit) if override else base
 
 
+class DueDates:
+    """Due dates by the rules and the calendar as they are in `session` now, each read once (a
+    recount of many items must not read the holiday entries once per item)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.calendar = work_calendar(session)
+        self._rules: dict[tuple[str, bool], DeadlineRule] = {}
+
+    def rule(self, kind: str, urgent: bool) -> DeadlineRule:
+        if (kind, urgent) not in self._rules:
+            self._rules[kind, urgent] = effective_rule(self.session, kind, urgent)
+        return self._rules[kind, urgent]
+
+    def due(self, kind: str, urgent: bool, sent_on: date, received_on: date | None):
+        """(due_on, rule text, basis, approximate) for an item by its kind's rule; due_on None when
+        the kind sets no period. The period runs from receipt, or from sending until receipt is known."""
+        rule = self.rule(kind, urgent)
+        if rule.amount is None:
+            return None, describe_rule(rule), rule.basis, False
+        start = received_on if rule.anchor == "received_on" and received_on else sent_on
+        due = compute_due(start, rule.amount, rule.unit, calendar=self.calendar)
+        return due.due_on, describe_rule(rule, urgent), rule.basis, due.approximate
+
+
 def due_for(session: Session, kind: str, urgent: bool, sent_on: date, received_on: date | None):
-    """(due_on, rule text, basis, approximate) for an item by its kind's rule; due_on None when the
-    kind sets no period. The period runs from receipt, or from sending until receipt is known."""
-    rule = effective_rule(session, kind, urgent)
-    if rule.amount is None:
-        return None, describe_rule(rule), rule.basis, False
-    start = received_on if rule.anchor == "received_on" and received_on else sent_on
-    due = compute_due(start, rule.amount, rule.unit, calendar=work_calendar(session))
-    return due.due_on, describe_rule(rule, urgent), rule.basis, due.approximate
+    """One item's (due_on, rule text, basis, approximate): see DueDates.due."""
+    return DueDates(session).due(kind, urgent, sent_on, received_on)
 
 
 def due_preview(engine, kind: str, urgent: bool, sent_on: date, received_on: date | None) -> dict:
@@ -56,8 +75,9 @@ def _recomputed(session: Session, changed_day: date | None):
     items = session.scalars(select(Item).where(
         Item.status.in_(OPEN_ITEM_STATUSES), Item.needs_feedback.is_(True), Item.due_override_reason.is_(None),
         Item.due_on.is_not(None), touched))
+    dates = DueDates(session)
     for item in items:
-        due_on, rule, basis, approximate = due_for(session, item.kind, item.urgent, item.sent_on, item.received_on)
+        due_on, rule, basis, approximate = dates.due(item.kind, item.urgent, item.sent_on, item.received_on)
         if (due_on, approximate) != (item.due_on, item.due_approximate):
             yield item, (due_on, rule, basis, approximate)
 
