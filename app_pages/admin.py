@@ -1,7 +1,9 @@
 """管理: accounts — create, set role and unit, reset password, deactivate — and the settings (admin
 only): each item kind's feedback deadline (override or reset to default), the year's statutory
 holidays and make-up working days, and the thresholds and group robots of 待办 and the reminders
-(ui/reminder_settings.py).
+(ui/reminder_settings.py). A city admin manages the accounts of the district chosen in the
+sidebar, and the deadlines and holidays of the city layer, which hold in every district that has
+not set its own (db/districts.py).
 
 Widget keys — accounts: admin.create.*, admin.edit.user_id, admin.edit.<user id>.*;
 deadline rules: settings.rule.kind (which kind), settings.rule.<kind>.amount / .unit (the form
@@ -29,7 +31,7 @@ from ui import state
 from ui.fields import draw, form_fields
 from ui.holiday_notice import notice_section
 from ui.reminder_settings import reminder_settings_section
-from ui.session import FieldErrors, actor, read, run_command, saved
+from ui.session import FieldErrors, actor, read, read_settings, run_command, saved
 from ui.tables import escape_markdown
 
 ROLE, UNIT = ("admin.role", "select"), ("admin.unit", "select")
@@ -43,6 +45,7 @@ HOLIDAY_FIELDS = form_fields(AddHolidayEntry, day=("settings.holidays.day", "dat
                              kind=("settings.holidays.kind", "select"), note=("settings.holidays.note", "text"))
 
 me = actor()
+CITY_LAYER = can(me, "manage_city_settings")  # a city admin's settings are the city layer's
 unit_rows = read(units)
 unit_names = {u["id"]: u["name"] for u in unit_rows}
 unit_options = [None] + [u["id"] for u in unit_rows]
@@ -129,23 +132,37 @@ def unit_text(unit: str) -> str:
     return UNIT_LABELS[unit]
 
 
+def override_text(amount, unit, configurable: bool) -> str:
+    if amount is not None:
+        return f"{amount}{unit_text(unit)}"
+    return t("settings.rules.no_override") if configurable else t("common.none")
+
+
 def rules_section() -> None:
     st.subheader(t("settings.rules.title"))
     st.caption(t("settings.rules.caption"))
-    rules = read(deadline_rules)
+    if CITY_LAYER:
+        st.info(t("settings.city_layer.rules"), icon=":material/location_city:")
+    rules = read_settings(deadline_rules, city_layer=CITY_LAYER)
     by_kind = {r["kind"]: r for r in rules}
     none = t("common.none")
-    st.dataframe(pd.DataFrame({
+    columns = {
         t("settings.rules.col.kind"): [r["label"] for r in rules],
         t("settings.rules.col.mechanism"): [r["mechanism"] for r in rules],
-        t("settings.rules.col.default"): [r["default_text"] for r in rules],
-        t("settings.rules.col.override"): [
-            f"{r['override_amount']}{unit_text(r['override_unit'])}" if r["override_amount"] is not None
-            else (t("settings.rules.no_override") if r["configurable"] else none) for r in rules],
+        t("settings.rules.col.default"): [r["default_text"] for r in rules]}
+    city_set = any(r["city_amount"] is not None for r in rules)
+    if city_set:  # the city layer has set some: shown beside the district's own
+        columns[t("settings.rules.col.city")] = [override_text(r["city_amount"], r["city_unit"], r["configurable"])
+                                                 for r in rules]
+    own = "settings.rules.col.city" if CITY_LAYER else "settings.rules.col.own" if city_set else "settings.rules.col.override"
+    columns[t(own)] = [
+        override_text(r["override_amount"], r["override_unit"], r["configurable"]) for r in rules]
+    columns |= {
         t("settings.rules.col.effective"): [r["effective_text"] for r in rules],
         t("settings.rules.col.urgent"): [r["urgent_text"] or none for r in rules],
-        t("settings.rules.col.basis"): [r["basis"] for r in rules],
-    }), hide_index=True, width="stretch", key="settings.rules.table", height=38 + 35 * len(rules))
+        t("settings.rules.col.basis"): [r["basis"] for r in rules]}
+    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch", key="settings.rules.table",
+                 height=38 + 35 * len(rules))
 
     state.keep_choice(state.RULE_KIND, list(by_kind), next((r["kind"] for r in rules if r["configurable"]), None))
     kind = st.selectbox(t("settings.rules.select"), list(by_kind), key=state.RULE_KIND,
@@ -186,12 +203,13 @@ def rules_section() -> None:
                                       disabled=rule["override_amount"] is None)
         if save:
             new_rule = with_override(KINDS[kind].rule, amount, unit)
-            if run_command(SaveDeadlineRule(me, kind=kind, amount=amount, unit=unit, version=version), form_key=form):
+            if run_command(SaveDeadlineRule(me, kind=kind, amount=amount, unit=unit, version=version), form_key=form,
+                           city_layer=CITY_LAYER):
                 # the fields start again from the stored values
                 saved(form, t("settings.rules.saved", label=rule["label"],
                               rule=describe_rule(new_rule) if unit in UNITS else ""), clear=("amount", "unit"))
         elif reset:
-            if run_command(ResetDeadlineRule(me, kind=kind, version=version), form_key=form):
+            if run_command(ResetDeadlineRule(me, kind=kind, version=version), form_key=form, city_layer=CITY_LAYER):
                 saved(form, t("settings.rules.reset_done", label=rule["label"], rule=rule["default_text"]),
                       clear=("amount", "unit"))
         errs.show()
@@ -208,18 +226,20 @@ def weekday_label(day: date) -> str:
 def holidays_section() -> None:
     st.subheader(t("settings.holidays.title"))
     st.caption(t("settings.holidays.precedence"))
+    if CITY_LAYER:
+        st.info(t("settings.city_layer.holidays"), icon=":material/location_city:")
     this_year = today().year
-    years = sorted(set(range(this_year - 1, this_year + 3)) | set(read(holiday_years)))
+    years = sorted(set(range(this_year - 1, this_year + 3)) | set(read_settings(holiday_years, city_layer=CITY_LAYER)))
     goto = state.take(state.HOLIDAY_GOTO_YEAR)  # the year of an entry just added
     if goto in years:
         state.put(state.HOLIDAY_YEAR, goto)
     state.keep_choice(state.HOLIDAY_YEAR, years, this_year)
-    next_year = read(calendar_coverage, this_year + 1)
-    notice_section(expanded=not (next_year["packaged"] or next_year["entries"]))
+    next_year = read_settings(calendar_coverage, this_year + 1, city_layer=CITY_LAYER)
+    notice_section(expanded=not (next_year["packaged"] or next_year["entries"]), city_layer=CITY_LAYER)
     year_col, _ = st.columns([1, 3])
     year = year_col.selectbox(t("settings.holidays.year"), years, key=state.HOLIDAY_YEAR)
 
-    cov = read(calendar_coverage, year)
+    cov = read_settings(calendar_coverage, year, city_layer=CITY_LAYER)
     span = dict(year=year, first=cov["packaged_first"], last=cov["packaged_last"])
     if cov["packaged"]:
         st.info(t("settings.holidays.packaged", **span), icon=":material/event_available:")
@@ -229,16 +249,19 @@ def holidays_section() -> None:
     else:
         st.warning(t("settings.holidays.uncovered", **span), icon=":material/warning:")
 
-    entries = read(holiday_entries, year)
+    entries = read_settings(holiday_entries, year, city_layer=CITY_LAYER)
     if entries:
         st.caption(t("settings.holidays.count", year=year, n=len(entries)))
-        st.dataframe(pd.DataFrame({
+        columns = {
             t("settings.holidays.col.day"): [e["day"].isoformat() for e in entries],
             t("settings.holidays.col.weekday"): [weekday_label(e["day"]) for e in entries],
             t("settings.holidays.col.kind"): [entry_kind_label(WORKDAY if e["is_workday"] else "holiday")
                                               for e in entries],
-            t("settings.holidays.col.note"): [e["note"] or t("common.none") for e in entries],
-        }), hide_index=True, width="stretch", key="settings.holiday.table")
+            t("settings.holidays.col.note"): [e["note"] or t("common.none") for e in entries]}
+        if any(e["city"] for e in entries):  # the city layer's entries, which the district's own override
+            columns[t("settings.holidays.col.source")] = [t("settings.holidays.source.city" if e["city"]
+                                                            else "settings.holidays.source.own") for e in entries]
+        st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch", key="settings.holiday.table")
     else:
         st.caption(t("settings.holidays.empty", year=year))
 
@@ -253,7 +276,7 @@ def holidays_section() -> None:
             kind = draw(HOLIDAY_FIELDS["kind"], form, errs, into=data, options=ENTRY_KINDS, format_func=entry_kind_label)
             draw(HOLIDAY_FIELDS["note"], form, errs, into=data)
             if st.form_submit_button(t("settings.holidays.submit"), type="primary"):
-                if run_command(AddHolidayEntry(me, **data), form_key=form):
+                if run_command(AddHolidayEntry(me, **data), form_key=form, city_layer=CITY_LAYER):
                     state.put(state.HOLIDAY_GOTO_YEAR, day.year)
                     saved(form, t("settings.holidays.added", day=day.isoformat(), kind=entry_kind_label(kind)),
                           clear=("day", "note"))  # the kind chosen stays for the next entry
@@ -261,6 +284,7 @@ def holidays_section() -> None:
     with delete_col:
         form = "settings.holiday.delete"
         st.markdown(f"**{t('settings.holidays.delete')}**")
+        entries = [e for e in entries if not e["city"]]  # the city layer's are the city admin's
         if not entries:
             st.caption(t("settings.holidays.nothing_to_delete"))
             return
@@ -272,7 +296,7 @@ def holidays_section() -> None:
                                                      f"{entry_kind_label(WORKDAY if by_day[d]['is_workday'] else 'holiday')}")
             errs.slot("day")
             if st.form_submit_button(t("settings.holidays.delete_submit")):
-                if run_command(DeleteHolidayEntry(me, day=day), form_key=form):
+                if run_command(DeleteHolidayEntry(me, day=day), form_key=form, city_layer=CITY_LAYER):
                     saved(form, t("settings.holidays.deleted", day=day.isoformat()))
             errs.show()
 
@@ -289,5 +313,14 @@ if can(me, "manage_settings"):
         holidays_section()
     with reminders_tab:
         reminder_settings_section()
+elif CITY_LAYER:  # a city admin: the chosen district's accounts, and the city layer's settings
+    accounts_tab, rules_tab, holidays_tab = st.tabs(
+        [t("settings.tab.accounts"), t("settings.tab.city_rules"), t("settings.tab.city_holidays")])
+    with accounts_tab:
+        accounts_section()
+    with rules_tab:
+        rules_section()
+    with holidays_tab:
+        holidays_section()
 else:
     accounts_section()

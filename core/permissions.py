@@ -34,6 +34,7 @@ _MATRIX: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "export_data": (frozenset({ADMIN, CONVENER, OFFICE}), frozenset({LIAISON})),
     "manage_accounts": (frozenset({ADMIN, CITY_ADMIN}), frozenset()),
     "manage_settings": (frozenset({ADMIN}), frozenset()),
+    "manage_city_settings": (frozenset({CITY_ADMIN}), frozenset()),  # the city layer's holidays and rules
     "read_audit": (frozenset({ADMIN, CONVENER, OFFICE}), frozenset()),
     "change_own_password": (frozenset(ROLES + CITY_ROLES), frozenset()),
     "sign_out": (frozenset(ROLES + CITY_ROLES), frozenset()),

@@ -8,19 +8,31 @@ from sqlalchemy.orm import Session
 
 from core.deadlines import WorkCalendar, compute_due
 from core.kinds import DeadlineRule, describe_rule, rule_for, with_override
+from db import districts
 from db.models import DeadlineRuleSetting, HolidayEntry
 
 
+def holiday_entries_in_force(session: Session) -> dict[date, HolidayEntry]:
+    """The holiday entries that hold in the session's district, by day: the city layer's, and the
+    district's own, which win on the same day (db.districts.layers)."""
+    order = districts.layers(session)
+    rank = {d: i for i, d in enumerate(order)}
+    rows = session.scalars(select(HolidayEntry).where(HolidayEntry.district_id.in_(order))
+                           .execution_options(**districts.ACROSS))
+    return {r.day: r for r in sorted(rows, key=lambda r: rank[r.district_id])}
+
+
 def work_calendar(session: Session) -> WorkCalendar:
-    entries = session.execute(select(HolidayEntry.day, HolidayEntry.is_workday)).all()
-    return WorkCalendar(holidays=[d for d, w in entries if not w], workdays=[d for d, w in entries if w])
+    entries = holiday_entries_in_force(session).values()
+    return WorkCalendar(holidays=[e.day for e in entries if not e.is_workday],
+                        workdays=[e.day for e in entries if e.is_workday])
 
 
 def effective_rule(session: Session, kind: str, urgent: bool = False) -> DeadlineRule:
     base = rule_for(kind, urgent)
     if urgent and base is not rule_for(kind, False):
         return base  # the urgent rule comes from the law, not from settings
-    override = DeadlineRuleSetting.row(session, kind)
+    override = DeadlineRuleSetting.layered(session, kind)
     return with_override(base, override.amount, override.unit) if override else base
 
 
@@ -84,8 +96,14 @@ def _recomputed(session: Session, changed_day: date | None):
 
 def recompute_open_due_dates(session: Session, changed_day: date | None) -> int:
     """After the calendar changes on `changed_day` (a holiday entry; None: the estimates only, e.g.
-    the holiday package now covers their year): recompute the rule-based due dates it moves.
-    Returns how many due dates moved."""
+    the holiday package now covers their year): recompute the rule-based due dates it moves, in
+    every district when the city layer changed. Returns how many due dates moved."""
+    if districts.in_city_layer(session):
+        moved = 0
+        for district in districts.district_ids(session):
+            with districts.working_in(session, district):
+                moved += recompute_open_due_dates(session, changed_day)
+        return moved
     moved = 0
     for item, (due_on, rule, basis, approximate) in list(_recomputed(session, changed_day)):
         item.due_on, item.due_rule, item.due_basis, item.due_approximate = due_on, rule, basis, approximate

@@ -18,6 +18,8 @@ must name the district of each row it inserts.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
@@ -25,6 +27,10 @@ from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 OPTION = "district"  # the engine's execution option
 ALL = "all"  # across districts (city code)
 HOME = "qiaokou"  # 硚口区 (seed/district.json): the district this app was built for, whose plan is seed/
+# The city layer (migration 0012): a row of `district` that is no district. Its holiday entries and
+# deadline-rule overrides hold for every district that has none of its own for that day or kind
+# (`layers`); a city admin edits them in an engine scoped to it. It is never listed as a district.
+CITY = "city"
 _ONLY = "fjld_only_district"  # conn.info: the only district, found in this transaction
 
 
@@ -66,7 +72,8 @@ def current(conn: Connection) -> int | str:
     only = conn.info.get(_ONLY)
     if only is None:
         from db.models import District
-        ids = conn.execute(select(District.__table__.c.id).order_by(District.__table__.c.id).limit(2)).scalars().all()
+        table = District.__table__
+        ids = conn.execute(select(table.c.id).where(table.c.code != CITY).order_by(table.c.id).limit(2)).scalars().all()
         if len(ids) != 1:
             raise DistrictRequired(f"the database holds {len(ids)} districts: choose one with db.districts.scoped")
         only = conn.info[_ONLY] = ids[0]
@@ -116,7 +123,7 @@ def listed(engine: Engine) -> list[dict]:
     table = District.__table__
     with root(engine).connect() as conn:
         return [dict(r) for r in conn.execute(select(table.c.id, table.c.code, table.c.name)
-                                              .order_by(table.c.id)).mappings()]
+                                              .where(table.c.code != CITY).order_by(table.c.id)).mappings()]
 
 
 def each(engine: Engine) -> list[tuple[dict, Engine]]:
@@ -127,3 +134,59 @@ def each(engine: Engine) -> list[tuple[dict, Engine]]:
 
 def by_code(engine: Engine, code: str) -> int | None:
     return next((d["id"] for d in listed(engine) if d["code"] == code), None)
+
+
+# -- the city layer ----------------------------------------------------------------------------
+
+def city_id(engine_or_conn: Engine | Connection) -> int:
+    """The id of the city layer's row (made by migration 0012; it never changes)."""
+    from db.models import District
+    base = root(engine_or_conn.engine)
+    if "_fjld_city" not in base.__dict__:
+        table = District.__table__
+        query = select(table.c.id).where(table.c.code == CITY)
+        if isinstance(engine_or_conn, Connection):
+            found = engine_or_conn.execute(query).scalar_one()
+        else:
+            with base.connect() as conn:
+                found = conn.execute(query).scalar_one()
+        base.__dict__["_fjld_city"] = found
+    return base.__dict__["_fjld_city"]
+
+
+def city_layer(engine: Engine) -> Engine:
+    """The engine in which a city admin edits the city's holiday entries and rule overrides."""
+    return scoped(engine, city_id(engine))
+
+
+def layers(session) -> tuple[int, ...]:
+    """The districts whose keyed rows (holiday entries, rule overrides) hold in the session's
+    district, the last one winning: the city's, then the district's own. In the city layer, or
+    across districts, the city's alone."""
+    conn = session.connection()
+    city, district = city_id(conn), current(conn)
+    return (city,) if district in (city, ALL) else (city, district)
+
+
+def in_city_layer(session) -> bool:
+    conn = session.connection()
+    return current(conn) == city_id(conn)
+
+
+def district_ids(session) -> list[int]:
+    """Every district's id (the city layer is none), read in the session's transaction."""
+    from db.models import District
+    return list(session.scalars(select(District.id).where(District.code != CITY).order_by(District.id)))
+
+
+@contextmanager
+def working_in(session, district: int):
+    """Within a command's transaction, read and write `district`'s rows for a while (a change of
+    the city layer recomputes each district's due dates in the same transaction)."""
+    conn = session.connection()
+    before = conn.get_execution_options().get(OPTION)
+    conn.execution_options(**{OPTION: district})
+    try:
+        yield
+    finally:
+        conn.execution_options(**{OPTION: before})

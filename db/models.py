@@ -45,6 +45,17 @@ class KeyedInDistrict(InDistrict):
         column = next(c for c in cls.__table__.primary_key if c.name != "district_id")
         return session.scalar(select(cls).where(column == key))
 
+    @classmethod
+    def layered(cls, session, key):
+        """The row of that key that holds in the session's district: its own, else the city
+        layer's (db.districts.layers), else None."""
+        from db import districts
+        column = next(c for c in cls.__table__.primary_key if c.name != "district_id")
+        order = districts.layers(session)
+        rows = {r.district_id: r for r in session.scalars(
+            select(cls).where(column == key, cls.district_id.in_(order)).execution_options(**districts.ACROSS))}
+        return next((rows[d] for d in reversed(order) if d in rows), None)
+
 
 class Versioned:
     """Optimistic locking: every UPDATE checks and bumps `version`."""

@@ -11,7 +11,7 @@ from core.holiday_notice import MAX_CHARS, parse_notice
 from core.i18n import t
 from db.commands.settings import EnterHolidayNotice
 from db.queries.settings import notice_preview
-from ui.session import actor, engine, run_command, saved
+from ui.session import actor, run_command, saved, settings_engine
 from ui.tables import escape_markdown
 
 FORM = "settings.notice"
@@ -21,8 +21,9 @@ def _kind(workday: bool) -> str:
     return t("settings.holiday.kind.workday" if workday else "settings.holiday.kind.holiday")
 
 
-def notice_section(expanded: bool) -> None:
-    """The paste box in an expander (open when next year is not yet covered)."""
+def notice_section(expanded: bool, city_layer: bool = False) -> None:
+    """The paste box in an expander (open when next year is not yet covered); its days become the
+    district's entries, or the city layer's."""
     with st.expander(t("settings.notice.title"), icon=":material/content_paste:", expanded=expanded):
         st.caption(t("settings.notice.caption"))
         text = st.text_area(t("settings.notice.text"), key=f"{FORM}.text", height=220, max_chars=MAX_CHARS,
@@ -36,7 +37,7 @@ def notice_section(expanded: bool) -> None:
         except ValueError as exc:
             st.error(escape_markdown(str(exc)), icon=":material/error:")
             return
-        preview = notice_preview(engine(), entries)
+        preview = notice_preview(settings_engine(city_layer), entries)
         rows = preview["rows"]
         st.markdown(t("settings.notice.preview", year=preview["year"], holidays=sum(not r["workday"] for r in rows),
                       workdays=sum(r["workday"] for r in rows), changes=sum(r["changes"] for r in rows)))
@@ -55,5 +56,5 @@ def notice_section(expanded: bool) -> None:
                        icon=":material/warning:")
         if st.button(t("settings.notice.save", year=preview["year"]), key=f"{FORM}.save", type="primary"):
             command = EnterHolidayNotice(actor(), text=text, year=int(year))
-            if run_command(command):
+            if run_command(command, city_layer=city_layer):
                 saved(FORM, t("settings.notice.saved", year=preview["year"], n=len(rows)), clear=("text",))

@@ -30,7 +30,6 @@ def _engine_for(url: str, demo: bool | None) -> Engine:
     engine = make_engine(url)
     migrate(engine)
     load_reference(engine)
-    refresh_estimates(engine, STARTUP)  # estimates the calendar now moves (e.g. an upgraded holiday package)
     if demo is not None:  # 硚口区's demo data and accounts
         from seed.demo import create_demo_accounts, generate_demo
         home = districts.scoped(engine, districts.by_code(engine, districts.HOME))
@@ -60,7 +59,21 @@ def engine() -> Engine:
 
 
 def _engine_in(chosen: int | str | None) -> Engine:
-    return _base_engine() if chosen is None else districts.scoped(_base_engine(), chosen)
+    if chosen is None:
+        return _base_engine()
+    if isinstance(chosen, int):
+        _estimates_checked(settings().database_url, chosen)
+    return districts.scoped(_base_engine(), chosen)
+
+
+@st.cache_resource(show_spinner=False)
+def _estimates_checked(url: str, district: int) -> bool:
+    """Once per process and district, before its pages first read: move the estimated due dates
+    that the calendar now moves (e.g. the holiday package was upgraded to cover their year). Done
+    district by district as each is first opened, so that a city's first page does not wait for
+    every district's check."""
+    refresh_estimates(districts.scoped(_base_engine(), district), STARTUP)
+    return True
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -152,8 +165,25 @@ def read_city(fn: Callable, *args, **kwargs) -> Any:
     return _read(fn, districts.ALL, args, kwargs)
 
 
+def read_settings(fn: Callable, *args, city_layer: bool = False, **kwargs) -> Any:
+    """`read` for the settings of 管理: in the district, or (a city admin's) in the city layer."""
+    return _read(fn, _city_layer_id() if city_layer else district(), args, kwargs)
+
+
+def settings_engine(city_layer: bool = False) -> Engine:
+    """The engine the settings of 管理 are written in: the district's, or the city layer's."""
+    return _engine_in(_city_layer_id()) if city_layer else engine()
+
+
+def _city_layer_id() -> int:
+    if not can(actor(), "manage_city_settings"):
+        raise PermissionError("the city layer is the city admin's")
+    return districts.city_id(_base_engine())
+
+
 def _read(fn: Callable, chosen: int | str | None, args: tuple, kwargs: dict) -> Any:
     name = f"{fn.__module__}.{fn.__qualname__}"
+    _engine_in(chosen)  # the district's estimates checked before its change counters are read
     counters = table_versions.key(_counters(), _TABLES_READ.get(name))
     return _cached(fn, name, settings().database_url, chosen, counters, args, tuple(sorted(kwargs.items())))
 
@@ -162,12 +192,12 @@ def actor() -> Actor | None:
     return state.get(state.ACTOR)
 
 
-def run_command(command, *, form_key: str | None = None) -> bool:
-    """Run a command; on refusal show its message and the per-field messages (the form keeps the
-    user's input because widgets keep their state); on success refresh the data version. What
-    follows a success is the caller's: for a form, `saved`."""
+def run_command(command, *, form_key: str | None = None, city_layer: bool = False) -> bool:
+    """Run a command (in the city layer, for a city admin's settings); on refusal show its message
+    and the per-field messages (the form keeps the user's input because widgets keep their state);
+    on success refresh the data version. What follows a success is the caller's: for a form, `saved`."""
     try:
-        command.run(engine())
+        command.run(settings_engine(city_layer))
     except CommandError as exc:
         if form_key:
             state.set_form_errors(form_key, exc.field_errors)

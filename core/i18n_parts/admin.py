@@ -160,6 +160,15 @@ TEXTS: dict[str, str] = {
     "settings.tab.accounts": "账户",
     "settings.tab.rules": "期限规则",
     "settings.tab.holidays": "节假日",
+    "settings.tab.city_rules": "全市期限规则",
+    "settings.tab.city_holidays": "全市节假日",
+    "settings.city_layer.rules": "此处调整的期限对全市各区生效;某区管理员自行调整的,该区以本区调整为准。",
+    "settings.city_layer.holidays": "此处录入的节假日安排(如国务院办公厅的通知)对全市各区生效;某区对同一日期另有录入的,该区以本区录入为准。",
+    "settings.rules.col.city": "全市调整",
+    "settings.rules.col.own": "本区调整",
+    "settings.holidays.col.source": "来源",
+    "settings.holidays.source.city": "全市",
+    "settings.holidays.source.own": "本区",
     # deadline rules
     "settings.rules.title": "反馈期限规则",
     "settings.rules.caption": "各类事项的默认反馈期限及其依据。管理员可调整一般情形的期限(1–365,单位为日、个月或工作日),"

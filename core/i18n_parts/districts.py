@@ -13,6 +13,7 @@ TEXTS: dict[str, str] = {
     "page.city": "全市总览",
     "nav.section.city": "全市",
     "city.title": "全市总览",
+    "city.layer_name": "全市",  # the city layer's row in `district` (migration 0012), never listed as a district
     "city.caption": "各区“府检联动”工作情况对比,截至{today}。按时反馈率为近12个月的反馈中按期反馈所占比例。",
     "city.empty": "尚无任何区的数据。",
     "city.kpi.districts": "区数",

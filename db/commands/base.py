@@ -128,6 +128,11 @@ class Command:
         """Units that own the record, for own-unit permissions; None when not unit-scoped."""
         return None
 
+    def permission_in(self, session: Session) -> str:
+        """The permission this run needs: the class's, unless where it runs decides (a setting of
+        the city layer is the city admin's)."""
+        return self.permission
+
     def validate(self, session: Session) -> dict[str, str]:
         return {}
 
@@ -192,7 +197,7 @@ class Command:
                 errors = self.input_errors()
                 if errors:
                     raise ValidationFailed(errors)
-                if not can(self.actor, self.permission, self.owner_unit_ids(session)):
+                if not can(self.actor, self.permission_in(session), self.owner_unit_ids(session)):
                     raise PermissionDenied()
                 errors = self.validate(session)
                 if errors:
@@ -205,7 +210,7 @@ class Command:
                 audit = audit_values(self.actor, self.action, self.entity, entity_id, before, after)
                 if getattr(self, "audit_district_id", None) is not None:  # a run across districts
                     audit["district_id"] = self.audit_district_id
-                elif districts.district_of(session.get_bind()) == districts.ALL:
+                elif districts.district_of(session.get_bind()) == districts.ALL or districts.in_city_layer(session):
                     audit["district_id"] = null()  # done at the city level
                 session.add(AuditLog(**audit))
             return entity_id

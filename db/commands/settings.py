@@ -1,5 +1,7 @@
-"""Settings commands (admin only, `manage_settings`): override a kind's feedback deadline or reset it
-to the default, and enter or delete a statutory holiday / make-up working day.
+"""Settings commands (a district's admin, `manage_settings`; in the city layer a city admin,
+`manage_city_settings`): override a kind's feedback deadline or reset it to the default, and
+enter or delete a statutory holiday / make-up working day. What the city layer sets holds in every
+district that has not set its own for that kind or day.
 
 Overrides change the due dates of items created afterwards (db.calendar.effective_rule reads them);
 the due dates already stored on items stay as they were. The urgent rule of 诉前检察建议 comes from
@@ -18,6 +20,7 @@ from core.deadlines import UNITS
 from core.holiday_notice import MAX_CHARS as NOTICE_MAX_CHARS, notice_year, parse_notice
 from core.i18n import t
 from core.kinds import KINDS
+from db import districts
 from db.calendar import recompute_open_due_dates
 from db.commands.base import Command, NothingChanged, NotFound, StaleEdit, result, snapshot, stored, typed
 from db.models import DeadlineRuleSetting, HolidayEntry
@@ -28,6 +31,14 @@ AMOUNT_MIN, AMOUNT_MAX = 1, 365
 NOTE_MAX = max_length(HolidayEntry.note)
 HOLIDAY, WORKDAY = "holiday", "workday"
 ENTRY_KINDS = (HOLIDAY, WORKDAY)
+
+
+class CityLayered:
+    """A deadline or calendar setting: a district's admin sets it for the district, a city admin
+    for the city layer, which holds in every district that has not set its own (db/districts.py)."""
+
+    def permission_in(self, session: Session) -> str:
+        return "manage_city_settings" if districts.in_city_layer(session) else self.permission
 
 
 def _kind_errors(kind) -> dict[str, str]:
@@ -52,7 +63,7 @@ BAD_DAY = ("settings.error.bad_date", {})
 
 
 @dataclass(frozen=True, kw_only=True)
-class SaveDeadlineRule(Command):
+class SaveDeadlineRule(CityLayered, Command):
     """Set the admin's amount/unit for a kind: kind, amount (1–365), unit, version (0: new)."""
     permission, action, entity = "manage_settings", "settings.rule.save", "deadline_rule"
     kind: str | None = typed(wrong_type=("settings.error.unknown_kind", {}))
@@ -83,7 +94,7 @@ class SaveDeadlineRule(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ResetDeadlineRule(Command):
+class ResetDeadlineRule(CityLayered, Command):
     """Drop the admin's override of a kind: kind, version (of the override the user saw)."""
     permission, action, entity = "manage_settings", "settings.rule.reset", "deadline_rule"
     kind: str | None = typed(wrong_type=("settings.error.unknown_kind", {}))
@@ -105,7 +116,7 @@ class ResetDeadlineRule(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class AddHolidayEntry(Command):
+class AddHolidayEntry(CityLayered, Command):
     """Enter a statutory holiday (rest day) or a make-up working day: day, kind, note."""
     permission, action, entity = "manage_settings", "settings.holiday.add", "holiday_entry"
     day: date | None = typed(wrong_type=BAD_DAY)
@@ -139,7 +150,7 @@ class AddHolidayEntry(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class DeleteHolidayEntry(Command):
+class DeleteHolidayEntry(CityLayered, Command):
     """Delete the entry of a date: day."""
     permission, action, entity = "manage_settings", "settings.holiday.delete", "holiday_entry"
     day: date | None = typed(wrong_type=BAD_DAY)
@@ -159,7 +170,7 @@ class DeleteHolidayEntry(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class EnterHolidayNotice(Command):
+class EnterHolidayNotice(CityLayered, Command):
     """The State Council's notice of a year, pasted (text; year when only the body is pasted): its
     rest days and make-up working days become the admin's entries of that year, replacing the
     ones entered before (a day the notice does not name goes), and the open items' rule-based due
@@ -205,8 +216,9 @@ class EnterHolidayNotice(Command):
 class RefreshEstimates(Command):
     """Recompute the estimated due dates (marked 估) that the calendar as it is now moves: after an
     upgrade of the holiday package that covers their year, or estimates counted on weekends only
-    before the statutory fallback. Run by `manage.py migrate` and at the app's start when
-    db.calendar.stale_estimates finds any; the audit row holds the count."""
+    before the statutory fallback. Run by `manage.py migrate`, and by the app when a district's pages
+    are first read in a process (ui.session), when db.calendar.stale_estimates finds any; the audit
+    row holds the count."""
     permission, action, entity = "manage_settings", "settings.refresh_estimates", "holiday_entry"
 
     def apply(self, session: Session):
@@ -219,9 +231,8 @@ class RefreshEstimates(Command):
 def refresh_estimates(engine, actor) -> int:
     """Run RefreshEstimates when the calendar moves any estimate (nothing is written otherwise);
     returns how many due dates moved."""
-    from db import districts
     from db.calendar import stale_estimates
-    if districts.district_of(engine) is None:  # the app's start, `manage.py migrate`: each district's
+    if districts.district_of(engine) is None:  # `manage.py migrate`: each district's
         return sum(refresh_estimates(scoped, actor) for _, scoped in districts.each(engine))
     if not stale_estimates(engine):
         return 0

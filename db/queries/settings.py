@@ -10,7 +10,8 @@ from sqlalchemy.engine import Engine
 from core.deadlines import DEFAULT_CALENDAR
 from core.holiday_notice import notice_year
 from core.kinds import KINDS, describe_rule, kind_order, with_override
-from db.calendar import work_calendar
+from db import districts
+from db.calendar import holiday_entries_in_force, work_calendar
 from db.engine import read_session
 from db.models import DeadlineRuleSetting, HolidayEntry
 
@@ -25,15 +26,22 @@ def configurable(kind: str) -> bool:
 
 def deadline_rules(engine: Engine) -> list[dict]:
     """One row per item kind: default rule, legal basis, the urgent (statutory) rule if any, the
-    admin's override (None when there is none) and its row version (0 when there is none)."""
+    city layer's override and the district's own (None when there is none), the rule in force, and
+    the own override's row version (0 when there is none). In the city layer its overrides are the
+    own ones, and there is no city column."""
     with read_session(engine) as s:
-        overrides = {r.kind: r for r in s.scalars(select(DeadlineRuleSetting))}
+        city, *own_layer = districts.layers(s)
+        rows = s.scalars(select(DeadlineRuleSetting).where(DeadlineRuleSetting.district_id.in_(districts.layers(s)))
+                         .execution_options(**districts.ACROSS)).all()
+    own_id = own_layer[0] if own_layer else city
+    own = {r.kind: r for r in rows if r.district_id == own_id}
+    above = {r.kind: r for r in rows if r.district_id == city and own_id != city}
     out = []
     for code in kind_order():
         k = KINDS[code]
-        o = overrides.get(code)
-        has_override = o is not None and o.amount is not None and o.unit is not None
-        effective = with_override(k.rule, o.amount, o.unit) if has_override else k.rule
+        o, c = _set(own.get(code)), _set(above.get(code))
+        in_force = o or c
+        effective = with_override(k.rule, in_force.amount, in_force.unit) if in_force else k.rule
         out.append({
             "kind": code, "label": k.label, "mechanism": k.mechanism,
             "default_amount": k.rule.amount, "default_unit": k.rule.unit,
@@ -41,32 +49,39 @@ def deadline_rules(engine: Engine) -> list[dict]:
             "needs_feedback": k.rule.needs_feedback, "configurable": configurable(code),
             "urgent_text": describe_rule(k.urgent_rule, urgent=True) if k.urgent_rule else None,
             "urgent_basis": k.urgent_rule.basis if k.urgent_rule else None,
-            "override_amount": o.amount if has_override else None,
-            "override_unit": o.unit if has_override else None,
+            "city_amount": c.amount if c else None, "city_unit": c.unit if c else None,
+            "override_amount": o.amount if o else None,
+            "override_unit": o.unit if o else None,
             "effective_text": describe_rule(effective),
-            "version": o.version if o is not None else 0,
+            "version": own[code].version if code in own else 0,
         })
     return out
 
 
+def _set(row: DeadlineRuleSetting | None) -> DeadlineRuleSetting | None:
+    return row if row is not None and row.amount is not None and row.unit is not None else None
+
+
 def holiday_entries(engine: Engine, year: int) -> list[dict]:
-    """The admin's entries of one year, by date."""
+    """The entries that hold in the district in one year, by date: the city layer's (`city`
+    True, which a district's admin cannot delete) and the district's own, which win on a day."""
     with read_session(engine) as s:
-        rows = s.execute(select(HolidayEntry.day, HolidayEntry.is_workday, HolidayEntry.note)
-                         .where(HolidayEntry.day >= date(year, 1, 1), HolidayEntry.day <= date(year, 12, 31))
-                         .order_by(HolidayEntry.day)).all()
-    return [{"day": d, "is_workday": bool(w), "note": n} for d, w, n in rows]
+        city = districts.city_id(s.connection())
+        found = holiday_entries_in_force(s)
+        in_city_layer = districts.in_city_layer(s)
+    return [{"day": e.day, "is_workday": bool(e.is_workday), "note": e.note,
+             "city": e.district_id == city and not in_city_layer}
+            for day, e in sorted(found.items()) if day.year == year]
 
 
 def holiday_years(engine: Engine) -> list[int]:
-    """Years that have at least one admin entry."""
+    """Years that have at least one entry in force."""
     with read_session(engine) as s:
-        days = s.scalars(select(HolidayEntry.day)).all()  # a few dozen rows a year
-    return sorted({d.year for d in days})
+        return sorted({d.year for d in holiday_entries_in_force(s)})  # a few dozen rows a year
 
 
 def calendar_coverage(engine: Engine, year: int) -> dict:
-    """Whether the packaged State Council list covers `year`, and how many admin entries it has."""
+    """Whether the packaged State Council list covers `year`, and how many entries it has."""
     packaged = DEFAULT_CALENDAR.packaged_years
     entries = holiday_entries(engine, year)
     return {"year": year, "packaged": year in packaged, "packaged_first": packaged.start,
@@ -77,8 +92,8 @@ def calendar_coverage(engine: Engine, year: int) -> dict:
 
 def notice_preview(engine: Engine, entries: list) -> dict:
     """A pasted notice's days (core.holiday_notice entries) beside the calendar as it is: per day
-    the notice's kind and today's (`changes` when they differ), and the admin's entries of that
-    year the notice would remove."""
+    the notice's kind and today's (`changes` when they differ), and the entries of that year (of
+    this layer: the district's own, or the city's) the notice would remove."""
     year = notice_year(entries)
     days = [e.day for e in entries]
     with read_session(engine) as s:
@@ -88,4 +103,3 @@ def notice_preview(engine: Engine, entries: list) -> dict:
     rows = [dict(day=e.day, name=e.name, workday=e.workday, now_workday=calendar.is_workday(e.day),
                  changes=calendar.is_workday(e.day) != e.workday) for e in entries]
     return {"year": year, "rows": rows, "removed": removed}
-

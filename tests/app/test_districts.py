@@ -238,7 +238,9 @@ def test_the_city_admin_creates_an_account_in_the_district_it_chose(city_env):
     at.switch_page("app_pages/admin.py").run()
     listed = set(at.dataframe[0].value["用户名"])
     assert "jia_admin" in listed and "admin" not in listed and "city" not in listed
-    assert len(at.tabs) == 2  # accounts only: the district's settings are its own admin's
+    # the district's accounts, and the city layer's deadlines and holidays (a district's own are its admin's)
+    labels = [tab.label for tab in at.tabs]
+    assert {"账户", "全市期限规则", "全市节假日"} <= set(labels) and "节假日" not in labels
     at.text_input(key="admin.create.username").set_value("jia_office")
     at.text_input(key="admin.create.display_name").set_value("甲区办公室")
     at.text_input(key="admin.create.password").set_value("Jia-office-2025")
@@ -248,3 +250,65 @@ def test_the_city_admin_creates_an_account_in_the_district_it_chose(city_env):
     with read_session(districts.scoped(make_engine(url), districts.ALL)) as s:
         from db.models import User
         assert s.scalar(select(User.district_id).where(User.username == "jia_office")) == ids["other"]
+
+
+def _stale_estimate(url: str, district: int) -> int:
+    """An item of `district` whose estimated due date the calendar as it is now moves (as after an
+    upgrade of the holiday package); its id."""
+    from datetime import date
+
+    from core.kinds import KINDS
+    from db.engine import session_factory
+    from db.models import Item
+    engine = districts.scoped(make_engine(url), district)
+    with session_factory(engine)() as s, s.begin():
+        units = dict(s.execute(select(Unit.code, Unit.id)).all())
+        item = Item(kind="procuratorial_suggestion", mechanism=KINDS["procuratorial_suggestion"].mechanism,
+                    from_unit_id=units["procuratorate"], to_unit_id=units["market_regulation"], title="旧估算",
+                    status="received", sent_on=date(2026, 11, 20), received_on=date(2026, 11, 20), needs_feedback=True,
+                    due_on=date(2027, 1, 25), due_approximate=True, details={}, version=1)
+        s.add(item)
+        s.flush()
+        item_id = item.id
+    engine.dispose()
+    return item_id
+
+
+def _due_on(url: str, district: int, item_id: int):
+    from db.models import Item
+    with read_session(districts.scoped(make_engine(url), district)) as s:
+        return s.scalar(select(Item.due_on).where(Item.id == item_id))
+
+
+def test_estimates_are_checked_in_a_district_when_its_pages_are_first_opened(city_env):
+    """The estimated due dates the calendar now moves are moved when a district's pages are first
+    read, district by district: the city's first page checks the district its sidebar shows (the
+    first), not every district."""
+    from datetime import date
+    url, ids = city_env
+    home, other = _stale_estimate(url, ids["home"]), _stale_estimate(url, ids["other"])
+    assert not signed_in_app("city").run().exception
+    assert _due_on(url, ids["home"], home) != date(2027, 1, 25)  # 硚口区's estimate is moved …
+    assert _due_on(url, ids["other"], other) == date(2027, 1, 25)  # … 示例甲区's waits for its pages
+    assert not signed_in_app("jia_admin", "app_pages/overview.py").run().exception
+    assert _due_on(url, ids["other"], other) == _due_on(url, ids["home"], home)
+
+
+def test_the_city_admin_enters_a_holiday_for_every_district(city_env):
+    """The city admin enters a day once, in 全市节假日; each district's admin sees it in its own
+    list, marked 全市, and cannot delete it there."""
+    from datetime import date
+    url, ids = city_env
+    at = signed_in_app("city_admin", "app_pages/admin.py").run()
+    at.selectbox(key="settings.holiday.year").set_value(2027).run()
+    at.date_input(key="settings.holiday.add.day").set_value(date(2027, 1, 4))
+    at.selectbox(key="settings.holiday.add.kind").set_value("holiday")
+    at.text_input(key="settings.holiday.add.note").input("全市安排")
+    next(b for b in at.button if b.label == "添加").click().run()
+    assert not at.exception and not at.error
+    for admin in ("admin", "jia_admin"):
+        at = signed_in_app(admin, "app_pages/admin.py").run()
+        at.selectbox(key="settings.holiday.year").set_value(2027).run()
+        table = next(d.value for d in at.dataframe if "星期" in d.value.columns)
+        assert table.iloc[0].tolist() == ["2027-01-04", "周一", "法定节假日(休息)", "全市安排", "全市"]
+        assert not [b for b in at.button if b.label == "删除"]  # nothing of its own to delete

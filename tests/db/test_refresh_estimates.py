@@ -1,6 +1,6 @@
 """Estimated due dates (估) that the calendar as it is now would move — the holiday package was
 upgraded to cover their year, or they were counted on weekends only before the statutory fallback
-— are recomputed at start and by `manage.py migrate`, once, with an audit row; nothing is written
+— are recomputed when a district's pages are first opened and by `manage.py migrate`, once, with an audit row; nothing is written
 when nothing moves. On SQLite and PostgreSQL."""
 from __future__ import annotations
 

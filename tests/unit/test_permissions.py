@@ -72,7 +72,7 @@ def test_pages_per_role():
 CITY_EXPECTED = {  # what a city account may do, besides signing out and changing its password
     CITY_CONVENER: {"view_city", "view_dashboard"},
     CITY_VIEWER: {"view_city", "view_dashboard"},
-    CITY_ADMIN: {"view_city", "manage_districts", "manage_accounts"},
+    CITY_ADMIN: {"view_city", "manage_districts", "manage_accounts", "manage_city_settings"},
 }
 
 

@@ -1,0 +1,26 @@
+"""the city layer: a row of its own in `district` (code "city") whose holiday entries and
+deadline-rule overrides every district takes unless it has its own (db/districts.py)
+
+Revision ID: 0012
+Revises: 0011
+"""
+import sqlalchemy as sa
+from alembic import op
+
+from core.i18n import t
+
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+CITY = {"code": "city", "name": t("city.layer_name")}  # db.districts.CITY
+
+
+def upgrade() -> None:
+    district = sa.table("district", sa.column("code", sa.String), sa.column("name", sa.String))
+    op.bulk_insert(district, [CITY])
+
+
+def downgrade() -> None:
+    op.execute(sa.text("DELETE FROM district WHERE code = 'city'"))

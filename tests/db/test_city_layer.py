@@ -1,0 +1,132 @@
+"""The city layer: holiday entries and deadline-rule overrides that a city admin sets once for the
+whole city and that hold in every district that has not set its own for that day or kind; a
+change recomputes the due dates of every district it moves, in one transaction. On SQLite and
+PostgreSQL."""
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from core.permissions import ADMIN, CITY_ADMIN, CITY_CONVENER, Actor
+from db import districts
+from db.calendar import due_for
+from db.commands.base import PermissionDenied
+from db.commands.districts import add_district
+from db.commands.items import CreateItem
+from db.commands.settings import (AddHolidayEntry, DeleteHolidayEntry, EnterHolidayNotice, ResetDeadlineRule,
+                                  SaveDeadlineRule)
+from db.engine import read_session
+from db.models import AuditLog, Item, Unit
+from db.queries.settings import calendar_coverage, deadline_rules, holiday_entries
+from seed.demo_districts import CITY_DEMO_ACTOR, CITY_DEMO_DISTRICTS, fictional_plan
+from tests.conftest import empty_database, load_reference, migrate
+
+OTHER = CITY_DEMO_DISTRICTS[0]
+CITY = Actor(None, "city_admin", CITY_ADMIN)
+KIND = "legal_risk_consultation"  # 15 working days from receipt
+RECEIVED = date(2026, 11, 2)  # a Monday; 15 working days from the next day end on 2026-11-23
+MONDAY = date(2026, 11, 9)  # a working day inside that period
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def city(request, tmp_path):
+    with empty_database(request.param, tmp_path) as engine:
+        migrate(engine)
+        load_reference(engine)
+        with tempfile.TemporaryDirectory() as plan:
+            other, _ = add_district(engine, CITY_DEMO_ACTOR, OTHER["code"], OTHER["name"],
+                                    fictional_plan(OTHER, Path(plan)))
+        home = districts.by_code(engine, districts.HOME)
+        yield engine, home, other
+
+
+def new_item(engine, district: int) -> int:
+    scoped = districts.scoped(engine, district)
+    with read_session(scoped) as s:
+        units = dict(s.execute(select(Unit.code, Unit.id)).all())
+    office = Actor(None, "office", "office", district_id=district)
+    return CreateItem(office, kind=KIND, from_unit_id=units["market_regulation"], to_unit_id=units["procuratorate"],
+                      title="法律风险评估", doc_number=None, sent_on=RECEIVED, received_on=RECEIVED, summary=None,
+                      details={}, urgent=False, key_task_id=None, external_ref=None).run(scoped)
+
+
+def due_on(engine, district: int, item_id: int) -> date:
+    with read_session(districts.scoped(engine, district)) as s:
+        return s.scalar(select(Item.due_on).where(Item.id == item_id))
+
+
+def test_a_city_holiday_moves_due_dates_in_every_district_that_has_not_set_that_day(city):
+    engine, home, other = city
+    home_item, other_item = new_item(engine, home), new_item(engine, other)
+    assert due_on(engine, home, home_item) == due_on(engine, other, other_item) == date(2026, 11, 23)
+    # 硚口区 has its own entry for that Monday: a working day, whatever the city says
+    AddHolidayEntry(Actor(None, "admin", ADMIN, district_id=home), day=MONDAY, kind="workday",
+                    note="本区安排").run(engine)
+    AddHolidayEntry(CITY, day=MONDAY, kind="holiday", note="全市安排").run(districts.city_layer(engine))
+    assert due_on(engine, other, other_item) == date(2026, 11, 24)  # one working day later
+    assert due_on(engine, home, home_item) == date(2026, 11, 23)
+    # each district's list shows what holds there, and whose entry it is
+    assert holiday_entries(districts.scoped(engine, other), 2026) == [
+        {"day": MONDAY, "is_workday": False, "note": "全市安排", "city": True}]
+    assert holiday_entries(districts.scoped(engine, home), 2026) == [
+        {"day": MONDAY, "is_workday": True, "note": "本区安排", "city": False}]
+    with read_session(districts.scoped(engine, districts.ALL)) as s:
+        audit = s.scalars(select(AuditLog).where(AuditLog.action == "settings.holiday.add")
+                          .order_by(AuditLog.id)).all()[-1]
+    assert audit.username == "city_admin" and audit.district_id is None  # done at the city level
+    assert audit.after["due_dates_moved"] == 1
+    DeleteHolidayEntry(CITY, day=MONDAY).run(districts.city_layer(engine))
+    assert due_on(engine, other, other_item) == date(2026, 11, 23)
+
+
+def test_a_city_notice_covers_every_district(city):
+    engine, home, other = city
+    notice = "一、元旦:1月1日放假。\n二、春节:2月16日至22日放假调休,共7天。2月14日(周六)上班。"
+    EnterHolidayNotice(CITY, text=notice, year=2027).run(districts.city_layer(engine))
+    for district in (home, other):
+        coverage = calendar_coverage(districts.scoped(engine, district), 2027)
+        assert coverage["entries"] == 9 and coverage["workdays"] == 1
+
+
+def test_a_city_rule_holds_where_a_district_has_set_none(city):
+    engine, home, other = city
+    SaveDeadlineRule(CITY, kind=KIND, amount=20, unit="working_days", version=0).run(districts.city_layer(engine))
+    SaveDeadlineRule(Actor(None, "admin", ADMIN, district_id=home), kind=KIND, amount=10, unit="working_days",
+                     version=0).run(engine)
+    with read_session(districts.scoped(engine, other)) as s:
+        assert due_for(s, KIND, False, RECEIVED, RECEIVED)[0] == date(2026, 11, 30)  # 20 working days
+    with read_session(districts.scoped(engine, home)) as s:
+        assert due_for(s, KIND, False, RECEIVED, RECEIVED)[0] == date(2026, 11, 16)  # its own 10
+    rule = {r["kind"]: r for r in deadline_rules(districts.scoped(engine, other))}[KIND]
+    assert (rule["city_amount"], rule["override_amount"], rule["effective_text"]) == (20, None, "收到后20个工作日")
+    rule = {r["kind"]: r for r in deadline_rules(districts.scoped(engine, home))}[KIND]
+    assert (rule["city_amount"], rule["override_amount"], rule["effective_text"]) == (20, 10, "收到后10个工作日")
+    ResetDeadlineRule(CITY, kind=KIND, version=1).run(districts.city_layer(engine))
+    with read_session(districts.scoped(engine, other)) as s:
+        assert due_for(s, KIND, False, RECEIVED, RECEIVED)[0] == date(2026, 11, 23)  # the default again
+
+
+def test_only_a_city_admin_sets_the_city_layer_and_only_in_it(city):
+    engine, home, other = city
+    attempts = [
+        (Actor(None, "admin", ADMIN, district_id=home), districts.city_layer(engine)),  # a district's admin
+        (Actor(None, "city", CITY_CONVENER), districts.city_layer(engine)),  # a city convener
+        (CITY, districts.scoped(engine, home)),  # a city admin, in a district's own settings
+    ]
+    for actor, target in attempts:
+        with pytest.raises(PermissionDenied):
+            AddHolidayEntry(actor, day=MONDAY, kind="holiday", note=None).run(target)
+        with pytest.raises(PermissionDenied):
+            SaveDeadlineRule(actor, kind=KIND, amount=20, unit="days", version=0).run(target)
+    for district in (home, other):
+        assert holiday_entries(districts.scoped(engine, district), 2026) == []
+
+
+def test_the_city_layer_is_no_district(city):
+    engine, home, other = city
+    assert [d["id"] for d in districts.listed(engine)] == [home, other]
+    assert districts.city_id(engine) not in (home, other)
