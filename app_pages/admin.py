@@ -30,7 +30,7 @@ from db.stored_values import FIRST_DAY, LAST_DAY
 from ui import state
 from ui.fields import draw, form_fields
 from ui.holiday_notice import notice_section
-from ui.reminder_settings import reminder_settings_section
+from ui.reminder_settings import reminder_settings_section, thresholds_section
 from ui.session import FieldErrors, actor, read, read_settings, run_command, saved
 from ui.tables import escape_markdown
 
@@ -314,13 +314,16 @@ if can(me, "manage_settings"):
     with reminders_tab:
         reminder_settings_section()
 elif CITY_LAYER:  # a city admin: the chosen district's accounts, and the city layer's settings
-    accounts_tab, rules_tab, holidays_tab = st.tabs(
-        [t("settings.tab.accounts"), t("settings.tab.city_rules"), t("settings.tab.city_holidays")])
+    accounts_tab, rules_tab, holidays_tab, todo_tab = st.tabs(
+        [t("settings.tab.accounts"), t("settings.tab.city_rules"), t("settings.tab.city_holidays"),
+         t("settings.tab.city_todo")])
     with accounts_tab:
         accounts_section()
     with rules_tab:
         rules_section()
     with holidays_tab:
         holidays_section()
+    with todo_tab:
+        thresholds_section(city_layer=True)
 else:
     accounts_section()

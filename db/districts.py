@@ -27,9 +27,10 @@ from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 OPTION = "district"  # the engine's execution option
 ALL = "all"  # across districts (city code)
 HOME = "qiaokou"  # 硚口区 (seed/district.json): the district this app was built for, whose plan is seed/
-# The city layer (migration 0012): a row of `district` that is no district. Its holiday entries and
-# deadline-rule overrides hold for every district that has none of its own for that day or kind
-# (`layers`); a city admin edits them in an engine scoped to it. It is never listed as a district.
+# The city layer (migration 0012): a row of `district` that is no district. Its holiday entries,
+# deadline-rule overrides and 待办 thresholds hold in every district that has none of its own for
+# that day, kind or setting (`layers`); a city admin edits them in an engine scoped to it. It is
+# never listed as a district.
 CITY = "city"
 _ONLY = "fjld_only_district"  # conn.info: the only district, found in this transaction
 

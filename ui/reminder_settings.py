@@ -15,7 +15,7 @@ from core.todo_settings import ranges
 from db.commands.reminder_settings import SaveTodoSettings, SetUnitRobot
 from db.queries.reminder_settings import todo_thresholds, unit_robots
 from ui.fields import draw, form_fields
-from ui.session import FieldErrors, actor, read, run_command, saved
+from ui.session import FieldErrors, actor, read, read_settings, run_command, saved
 from ui.state import edit_version
 from ui.tables import escape_markdown, table_or_note
 
@@ -32,10 +32,13 @@ def channel_label(channel: str | None) -> str:
     return t(f"reminders.channel.{channel}") if channel else t("settings.robot.none")
 
 
-def thresholds_section() -> None:
+def thresholds_section(city_layer: bool = False) -> None:
+    """The thresholds of the district, or (a city admin's) of the city layer."""
     st.subheader(t("settings.todo.title"))
     st.caption(t("settings.todo.caption"))
-    current, saved_version = read(todo_thresholds)
+    if city_layer:
+        st.info(t("settings.city_layer.todo"), icon=":material/location_city:")
+    current, saved_version = read_settings(todo_thresholds, city_layer=city_layer)
     form = "settings.todo"
     errs = FieldErrors(form)
     with st.form(form):
@@ -46,7 +49,7 @@ def thresholds_section() -> None:
             draw(spec, form, errs, into=data, container=column, value=getattr(current, name), min_value=low,
                  max_value=high, step=1)
         if st.form_submit_button(t("settings.todo.save"), type="primary"):
-            if run_command(SaveTodoSettings(actor(), **data), form_key=form):
+            if run_command(SaveTodoSettings(actor(), **data), form_key=form, city_layer=city_layer):
                 saved(form, t("settings.todo.saved"))
         errs.show()
 

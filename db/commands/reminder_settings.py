@@ -1,5 +1,6 @@
 """Settings of 待办 and the reminders (admin only, `manage_settings`): the thresholds
-(core.todo_settings), and each unit's work-chat group robot.
+(core.todo_settings; a city admin's in the city layer hold in every district that has not saved
+its own), and each unit's work-chat group robot.
 
 A robot's webhook address carries its access token and its 钉钉 signing secret is a key: neither
 is ever shown back in full, written to the audit log (db.commands.base SECRET_COLUMNS) or logged.
@@ -15,13 +16,14 @@ from core.channels import DINGTALK, ROBOT_CHANNELS
 from core.i18n import t
 from core.todo_settings import SETTING_KEY, TodoSettings, ranges
 from db.commands.base import Command, StaleEdit, snapshot, stored, typed
+from db.commands.settings import CityLayered
 from db.models import Setting, Unit
 
 OUT_OF_RANGE = ("settings.todo.error.range", {})
 
 
 @dataclass(frozen=True, kw_only=True)
-class SaveTodoSettings(Command):
+class SaveTodoSettings(CityLayered, Command):
     """Every threshold of core.todo_settings.TodoSettings, and the version of the setting the form
     showed (0: never saved)."""
     permission, action, entity = "manage_settings", "settings.todo.save", "setting"

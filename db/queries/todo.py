@@ -32,10 +32,10 @@ LIMIT = 200  # rows per list: the page says when there are more
 
 
 def saved_todo_settings(s: Session) -> tuple[TodoSettings, int]:
-    """The admin's thresholds (core.todo_settings; defaults where none are saved) and the version
-    of the saved setting (0: never saved)."""
-    row = Setting.row(s, SETTING_KEY)
-    return TodoSettings.from_stored(row.value if row else None), row.version if row else 0
+    """The thresholds in force (core.todo_settings: the district's own, else the city layer's, else
+    the defaults) and the version of the district's own saved setting (0: never saved)."""
+    in_force, own = Setting.layered(s, SETTING_KEY), Setting.row(s, SETTING_KEY)
+    return TodoSettings.from_stored(in_force.value if in_force else None), own.version if own else 0
 
 
 def todo_settings(s: Session) -> TodoSettings:

@@ -240,7 +240,7 @@ def test_the_city_admin_creates_an_account_in_the_district_it_chose(city_env):
     assert "jia_admin" in listed and "admin" not in listed and "city" not in listed
     # the district's accounts, and the city layer's deadlines and holidays (a district's own are its admin's)
     labels = [tab.label for tab in at.tabs]
-    assert {"账户", "全市期限规则", "全市节假日"} <= set(labels) and "节假日" not in labels
+    assert {"账户", "全市期限规则", "全市节假日", "全市待办阈值"} <= set(labels) and "节假日" not in labels
     at.text_input(key="admin.create.username").set_value("jia_office")
     at.text_input(key="admin.create.display_name").set_value("甲区办公室")
     at.text_input(key="admin.create.password").set_value("Jia-office-2025")

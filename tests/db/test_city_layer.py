@@ -110,6 +110,19 @@ def test_a_city_rule_holds_where_a_district_has_set_none(city):
         assert due_for(s, KIND, False, RECEIVED, RECEIVED)[0] == date(2026, 11, 23)  # the default again
 
 
+def test_city_thresholds_hold_where_a_district_has_saved_none(city):
+    from db.commands.reminder_settings import SaveTodoSettings
+    from db.queries.reminder_settings import todo_thresholds
+    engine, home, other = city
+    values = dict(soon_days=5, unsigned_after=3, report_every_weeks=4, escalate_after=7)
+    SaveTodoSettings(CITY, **values, version=0).run(districts.city_layer(engine))
+    SaveTodoSettings(Actor(None, "admin", ADMIN, district_id=home), **values | dict(soon_days=2), version=0).run(engine)
+    settings, version = todo_thresholds(districts.scoped(engine, other))
+    assert (settings.soon_days, settings.escalate_after, version) == (5, 7, 0)  # the city's; nothing of its own
+    settings, version = todo_thresholds(districts.scoped(engine, home))
+    assert (settings.soon_days, version) == (2, 1)
+
+
 def test_only_a_city_admin_sets_the_city_layer_and_only_in_it(city):
     engine, home, other = city
     attempts = [
