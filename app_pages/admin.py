@@ -22,7 +22,9 @@ from core.kinds import KINDS, UNIT_LABELS, describe_rule, with_override
 from core.permissions import ROLES, can
 from db.commands.settings import (ENTRY_KINDS, WORKDAY, AddHolidayEntry, DeleteHolidayEntry, ResetDeadlineRule,
                                   SaveDeadlineRule)
+from db.commands.districts import PLAN_FILE_MAX_BYTES, AddDistrict
 from db.commands.users import CreateUser, ResetPassword, UpdateUser
+from db.queries.city import district_list
 from db.queries.common import units
 from db.queries.settings import calendar_coverage, deadline_rules, holiday_entries, holiday_years
 from db.queries.users import list_users
@@ -31,7 +33,7 @@ from ui import state
 from ui.fields import draw, form_fields
 from ui.holiday_notice import notice_section
 from ui.reminder_settings import reminder_settings_section, thresholds_section
-from ui.session import FieldErrors, actor, read, read_settings, run_command, saved
+from ui.session import FieldErrors, actor, read, read_city, read_settings, run_command, saved
 from ui.tables import escape_markdown
 
 ROLE, UNIT = ("admin.role", "select"), ("admin.unit", "select")
@@ -41,6 +43,8 @@ CREATE_FIELDS = form_fields(CreateUser, username=("admin.username", "text"), dis
 EDIT_FIELDS = form_fields(UpdateUser, display_name=("admin.display_name", "text"), email=EMAIL, role=ROLE,
                           unit_id=UNIT, active=("admin.active", "checkbox"))
 RESET_FIELDS = form_fields(ResetPassword, new_password=("admin.new_password", "password"))
+DISTRICT_FIELDS = form_fields(AddDistrict, code=("district.code", "text", {"help_key": "district.code_help"}),
+                              name=("district.name", "text"))
 HOLIDAY_FIELDS = form_fields(AddHolidayEntry, day=("settings.holidays.day", "date"),
                              kind=("settings.holidays.kind", "select"), note=("settings.holidays.note", "text"))
 
@@ -301,6 +305,35 @@ def holidays_section() -> None:
             errs.show()
 
 
+def districts_section() -> None:
+    """The districts, and a new one with its plan (a city admin's)."""
+    listed = read_city(district_list)
+    st.subheader(t("district.list.title"))
+    st.caption(t("district.list.caption", n=len(listed)))
+    st.dataframe(pd.DataFrame({
+        t("district.col.name"): listed["name"], t("district.col.code"): listed["code"],
+        t("district.col.units"): listed["units"], t("district.col.users"): listed["users"],
+        t("district.col.created_on"): [d.isoformat() for d in listed["created_on"]],
+    }), hide_index=True, width="stretch", key="district.table")
+    form = "district.create"
+    errs = FieldErrors(form)
+    st.markdown(f"**{t('district.create.title')}**")
+    with st.form(form):
+        data: dict = {}
+        draw(DISTRICT_FIELDS["code"], form, errs, into=data)
+        draw(DISTRICT_FIELDS["name"], form, errs, into=data)
+        files = st.file_uploader(t("district.plan_files"), type=["csv", "json"], accept_multiple_files=True,
+                                 key=f"{form}.plan_files", help=t("district.plan_files_help"),
+                                 max_upload_size=max(1, PLAN_FILE_MAX_BYTES // 1_000_000))
+        errs.slot("plan_files")
+        if st.form_submit_button(t("district.create.submit"), type="primary"):
+            command = AddDistrict(me, **data, plan_files={f.name: f.getvalue() for f in files or []})
+            if run_command(command, form_key=form):
+                saved(form, t("district.create.done", name=escape_markdown(data["name"].strip()), n=command.loaded),
+                      clear=True)
+        errs.show()
+
+
 st.title(t("page.admin"))
 if can(me, "manage_settings"):
     accounts_tab, rules_tab, holidays_tab, reminders_tab = st.tabs(
@@ -314,9 +347,11 @@ if can(me, "manage_settings"):
     with reminders_tab:
         reminder_settings_section()
 elif CITY_LAYER:  # a city admin: the chosen district's accounts, and the city layer's settings
-    accounts_tab, rules_tab, holidays_tab, todo_tab = st.tabs(
-        [t("settings.tab.accounts"), t("settings.tab.city_rules"), t("settings.tab.city_holidays"),
-         t("settings.tab.city_todo")])
+    districts_tab, accounts_tab, rules_tab, holidays_tab, todo_tab = st.tabs(
+        [t("settings.tab.districts"), t("settings.tab.accounts"), t("settings.tab.city_rules"),
+         t("settings.tab.city_holidays"), t("settings.tab.city_todo")])
+    with districts_tab:
+        districts_section()
     with accounts_tab:
         accounts_section()
     with rules_tab:

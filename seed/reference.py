@@ -47,33 +47,48 @@ REFERENCE_FILES = ("units.csv", "leadership.json", "mechanisms.json", "key_tasks
 UNIT_COLUMNS = ("code", "name", "category", "leader_name", "leader_title", "sort_order", "aliases")
 
 
+PLAN_PROBLEMS = ("missing", "unreadable", "units", "units_twice", "leadership", "mechanisms", "key_tasks")
+
+
+class PlanError(ValueError):
+    """A plan file that cannot be used: the file's name and the problem (a catalog key
+    district.plan.<problem>); the message, in English, is the command line's."""
+
+    def __init__(self, path: Path, problem: str, detail: str):
+        super().__init__(f"{path}: {detail}")
+        self.file, self.problem = path.name, problem
+
+
 def read_plan(seed_dir: Path) -> None:
     """Check that `seed_dir` holds a plan in the shape of seed/ before anything is written; raises
-    ValueError naming the file and what is wrong with it."""
+    PlanError naming the file and what is wrong with it."""
     for name in REFERENCE_FILES:
         if not (seed_dir / name).is_file():
-            raise ValueError(f"{seed_dir / name}: missing")
-    try:
-        units = _read_units(seed_dir)
-        people, mechanisms, tasks = (_json(seed_dir, n) for n in REFERENCE_FILES[1:])
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ValueError(f"{seed_dir}: cannot be read ({type(exc).__name__}: {exc})") from None
+            raise PlanError(seed_dir / name, "missing", "missing")
+    for name in REFERENCE_FILES:
+        try:
+            _read_units(seed_dir) if name == "units.csv" else _json(seed_dir, name)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise PlanError(seed_dir / name, "unreadable", f"cannot be read ({type(exc).__name__}: {exc})") from None
+    units = _read_units(seed_dir)
+    people, mechanisms, tasks = (_json(seed_dir, n) for n in REFERENCE_FILES[1:])
     if not units or any(not u.get(c) and c in ("code", "name", "category") for u in units for c in UNIT_COLUMNS):
-        raise ValueError(f"{seed_dir / 'units.csv'}: every unit needs code, name and category")
+        raise PlanError(seed_dir / "units.csv", "units", "every unit needs code, name and category")
     if len({u["code"] for u in units}) != len(units) or len({u["name"] for u in units}) != len(units):
-        raise ValueError(f"{seed_dir / 'units.csv'}: a unit code or name is listed twice")
-    leaders = people.get("leaders")
+        raise PlanError(seed_dir / "units.csv", "units_twice", "a unit code or name is listed twice")
+    leaders = people.get("leaders") if isinstance(people, dict) else None
     if not leaders or not {"office", "document"} <= set(people) or any(
-            not {"key", "role", "name", "title", "sort_order"} <= set(p) for p in leaders):
-        raise ValueError(f"{seed_dir / 'leadership.json'}: needs leaders (key, role, name, title, "
-                         "sort_order), office and document")
-    if not isinstance(mechanisms.get("mechanisms"), list):
-        raise ValueError(f"{seed_dir / 'mechanisms.json'}: needs a list of mechanisms")
-    if not all({"number", "title", "tasks"} <= set(g) and all({"number", "title", "full_text"} <= set(k)
-                                                           for k in g["tasks"]) for g in tasks.get("groups", [])) \
-            or not tasks.get("groups"):
-        raise ValueError(f"{seed_dir / 'key_tasks.json'}: needs groups (number, title, tasks with number, "
-                         "title, full_text)")
+            not isinstance(p, dict) or not {"key", "role", "name", "title", "sort_order"} <= set(p) for p in leaders):
+        raise PlanError(seed_dir / "leadership.json", "leadership",
+                        "needs leaders (key, role, name, title, sort_order), office and document")
+    if not isinstance(mechanisms, dict) or not isinstance(mechanisms.get("mechanisms"), list):
+        raise PlanError(seed_dir / "mechanisms.json", "mechanisms", "needs a list of mechanisms")
+    groups = tasks.get("groups") if isinstance(tasks, dict) else None
+    if not groups or not all(isinstance(g, dict) and {"number", "title", "tasks"} <= set(g)
+                             and all(isinstance(k, dict) and {"number", "title", "full_text"} <= set(k)
+                                     for k in g["tasks"]) for g in groups):
+        raise PlanError(seed_dir / "key_tasks.json", "key_tasks",
+                        "needs groups (number, title, tasks with number, title, full_text)")
 
 
 def reference_fingerprint(seed_dir: Path | None = None) -> str:
@@ -97,43 +112,51 @@ def load_reference(engine: Engine, seed_dir: Path | None = None) -> int:
     with session_factory(engine)() as session:
         if session.scalar(select(Setting.value).where(Setting.key == "reference_fingerprint")) == fingerprint:
             return 0
-    changes = 0
     with session_factory(engine)() as session, session.begin():
-        units = _read_units(seed_dir)
-        existing = {u.code: u for u in session.scalars(select(Unit))}
-        # which unit already goes by a name: the office's aliases stay, and a seeded alias that
-        # another unit goes by is left out
-        owner = {name_key(u["name"]): u["code"] for u in units}
-        for code, row in existing.items():
-            for name in (row.name, *(row.aliases or ())):
-                owner.setdefault(name_key(name), code)
-        for u in units:
-            kept = list(existing[u["code"]].aliases or []) if u["code"] in existing else []
-            aliases = kept + [a for a in u["aliases"] if owner.setdefault(name_key(a), u["code"]) == u["code"]
-                              and name_key(a) not in {name_key(k) for k in kept}]
-            changes += _upsert(session, Unit, "code", u["code"], {
-                "name": u["name"], "category": u["category"], "leader_name": u["leader_name"],
-                "leader_title": u["leader_title"], "sort_order": u["sort_order"], "aliases": aliases})
-        people = _json(seed_dir, "leadership.json")
-        for p in people["leaders"]:
-            changes += _upsert(session, Leader, "key", p["key"], {
-                "role": p["role"], "name": p["name"], "title": p["title"], "sort_order": p["sort_order"]})
-        changes += _upsert(session, Setting, "key", "office", {"value": people["office"]})
-        changes += _upsert(session, Setting, "key", "plan_document", {"value": people["document"]})
-        changes += _upsert(session, Setting, "key", "mechanisms",
-                           {"value": _json(seed_dir, "mechanisms.json")["mechanisms"]})
-        session.flush()
-        for g in _json(seed_dir, "key_tasks.json")["groups"]:
-            changes += _upsert(session, TaskGroup, "number", g["number"], {"title": g["title"]})
-            session.flush()
-            group_id = session.scalar(select(TaskGroup.id).where(TaskGroup.number == g["number"]))
-            for task in g["tasks"]:
-                changes += _upsert(session, KeyTask, "number", task["number"], {
-                    "group_id": group_id, "title": task["title"], "full_text": task["full_text"]})
-        _upsert(session, Setting, "key", "reference_fingerprint", {"value": fingerprint})
+        changes = apply_plan(session, seed_dir)
         if changes:
             session.add(AuditLog(username="system", action="seed.load_reference", entity="reference",
                                  after={"changes": changes}))
+    return changes
+
+
+def apply_plan(session, seed_dir: Path) -> int:
+    """Write the plan in `seed_dir` into the session's district (inserting or updating rows by
+    their stable keys) and remember its fingerprint; returns how many rows changed."""
+    changes = 0
+    units = _read_units(seed_dir)
+    existing = {u.code: u for u in session.scalars(select(Unit))}
+    # which unit already goes by a name: the office's aliases stay, and a seeded alias that
+    # another unit goes by is left out
+    owner = {name_key(u["name"]): u["code"] for u in units}
+    for code, row in existing.items():
+        for name in (row.name, *(row.aliases or ())):
+            owner.setdefault(name_key(name), code)
+    for u in units:
+        kept = list(existing[u["code"]].aliases or []) if u["code"] in existing else []
+        aliases = kept + [a for a in u["aliases"] if owner.setdefault(name_key(a), u["code"]) == u["code"]
+                          and name_key(a) not in {name_key(k) for k in kept}]
+        changes += _upsert(session, Unit, "code", u["code"], {
+            "name": u["name"], "category": u["category"], "leader_name": u["leader_name"],
+            "leader_title": u["leader_title"], "sort_order": u["sort_order"], "aliases": aliases})
+    people = _json(seed_dir, "leadership.json")
+    for p in people["leaders"]:
+        changes += _upsert(session, Leader, "key", p["key"], {
+            "role": p["role"], "name": p["name"], "title": p["title"], "sort_order": p["sort_order"]})
+    changes += _upsert(session, Setting, "key", "office", {"value": people["office"]})
+    changes += _upsert(session, Setting, "key", "plan_document", {"value": people["document"]})
+    changes += _upsert(session, Setting, "key", "mechanisms",
+                       {"value": _json(seed_dir, "mechanisms.json")["mechanisms"]})
+    session.flush()
+    for g in _json(seed_dir, "key_tasks.json")["groups"]:
+        changes += _upsert(session, TaskGroup, "number", g["number"], {"title": g["title"]})
+        session.flush()
+        group_id = session.scalar(select(TaskGroup.id).where(TaskGroup.number == g["number"]))
+        for task in g["tasks"]:
+            changes += _upsert(session, KeyTask, "number", task["number"], {
+                "group_id": group_id, "title": task["title"], "full_text": task["full_text"]})
+    _upsert(session, Setting, "key", "reference_fingerprint", {"value": reference_fingerprint(seed_dir)})
+    session.flush()
     return changes
 
 

@@ -54,6 +54,20 @@ def district_figures(engine: Engine, today: date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def district_list(engine: Engine) -> pd.DataFrame:
+    """Every district with its code, member units, accounts and the day it was added (管理 → 区)."""
+    from db.models import District, Unit, User
+    listed = districts.listed(engine)
+    with read_session(districts.scoped(engine, districts.ALL)) as s:
+        units = dict(s.execute(select(Unit.district_id, func.count()).group_by(Unit.district_id)).all())
+        users = dict(s.execute(select(User.district_id, func.count()).where(User.district_id.is_not(None))
+                               .group_by(User.district_id)).all())
+        created = dict(s.execute(select(District.id, District.created_at)).all())
+    return pd.DataFrame([{"id": d["id"], "name": d["name"], "code": d["code"], "units": units.get(d["id"], 0),
+                          "users": users.get(d["id"], 0), "created_on": created[d["id"]].date()} for d in listed],
+                        columns=["id", "name", "code", "units", "users", "created_on"])
+
+
 def monthly_on_time(engine: Engine, today: date) -> pd.DataFrame:
     """Per district and month of the last 12, the answers given and the share on time (the trend
     beside the figures)."""

@@ -236,7 +236,7 @@ def test_the_city_admin_creates_an_account_in_the_district_it_chose(city_env):
     assert at.title[0].value == "全市总览"
     next(s for s in at.sidebar.selectbox if s.label == "查看区").set_value(ids["other"]).run()
     at.switch_page("app_pages/admin.py").run()
-    listed = set(at.dataframe[0].value["用户名"])
+    listed = set(next(d.value for d in at.dataframe if "用户名" in d.value.columns)["用户名"])
     assert "jia_admin" in listed and "admin" not in listed and "city" not in listed
     # the district's accounts, and the city layer's deadlines and holidays (a district's own are its admin's)
     labels = [tab.label for tab in at.tabs]
@@ -312,3 +312,35 @@ def test_the_city_admin_enters_a_holiday_for_every_district(city_env):
         table = next(d.value for d in at.dataframe if "星期" in d.value.columns)
         assert table.iloc[0].tolist() == ["2027-01-04", "周一", "法定节假日(休息)", "全市安排", "全市"]
         assert not [b for b in at.button if b.label == "删除"]  # nothing of its own to delete
+
+
+def districts_table(at):
+    return next(d.value for d in at.dataframe if "区代码" in d.value.columns).set_index("区名称")
+
+
+def test_the_city_admin_adds_a_district_with_its_plan(city_env, tmp_path):
+    """管理 → 区: a new district from its four plan files. A missing file is named under the field,
+    with the code and name kept; with all four the district is listed with its member units."""
+    from db.commands.districts import plan_files
+    from seed.demo_districts import fictional_plan
+    url, ids = city_env
+    plan = plan_files(fictional_plan(dict(CITY_DEMO_DISTRICTS[1], code="bing", name="示例丙区"), tmp_path))
+    at = signed_in_app("city_admin", "app_pages/admin.py").run()
+    at.text_input(key="district.create.code").input("bing")
+    at.text_input(key="district.create.name").input("示例丙区")
+    without_tasks = [(name, content, "text/plain") for name, content in plan.items() if name != "key_tasks.json"]
+    at.file_uploader(key="district.create.plan_files").set_value(without_tasks)
+    next(b for b in at.button if b.label == "新建区").click().run()
+    assert not at.exception
+    assert any("缺少方案文件 key\\_tasks.json" in c.value for c in at.caption)  # under the field (Markdown-escaped)
+    assert at.text_input(key="district.create.code").value == "bing"
+    assert "示例丙区" not in set(districts_table(at).index)
+
+    at.file_uploader(key="district.create.plan_files").set_value(
+        [(name, content, "text/plain") for name, content in plan.items()])
+    next(b for b in at.button if b.label == "新建区").click().run()
+    assert not at.exception and not at.error
+    assert any("已新建“示例丙区”" in s.value for s in at.success)
+    table = districts_table(at)
+    assert table.loc["示例丙区", "区代码"] == "bing" and table.loc["示例丙区", "成员单位"] > 30
+    assert len(table) == 4  # 硚口区, 示例甲区, 示例乙区 and the new one

@@ -44,7 +44,8 @@ from core.permissions import CITY_ADMIN, SYSTEM, Actor
 from db import districts
 from db.backup import BackupDatabase
 from db.commands.base import Command, CommandError, ValidationFailed
-from db.commands.districts import AddDistrict
+from db.commands.districts import AddDistrict, plan_files
+from seed.reference import SEED_DIR
 from db.commands.imports import ImportFile, ImportRefused
 from db.commands.item_records import LinkItems, RecordAccountability, RecordAccountabilityResult, UnlinkItems
 from db.commands.items import (AddItemNote, CloseItem, CreateItem, ExtendPeriod, ReceiveItem, RecordFeedback,
@@ -830,7 +831,7 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
          (Field("username", "lookup"), flag("success"))),
     # districts
     Spec(AddDistrict, lambda ctx: CITY_ADMIN_ACTOR,
-         lambda ctx: dict(code=f"probe_{ctx.fresh()}", name=f"探测{ctx.fresh()}区"),
+         lambda ctx: dict(code=f"probe_{ctx.fresh()}", name=f"探测{ctx.fresh()}区", plan_files=plan_files(SEED_DIR)),
          (line("code", District.code, required=True), line("name", District.name, required=True))),
     # imports and backup
     _import_spec("items", _item_row, (

@@ -19,6 +19,7 @@ from core.todo_settings import ranges as todo_ranges
 from db import reminders
 from db.queries import todo
 from core.permissions import CITY_ROLES, ROLES
+from seed.reference import PLAN_PROBLEMS
 from tests.conftest import command_classes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,6 +120,7 @@ def _families() -> dict[str, tuple]:
         "district.error.{}_taken": ("code", "name"),  # db/commands/districts.py
         "city.col.{}": city_q.COLUMNS,  # app_pages/city.py
         "bulletin.preset.{}": bulletin_q.PRESETS,  # app_pages/city.py: the city 通报's period
+        "district.plan.{}": PLAN_PROBLEMS,  # db/commands/districts.py: a plan file that cannot be used
     }
 
 
