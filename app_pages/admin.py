@@ -19,7 +19,7 @@ from core.clock import today
 from core.deadlines import UNITS
 from core.i18n import t
 from core.kinds import KINDS, UNIT_LABELS, describe_rule, with_override
-from core.permissions import ROLES, can
+from core.permissions import CITY_ROLES, ROLES, can
 from db.commands.settings import (ENTRY_KINDS, WORKDAY, AddHolidayEntry, DeleteHolidayEntry, ResetDeadlineRule,
                                   SaveDeadlineRule)
 from db.commands.districts import PLAN_FILE_MAX_BYTES, AddDistrict
@@ -27,7 +27,7 @@ from db.commands.users import CreateUser, ResetPassword, UpdateUser
 from db.queries.city import district_list
 from db.queries.common import units
 from db.queries.settings import calendar_coverage, deadline_rules, holiday_entries, holiday_years
-from db.queries.users import list_users
+from db.queries.users import list_city_users, list_users
 from db.stored_values import FIRST_DAY, LAST_DAY
 from ui import state
 from ui.fields import draw, form_fields
@@ -69,56 +69,68 @@ def status_label(row) -> str:
     return t("admin.status_locked") if row["locked"] else t("admin.status_active")
 
 
-def accounts_section() -> None:
-    users = read(list_users)
+def accounts_section(city: bool = False) -> None:
+    """The district's accounts, or (city: a city admin's) the city accounts, which belong to no
+    district and have no unit."""
+    users = read_city(list_city_users) if city else read(list_users)
+    roles = CITY_ROLES if city else ROLES
+    form_prefix = "admin.city" if city else "admin"
     table = users.assign(role=users["role"].map(lambda r: t(f"role.{r}")),
                          unit=users["unit"].fillna(t("common.none")), email=users["email"].fillna(""),
                          status=[status_label(r) for _, r in users.iterrows()])
     st.caption(t("admin.user_count", n=len(users)))
-    st.dataframe(table[["username", "display_name", "role", "unit", "email", "status"]].rename(columns={
+    shown = ["username", "display_name", "role", "email", "status"] if city else \
+        ["username", "display_name", "role", "unit", "email", "status"]
+    st.dataframe(table[shown].rename(columns={
         "username": t("admin.username"), "display_name": t("admin.display_name"), "role": t("admin.role"),
         "email": t("admin.email"),
         "unit": t("admin.unit"), "status": t("admin.status")}), hide_index=True, width="stretch")
 
     create_tab, edit_tab = st.tabs([t("admin.create_user"), t("admin.edit_user")])
 
-    with create_tab, st.form("admin.create", clear_on_submit=False):
-        form = "admin.create"
+    with create_tab, st.form(f"{form_prefix}.create", clear_on_submit=False):
+        form = f"{form_prefix}.create"
         errs = FieldErrors(form)
         data: dict = {}
         draw(CREATE_FIELDS["username"], form, errs, into=data)
         draw(CREATE_FIELDS["display_name"], form, errs, into=data)
         draw(CREATE_FIELDS["email"], form, errs, into=data)
         draw(CREATE_FIELDS["password"], form, errs, into=data)
-        draw(CREATE_FIELDS["role"], form, errs, into=data, options=ROLES, format_func=role_label)
-        draw(CREATE_FIELDS["unit_id"], form, errs, into=data, options=unit_options, format_func=unit_label)
+        draw(CREATE_FIELDS["role"], form, errs, into=data, options=roles, format_func=role_label)
+        if city:
+            data["unit_id"] = None
+        else:
+            draw(CREATE_FIELDS["unit_id"], form, errs, into=data, options=unit_options, format_func=unit_label)
         if st.form_submit_button(t("admin.create"), type="primary"):
-            if run_command(CreateUser(me, **data), form_key=form):
+            if run_command(CreateUser(me, **data), form_key=form, across=city):
                 saved(form, t("admin.created", username=escape_markdown(data["username"].strip())))
         errs.show()
 
     with edit_tab:
         if users.empty:
             return
-        chosen = st.selectbox(t("admin.select_user"), users["id"].tolist(), key="admin.edit.user_id",
+        chosen = st.selectbox(t("admin.select_user"), users["id"].tolist(), key=f"{form_prefix}.edit.user_id",
                               format_func=lambda i: f"{users.set_index('id').at[i, 'username']} · "
                                                     f"{users.set_index('id').at[i, 'display_name']}")
         row = users.set_index("id").loc[chosen]
-        form = f"admin.edit.{chosen}"
+        form = f"{form_prefix}.edit.{chosen}"
         errs = FieldErrors(form)
         version = state.edit_version(form, row["version"])  # the version this edit started from
         with st.form(form):
             data: dict = {"user_id": int(chosen), "version": version}
             draw(EDIT_FIELDS["display_name"], form, errs, into=data, value=row["display_name"])
             draw(EDIT_FIELDS["email"], form, errs, into=data, value=row["email"] if isinstance(row["email"], str) else "")
-            draw(EDIT_FIELDS["role"], form, errs, into=data, options=ROLES, index=ROLES.index(row["role"]),
+            draw(EDIT_FIELDS["role"], form, errs, into=data, options=roles, index=roles.index(row["role"]),
                  format_func=role_label)
             current_unit = None if row["unit_id"] is None or row["unit_id"] != row["unit_id"] else int(row["unit_id"])
-            draw(EDIT_FIELDS["unit_id"], form, errs, into=data, options=unit_options,
-                 index=unit_options.index(current_unit), format_func=unit_label)
+            if city:
+                data["unit_id"] = None
+            else:
+                draw(EDIT_FIELDS["unit_id"], form, errs, into=data, options=unit_options,
+                     index=unit_options.index(current_unit), format_func=unit_label)
             draw(EDIT_FIELDS["active"], form, errs, into=data, value=bool(row["active"]))
             if st.form_submit_button(t("admin.save"), type="primary"):
-                if run_command(UpdateUser(me, **data), form_key=form):
+                if run_command(UpdateUser(me, **data), form_key=form, across=city):
                     saved(form, t("admin.saved", username=escape_markdown(row["username"])))
             errs.show()
         reset_errs = FieldErrors(f"{form}.reset")
@@ -127,7 +139,7 @@ def accounts_section() -> None:
             new_password = draw(RESET_FIELDS["new_password"], form, reset_errs)
             if st.form_submit_button(t("admin.reset")):
                 if run_command(ResetPassword(me, user_id=int(chosen), version=None, new_password=new_password),
-                               form_key=f"{form}.reset"):
+                               form_key=f"{form}.reset", across=city):
                     saved(f"{form}.reset", t("admin.reset_done", username=escape_markdown(row["username"])))
             reset_errs.show()
 
@@ -347,13 +359,15 @@ if can(me, "manage_settings"):
     with reminders_tab:
         reminder_settings_section()
 elif CITY_LAYER:  # a city admin: the chosen district's accounts, and the city layer's settings
-    districts_tab, accounts_tab, rules_tab, holidays_tab, todo_tab = st.tabs(
-        [t("settings.tab.districts"), t("settings.tab.accounts"), t("settings.tab.city_rules"),
-         t("settings.tab.city_holidays"), t("settings.tab.city_todo")])
+    districts_tab, accounts_tab, city_accounts_tab, rules_tab, holidays_tab, todo_tab = st.tabs(
+        [t("settings.tab.districts"), t("settings.tab.accounts"), t("settings.tab.city_accounts"),
+         t("settings.tab.city_rules"), t("settings.tab.city_holidays"), t("settings.tab.city_todo")])
     with districts_tab:
         districts_section()
     with accounts_tab:
         accounts_section()
+    with city_accounts_tab:
+        accounts_section(city=True)
     with rules_tab:
         rules_section()
     with holidays_tab:

@@ -192,12 +192,13 @@ def actor() -> Actor | None:
     return state.get(state.ACTOR)
 
 
-def run_command(command, *, form_key: str | None = None, city_layer: bool = False) -> bool:
-    """Run a command (in the city layer, for a city admin's settings); on refusal show its message
-    and the per-field messages (the form keeps the user's input because widgets keep their state);
-    on success refresh the data version. What follows a success is the caller's: for a form, `saved`."""
+def run_command(command, *, form_key: str | None = None, city_layer: bool = False, across: bool = False) -> bool:
+    """Run a command (in the city layer, for a city admin's settings; across districts, for the
+    city accounts); on refusal show its message and the per-field messages (the form keeps the
+    user's input because widgets keep their state); on success refresh the data version. What
+    follows a success is the caller's: for a form, `saved`."""
     try:
-        command.run(settings_engine(city_layer))
+        command.run(_engine_in(districts.ALL) if across else settings_engine(city_layer))
     except CommandError as exc:
         if form_key:
             state.set_form_errors(form_key, exc.field_errors)

@@ -93,7 +93,10 @@ class UpdateUser(Command):
 
     def validate(self, session):
         errors = email_errors(email=self.email) | self.text_errors()
-        errors.update(_role_unit_errors(session, self.role, self.unit_id))
+        account = self.find(session, User, self.user_id)
+        # a city account stays one (its roles are the city's), a district's account stays the district's
+        roles = CITY_ROLES if account is not None and account.district_id is None else ROLES
+        errors.update(_role_unit_errors(session, self.role, self.unit_id, roles))
         if self.user_id == self.actor.user_id:
             if not self.active:
                 errors["active"] = t("error.cannot_deactivate_self")

@@ -344,3 +344,28 @@ def test_the_city_admin_adds_a_district_with_its_plan(city_env, tmp_path):
     table = districts_table(at)
     assert table.loc["示例丙区", "区代码"] == "bing" and table.loc["示例丙区", "成员单位"] > 30
     assert len(table) == 4  # 硚口区, 示例甲区, 示例乙区 and the new one
+
+
+def test_the_city_admin_manages_the_city_accounts(city_env):
+    """管理 → 市级账户: the city accounts alone (no district's), a new 市级查看 account, and the
+    city convener deactivated, whose sign-in then stops working."""
+    url, _ = city_env
+    at = signed_in_app("city_admin", "app_pages/admin.py").run()
+    city_table = next(d.value for d in at.dataframe if "用户名" in d.value.columns and "所属单位" not in d.value.columns)
+    assert set(city_table["用户名"]) == {"city", "city_admin"}
+    at.text_input(key="admin.city.create.username").set_value("city_viewer1")
+    at.text_input(key="admin.city.create.display_name").set_value("市里的查看人")
+    at.text_input(key="admin.city.create.password").set_value("City-viewer-2025")
+    at.selectbox(key="admin.city.create.role").set_value("city_viewer")
+    next(b for b in at.button if b.label == "创建账户" and b.proto.form_id == "admin.city.create").click().run()
+    assert not at.exception and not at.error
+    from db.models import User
+    with read_session(districts.scoped(make_engine(url), districts.ALL)) as s:
+        made = s.scalar(select(User).where(User.username == "city_viewer1"))
+        convener = s.scalar(select(User.id).where(User.username == "city"))
+    assert made.district_id is None and made.role == "city_viewer" and made.unit_id is None
+    at.selectbox(key="admin.city.edit.user_id").set_value(convener).run()
+    at.checkbox(key=f"admin.city.edit.{convener}.active").uncheck()
+    next(b for b in at.button if b.label == "保存修改" and b.proto.form_id == f"admin.city.edit.{convener}").click().run()
+    assert not at.exception and not at.error
+    assert signed_in_app("city").run().title[0].value != "全市总览"  # signed out: the sign-in form

@@ -143,3 +143,28 @@ def test_the_city_layer_is_no_district(city):
     engine, home, other = city
     assert [d["id"] for d in districts.listed(engine)] == [home, other]
     assert districts.city_id(engine) not in (home, other)
+
+
+def test_a_city_account_keeps_a_city_role_and_a_districts_account_a_districts_role(city):
+    from db.commands.base import ValidationFailed
+    from db.commands.users import CreateUser, UpdateUser
+    from db.models import User
+    engine, home, other = city
+    across = districts.scoped(engine, districts.ALL)
+    CreateUser(CITY, username="city_viewer1", display_name="市级查看", password="City-viewer-2025",
+               role="city_viewer", unit_id=None).run(across)
+    CreateUser(CITY, username="jia_office", display_name="甲区办公室", password="Jia-office-2025",
+               role="office", unit_id=None).run(districts.scoped(engine, other))
+    with read_session(across) as s:
+        accounts = {u.username: u for u in s.scalars(select(User))}
+    for username, role in (("city_viewer1", "admin"), ("jia_office", "city_admin")):
+        account = accounts[username]
+        with pytest.raises(ValidationFailed) as refused:
+            UpdateUser(CITY, user_id=account.id, version=account.version, display_name=account.display_name,
+                       email=None, role=role, unit_id=None, active=True).run(across)
+        assert "role" in refused.value.field_errors
+    UpdateUser(CITY, user_id=accounts["city_viewer1"].id, version=1, display_name="市级查看", email=None,
+               role="city_convener", unit_id=None, active=False).run(across)
+    with read_session(across) as s:
+        account = s.get(User, accounts["city_viewer1"].id)
+        assert (account.role, account.active, account.district_id) == ("city_convener", False, None)
