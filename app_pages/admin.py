@@ -340,7 +340,7 @@ def districts_section() -> None:
         errs.slot("plan_files")
         if st.form_submit_button(t("district.create.submit"), type="primary"):
             command = AddDistrict(me, **data, plan_files={f.name: f.getvalue() for f in files or []})
-            if run_command(command, form_key=form):
+            if run_command(command, form_key=form, across=True):
                 saved(form, t("district.create.done", name=escape_markdown(data["name"].strip()), n=command.loaded),
                       clear=True)
         errs.show()

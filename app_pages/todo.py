@@ -11,7 +11,7 @@ from ui.todo import INTRO_ROLE, PAGE, todo_row, todo_rows
 me = actor()
 rows = todo_rows(me)
 st.title(t("todo.title"))
-thresholds, _ = read(todo_thresholds)  # the office's and the convener's lists say theirs
+thresholds, _, _ = read(todo_thresholds)  # the office's and the convener's lists say theirs
 st.caption(t(f"todo.intro.{INTRO_ROLE.get(me.role, me.role)}", **thresholds.as_stored()))
 if not rows:
     st.success(t("todo.empty"), icon=":material/task_alt:")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from core.deadlines import WorkCalendar, compute_due
 from core.kinds import DeadlineRule, describe_rule, rule_for, with_override
 from db import districts
-from db.models import DeadlineRuleSetting, HolidayEntry
+from db.models import AuditLog, DeadlineRuleSetting, HolidayEntry
 
 
 def holiday_entries_in_force(session: Session) -> dict[date, HolidayEntry]:
@@ -28,11 +28,28 @@ def work_calendar(session: Session) -> WorkCalendar:
                         workdays=[e.day for e in entries if e.is_workday])
 
 
+def rule_overrides(session: Session) -> dict[str, tuple[DeadlineRuleSetting | None, DeadlineRuleSetting | None]]:
+    """Per kind, (the override of the session's own layer, the city layer's above it), each None
+    when there is none: in a district (its own, the city's); in the city layer (its own, None)."""
+    order = districts.layers(session)
+    rows = session.scalars(select(DeadlineRuleSetting).where(DeadlineRuleSetting.district_id.in_(order))
+                           .execution_options(**districts.ACROSS)).all()
+    own, city = order[-1], order[0] if len(order) > 1 else None
+    kinds = {r.kind for r in rows}
+    return {k: (next((r for r in rows if r.kind == k and r.district_id == own), None),
+                next((r for r in rows if r.kind == k and r.district_id == city), None)) for k in kinds}
+
+
+def override_in_force(own: DeadlineRuleSetting | None, city: DeadlineRuleSetting | None) -> DeadlineRuleSetting | None:
+    """The override that holds: the district's own when it sets a period, else the city layer's."""
+    return next((o for o in (own, city) if o is not None and o.amount is not None and o.unit is not None), None)
+
+
 def effective_rule(session: Session, kind: str, urgent: bool = False) -> DeadlineRule:
     base = rule_for(kind, urgent)
     if urgent and base is not rule_for(kind, False):
         return base  # the urgent rule comes from the law, not from settings
-    override = DeadlineRuleSetting.layered(session, kind)
+    override = override_in_force(*rule_overrides(session).get(kind, (None, None)))
     return with_override(base, override.amount, override.unit) if override else base
 
 
@@ -94,15 +111,21 @@ def _recomputed(session: Session, changed_day: date | None):
             yield item, (due_on, rule, basis, approximate)
 
 
-def recompute_open_due_dates(session: Session, changed_day: date | None) -> int:
+def recompute_open_due_dates(session: Session, changed_day: date | None, audit_as=None) -> int:
     """After the calendar changes on `changed_day` (a holiday entry; None: the estimates only, e.g.
     the holiday package now covers their year): recompute the rule-based due dates it moves, in
-    every district when the city layer changed. Returns how many due dates moved."""
+    every district when the city layer changed (each district whose dates moved gets a row in its
+    own audit log, by `audit_as`). Returns how many due dates moved."""
     if districts.in_city_layer(session):
         moved = 0
         for district in districts.district_ids(session):
             with districts.working_in(session, district):
-                moved += recompute_open_due_dates(session, changed_day)
+                here = recompute_open_due_dates(session, changed_day)
+                if here and audit_as is not None:
+                    session.add(AuditLog(user_id=audit_as.user_id, username=audit_as.username,
+                                         action="settings.city_recompute", entity="item",
+                                         after={"due_dates_moved": here}))
+            moved += here
         return moved
     moved = 0
     for item, (due_on, rule, basis, approximate) in list(_recomputed(session, changed_day)):

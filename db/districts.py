@@ -31,7 +31,7 @@ HOME = "qiaokou"  # 硚口区 (seed/district.json): the district this app was bu
 # deadline-rule overrides and 待办 thresholds hold in every district that has none of its own for
 # that day, kind or setting (`layers`); a city admin edits them in an engine scoped to it. It is
 # never listed as a district.
-CITY = "city"
+CITY = "_city"  # a code no district can have (db.commands.districts.CODE_RE starts with a letter)
 _ONLY = "fjld_only_district"  # conn.info: the only district, found in this transaction
 
 
@@ -161,12 +161,14 @@ def city_layer(engine: Engine) -> Engine:
 
 
 def layers(session) -> tuple[int, ...]:
-    """The districts whose keyed rows (holiday entries, rule overrides) hold in the session's
-    district, the last one winning: the city's, then the district's own. In the city layer, or
-    across districts, the city's alone."""
+    """The districts whose keyed rows (holiday entries, rule overrides, thresholds) hold in the
+    session's district, the last one winning: the city's, then the district's own; in the city
+    layer, the city's alone. Across districts there is no answer: each district has its own."""
     conn = session.connection()
     city, district = city_id(conn), current(conn)
-    return (city,) if district in (city, ALL) else (city, district)
+    if district == ALL:
+        raise DistrictRequired("holidays, deadlines and thresholds are a district's: choose one")
+    return (city,) if district == city else (city, district)
 
 
 def in_city_layer(session) -> bool:
@@ -183,11 +185,14 @@ def district_ids(session) -> list[int]:
 @contextmanager
 def working_in(session, district: int):
     """Within a command's transaction, read and write `district`'s rows for a while (a change of
-    the city layer recomputes each district's due dates in the same transaction)."""
+    the city layer recomputes each district's due dates in the same transaction). Rows pending
+    are written before each switch, so that each takes the district it was made in."""
+    session.flush()
     conn = session.connection()
     before = conn.get_execution_options().get(OPTION)
     conn.execution_options(**{OPTION: district})
     try:
         yield
+        session.flush()
     finally:
         conn.execution_options(**{OPTION: before})

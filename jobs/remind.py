@@ -17,7 +17,9 @@ from sqlalchemy.engine import Engine
 from core.channels import EMAIL, SMTP_SECURITY, DeliveryFailed, SmtpSettings, send_email, send_robot
 from core.config import setting
 from core.reminder_messages import digest_message
+from core.permissions import ADMIN, Actor
 from db import reminders as rm
+from db.commands.settings import refresh_estimates
 from db.commands.reminders import RemindUnit
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,8 @@ def send_claimed(engine: Engine, command: RemindUnit) -> RunReport:
 
 def run(engine: Engine, today: date, *, dry_run: bool = False, username: str = SYSTEM,
         user_id: int | None = None) -> RunReport:
+    if not dry_run:  # estimated due dates the calendar now moves are moved before anything is planned
+        refresh_estimates(engine, Actor(user_id, username, ADMIN))
     digests = rm.plan(engine, today)
     report = RunReport(planned=[d.as_plan() for d in digests])
     if dry_run:

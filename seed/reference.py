@@ -68,7 +68,7 @@ def read_plan(seed_dir: Path) -> None:
     for name in REFERENCE_FILES:
         try:
             _read_units(seed_dir) if name == "units.csv" else _json(seed_dir, name)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, csv.Error, RecursionError) as exc:
             raise PlanError(seed_dir / name, "unreadable", f"cannot be read ({type(exc).__name__}: {exc})") from None
     units = _read_units(seed_dir)
     people, mechanisms, tasks = (_json(seed_dir, n) for n in REFERENCE_FILES[1:])
@@ -77,18 +77,36 @@ def read_plan(seed_dir: Path) -> None:
     if len({u["code"] for u in units}) != len(units) or len({u["name"] for u in units}) != len(units):
         raise PlanError(seed_dir / "units.csv", "units_twice", "a unit code or name is listed twice")
     leaders = people.get("leaders") if isinstance(people, dict) else None
-    if not leaders or not {"office", "document"} <= set(people) or any(
-            not isinstance(p, dict) or not {"key", "role", "name", "title", "sort_order"} <= set(p) for p in leaders):
+    if not isinstance(leaders, list) or not leaders or not {"office", "document"} <= set(people) \
+            or not all(_shaped(p, LEADER_FIELDS) for p in leaders) or _twice(p["key"] for p in leaders):
         raise PlanError(seed_dir / "leadership.json", "leadership",
-                        "needs leaders (key, role, name, title, sort_order), office and document")
+                        "needs leaders (key, role, name, title: text; sort_order: a number; keys unique), "
+                        "office and document")
     if not isinstance(mechanisms, dict) or not isinstance(mechanisms.get("mechanisms"), list):
         raise PlanError(seed_dir / "mechanisms.json", "mechanisms", "needs a list of mechanisms")
     groups = tasks.get("groups") if isinstance(tasks, dict) else None
-    if not groups or not all(isinstance(g, dict) and {"number", "title", "tasks"} <= set(g)
-                             and all(isinstance(k, dict) and {"number", "title", "full_text"} <= set(k)
-                                     for k in g["tasks"]) for g in groups):
+    if not isinstance(groups, list) or not groups or not all(
+            _shaped(g, GROUP_FIELDS) and isinstance(g["tasks"], list)
+            and all(_shaped(k, TASK_FIELDS) for k in g["tasks"]) for g in groups) \
+            or _twice(g["number"] for g in groups) or _twice(k["number"] for g in groups for k in g["tasks"]):
         raise PlanError(seed_dir / "key_tasks.json", "key_tasks",
-                        "needs groups (number, title, tasks with number, title, full_text)")
+                        "needs groups (number, title, tasks with number, title, full_text; numbers unique)")
+
+
+LEADER_FIELDS = {"key": str, "role": str, "name": str, "title": str, "sort_order": int}
+GROUP_FIELDS = {"number": int, "title": str, "tasks": list}
+TASK_FIELDS = {"number": int, "title": str, "full_text": str}
+
+
+def _shaped(value, fields: dict[str, type]) -> bool:
+    """A JSON object with each of `fields`, of its type (a number is not a flag)."""
+    return isinstance(value, dict) and all(
+        isinstance(value.get(k), kind) and not isinstance(value.get(k), bool) for k, kind in fields.items())
+
+
+def _twice(keys) -> bool:
+    keys = list(keys)
+    return len(set(keys)) != len(keys)
 
 
 def reference_fingerprint(seed_dir: Path | None = None) -> str:

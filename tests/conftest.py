@@ -45,12 +45,13 @@ def pg_database(template: str | None = None):
     given, which nobody may be connected to); yields its URL and drops it afterwards."""
     from sqlalchemy import create_engine, text
     name = f"fjld_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+        conn = admin.connect()
     except Exception as exc:  # noqa: BLE001 - any connection problem means "no PostgreSQL here"
         skip_or_fail(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}")
+    with conn:  # a database that cannot be made (e.g. its template in use) is an error, not a skip
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:

@@ -38,7 +38,9 @@ def thresholds_section(city_layer: bool = False) -> None:
     st.caption(t("settings.todo.caption"))
     if city_layer:
         st.info(t("settings.city_layer.todo"), icon=":material/location_city:")
-    current, saved_version = read_settings(todo_thresholds, city_layer=city_layer)
+    current, saved_version, source = read_settings(todo_thresholds, city_layer=city_layer)
+    if source == "city":  # a district that has saved none of its own: the city's hold until it does
+        st.caption(t("settings.todo.from_city"))
     form = "settings.todo"
     errs = FieldErrors(form)
     with st.form(form):

@@ -61,17 +61,23 @@ def engine() -> Engine:
 def _engine_in(chosen: int | str | None) -> Engine:
     if chosen is None:
         return _base_engine()
-    if isinstance(chosen, int):
-        _estimates_checked(settings().database_url, chosen)
+    _check_estimates(chosen)
     return districts.scoped(_base_engine(), chosen)
+
+
+def _check_estimates(chosen: int | str) -> None:
+    """Before a district's pages (or the city's, across districts) are first read in this process:
+    move the estimated due dates the calendar now moves (e.g. the holiday package was upgraded to
+    cover their year). District by district, as each is first read, so that a district's first
+    page waits for its own check only."""
+    url, city = settings().database_url, districts.city_id(_base_engine())
+    for district in ([d["id"] for d in all_districts()] if chosen == districts.ALL else [chosen]):
+        if district != city:  # the city layer holds no items
+            _estimates_checked(url, district)
 
 
 @st.cache_resource(show_spinner=False)
 def _estimates_checked(url: str, district: int) -> bool:
-    """Once per process and district, before its pages first read: move the estimated due dates
-    that the calendar now moves (e.g. the holiday package was upgraded to cover their year). Done
-    district by district as each is first opened, so that a city's first page does not wait for
-    every district's check."""
     refresh_estimates(districts.scoped(_base_engine(), district), STARTUP)
     return True
 
@@ -183,7 +189,7 @@ def _city_layer_id() -> int:
 
 def _read(fn: Callable, chosen: int | str | None, args: tuple, kwargs: dict) -> Any:
     name = f"{fn.__module__}.{fn.__qualname__}"
-    _engine_in(chosen)  # the district's estimates checked before its change counters are read
+    _engine_in(chosen)  # the district's estimates checked (once per process) before this read
     counters = table_versions.key(_counters(), _TABLES_READ.get(name))
     return _cached(fn, name, settings().database_url, chosen, counters, args, tuple(sorted(kwargs.items())))
 

@@ -165,6 +165,7 @@ TEXTS: dict[str, str] = {
     "settings.tab.city_todo": "全市待办阈值",
     "settings.tab.districts": "区",
     "settings.tab.city_accounts": "市级账户",
+    "settings.todo.from_city": "本区尚未保存自己的阈值,下列为全市阈值;保存后本区改用自己的阈值。",
     "settings.city_layer.todo": "此处的阈值对全市各区的待办与催办生效;某区管理员保存了本区阈值的,该区以本区为准。",
     "settings.city_layer.rules": "此处调整的期限对全市各区生效;某区管理员自行调整的,该区以本区调整为准。",
     "settings.city_layer.holidays": "此处录入的节假日安排(如国务院办公厅的通知)对全市各区生效;某区对同一日期另有录入的,该区以本区录入为准。",

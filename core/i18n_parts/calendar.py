@@ -25,4 +25,5 @@ TEXTS = {
     "settings.notice.save": "按通知保存 {year} 年安排",
     "settings.notice.saved": "已按通知保存 {year} 年的 {n} 天安排,相关事项的期限已重新计算。",
     "audit.action.settings.refresh_estimates": "重算估算期限",
+    "audit.action.settings.city_recompute": "全市节假日调整,重算本区期限",
 }

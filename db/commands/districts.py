@@ -12,8 +12,9 @@ from sqlalchemy.engine import Engine
 
 from core.i18n import t
 from db import districts
-from db.commands.base import Command, CommandError, result, snapshot, stored, typed
+from db.commands.base import Command, CommandError, ValidationFailed, result, snapshot, stored, typed
 from db.models import District
+from db.stored_values import StoredValueRefused
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 
@@ -28,7 +29,7 @@ class AddDistrict(Command):
     permission, action, entity = "manage_districts", "district.create", "district"
     code: str | None = stored(District.code, required=True)
     name: str | None = stored(District.name, required=True)
-    plan_files: dict[str, bytes] = typed(factory=dict, wrong_type=("district.plan.unreadable", {"file": ""}))
+    plan_files: dict[str, bytes] = typed(factory=dict, wrong_type=("district.plan.files", {}))
     loaded: int = result(0)  # rows the plan wrote
 
     def validate(self, session):
@@ -66,7 +67,10 @@ class AddDistrict(Command):
         session.add(district)
         session.flush()
         with tempfile.TemporaryDirectory() as directory, districts.working_in(session, district.id):
-            self.report(loaded=apply_plan(session, _written(self.plan_files, Path(directory))))
+            try:
+                self.report(loaded=apply_plan(session, _written(self.plan_files, Path(directory))))
+            except StoredValueRefused as exc:  # e.g. a unit's name longer than a name can be
+                raise ValidationFailed({"plan_files": t("district.plan.value", problem=t(exc.key, **exc.fmt))}) from None
         self.report(audit_district_id=district.id)  # the new district's log starts with its creation
         return district.id, None, snapshot(district) | {"plan_rows": self.loaded}
 

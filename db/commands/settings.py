@@ -145,7 +145,7 @@ class AddHolidayEntry(CityLayered, Command):
                              note=(self.note or "").strip() or None)
         session.add(entry)
         session.flush()
-        moved = recompute_open_due_dates(session, entry.day)
+        moved = recompute_open_due_dates(session, entry.day, audit_as=self.actor)
         return None, None, snapshot(entry) | {"due_dates_moved": moved}
 
 
@@ -165,7 +165,7 @@ class DeleteHolidayEntry(CityLayered, Command):
         before, day = snapshot(entry), entry.day
         session.delete(entry)
         session.flush()
-        moved = recompute_open_due_dates(session, day)
+        moved = recompute_open_due_dates(session, day, audit_as=self.actor)
         return None, before, {"day": day.isoformat(), "due_dates_moved": moved}
 
 
@@ -206,7 +206,7 @@ class EnterHolidayNotice(CityLayered, Command):
             row.is_workday, row.note = notice.workday, fitted(notice.name, HolidayEntry.note)
             session.add(row)
         session.flush()
-        moved = recompute_open_due_dates(session, min(min(days), first))
+        moved = recompute_open_due_dates(session, min(min(days), first), audit_as=self.actor)
         return None, {"days": before}, {
             "year": year, "holidays": sum(not e.workday for e in self.entries),
             "workdays": sum(e.workday for e in self.entries), "due_dates_moved": moved}

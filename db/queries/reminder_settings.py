@@ -14,8 +14,9 @@ from db.models import Unit
 from db.queries.todo import saved_todo_settings
 
 
-def todo_thresholds(engine: Engine) -> tuple[TodoSettings, int]:
-    """The thresholds in force and the version of the saved setting (0: never saved)."""
+def todo_thresholds(engine: Engine) -> tuple[TodoSettings, int, str]:
+    """The thresholds in force, the version of the saved setting (0: never saved) and whose they
+    are (own, city, default: db.queries.todo.saved_todo_settings)."""
     with read_session(engine) as s:
         return saved_todo_settings(s)
 

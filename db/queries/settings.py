@@ -11,9 +11,9 @@ from core.deadlines import DEFAULT_CALENDAR
 from core.holiday_notice import notice_year
 from core.kinds import KINDS, describe_rule, kind_order, with_override
 from db import districts
-from db.calendar import holiday_entries_in_force, work_calendar
+from db.calendar import holiday_entries_in_force, override_in_force, rule_overrides, work_calendar
 from db.engine import read_session
-from db.models import DeadlineRuleSetting, HolidayEntry
+from db.models import HolidayEntry
 
 
 
@@ -26,21 +26,17 @@ def configurable(kind: str) -> bool:
 
 def deadline_rules(engine: Engine) -> list[dict]:
     """One row per item kind: default rule, legal basis, the urgent (statutory) rule if any, the
-    city layer's override and the district's own (None when there is none), the rule in force, and
-    the own override's row version (0 when there is none). In the city layer its overrides are the
-    own ones, and there is no city column."""
+    city layer's override and the district's own (None when there is none), the rule in force
+    (db.calendar.override_in_force), and the own override's row version (0 when there is none).
+    In the city layer its overrides are the own ones, and the city's are None."""
     with read_session(engine) as s:
-        city, *own_layer = districts.layers(s)
-        rows = s.scalars(select(DeadlineRuleSetting).where(DeadlineRuleSetting.district_id.in_(districts.layers(s)))
-                         .execution_options(**districts.ACROSS)).all()
-    own_id = own_layer[0] if own_layer else city
-    own = {r.kind: r for r in rows if r.district_id == own_id}
-    above = {r.kind: r for r in rows if r.district_id == city and own_id != city}
+        overrides = rule_overrides(s)
     out = []
     for code in kind_order():
         k = KINDS[code]
-        o, c = _set(own.get(code)), _set(above.get(code))
-        in_force = o or c
+        own, city = overrides.get(code, (None, None))
+        o, c = override_in_force(own, None), override_in_force(None, city)
+        in_force = override_in_force(own, city)
         effective = with_override(k.rule, in_force.amount, in_force.unit) if in_force else k.rule
         out.append({
             "kind": code, "label": k.label, "mechanism": k.mechanism,
@@ -53,13 +49,9 @@ def deadline_rules(engine: Engine) -> list[dict]:
             "override_amount": o.amount if o else None,
             "override_unit": o.unit if o else None,
             "effective_text": describe_rule(effective),
-            "version": own[code].version if code in own else 0,
+            "version": own.version if own is not None else 0,
         })
     return out
-
-
-def _set(row: DeadlineRuleSetting | None) -> DeadlineRuleSetting | None:
-    return row if row is not None and row.amount is not None and row.unit is not None else None
 
 
 def holiday_entries(engine: Engine, year: int) -> list[dict]:

@@ -31,11 +31,13 @@ WORKS = ("sign", "feedback", "follow_up", "report", "supervision",  # liaison
 LIMIT = 200  # rows per list: the page says when there are more
 
 
-def saved_todo_settings(s: Session) -> tuple[TodoSettings, int]:
+def saved_todo_settings(s: Session) -> tuple[TodoSettings, int, str]:
     """The thresholds in force (core.todo_settings: the district's own, else the city layer's, else
-    the defaults) and the version of the district's own saved setting (0: never saved)."""
+    the defaults), the version of the district's own saved setting (0: never saved), and whose
+    they are ("own", "city" or "default")."""
     in_force, own = Setting.layered(s, SETTING_KEY), Setting.row(s, SETTING_KEY)
-    return TodoSettings.from_stored(in_force.value if in_force else None), own.version if own else 0
+    source = "own" if own is not None else "city" if in_force is not None else "default"
+    return TodoSettings.from_stored(in_force.value if in_force else None), own.version if own else 0, source
 
 
 def todo_settings(s: Session) -> TodoSettings:

@@ -79,6 +79,10 @@ def test_a_city_holiday_moves_due_dates_in_every_district_that_has_not_set_that_
                           .order_by(AuditLog.id)).all()[-1]
     assert audit.username == "city_admin" and audit.district_id is None  # done at the city level
     assert audit.after["due_dates_moved"] == 1
+    with read_session(districts.scoped(engine, districts.ALL)) as s:  # and in the log of the district it moved
+        moved_in = s.execute(select(AuditLog.district_id, AuditLog.username, AuditLog.after)
+                             .where(AuditLog.action == "settings.city_recompute")).all()
+    assert [tuple(r) for r in moved_in] == [(other, "city_admin", {"due_dates_moved": 1})]
     DeleteHolidayEntry(CITY, day=MONDAY).run(districts.city_layer(engine))
     assert due_on(engine, other, other_item) == date(2026, 11, 23)
 
@@ -117,10 +121,10 @@ def test_city_thresholds_hold_where_a_district_has_saved_none(city):
     values = dict(soon_days=5, unsigned_after=3, report_every_weeks=4, escalate_after=7)
     SaveTodoSettings(CITY, **values, version=0).run(districts.city_layer(engine))
     SaveTodoSettings(Actor(None, "admin", ADMIN, district_id=home), **values | dict(soon_days=2), version=0).run(engine)
-    settings, version = todo_thresholds(districts.scoped(engine, other))
-    assert (settings.soon_days, settings.escalate_after, version) == (5, 7, 0)  # the city's; nothing of its own
-    settings, version = todo_thresholds(districts.scoped(engine, home))
-    assert (settings.soon_days, version) == (2, 1)
+    settings, version, source = todo_thresholds(districts.scoped(engine, other))
+    assert (settings.soon_days, settings.escalate_after, version, source) == (5, 7, 0, "city")  # nothing of its own
+    settings, version, source = todo_thresholds(districts.scoped(engine, home))
+    assert (settings.soon_days, version, source) == (2, 1, "own")
 
 
 def test_only_a_city_admin_sets_the_city_layer_and_only_in_it(city):
@@ -168,3 +172,19 @@ def test_a_city_account_keeps_a_city_role_and_a_districts_account_a_districts_ro
     with read_session(across) as s:
         account = s.get(User, accounts["city_viewer1"].id)
         assert (account.role, account.active, account.district_id) == ("city_convener", False, None)
+
+
+def test_a_plan_with_a_task_number_twice_is_refused_naming_its_file(city, tmp_path):
+    import json
+
+    from db.commands.base import ValidationFailed
+    from db.commands.districts import AddDistrict, plan_files
+    engine, home, other = city
+    files = plan_files(fictional_plan(dict(CITY_DEMO_DISTRICTS[1], code="bing", name="示例丙区"), tmp_path))
+    tasks = json.loads(files["key_tasks.json"])
+    tasks["groups"][0]["tasks"].append(dict(tasks["groups"][0]["tasks"][0]))
+    files["key_tasks.json"] = json.dumps(tasks, ensure_ascii=False).encode()
+    with pytest.raises(ValidationFailed) as refused:
+        AddDistrict(CITY, code="bing", name="示例丙区", plan_files=files).run(districts.scoped(engine, districts.ALL))
+    assert "key_tasks.json" in refused.value.field_errors["plan_files"]
+    assert [d["code"] for d in districts.listed(engine)] == [districts.HOME, OTHER["code"]]

@@ -47,3 +47,20 @@ def test_a_refresh_that_finds_nothing_to_move_leaves_no_trace(engine):
     command = RefreshEstimates(ADMIN)
     assert command.run(engine) is None and command.moved == 0
     assert len(audits(engine)) == before and table_versions.versions(engine) == counters
+
+
+def test_the_daily_run_moves_estimates_before_it_plans(engine, units):
+    """`manage.py remind` (jobs.remind.run) first moves the estimates the calendar now moves, so
+    that "due soon" is counted from the dates in force."""
+    from jobs.remind import run
+    kind = "procuratorial_suggestion"
+    with session_factory(engine)() as s, s.begin():
+        due_on = due_for(s, kind, False, date(2026, 11, 20), date(2026, 11, 20))[0]
+        s.add(Item(kind=kind, mechanism=KINDS[kind].mechanism, from_unit_id=units["procuratorate"],
+                   to_unit_id=units["market_regulation"], title="old estimate", status="received",
+                   sent_on=date(2026, 11, 20), received_on=date(2026, 11, 20), needs_feedback=True,
+                   due_on=date(2027, 1, 25), due_approximate=True, details={}, version=1))
+    run(engine, date(2026, 11, 26))
+    with read_session(engine) as s:
+        assert s.scalar(select(Item.due_on).where(Item.title == "old estimate")) == due_on
+    assert [a.username for a in audits(engine, "settings.refresh_estimates")] == ["system"]

@@ -34,14 +34,14 @@ def save(engine, version: int = 0, **values) -> None:
 
 
 def test_thresholds_start_at_their_defaults_and_the_saved_ones_apply_at_once(engine, units, work):
-    assert todo_thresholds(engine) == (TodoSettings(), 0)
+    assert todo_thresholds(engine) == (TodoSettings(), 0, "default")
     unsigned = [r["id"] for r in office_todo(engine, TODAY) if r["work"] == "unsigned"]
     assert unsigned == [work["unsigned"]]  # sent 11-20, four working days ago; 11-25 is too fresh
     soon = {r["id"]: r["mark"] for r in liaison_todo(engine, units["market_regulation"], TODAY)}
     assert soon[work["soon"]] == "amber"  # due in 3 working days
 
     save(engine, unsigned_after=5, soon_days=2)
-    assert todo_thresholds(engine) == (TodoSettings(unsigned_after=5, soon_days=2), 1)
+    assert todo_thresholds(engine) == (TodoSettings(unsigned_after=5, soon_days=2), 1, "own")
     assert [r["id"] for r in office_todo(engine, TODAY) if r["work"] == "unsigned"] == []
     marks = {r["id"]: r["mark"] for r in liaison_todo(engine, units["market_regulation"], TODAY)}
     assert marks[work["soon"]] == "green"
@@ -70,7 +70,7 @@ def test_thresholds_saved_meanwhile_refuse_a_stale_form_and_only_admins_save(eng
         save(engine, version=0, soon_days=5)
     with pytest.raises(PermissionDenied):
         SaveTodoSettings(Actor(None, "office1", "office"), version=1, **TodoSettings().as_stored()).run(engine)
-    assert todo_thresholds(engine) == (TodoSettings(soon_days=4), 1)
+    assert todo_thresholds(engine) == (TodoSettings(soon_days=4), 1, "own")
 
 
 def version(engine, unit_id: int) -> int:

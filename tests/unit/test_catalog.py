@@ -82,7 +82,8 @@ def _families() -> dict[str, tuple]:
         "audit.action.{}": tuple(sorted(
             {c.action for c in commands} | {"user.lock"}  # RecordSignInAttempt when it locks the account
             | {f"import.{kind}" for kind in SPECS} | {f"{e}.import" for e in import_entities}
-            | {"seed.load_reference", "seed.generate_demo", "reminder.send"})),
+            | {"seed.load_reference", "seed.generate_demo", "reminder.send"}
+            | {"settings.city_recompute"})),  # db.calendar: a district's due dates moved by the city layer
         "audit.entity.{}": tuple(sorted({c.entity for c in commands} | {"import"} | import_entities
                                         | {"reference", "demo"})),
         "weekly.figure.{}": FIGURES,

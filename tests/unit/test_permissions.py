@@ -89,3 +89,20 @@ def test_only_city_accounts_see_the_city_and_only_district_accounts_have_todo():
     assert visible_pages(who(CITY_CONVENER))[:2] == ["city", "overview"]
     assert "todo" not in visible_pages(who(CITY_CONVENER))
     assert set(visible_pages(who(CITY_ADMIN))) == {"city", "admin", "account"}
+
+
+def test_a_setting_of_the_city_layer_needs_the_city_admin_and_a_districts_its_admin():
+    """CityLayered.permission_in: which permission a deadline or calendar setting needs depends on
+    where it is written, not on the command."""
+    from unittest import mock
+
+    from db.commands.settings import AddHolidayEntry
+    command = AddHolidayEntry(who(ADMIN), day=None, kind="holiday", note=None)
+    with mock.patch("db.districts.in_city_layer", return_value=True):
+        needed = command.permission_in(session=None)
+        assert needed == "manage_city_settings"
+        assert can(who(CITY_ADMIN), needed) and not can(who(ADMIN), needed)
+    with mock.patch("db.districts.in_city_layer", return_value=False):
+        needed = command.permission_in(session=None)
+        assert needed == "manage_settings"
+        assert can(who(ADMIN), needed) and not can(who(CITY_ADMIN), needed)

@@ -1,5 +1,6 @@
-"""the city layer: a row of its own in `district` (code "city") whose holiday entries and
-deadline-rule overrides every district takes unless it has its own (db/districts.py)
+"""the city layer: a row of its own in `district` (code "_city", which no district's code can
+be) whose holiday entries, deadline-rule overrides and 待办 thresholds every district takes unless
+it has its own (db/districts.py)
 
 Revision ID: 0012
 Revises: 0011
@@ -14,7 +15,7 @@ down_revision = "0011"
 branch_labels = None
 depends_on = None
 
-CITY = {"code": "city", "name": t("city.layer_name")}  # db.districts.CITY
+CITY = {"code": "_city", "name": t("city.layer_name")}  # db.districts.CITY
 
 
 def upgrade() -> None:
@@ -23,4 +24,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute(sa.text("DELETE FROM district WHERE code = 'city'"))
+    for table in ("holiday_entry", "deadline_rule", "setting", "job_run", "audit_log"):
+        op.execute(sa.text(f"DELETE FROM {table} WHERE district_id IN (SELECT id FROM district WHERE code = '_city')"))
+    op.execute(sa.text("DELETE FROM district WHERE code = '_city'"))
