@@ -152,21 +152,26 @@ def backup_section() -> None:
         command = BackupDatabase(me, in_memory=True)  # audited; its temporary file is already gone
         if run_command(command):
             state.put(state.BACKUP_READY, OneTimeFile.of(command.file_name, command.content, "application/vnd.sqlite3"))
-            state.drop(state.BACKUP_RELEASED)
     ready: OneTimeFile | None = state.get(state.BACKUP_READY)
-    if ready is not None and ready.released:  # handed over, and Streamlit's copy is gone
+    if ready is not None and ready.released:  # this run found it before the fragment did: say it here
         state.drop(state.BACKUP_READY)
-        state.put(state.BACKUP_RELEASED, ready.name)
-        ready = None
-    if ready is not None:
+        st.info(t("backup.downloaded", name=ready.name), icon=":material/task_alt:")
+    elif ready is not None:
         size = t("backup.size_mb", mb=f"{ready.size / 1e6:.1f}")
         st.success(t("backup.created", name=ready.name, size=size), icon=":material/check_circle:")
-        one_time_download(t("backup.download"), ready, key="backup.download", icon=":material/download:")
+        one_time_download(t("backup.download"), ready, key="backup.download", on_release=backup_released,
+                          icon=":material/download:")
         st.caption(t("backup.once"))
-    elif state.get(state.BACKUP_RELEASED):
-        st.info(t("backup.downloaded", name=state.get(state.BACKUP_RELEASED)), icon=":material/task_alt:")
     st.subheader(t("backup.restore_title"))
     st.markdown(t("backup.restore_sqlite", path=path, name=Path(path).name))
+
+
+def backup_released() -> None:
+    """The backup was handed over and Streamlit's copy is gone (called by its fragment): forget
+    it, and say so at the top of the next run's page."""
+    ready: OneTimeFile | None = state.take(state.BACKUP_READY)
+    if ready is not None:
+        state.flash(t("backup.downloaded", name=ready.name))
 
 
 {"export": export_section, "import": import_section, "backup": backup_section}[view]()

@@ -16,13 +16,16 @@ So here:
 - Until that copy is gone, a fragment reruns every TICK, and every run ends with an orphan
   sweep. The runs that start SETTLE seconds or more after the hand-over (the copy is stored by
   then) are counted: the first one's sweep marks the copy, the second one's deletes it. The run
-  after that reruns the whole page, which then draws neither the button nor the fragment
-  (`released`)."""
+  after that calls `on_release` (which says so, e.g. in a message for the next run) and reruns the
+  whole page, which then draws neither the button nor the fragment (`released`). What is said
+  is said from the fragment itself, not left to the page's next run to find out: that run has
+  been seen (rarely, in a browser test) to come back with the page's view switch at its default."""
 from __future__ import annotations
 
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import streamlit as st
 
@@ -66,17 +69,20 @@ class OneTimeFile:
             self.sweeps += 1
 
 
-def one_time_download(label: str, file: OneTimeFile, *, key: str, icon: str | None = None) -> None:
+def one_time_download(label: str, file: OneTimeFile, *, key: str, on_release: Callable[[], None],
+                      icon: str | None = None) -> None:
     """The download button of `file` while it has not been handed over, and the fragment that
-    reruns the page once Streamlit's copy of the bytes is gone. Draw it only while not released."""
+    calls `on_release` and reruns the page once Streamlit's copy of the bytes is gone. Draw it
+    only while not released."""
     if file.taken_at is None:
         st.download_button(label, file.take, file_name=file.name, mime=file.mime, key=key, on_click="ignore",
                            icon=icon, type="primary")
-    _rerun_when_released(file)
+    _rerun_when_released(file, on_release)
 
 
 @st.fragment(run_every=TICK)
-def _rerun_when_released(file: OneTimeFile) -> None:
-    if file.released:  # the earlier runs' sweeps removed the copy: redraw the page without us
+def _rerun_when_released(file: OneTimeFile, on_release: Callable[[], None]) -> None:
+    if file.released:  # the earlier runs' sweeps removed the copy: say so, redraw the page without us
+        on_release()
         st.rerun(scope="app")
     file.count_sweep()

@@ -42,7 +42,6 @@ AUDIT_FILTERS = "_audit.filters"  # the filters the audit list was last drawn wi
 IMPORT_NONCE = "_import.nonce"  # bumped after an import, which gives the uploader a new, empty key
 IMPORT_CHECK = "_import.check"  # {"token", "parsed", "check"} of the uploaded file
 BACKUP_READY = "_backup.ready"  # ui.downloads.OneTimeFile of a backup not yet handed over
-BACKUP_RELEASED = "_backup.released"  # name of the backup file just handed over
 HOLIDAY_GOTO_YEAR = "_holiday.goto_year"  # the year of a holiday entry just added
 
 # Widget keys that code presets (drawn elsewhere under the same key).
