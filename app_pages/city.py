@@ -18,7 +18,7 @@ day = today()
 st.title(t("city.title"))
 st.caption(t("city.caption", today=fmt_date(day)))
 
-figures = read_city(q.district_figures, day)
+figures = q.with_task_progress(read_city(q.district_figures, day), read_city(q.district_task_progress, day))
 if figures.empty:
     st.info(t("city.empty"))
     st.stop()

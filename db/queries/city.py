@@ -22,8 +22,9 @@ COLUMNS = ["district_id", "district", "open_items", "overdue", "answered", "answ
 
 def district_figures(engine: Engine, today: date) -> pd.DataFrame:
     """One row per district: open items, overdue feedback, the on-time rate of the last 12 months'
-    answers, 督办 open and escalated, follow-ups overdue, key-task progress (mean of the tasks'
-    latest percent) and late tasks."""
+    answers, 督办 open and escalated, follow-ups overdue, grouped by district in SQL. The key
+    tasks' progress is `district_task_progress`, read apart (a write of an item does not change it),
+    and joined by `with_task_progress`."""
     listed = districts.listed(engine)
     with read_session(districts.scoped(engine, districts.ALL)) as s:
         items = {r.district_id: r for r in s.execute(
@@ -41,17 +42,35 @@ def district_figures(engine: Engine, today: date) -> pd.DataFrame:
     rows = []
     for d in listed:
         i, sup = items.get(d["id"]), sups.get(d["id"])
-        board = task_board(districts.scoped(engine, d["id"]), today)
         answered = i.answered if i else 0
         rows.append({"district_id": d["id"], "district": d["name"],
                      "open_items": i.open_items if i else 0, "overdue": i.overdue if i else 0,
                      "answered": answered, "answered_on_time": i.on_time if i else 0,
                      "on_time_rate": (i.on_time / answered) if answered else None,
                      "supervision_open": sup.open if sup else 0, "supervision_escalated": sup.escalated if sup else 0,
-                     "follow_ups_overdue": follow_ups.get(d["id"], 0),
+                     "follow_ups_overdue": follow_ups.get(d["id"], 0)})
+    return pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in TASK_COLUMNS])
+
+
+TASK_COLUMNS = ["task_progress", "tasks_late"]
+
+
+def district_task_progress(engine: Engine, today: date) -> pd.DataFrame:
+    """Per district, key-task progress (the mean of the tasks' latest percent) and late tasks."""
+    rows = []
+    for d in districts.listed(engine):
+        board = task_board(districts.scoped(engine, d["id"]), today)
+        rows.append({"district_id": d["id"],
                      "task_progress": round(float(board["percent"].mean()), 1) if len(board) else 0.0,
                      "tasks_late": int((board["status"] == TASK_LATE).sum()) if len(board) else 0})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=["district_id", *TASK_COLUMNS])
+
+
+def with_task_progress(figures: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
+    """The district figures with their key-task columns (every column of COLUMNS, in order)."""
+    joined = figures.merge(progress, on="district_id", how="left")
+    joined[TASK_COLUMNS] = joined[TASK_COLUMNS].fillna(0)
+    return joined[COLUMNS]
 
 
 def district_list(engine: Engine) -> pd.DataFrame:
