@@ -189,7 +189,8 @@ def _city_layer_id() -> int:
 
 def _read(fn: Callable, chosen: int | str | None, args: tuple, kwargs: dict) -> Any:
     name = f"{fn.__module__}.{fn.__qualname__}"
-    _engine_in(chosen)  # the district's estimates checked (once per process) before this read
+    if chosen is not None:
+        _check_estimates(chosen)  # the district's estimates checked (once per process) before this read
     counters = table_versions.key(_counters(), _TABLES_READ.get(name))
     return _cached(fn, name, settings().database_url, chosen, counters, args, tuple(sorted(kwargs.items())))
 
