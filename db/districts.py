@@ -72,9 +72,7 @@ def current(conn: Connection) -> int | str:
         return chosen
     only = conn.info.get(_ONLY)
     if only is None:
-        from db.models import District
-        table = District.__table__
-        ids = conn.execute(select(table.c.id).where(table.c.code != CITY).order_by(table.c.id).limit(2)).scalars().all()
+        ids = conn.execute(_districts("id").limit(2)).scalars().all()
         if len(ids) != 1:
             raise DistrictRequired(f"the database holds {len(ids)} districts: choose one with db.districts.scoped")
         only = conn.info[_ONLY] = ids[0]
@@ -120,11 +118,8 @@ def install_sessions(factory) -> None:
 
 def listed(engine: Engine) -> list[dict]:
     """Every district (id, code, name), in the order they were added."""
-    from db.models import District
-    table = District.__table__
     with root(engine).connect() as conn:
-        return [dict(r) for r in conn.execute(select(table.c.id, table.c.code, table.c.name)
-                                              .where(table.c.code != CITY).order_by(table.c.id)).mappings()]
+        return [dict(r) for r in conn.execute(_districts("id", "code", "name")).mappings()]
 
 
 def each(engine: Engine) -> list[tuple[dict, Engine]]:
@@ -178,8 +173,7 @@ def in_city_layer(session) -> bool:
 
 def district_ids(session) -> list[int]:
     """Every district's id (the city layer is none), read in the session's transaction."""
-    from db.models import District
-    return list(session.scalars(select(District.id).where(District.code != CITY).order_by(District.id)))
+    return list(session.scalars(_districts("id")))
 
 
 @contextmanager
@@ -196,3 +190,10 @@ def working_in(session, district: int):
         session.flush()
     finally:
         conn.execution_options(**{OPTION: before})
+
+
+def _districts(*columns: str):
+    """The districts' `columns`, in the order they were added; the city layer is none of them."""
+    from db.models import District
+    table = District.__table__
+    return select(*(table.c[c] for c in columns)).where(table.c.code != CITY).order_by(table.c.id)
