@@ -13,13 +13,9 @@ from db.models import AuditLog, DeadlineRuleSetting, HolidayEntry
 
 
 def holiday_entries_in_force(session: Session) -> dict[date, HolidayEntry]:
-    """The holiday entries that hold in the session's district, by day: the city layer's, and the
-    district's own, which win on the same day (db.districts.layers)."""
-    order = districts.layers(session)
-    rank = {d: i for i, d in enumerate(order)}
-    rows = session.scalars(select(HolidayEntry).where(HolidayEntry.district_id.in_(order))
-                           .execution_options(**districts.ACROSS))
-    return {r.day: r for r in sorted(rows, key=lambda r: rank[r.district_id])}
+    """The holiday entries that hold in the session's district, by day: the district's own, else
+    the city layer's (KeyedInDistrict.in_force)."""
+    return HolidayEntry.in_force(session)
 
 
 def work_calendar(session: Session) -> WorkCalendar:
@@ -29,15 +25,9 @@ def work_calendar(session: Session) -> WorkCalendar:
 
 
 def rule_overrides(session: Session) -> dict[str, tuple[DeadlineRuleSetting | None, DeadlineRuleSetting | None]]:
-    """Per kind, (the override of the session's own layer, the city layer's above it), each None
-    when there is none: in a district (its own, the city's); in the city layer (its own, None)."""
-    order = districts.layers(session)
-    rows = session.scalars(select(DeadlineRuleSetting).where(DeadlineRuleSetting.district_id.in_(order))
-                           .execution_options(**districts.ACROSS)).all()
-    own, city = order[-1], order[0] if len(order) > 1 else None
-    kinds = {r.kind for r in rows}
-    return {k: (next((r for r in rows if r.kind == k and r.district_id == own), None),
-                next((r for r in rows if r.kind == k and r.district_id == city), None)) for k in kinds}
+    """Per kind, (the override of the session's own layer, the city layer's beneath it), each None
+    when there is none (KeyedInDistrict.in_layers)."""
+    return DeadlineRuleSetting.in_layers(session)
 
 
 def override_in_force(own: DeadlineRuleSetting | None, city: DeadlineRuleSetting | None) -> DeadlineRuleSetting | None:

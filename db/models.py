@@ -40,21 +40,37 @@ class KeyedInDistrict(InDistrict):
     district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), primary_key=True, default=insert_default)
 
     @classmethod
+    def _key(cls):
+        return next(c for c in cls.__table__.primary_key if c.name != "district_id")
+
+    @classmethod
     def row(cls, session, key):
         """The row of that key in the session's district, or None."""
-        column = next(c for c in cls.__table__.primary_key if c.name != "district_id")
-        return session.scalar(select(cls).where(column == key))
+        return session.scalar(select(cls).where(cls._key() == key))
+
+    @classmethod
+    def in_layers(cls, session, *where) -> dict:
+        """Per key, (the row of the session's own layer, the city layer's beneath it), each None
+        where there is none: in a district its own and the city's; in the city layer its own and
+        None (db.districts.layers). The only place the two layers' rows are told apart."""
+        from db import districts
+        order = districts.layers(session)
+        own, key = order[-1], cls._key().key
+        found: dict = {}
+        for r in session.scalars(select(cls).where(cls.district_id.in_(order), *where)
+                                 .execution_options(**districts.ACROSS)):
+            found.setdefault(getattr(r, key), [None, None])[0 if r.district_id == own else 1] = r
+        return {k: (mine, city) for k, (mine, city) in found.items()}
+
+    @classmethod
+    def in_force(cls, session, *where) -> dict:
+        """Per key, the row that holds in the session's district: its own, else the city layer's."""
+        return {k: mine if mine is not None else city for k, (mine, city) in cls.in_layers(session, *where).items()}
 
     @classmethod
     def layered(cls, session, key):
-        """The row of that key that holds in the session's district: its own, else the city
-        layer's (db.districts.layers), else None."""
-        from db import districts
-        column = next(c for c in cls.__table__.primary_key if c.name != "district_id")
-        order = districts.layers(session)
-        rows = {r.district_id: r for r in session.scalars(
-            select(cls).where(column == key, cls.district_id.in_(order)).execution_options(**districts.ACROSS))}
-        return next((rows[d] for d in reversed(order) if d in rows), None)
+        """The row of that key that holds in the session's district (`in_force`), or None."""
+        return cls.in_force(session, cls._key() == key).get(key)
 
 
 class Versioned:
