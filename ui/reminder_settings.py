@@ -12,10 +12,10 @@ import streamlit as st
 from core.channels import ROBOT_CHANNELS
 from core.i18n import t
 from core.todo_settings import ranges
-from db.commands.reminder_settings import SaveTodoSettings, SetUnitRobot
+from db.commands.reminder_settings import ResetTodoSettings, SaveTodoSettings, SetUnitRobot
 from db.queries.reminder_settings import todo_thresholds, unit_robots
 from ui.fields import draw, form_fields
-from ui.session import FieldErrors, actor, read, read_settings, run_command, saved
+from ui.session import FieldErrors, actor, district_name, read, read_settings, run_command, saved
 from ui.state import edit_version
 from ui.tables import escape_markdown, table_or_note
 
@@ -54,6 +54,14 @@ def thresholds_section(city_layer: bool = False) -> None:
             if run_command(SaveTodoSettings(actor(), **data), form_key=form, city_layer=city_layer):
                 saved(form, t("settings.todo.saved"))
         errs.show()
+    if source == "own":  # what this layer saved can be dropped: the city's thresholds, else the defaults, hold again
+        label, help_key = (
+            ("settings.todo.reset_city_to_default", "settings.todo.reset_city_to_default_help") if city_layer else
+            ("settings.todo.reset_to_city", "settings.todo.reset_to_city_help") if district_name() else
+            ("settings.todo.reset_to_default", "settings.todo.reset_to_default_help"))
+        if st.button(t(label), key="settings.todo.reset", help=t(help_key)):
+            if run_command(ResetTodoSettings(actor(), version=saved_version), form_key=form, city_layer=city_layer):
+                saved(form, t("settings.todo.reset_done"), clear=True)
 
 
 def robots_section() -> None:

@@ -57,6 +57,23 @@ class SaveTodoSettings(CityLayered, Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ResetTodoSettings(CityLayered, Command):
+    """Drop the thresholds saved in this layer, so that those beneath hold again: in a district the
+    city layer's (else the defaults), in the city layer the defaults. version: of the saved
+    setting the form showed."""
+    permission, action, entity = "manage_settings", "settings.todo.reset", "setting"
+    version: int | None = None
+
+    def apply(self, session: Session):
+        row = Setting.row(session, SETTING_KEY)
+        if row is None or row.version != self.version:
+            raise StaleEdit()  # reset or saved again meanwhile: the form shows what holds now
+        before = dict(row.value) if isinstance(row.value, dict) else None
+        session.delete(row)
+        return None, before, None
+
+
+@dataclass(frozen=True, kw_only=True)
 class SetUnitRobot(Command):
     """unit_id, unit_version; channel: one of ROBOT_CHANNELS, or None to remove the robot (its
     webhook and secret go too); webhook / secret: a new value, or blank to keep what is stored;

@@ -314,6 +314,25 @@ def test_the_city_admin_enters_a_holiday_for_every_district(city_env):
         assert not [b for b in at.button if b.label == "删除"]  # nothing of its own to delete
 
 
+def test_a_districts_admin_returns_to_the_city_thresholds(city_env):
+    """The city admin saves the city's thresholds; 甲区's admin, who saved the district's own, drops
+    them with 恢复全市阈值, and the form then shows the city's, said to be the city's."""
+    at = signed_in_app("city_admin", "app_pages/admin.py").run()
+    at.number_input(key="settings.todo.escalate_after").set_value(9)
+    next(b for b in at.button if b.label == "保存阈值").click().run()
+    assert not at.exception and not at.error
+    at = signed_in_app("jia_admin", "app_pages/admin.py").run()
+    assert at.number_input(key="settings.todo.escalate_after").value == 9
+    assert not [b for b in at.button if b.label == "恢复全市阈值"]  # nothing of its own yet
+    at.number_input(key="settings.todo.escalate_after").set_value(12)
+    next(b for b in at.button if b.label == "保存阈值").click().run()
+    assert at.number_input(key="settings.todo.escalate_after").value == 12
+    next(b for b in at.button if b.label == "恢复全市阈值").click().run()
+    assert "已恢复,下列为现在生效的阈值。" in [m.value for m in at.success]
+    assert at.number_input(key="settings.todo.escalate_after").value == 9
+    assert any("下列为全市阈值" in c.value for c in at.caption)
+
+
 def districts_table(at):
     return next(d.value for d in at.dataframe if "区代码" in d.value.columns).set_index("区名称")
 

@@ -49,6 +49,19 @@ def test_the_admin_saves_the_thresholds_and_a_value_out_of_range_is_refused(app_
     assert at.number_input(key="settings.todo.unsigned_after").value == 4
 
 
+def test_the_admin_returns_to_the_default_thresholds(app_env):
+    at = admin_page()
+    assert not [b for b in at.button if b.label == "恢复默认值"]  # nothing saved: nothing to drop
+    at.number_input(key="settings.todo.escalate_after").set_value(10)
+    click(at, "保存阈值")
+    click(at, "恢复默认值")
+    assert "已恢复,下列为现在生效的阈值。" in [s.value for s in at.success]
+    assert at.number_input(key="settings.todo.escalate_after").value == TodoSettings().escalate_after
+    with read_session(make_engine(app_env)) as s:
+        assert Setting.row(s, "todo") is None
+    assert not [b for b in at.button if b.label == "恢复默认值"]
+
+
 def save_robot(unit: int, channel: str, webhook: str):
     """The admin page with `unit`'s robot form filled in and saved."""
     at = admin_page()

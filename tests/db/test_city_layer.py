@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from core.todo_settings import TodoSettings
 from core.permissions import ADMIN, CITY_ADMIN, CITY_CONVENER, Actor
 from db import districts
 from db.calendar import due_for
@@ -125,6 +126,29 @@ def test_city_thresholds_hold_where_a_district_has_saved_none(city):
     assert (settings.soon_days, settings.escalate_after, version, source) == (5, 7, 0, "city")  # nothing of its own
     settings, version, source = todo_thresholds(districts.scoped(engine, home))
     assert (settings.soon_days, version, source) == (2, 1, "own")
+
+
+def test_a_district_returns_to_the_city_thresholds_and_the_city_to_the_defaults(city):
+    from db.commands.base import StaleEdit
+    from db.commands.reminder_settings import ResetTodoSettings, SaveTodoSettings
+    from db.queries.reminder_settings import todo_thresholds
+    engine, home, other = city
+    home_admin = Actor(None, "admin", ADMIN, district_id=home)
+    values = dict(soon_days=5, unsigned_after=3, report_every_weeks=4, escalate_after=7)
+    SaveTodoSettings(CITY, **values, version=0).run(districts.city_layer(engine))
+    SaveTodoSettings(home_admin, **values | dict(soon_days=2), version=0).run(engine)
+    with pytest.raises(StaleEdit):  # the form showed an older version: nothing is dropped
+        ResetTodoSettings(home_admin, version=0).run(engine)
+    ResetTodoSettings(home_admin, version=1).run(engine)
+    settings, version, source = todo_thresholds(districts.scoped(engine, home))
+    assert (settings.soon_days, version, source) == (5, 0, "city")
+    with read_session(districts.scoped(engine, home)) as s:
+        audit = s.scalars(select(AuditLog).where(AuditLog.action == "settings.todo.reset")).one()
+    assert (audit.username, audit.before["soon_days"], audit.after) == ("admin", 2, None)
+    ResetTodoSettings(CITY, version=1).run(districts.city_layer(engine))
+    for district in (home, other):
+        settings, version, source = todo_thresholds(districts.scoped(engine, district))
+        assert (settings.soon_days, version, source) == (TodoSettings().soon_days, 0, "default")
 
 
 def test_only_a_city_admin_sets_the_city_layer_and_only_in_it(city):

@@ -52,7 +52,7 @@ from db.commands.item_records import LinkItems, RecordAccountability, RecordAcco
 from db.commands.items import (AddItemNote, CloseItem, CreateItem, ExtendPeriod, ReceiveItem, RecordFeedback,
                                ReturnItem, StartItem, UpdateItem, WithdrawItem)
 from db.commands.liaisons import ChangeLiaison, UpdateLiaison
-from db.commands.reminder_settings import SaveTodoSettings, SetUnitRobot
+from db.commands.reminder_settings import ResetTodoSettings, SaveTodoSettings, SetUnitRobot
 from db.commands.reminders import RemindUnit
 from db.commands.units import SetUnitAliases
 from db.commands.meetings import (AddFollowUpProgress, CancelFollowUp, CompleteFollowUp, CreateMeeting,
@@ -654,6 +654,17 @@ def _todo_settings_input(ctx: Ctx) -> dict:
                     version=row.version if row else 0)
 
 
+def _todo_reset_input(ctx: Ctx) -> dict:
+    """The version of the saved thresholds, saved first when there are none."""
+    def make():
+        version = _todo_settings_input(ctx)["version"]
+        if version == 0:
+            SaveTodoSettings(ADMIN, **_todo_settings_input(ctx)).run(ctx.engine)
+            version = 1
+        return version
+    return dict(version=ctx.once("todo_reset", make))
+
+
 def _robot_input(ctx: Ctx) -> dict:
     unit_id = ctx.units["housing_renewal"]
     return dict(unit_id=unit_id, unit_version=ctx.version(Unit, unit_id), channel="dingtalk",
@@ -799,6 +810,7 @@ SPECS_UNDER_TEST: tuple[Spec, ...] = (
     Spec(SaveTodoSettings, lambda ctx: ADMIN, _todo_settings_input,
          (integer("soon_days"), integer("unsigned_after"), integer("report_every_weeks"), integer("escalate_after"),
           integer("version"))),
+    Spec(ResetTodoSettings, lambda ctx: ADMIN, _todo_reset_input, (integer("version"),)),
     Spec(SetUnitRobot, lambda ctx: ADMIN, _robot_input,
          (ident("unit_id"), integer("unit_version"), enum("channel", required=False),
           line("webhook", Unit.robot_webhook), line("secret", Unit.robot_secret), flag("clear_secret"))),
