@@ -3,15 +3,21 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 
 import bcrypt
 
 MIN_LENGTH = 8
 # Tests may lower the cost (never below bcrypt's minimum of 4); production uses 12.
 _ROUNDS = max(4, int(os.environ.get("FJLD_BCRYPT_ROUNDS", "12")))
-# Checked for unknown usernames, at the same cost as real hashes, so timing does not tell.
-_DUMMY_HASH = bcrypt.hashpw(b"timing-equaliser", bcrypt.gensalt(_ROUNDS))
 MAX_BYTES = 72  # bcrypt reads no further
+
+
+@cache
+def _dummy_hash() -> bytes:
+    """Checked for unknown usernames, at the same cost as real hashes, so timing does not tell
+    (made at the first such sign-in, not when a process starts: it takes a quarter second)."""
+    return bcrypt.hashpw(b"timing-equaliser", bcrypt.gensalt(_ROUNDS))
 
 
 def hash_password(password: str) -> str:
@@ -21,7 +27,7 @@ def hash_password(password: str) -> str:
 def check_password(password: str, password_hash: str | None) -> bool:
     raw = password.encode("utf-8")[:MAX_BYTES]
     if not password_hash:
-        bcrypt.checkpw(raw, _DUMMY_HASH)
+        bcrypt.checkpw(raw, _dummy_hash())
         return False
     try:
         return bcrypt.checkpw(raw, password_hash.encode("ascii"))

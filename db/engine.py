@@ -5,9 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,15 +36,35 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str):
+    from alembic.config import Config  # Alembic is imported only when the schema is not yet at the head
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
+def head_revision() -> str:
+    """The newest migration's revision id, which starts its file's name (0012_city_layer.py;
+    tests/db/test_migrations.py holds the files to that)."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the schema is at the newest revision already (one query; no Alembic)."""
+    from sqlalchemy import inspect
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [head_revision()]
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+    """Bring the schema to the newest revision (idempotent; a process that finds it there already,
+    as every start but an upgrade's does, leaves Alembic unloaded)."""
+    if at_head(engine):
+        return
+    from alembic import command
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.connect() as conn, sqlite_foreign_keys_off(conn):
         with conn.begin(), table_versions.uncounted(conn):

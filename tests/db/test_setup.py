@@ -32,6 +32,23 @@ def test_migrate_twice_is_harmless(engine):
     assert count(engine, Unit) == 41
 
 
+def test_the_newest_migration_is_known_without_alembic_and_a_database_there_is_left_alone(engine, tmp_path):
+    """A process that starts on a database at the head does not load Alembic: the head is read off
+    the file names, so each file must start with its own revision id."""
+    from alembic.script import ScriptDirectory
+
+    from db.engine import alembic_config, at_head, head_revision
+    scripts = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    assert [head_revision()] == scripts.get_heads()
+    for script in scripts.walk_revisions():
+        assert script.path.rsplit("/", 1)[1].startswith(f"{script.revision}_")
+    assert at_head(engine)
+    empty = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert not at_head(empty)
+    migrate(empty)
+    assert at_head(empty)
+
+
 def test_reference_data_from_the_plan(engine):
     assert count(engine, Unit) == 41
     assert count(engine, TaskGroup) == 5 and count(engine, KeyTask) == 14
