@@ -35,11 +35,14 @@ def override_in_force(own: DeadlineRuleSetting | None, city: DeadlineRuleSetting
     return next((o for o in (own, city) if o is not None and o.amount is not None and o.unit is not None), None)
 
 
-def effective_rule(session: Session, kind: str, urgent: bool = False) -> DeadlineRule:
+def effective_rule(session: Session, kind: str, urgent: bool = False, overrides: dict | None = None) -> DeadlineRule:
+    """A kind's rule as the session's district applies it; `overrides`: rule_overrides(session),
+    when the caller has read them already."""
     base = rule_for(kind, urgent)
     if urgent and base is not rule_for(kind, False):
         return base  # the urgent rule comes from the law, not from settings
-    override = override_in_force(*rule_overrides(session).get(kind, (None, None)))
+    overrides = rule_overrides(session) if overrides is None else overrides
+    override = override_in_force(*overrides.get(kind, (None, None)))
     return with_override(base, override.amount, override.unit) if override else base
 
 
@@ -50,11 +53,12 @@ class DueDates:
     def __init__(self, session: Session):
         self.session = session
         self.calendar = work_calendar(session)
+        self.overrides = rule_overrides(session)
         self._rules: dict[tuple[str, bool], DeadlineRule] = {}
 
     def rule(self, kind: str, urgent: bool) -> DeadlineRule:
         if (kind, urgent) not in self._rules:
-            self._rules[kind, urgent] = effective_rule(self.session, kind, urgent)
+            self._rules[kind, urgent] = effective_rule(self.session, kind, urgent, self.overrides)
         return self._rules[kind, urgent]
 
     def due(self, kind: str, urgent: bool, sent_on: date, received_on: date | None):

@@ -439,8 +439,11 @@ class JobRun(Base, KeyedInDistrict):
 
 
 class TableVersion(Base):
-    """How many committed transactions have changed each table (`*`: every table), counted by the
-    engine (db/table_versions.py) so the read cache can tell which reads a write made stale."""
+    """How many committed transactions have changed each table (`*`: every table), in each scope,
+    counted by the engine (db/table_versions.py) so the read cache can tell which reads a write
+    made stale."""
     __tablename__ = "table_version"
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # "all" (every write), a district's id (its writes to its rows), "shared" (the other writes)
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -89,7 +89,7 @@ def _districts(url: str, version: int) -> list[dict]:
 
 def all_districts() -> list[dict]:
     """Every district (id, code, name), as of this run."""
-    return _districts(settings().database_url, _counters().get("district", 0))
+    return _districts(settings().database_url, _counters().get(("district", table_versions.TOTAL), 0))
 
 
 def district() -> int | None:
@@ -112,18 +112,18 @@ def district_name() -> str | None:
     return next((d["name"] for d in listed if d["id"] == chosen), None) if len(listed) > 1 else None
 
 
-def _counters(refresh: bool = False) -> dict[str, int]:
-    """Every table's change counter, read once per run (and again after a write in the same run)."""
+def _counters(refresh: bool = False) -> dict[tuple[str, str], int]:
+    """Every change counter (table, scope), read once per run (and again after a write in the same run)."""
     run = state.run_id()
     if refresh or state.get(state.VERSION_RUN) != run:
-        state.put(state.TABLE_VERSIONS, table_versions.versions(_base_engine()))
+        state.put(state.TABLE_VERSIONS, table_versions.counters(_base_engine()))
         state.put(state.VERSION_RUN, run)
     return state.get(state.TABLE_VERSIONS)
 
 
 def data_version() -> int:
     """One number that moves with any change of data (as of this run)."""
-    return table_versions.data_version(_counters())
+    return table_versions.data_version(table_versions.totals(_counters()))
 
 
 # The tables each read was seen to touch, by its name (this process; a set only ever grows, so a
@@ -191,7 +191,8 @@ def _read(fn: Callable, chosen: int | str | None, args: tuple, kwargs: dict) -> 
     name = f"{fn.__module__}.{fn.__qualname__}"
     if chosen is not None:
         _check_estimates(chosen)  # the district's estimates checked (once per process) before this read
-    counters = table_versions.key(_counters(), _TABLES_READ.get(name))
+    scopes = table_versions.scopes_for(chosen, districts.city_id(_base_engine()))
+    counters = table_versions.key(_counters(), _TABLES_READ.get(name), scopes)
     return _cached(fn, name, settings().database_url, chosen, counters, args, tuple(sorted(kwargs.items())))
 
 

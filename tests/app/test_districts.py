@@ -390,3 +390,32 @@ def test_the_city_admin_manages_the_city_accounts(city_env):
     at = signed_in_app("city").run()  # the deactivated account's session: the sign-in form again
     assert not at.exception and not [x for x in at.title if x.value == "全市总览"]
     assert at.text_input(key="signin.username")
+
+
+def _item_in(url: str, district: int, title: str) -> int:
+    scoped = districts.scoped(make_engine(url), district)
+    with read_session(scoped) as s:
+        units = dict(s.execute(select(Unit.code, Unit.id)).all())
+    return CreateItem(Actor(None, "office", OFFICE, district_id=district), kind="procuratorial_suggestion",
+                      from_unit_id=units["procuratorate"], to_unit_id=units["market_regulation"], title=title,
+                      doc_number="检建〔2026〕98号", sent_on=TODAY - timedelta(days=2), received_on=None, summary=None,
+                      details={"suggestion_number": "98"}, urgent=False, key_task_id=None,
+                      external_ref=None).run(scoped)
+
+
+def test_a_write_in_another_district_leaves_qiaokous_pages_cached(city_env):
+    """The change counters are per district: 甲区's office recording an item does not make
+    硚口区's pages read their items again; 硚口区's own new item does, and shows at once."""
+    from tests.app.test_read_cache import Statements
+    url, ids = city_env
+    at = signed_in_app("admin", "app_pages/referrals.py").run()
+    at.run()  # each read now keyed on the tables it reads
+    _item_in(url, ids["other"], "甲区新录入的检察建议")
+    with Statements() as sql:
+        at.run()
+    assert not at.exception and sql.reading_items() == []
+    _item_in(url, ids["home"], "硚口区新录入的检察建议")
+    with Statements() as sql:
+        at.run()
+    assert sql.reading_items()
+    assert "硚口区新录入的检察建议" in page_text(at) and "甲区新录入的检察建议" not in page_text(at)

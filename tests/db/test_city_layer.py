@@ -212,3 +212,34 @@ def test_a_plan_with_a_task_number_twice_is_refused_naming_its_file(city, tmp_pa
         AddDistrict(CITY, code="bing", name="示例丙区", plan_files=files).run(districts.scoped(engine, districts.ALL))
     assert "key_tasks.json" in refused.value.field_errors["plan_files"]
     assert [d["code"] for d in districts.listed(engine)] == [districts.HOME, OTHER["code"]]
+
+
+def test_a_write_in_one_district_leaves_the_other_districts_reads_keyed_as_they_were(city):
+    """The change counters per scope (db/table_versions.py): a new item in 硚口区 moves the key of
+    硚口区's item reads and of the city's (across districts), not the other district's; a change of
+    the city layer, or of a table no district owns, moves every district's."""
+    from db import table_versions as tv
+    engine, home, other = city
+    city_id = districts.city_id(engine)
+    items, calendar, names = frozenset({"item"}), frozenset({"holiday_entry"}), frozenset({"district"})
+
+    def keys():
+        counted = tv.counters(engine)
+        return {where: {table: tv.key(counted, table, tv.scopes_for(d, city_id)) for table in (items, calendar, names)}
+                for where, d in (("home", home), ("other", other), ("city", districts.ALL))}
+
+    before = keys()
+    new_item(engine, home)
+    after = keys()
+    assert after["home"][items] != before["home"][items] and after["city"][items] != before["city"][items]
+    assert after["other"] == before["other"]
+    AddHolidayEntry(CITY, day=MONDAY, kind="holiday", note=None).run(districts.city_layer(engine))
+    entered = keys()
+    assert all(entered[w][calendar] != after[w][calendar] for w in ("home", "other", "city"))
+    from db.engine import session_factory
+    with session_factory(districts.scoped(engine, districts.ALL))() as s:  # across districts: shared
+        from db.models import District
+        s.get(District, other).name = "示例甲区(改)"
+        s.commit()
+    renamed = keys()
+    assert all(renamed[w][names] != entered[w][names] for w in ("home", "other", "city"))

@@ -68,14 +68,14 @@ def test_a_read_learns_its_tables_and_its_key_moves_only_with_them(engine, units
     with tv.tables_read() as tables:
         unit_status_matrix(engine, ItemFilter(), TODAY)
     assert {"item", "unit"} <= tables and "item_event" not in tables
-    key = tv.key(tv.versions(engine), frozenset(tables))
+    key = tv.key(tv.counters(engine), frozenset(tables))
     AddItemNote(OFFICE, item_id=item_id, note="电话催问").run(engine)
-    assert tv.key(tv.versions(engine), frozenset(tables)) == key  # the figures stay cached
+    assert tv.key(tv.counters(engine), frozenset(tables)) == key  # the figures stay cached
     RecordFeedback(OFFICE, item_id=item_id, on=date(2026, 10, 9), feedback_text="已采纳", outcome="采纳").run(engine)
-    assert tv.key(tv.versions(engine), frozenset(tables)) != key  # they are read afresh
+    assert tv.key(tv.counters(engine), frozenset(tables)) != key  # they are read afresh
     with engine.begin() as conn:
         conn.execute(text("UPDATE unit SET name = name"))
-    raw = tv.versions(engine)
+    raw = tv.counters(engine)
     assert tv.key(raw, frozenset(tables)) != key  # raw SQL may have changed anything
 
 
