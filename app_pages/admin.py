@@ -11,6 +11,7 @@ settings.rule.<kind>, buttons "save" and "reset"); holidays: settings.holiday.ye
 settings.holiday.add.day / .kind / .note (form settings.holiday.add), settings.holiday.delete.day
 (form settings.holiday.delete)."""
 from datetime import date
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -36,6 +37,7 @@ from ui.reminder_settings import reminder_settings_section, thresholds_section
 from ui.session import FieldErrors, actor, read, read_city, read_settings, run_command, saved
 from ui.tables import escape_markdown
 
+TAB = "tab"  # the open tab's query parameter
 ROLE, UNIT = ("admin.role", "select"), ("admin.unit", "select")
 EMAIL = ("admin.email", "text", {"help_key": "admin.email_help"})
 CREATE_FIELDS = form_fields(CreateUser, username=("admin.username", "text"), display_name=("admin.display_name", "text"),
@@ -346,33 +348,25 @@ def districts_section() -> None:
         errs.show()
 
 
+def draw_tabs(sections: dict[str, Callable[[], None]]) -> None:
+    """The sections as tabs, of which only the open one is drawn: a click on another reruns the
+    page, which then draws that one. The open tab is in the address (?tab=…), so a reload or a
+    link keeps it."""
+    tabs = st.tabs(list(sections), key=TAB, on_change="rerun", bind="query-params")
+    for tab, section in zip(tabs, sections.values()):
+        if tab.open:
+            with tab:
+                section()
+
+
 st.title(t("page.admin"))
 if can(me, "manage_settings"):
-    accounts_tab, rules_tab, holidays_tab, reminders_tab = st.tabs(
-        [t("settings.tab.accounts"), t("settings.tab.rules"), t("settings.tab.holidays"), t("settings.tab.reminders")])
-    with accounts_tab:
-        accounts_section()
-    with rules_tab:
-        rules_section()
-    with holidays_tab:
-        holidays_section()
-    with reminders_tab:
-        reminder_settings_section()
+    draw_tabs({t("settings.tab.accounts"): accounts_section, t("settings.tab.rules"): rules_section,
+               t("settings.tab.holidays"): holidays_section, t("settings.tab.reminders"): reminder_settings_section})
 elif CITY_LAYER:  # a city admin: the chosen district's accounts, and the city layer's settings
-    districts_tab, accounts_tab, city_accounts_tab, rules_tab, holidays_tab, todo_tab = st.tabs(
-        [t("settings.tab.districts"), t("settings.tab.accounts"), t("settings.tab.city_accounts"),
-         t("settings.tab.city_rules"), t("settings.tab.city_holidays"), t("settings.tab.city_todo")])
-    with districts_tab:
-        districts_section()
-    with accounts_tab:
-        accounts_section()
-    with city_accounts_tab:
-        accounts_section(city=True)
-    with rules_tab:
-        rules_section()
-    with holidays_tab:
-        holidays_section()
-    with todo_tab:
-        thresholds_section(city_layer=True)
+    draw_tabs({t("settings.tab.districts"): districts_section, t("settings.tab.accounts"): accounts_section,
+               t("settings.tab.city_accounts"): lambda: accounts_section(city=True),
+               t("settings.tab.city_rules"): rules_section, t("settings.tab.city_holidays"): holidays_section,
+               t("settings.tab.city_todo"): lambda: thresholds_section(city_layer=True)})
 else:
     accounts_section()

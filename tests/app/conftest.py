@@ -52,6 +52,12 @@ def open_page(username: str, script: str, /, **params) -> AppTest:
     return at.run()
 
 
+def admin_page(username: str = "admin", tab: str | None = None) -> AppTest:
+    """管理 run once, signed in as `username`, with the tab labelled `tab` open (only the open tab
+    is drawn; the first when None)."""
+    return open_page(username, "app_pages/admin.py", **({"tab": tab} if tab else {}))
+
+
 def unit_id(url: str, code: str) -> int:
     """The id of the member unit with this seed code."""
     with read_session(make_engine(url)) as s:

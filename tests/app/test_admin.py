@@ -118,3 +118,16 @@ def test_a_write_elsewhere_shows_on_the_next_rerun(app_env):
                role="viewer", unit_id=None).run(make_engine(app_env))
     at.run()
     assert len(at.dataframe[0].value) == before + 1
+
+
+def test_only_the_open_tab_is_drawn_and_the_address_keeps_it(app_env):
+    """管理 draws its open tab alone (the accounts at first); the tab chosen is in the address, so a
+    reload or a shared link opens it again, and it stays open across the page's reruns."""
+    from tests.app.conftest import admin_page as open_admin
+    at = admin_page()
+    assert {"账户", "期限规则", "节假日", "待办与催办"} <= {t.label for t in at.tabs}
+    assert at.text_input(key="admin.create.username") and not [s for s in at.selectbox if s.key == "settings.rule.kind"]
+    at = open_admin("admin", "期限规则")
+    assert at.selectbox(key="settings.rule.kind") and not [w for w in at.text_input if w.key == "admin.create.username"]
+    at.run()
+    assert at.selectbox(key="settings.rule.kind") and at.query_params["tab"] == "期限规则"

@@ -12,6 +12,7 @@ from db.calendar import due_preview
 from db.commands.settings import SaveDeadlineRule
 from db.engine import make_engine, read_session
 from db.models import DeadlineRuleSetting, HolidayEntry
+from tests.app.conftest import admin_page as open_admin
 from tests.app.conftest import signed_in_app
 from tests.app.helpers import captions
 
@@ -21,8 +22,8 @@ KIND = "procuratorial_suggestion"
 FORM = f"settings.rule.{KIND}"
 
 
-def admin_page():
-    return signed_in_app("admin", PAGE).run()
+def admin_page(tab: str = "期限规则"):
+    return open_admin("admin", tab)
 
 
 def override(url, kind=KIND):
@@ -135,7 +136,7 @@ def test_urgent_rule_explained_and_information_kinds_not_configurable(app_env):
 # -- holidays -------------------------------------------------------------------------------------
 
 def test_coverage_of_the_year(app_env):
-    at = admin_page()
+    at = admin_page("节假日")
     assert at.selectbox(key="settings.holiday.year").value == 2026
     assert "2026 年已包含在系统内置的国务院节假日安排中" in infos(at)
     at.selectbox(key="settings.holiday.year").set_value(2027).run()
@@ -143,7 +144,7 @@ def test_coverage_of_the_year(app_env):
 
 
 def test_add_and_delete_holiday_entry(app_env):
-    at = admin_page()
+    at = admin_page("节假日")
     at.selectbox(key="settings.holiday.year").set_value(2027).run()
     at.date_input(key="settings.holiday.add.day").set_value(date(2027, 1, 1))
     at.selectbox(key="settings.holiday.add.kind").set_value("holiday")
@@ -172,7 +173,7 @@ def test_add_and_delete_holiday_entry(app_env):
 
 
 def test_date_is_required(app_env):
-    at = admin_page()
+    at = admin_page("节假日")
     at.text_input(key="settings.holiday.add.note").input("没有日期")
     click(at, "添加")
     assert at.error[0].value == "请检查标红的字段。" and "必填。" in " ".join(captions(at))
@@ -185,7 +186,7 @@ def test_added_entry_moves_a_working_day_due_date(app_env):
     engine = make_engine(app_env)
     args = ("legal_risk_consultation", False, date(2026, 9, 22), date(2026, 9, 22))
     assert due_preview(engine, *args)["due_on"] == date(2026, 10, 20)
-    at = admin_page()
+    at = admin_page("节假日")
     at.date_input(key="settings.holiday.add.day").set_value(date(2026, 10, 15))
     click(at, "添加")
     assert not at.error

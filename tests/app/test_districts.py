@@ -20,7 +20,7 @@ from db.engine import make_engine, migrate, read_session
 from db.models import FollowUp, KeyTask, Unit
 from seed.reference import load_reference
 from seed.demo_districts import CITY_DEMO_ACTOR, CITY_DEMO_DISTRICTS, create_city_demo
-from tests.app.conftest import signed_in_app
+from tests.app.conftest import admin_page, signed_in_app
 from tests.app.helpers import markdown_bodies
 from tests.conftest import TODAY, copy_db, pg_database
 from ui.navigation import PAGES
@@ -235,7 +235,9 @@ def test_the_city_admin_creates_an_account_in_the_district_it_chose(city_env):
     at = signed_in_app("city_admin").run()
     assert at.title[0].value == "全市总览"
     next(s for s in at.sidebar.selectbox if s.label == "查看区").set_value(ids["other"]).run()
-    at.switch_page("app_pages/admin.py").run()
+    at.switch_page("app_pages/admin.py")
+    at.query_params["tab"] = "账户"
+    at.run()
     listed = set(next(d.value for d in at.dataframe if "用户名" in d.value.columns)["用户名"])
     assert "jia_admin" in listed and "admin" not in listed and "city" not in listed
     # the district's accounts, and the city layer's deadlines and holidays (a district's own are its admin's)
@@ -299,7 +301,7 @@ def test_the_city_admin_enters_a_holiday_for_every_district(city_env):
     list, marked 全市, and cannot delete it there."""
     from datetime import date
     url, ids = city_env
-    at = signed_in_app("city_admin", "app_pages/admin.py").run()
+    at = admin_page("city_admin", "全市节假日")
     at.selectbox(key="settings.holiday.year").set_value(2027).run()
     at.date_input(key="settings.holiday.add.day").set_value(date(2027, 1, 4))
     at.selectbox(key="settings.holiday.add.kind").set_value("holiday")
@@ -307,7 +309,7 @@ def test_the_city_admin_enters_a_holiday_for_every_district(city_env):
     next(b for b in at.button if b.label == "添加").click().run()
     assert not at.exception and not at.error
     for admin in ("admin", "jia_admin"):
-        at = signed_in_app(admin, "app_pages/admin.py").run()
+        at = admin_page(admin, "节假日")
         at.selectbox(key="settings.holiday.year").set_value(2027).run()
         table = next(d.value for d in at.dataframe if "星期" in d.value.columns)
         assert table.iloc[0].tolist() == ["2027-01-04", "周一", "法定节假日(休息)", "全市安排", "全市"]
@@ -317,11 +319,11 @@ def test_the_city_admin_enters_a_holiday_for_every_district(city_env):
 def test_a_districts_admin_returns_to_the_city_thresholds(city_env):
     """The city admin saves the city's thresholds; 甲区's admin, who saved the district's own, drops
     them with 恢复全市阈值, and the form then shows the city's, said to be the city's."""
-    at = signed_in_app("city_admin", "app_pages/admin.py").run()
+    at = admin_page("city_admin", "全市待办阈值")
     at.number_input(key="settings.todo.escalate_after").set_value(9)
     next(b for b in at.button if b.label == "保存阈值").click().run()
     assert not at.exception and not at.error
-    at = signed_in_app("jia_admin", "app_pages/admin.py").run()
+    at = admin_page("jia_admin", "待办与催办")
     assert at.number_input(key="settings.todo.escalate_after").value == 9
     assert not [b for b in at.button if b.label == "恢复全市阈值"]  # nothing of its own yet
     at.number_input(key="settings.todo.escalate_after").set_value(12)
@@ -369,7 +371,7 @@ def test_the_city_admin_manages_the_city_accounts(city_env):
     """管理 → 市级账户: the city accounts alone (no district's), a new 市级查看 account, and the
     city convener deactivated, whose sign-in then stops working."""
     url, _ = city_env
-    at = signed_in_app("city_admin", "app_pages/admin.py").run()
+    at = admin_page("city_admin", "市级账户")
     city_table = next(d.value for d in at.dataframe if "用户名" in d.value.columns and "所属单位" not in d.value.columns)
     assert set(city_table["用户名"]) == {"city", "city_admin"}
     at.text_input(key="admin.city.create.username").set_value("city_viewer1")

@@ -27,7 +27,7 @@ from db.commands.users import CreateUser, UpdateUser
 from db.engine import make_engine, read_session
 from db.models import FollowUp, Item, KeyTask, Meeting
 from db.stored_values import column_limits
-from tests.app.conftest import open_page, unit_id
+from tests.app.conftest import admin_page, open_page, unit_id
 from tests.conftest import TODAY
 
 SYSTEM_ADMIN = Actor(None, "system", "admin")
@@ -164,7 +164,8 @@ def test_the_task_unit_supervision_admin_and_account_forms(app_env):
     for role in ("convener", "liaison"):
         checked |= check_text_fields(open_page(role, "app_pages/supervision.py", id=str(sup_id)), {})
     checked |= check_text_fields(open_page("liaison", "app_pages/todo.py"), {})
-    checked |= check_text_fields(open_page("admin", "app_pages/admin.py"), {})
+    for tab in ("账户", "期限规则", "节假日", "待办与催办"):  # only the open tab is drawn
+        checked |= check_text_fields(admin_page("admin", tab), {})
     checked |= check_text_fields(open_page("office", "app_pages/account.py"), {})
     assert {f"task.{task.id}.milestone.title", f"task.{task.id}.progress.text", f"supervision.{sup_id}.resolve.resolution_text",
             f"supervision.{sup_id}.respond.response_text", "admin.create.username", "settings.holiday.add.note"} <= checked

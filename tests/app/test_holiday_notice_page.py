@@ -5,10 +5,9 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine, read_session
 from db.models import HolidayEntry
-from tests.app.conftest import signed_in_app
+from tests.app.conftest import admin_page, signed_in_app
 from tests.db.test_holiday_notice_entry import NOTICE_2027
 
-PAGE = "app_pages/admin.py"
 BANNER = "尚未录入国务院办公厅2027年节假日安排"
 
 
@@ -24,7 +23,7 @@ def test_the_banner_shows_to_admins_and_office_staff_only(app_env):
 
 
 def test_the_admin_pastes_the_notice_checks_the_preview_and_saves_it(app_env):
-    at = signed_in_app("admin", PAGE).run()
+    at = admin_page("admin", "节假日")
     at.text_area(key="settings.notice.text").input(NOTICE_2027).run()
     assert not at.exception
     assert any("识别出 **2027 年**放假 28 天、调休上班 5 天" in m.value for m in at.markdown)
@@ -40,7 +39,7 @@ def test_the_admin_pastes_the_notice_checks_the_preview_and_saves_it(app_env):
 
 
 def test_a_notice_it_cannot_read_says_which_line(app_env):
-    at = signed_in_app("admin", PAGE).run()
+    at = admin_page("admin", "节假日")
     at.text_area(key="settings.notice.text").input(
         "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日至1月40日放假，共3天。").run()
     assert any("第2行无法识别" in e.value for e in at.error)

@@ -6,16 +6,16 @@ from sqlalchemy import select
 from core.todo_settings import TodoSettings
 from db.engine import make_engine, read_session
 from db.models import Setting, Unit
-from tests.app.conftest import signed_in_app, unit_id
+from tests.app.conftest import admin_page as open_admin
+from tests.app.conftest import unit_id
 from tests.app.helpers import captions, errors, walk
 
-PAGE = "app_pages/admin.py"
 TOKEN = "0d5a7c9b-77aa-4c1e-9f3e-1234abcd3f9a"
 WEBHOOK = f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={TOKEN}"
 
 
 def admin_page():
-    return signed_in_app("admin", PAGE).run()
+    return open_admin("admin", "待办与催办")
 
 
 def click(at, label):
