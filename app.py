@@ -22,7 +22,7 @@ from ui.layout import calendar_banner, demo_banner, district_in_sidebar, phone_f
 from ui.navigation import navigation_for, signin_navigation
 from ui.tables import escape_markdown
 
-st.set_page_config(page_title=t("app.title"), page_icon="⚖️", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=":material/balance:", layout="wide")  # not an emoji: that loads all of them
 state.start_run(uuid.uuid4().hex)
 
 

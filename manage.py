@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         print("schema up to date; reference data loaded")
         from db.commands.settings import refresh_estimates
-        moved = refresh_estimates(engine, CLI_ACTOR)
+        moved = refresh_estimates(engine, CLI_ACTOR, always=True)
         if moved:
             print(f"{moved} estimated due dates recomputed with the calendar as it is now")
         return 0

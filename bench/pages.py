@@ -50,6 +50,9 @@ def build_database(scale: int, directory: Path, url: str | None = None, district
     if districts > 1:  # the city case: more districts of the same volume, and the city convener
         from seed.demo_districts import create_city_demo
         create_city_demo(engine, scale=scale, count=districts - 1, today=TODAY)
+    from db.commands.settings import refresh_estimates
+    from manage import CLI_ACTOR
+    refresh_estimates(engine, CLI_ACTOR, always=True)  # as `manage.py migrate` does before app processes start
     engine.dispose()
     return url
 

@@ -10,21 +10,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from core.i18n import t
+from core.i18n import long_date, t
 from core.spreadsheets import workbook_bytes
 from core.text import xml_safe
 
 BODY_FONT, TITLE_FONT = "仿宋", "方正小标宋简体"
-
-
-def document_mark(plan_number: str) -> str:
-    """The district's mark on its documents' numbers: 硚 of 硚政〔2025〕1号 (硚府检联通〔2026〕3号)."""
-    return plan_number.split("〔")[0].removesuffix("政")
-
-
-def long_date(day: date) -> str:
-    """2025年5月21日 — the way official documents write dates."""
-    return t("notice.date", y=day.year, m=day.month, d=day.day)
 
 
 def font(run, name: str, size: float, *, bold: bool = False, fallback: str | None = None) -> None:

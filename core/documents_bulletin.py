@@ -16,11 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-from core.documents import long_date
-from core.documents_layout import HEADING_FONT, official_document, paragraph, table, title, to_bytes
-from core.i18n import t
+from core.i18n import long_date, t
 
 
 @dataclass(frozen=True)
@@ -50,6 +46,10 @@ class Report:
 
 def build_report(report: Report) -> bytes:
     """The .docx bytes of a 通报 or 工作情况报告."""
+    # python-docx is loaded here, when a document is made, not with the pages that show the figures
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from core.documents_layout import HEADING_FONT, official_document, paragraph, table, title, to_bytes
     doc = official_document()
     title(doc, report.title)
     if report.number is not None:

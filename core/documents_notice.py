@@ -19,13 +19,13 @@ from datetime import date
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from core.documents import document_mark, long_date
 # The layout lives in core/documents_layout.py (shared with the 通报); its old names here still work.
 from core.documents_layout import (BODY_FONT, BODY_PT, HEADING_FONT, TABLE_PT, TITLE_FALLBACK,  # noqa: F401
                                    TITLE_FONT, TITLE_PT, official_document, title, to_bytes)
 from core.documents_layout import paragraph as _paragraph, repeat_header as _repeat_header  # noqa: F401
 from core.documents_layout import table as _table
-from core.i18n import fmt_due, t
+from core.i18n import fmt_due, long_date, t
+from core.text import document_mark
 
 FORMS = ("notice", "reminder_notice")  # 督办通知单, 催办单: the catalog prefix of each form's words
 
@@ -85,7 +85,7 @@ class NoticeData:
 
 def notice_number(unit_id: int, day: date, form: str, mark: str) -> str:
     """硚府检联〔2026〕督112607号 for unit 7 on 2026-11-26 (see the module docstring); `mark`: the
-    district's (core.documents.document_mark)."""
+    district's (core.text.document_mark)."""
     return t(f"{form}.number", year=day.year, serial=f"{day.month:02d}{day.day:02d}{unit_id:02d}", mark=mark)
 
 

@@ -528,6 +528,11 @@ def fmt_date(day: date | None) -> str:
     return day.isoformat() if day else CATALOG["common.none"]
 
 
+def long_date(day: date) -> str:
+    """2025年5月21日 — the way official documents write dates."""
+    return t("notice.date", y=day.year, m=day.month, d=day.day)
+
+
 def fmt_due(day: date | None, approximate: bool = False) -> str:
     """A due date, marked (估) when it is an estimate (its year's State Council notice not yet
     entered): 2027-02-10(估)."""

@@ -55,3 +55,9 @@ def clean_text(value: str, *, multiline: bool) -> str:
 def xml_safe(value: str) -> str:
     """`value` without the characters a Word or Excel file cannot hold."""
     return _XML_INVALID.sub("", value)
+
+
+def document_mark(plan_number: str) -> str:
+    """The district's mark on its documents' numbers: 硚 of 硚政〔2025〕1号 (硚府检联通〔2026〕3号).
+    Here, not in core.documents, so that reading it does not load python-docx."""
+    return plan_number.split("〔")[0].removesuffix("政")

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.deadlines import WorkCalendar, compute_due
+from core.deadlines import DEFAULT_CALENDAR, WorkCalendar, compute_due
 from core.kinds import DeadlineRule, describe_rule, rule_for, with_override
 from db import districts
 from db.models import AuditLog, DeadlineRuleSetting, HolidayEntry
@@ -126,6 +126,26 @@ def recompute_open_due_dates(session: Session, changed_day: date | None, audit_a
         item.due_on, item.due_rule, item.due_basis, item.due_approximate = due_on, rule, basis, approximate
         moved += 1
     return moved
+
+
+# Setting (per district): the calendar its estimated due dates were last checked against. Holiday
+# entries and notices recompute the dates themselves; what else moves an estimate is a holiday
+# package that covers more years, or a change in how estimates are counted (ESTIMATE_METHOD).
+ESTIMATES_KEY = "estimates_checked"
+ESTIMATE_METHOD = 2  # raise when core.deadlines changes how an estimate is counted (2: the statutory fallback)
+
+
+def calendar_signature() -> dict:
+    """What the district's estimates depend on beyond its own entries: the package's years, the method."""
+    years = DEFAULT_CALENDAR.packaged_years
+    return {"packaged": [years.start, years.stop - 1], "method": ESTIMATE_METHOD}
+
+
+def estimates_checked(session: Session) -> bool:
+    """Whether the district's estimates were checked against the calendar as it is now (one row)."""
+    from db.models import Setting
+    row = Setting.row(session, ESTIMATES_KEY)
+    return row is not None and row.value == calendar_signature()
 
 
 def stale_estimates(engine) -> int:

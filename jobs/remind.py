@@ -110,7 +110,7 @@ def send_claimed(engine: Engine, command: RemindUnit) -> RunReport:
 def run(engine: Engine, today: date, *, dry_run: bool = False, username: str = SYSTEM,
         user_id: int | None = None) -> RunReport:
     if not dry_run:  # estimated due dates the calendar now moves are moved before anything is planned
-        refresh_estimates(engine, Actor(user_id, username, ADMIN))
+        refresh_estimates(engine, Actor(user_id, username, ADMIN), always=True)
     digests = rm.plan(engine, today)
     report = RunReport(planned=[d.as_plan() for d in digests])
     if dry_run:

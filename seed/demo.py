@@ -34,7 +34,7 @@ from core.lifecycles import (CLOSED, FU_CANCELLED, FU_DONE, FU_IN_PROGRESS, FU_O
                              RECEIVED, RESPONDED, RETURNED, SENT, SUP_DRAFT, SUP_ISSUED,
                              SUP_RESOLVED, SUP_RESPONDED, SUPERVISION_LEVELS, WITHDRAWN)
 from core.permissions import ADMIN, CONVENER, LIAISON, OFFICE, VIEWER, Actor
-from core.documents import document_mark
+from core.text import document_mark
 from db.engine import session_factory
 from db.models import (AuditLog, FollowUp, FollowUpAssist, FollowUpNote, Item, ItemEvent, KeyTask,
                        Leader, Liaison, Meeting, MeetingAttendance, Milestone, ProgressUpdate,

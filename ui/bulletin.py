@@ -7,9 +7,8 @@ from datetime import date
 
 import pandas as pd
 
-from core.documents import long_date, workbook
 from core.documents_bulletin import DocSection, DocTable, Report, build_report
-from core.i18n import fmt_date, fmt_due, group_label, t
+from core.i18n import fmt_date, fmt_due, group_label, long_date, t
 from db.queries.bulletin import FIGURES, Bulletin, period_kind
 
 RATE_THRESHOLD = 80  # per cent: a unit answering on time less often is named under 存在问题
@@ -147,6 +146,7 @@ def section_tables(b: Bulletin) -> dict[str, pd.DataFrame]:
 
 def bulletin_xlsx(b: Bulletin) -> bytes:
     tables = section_tables(b)
+    from core.documents import workbook  # python-docx is loaded when a file is made, not with the page
     return workbook([(t(SECTION_KEYS[k]), tables[k]) for k in SECTION_KEYS])
 
 

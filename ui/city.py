@@ -7,7 +7,6 @@ from datetime import date
 
 import pandas as pd
 
-from core.documents import workbook
 from core.documents_bulletin import DocSection, DocTable, Report, build_report
 from core.i18n import t
 from db.queries.bulletin import Bulletin
@@ -38,6 +37,7 @@ def comparison(rows: list[tuple[str, Bulletin]], keys) -> pd.DataFrame:
 
 
 def city_xlsx(rows: list[tuple[str, Bulletin]]) -> bytes:
+    from core.documents import workbook  # python-docx is loaded when a file is made, not with the page
     return workbook([(t(section), comparison(rows, keys)) for section, keys in SECTIONS.items()])
 
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.documents import long_date, weekly_docx, workbook
-from core.i18n import fmt_date, fmt_due, t
+from core.i18n import fmt_date, fmt_due, long_date, t
 from core.kinds import KINDS
 from db.queries.weekly import SECTIONS
 
@@ -64,6 +63,7 @@ ORDER = SECTIONS + ("new_items",)
 
 
 def weekly_report_docx(review: dict, issued_on) -> bytes:
+    from core.documents import weekly_docx  # python-docx is loaded when a file is made, not with the page
     tables = section_tables(review)
     intro = t("weekly.doc_intro", as_of=long_date(review["as_of"]), **review["figures"])
     return weekly_docx((review["monday"], review["sunday"]), intro,
@@ -71,5 +71,6 @@ def weekly_report_docx(review: dict, issued_on) -> bytes:
 
 
 def weekly_report_xlsx(review: dict) -> bytes:
+    from core.documents import workbook
     tables = section_tables(review)
     return workbook([(t(f"weekly.section.{k}"), tables[k]) for k in ORDER])

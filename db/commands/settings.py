@@ -21,9 +21,9 @@ from core.holiday_notice import MAX_CHARS as NOTICE_MAX_CHARS, notice_year, pars
 from core.i18n import t
 from core.kinds import KINDS
 from db import districts
-from db.calendar import recompute_open_due_dates
+from db.calendar import ESTIMATES_KEY, calendar_signature, recompute_open_due_dates
 from db.commands.base import Command, NothingChanged, NotFound, StaleEdit, result, snapshot, stored, typed
-from db.models import DeadlineRuleSetting, HolidayEntry
+from db.models import DeadlineRuleSetting, HolidayEntry, Setting
 from db.stored_values import fitted, max_length
 from db.queries.settings import configurable
 
@@ -216,25 +216,38 @@ class EnterHolidayNotice(CityLayered, Command):
 class RefreshEstimates(Command):
     """Recompute the estimated due dates (marked 估) that the calendar as it is now moves: after an
     upgrade of the holiday package that covers their year, or estimates counted on weekends only
-    before the statutory fallback. Run by `manage.py migrate`, and by the app when a district's pages
-    are first read in a process (ui.session), when db.calendar.stale_estimates finds any; the audit
-    row holds the count."""
+    before the statutory fallback; and note the calendar they were checked against
+    (db.calendar.ESTIMATES_KEY). Run by `manage.py migrate` and `manage.py remind`, and by the app
+    when a district's pages are first read in a process (ui.session) and the calendar is not the
+    one noted; the audit row holds the count."""
     permission, action, entity = "manage_settings", "settings.refresh_estimates", "holiday_entry"
 
     def apply(self, session: Session):
         self.report(moved=recompute_open_due_dates(session, None))
-        if not self.moved:  # another app process starting at the same moment has just done it
-            raise NothingChanged()
+        noted = Setting.row(session, ESTIMATES_KEY)
+        if not self.moved and noted is not None and noted.value == calendar_signature():
+            raise NothingChanged()  # another app process starting at the same moment has just done it
+        if noted is None:
+            session.add(Setting(key=ESTIMATES_KEY, value=calendar_signature(), version=1))
+        else:
+            noted.value = calendar_signature()
         return None, None, {"moved": self.moved}
 
 
-def refresh_estimates(engine, actor) -> int:
-    """Run RefreshEstimates when the calendar moves any estimate (nothing is written otherwise);
-    returns how many due dates moved."""
-    from db.calendar import stale_estimates
+def refresh_estimates(engine, actor, *, always: bool = False) -> int:
+    """Run RefreshEstimates when the calendar moves any estimate, or is not the one the district's
+    estimates were last checked against (nothing is written otherwise); returns how many due dates
+    moved. Unless `always` (the command line's runs), a district whose estimates were checked
+    against this calendar is not looked at again: one read."""
+    from db.calendar import estimates_checked, stale_estimates
+    from db.engine import read_session
     if districts.district_of(engine) is None:  # `manage.py migrate`: each district's
-        return sum(refresh_estimates(scoped, actor) for _, scoped in districts.each(engine))
-    if not stale_estimates(engine):
+        return sum(refresh_estimates(scoped, actor, always=always) for _, scoped in districts.each(engine))
+    with read_session(engine) as session:
+        checked = estimates_checked(session)
+    if checked and not always:
+        return 0
+    if checked and not stale_estimates(engine):
         return 0
     command = RefreshEstimates(actor)
     command.run(engine)

@@ -44,7 +44,7 @@ def units(engine: Engine) -> list[dict]:
 def district_words(engine: Engine) -> dict[str, str]:
     """How the district's own texts name it: {"district": 硚口区, "mark": 硚} (the mark of its
     documents' numbers, from its plan's number)."""
-    from core.documents import document_mark
+    from core.text import document_mark
     from db import districts
     from db.models import District
     with read_session(engine) as session:

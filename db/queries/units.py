@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
 from core.deadlines import WorkCalendar, add_period
-from core.documents import document_mark
+from core.text import document_mark
 from core.documents_notice import NoticeData, NoticeFollowUp, NoticeOverdue, notice_number
 from core.lifecycles import ITEM_STATUSES, OPEN_FOLLOW_UP_STATUSES
 from db.calendar import work_calendar

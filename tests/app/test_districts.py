@@ -272,6 +272,11 @@ def _stale_estimate(url: str, district: int) -> int:
         s.add(item)
         s.flush()
         item_id = item.id
+        from sqlalchemy import delete
+
+        from db.calendar import ESTIMATES_KEY
+        from db.models import Setting
+        s.execute(delete(Setting).where(Setting.key == ESTIMATES_KEY))  # the calendar noted is gone, as after an upgrade
     engine.dispose()
     return item_id
 

@@ -1,7 +1,8 @@
 """Estimated due dates (估) that the calendar as it is now would move — the holiday package was
 upgraded to cover their year, or they were counted on weekends only before the statutory fallback
-— are recomputed when a district's pages are first opened and by `manage.py migrate`, once, with an audit row; nothing is written
-when nothing moves. On SQLite and PostgreSQL."""
+— are recomputed when a district's pages are first opened in a process (unless they were checked
+against this calendar already), and by `manage.py migrate` and the daily run, once, with an audit
+row; nothing is written when nothing moves and the calendar is the one noted. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date
@@ -43,10 +44,44 @@ def test_a_refresh_that_finds_nothing_to_move_leaves_no_trace(engine):
     """Two app processes starting at the same moment both find stale estimates; the one that
     refreshes second finds none left, and writes neither a change nor an audit row."""
     from db import table_versions
+    RefreshEstimates(ADMIN).run(engine)  # the first notes the calendar it checked against
     before, counters = len(audits(engine)), table_versions.versions(engine)
     command = RefreshEstimates(ADMIN)
     assert command.run(engine) is None and command.moved == 0
     assert len(audits(engine)) == before and table_versions.versions(engine) == counters
+
+
+def test_a_start_reads_one_row_unless_the_holiday_package_has_changed(engine, units):
+    """An app process starting on a district whose estimates were checked against this calendar
+    looks no further (the stale estimate written behind its back stays); after an upgrade of the
+    holiday package (the calendar noted is an older one) it checks them and moves it; the daily
+    run always checks."""
+    from db.calendar import ESTIMATES_KEY
+    from db.models import Setting
+    assert refresh_estimates(engine, ADMIN) == 0  # nothing to move; the calendar is noted
+    assert [a.after for a in audits(engine, "settings.refresh_estimates")] == [{"moved": 0}]
+    item_id = _old_estimate(engine, units)
+    assert refresh_estimates(engine, ADMIN) == 0
+    with session_factory(engine)() as s, s.begin():
+        noted = Setting.row(s, ESTIMATES_KEY)
+        noted.value = {**noted.value, "packaged": [2004, noted.value["packaged"][1] - 1]}  # an older package's
+    assert refresh_estimates(engine, ADMIN) == 1
+    with read_session(engine) as s:
+        assert s.get(Item, item_id).due_on != date(2027, 1, 25)
+    _old_estimate(engine, units)
+    assert refresh_estimates(engine, ADMIN) == 0 and refresh_estimates(engine, ADMIN, always=True) == 1
+
+
+def _old_estimate(engine, units) -> int:
+    kind = "procuratorial_suggestion"
+    with session_factory(engine)() as s, s.begin():
+        item = Item(kind=kind, mechanism=KINDS[kind].mechanism, from_unit_id=units["procuratorate"],
+                    to_unit_id=units["market_regulation"], title="old estimate", status="received",
+                    sent_on=date(2026, 11, 20), received_on=date(2026, 11, 20), needs_feedback=True,
+                    due_on=date(2027, 1, 25), due_approximate=True, details={}, version=1)
+        s.add(item)
+        s.flush()
+        return item.id
 
 
 def test_the_daily_run_moves_estimates_before_it_plans(engine, units):
