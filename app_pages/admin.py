@@ -351,8 +351,10 @@ def districts_section() -> None:
 def draw_tabs(sections: dict[str, Callable[[], None]]) -> None:
     """The sections as tabs, of which only the open one is drawn: a click on another reruns the
     page, which then draws that one. The open tab is in the address (?tab=…), so a reload or a
-    link keeps it."""
-    tabs = st.tabs(list(sections), key=TAB, on_change="rerun", bind="query-params")
+    link keeps it. The forms of a tab left start again from their records when it is opened again."""
+    state.bound_to_url(TAB)
+    tabs = st.tabs(list(sections), key=TAB, bind="query-params",
+                   on_change=lambda: state.forget_edit_versions("admin.", "settings.", "district."))
     for tab, section in zip(tabs, sections.values()):
         if tab.open:
             with tab:

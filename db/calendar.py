@@ -1,6 +1,7 @@
 """Deadline inputs that live in the database: the admin's holiday entries and rule overrides."""
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from sqlalchemy import select
@@ -129,16 +130,25 @@ def recompute_open_due_dates(session: Session, changed_day: date | None, audit_a
 
 
 # Setting (per district): the calendar its estimated due dates were last checked against. Holiday
-# entries and notices recompute the dates themselves; what else moves an estimate is a holiday
-# package that covers more years, or a change in how estimates are counted (ESTIMATE_METHOD).
+# entries and notices recompute the dates themselves; what else moves an estimate is another
+# release of the holiday packages (chinese-calendar's years and days, the statutory days of
+# `holidays` that the fallback counts) or a change in how estimates are counted (ESTIMATE_METHOD).
 ESTIMATES_KEY = "estimates_checked"
 ESTIMATE_METHOD = 2  # raise when core.deadlines changes how an estimate is counted (2: the statutory fallback)
 
 
+@functools.cache
+def _package_releases() -> tuple[tuple[str, str], ...]:
+    from importlib.metadata import version
+    return tuple((name, version(name)) for name in ("chinesecalendar", "holidays"))
+
+
 def calendar_signature() -> dict:
-    """What the district's estimates depend on beyond its own entries: the package's years, the method."""
+    """What the district's estimates depend on beyond its own entries: the holiday packages (their
+    releases, and the years chinese-calendar covers) and the method."""
     years = DEFAULT_CALENDAR.packaged_years
-    return {"packaged": [years.start, years.stop - 1], "method": ESTIMATE_METHOD}
+    return {"packaged": [years.start, years.stop - 1], "method": ESTIMATE_METHOD,
+            "packages": dict(_package_releases())}
 
 
 def estimates_checked(session: Session) -> bool:

@@ -60,7 +60,9 @@ def thresholds_section(city_layer: bool = False) -> None:
             ("settings.todo.reset_to_city", "settings.todo.reset_to_city_help") if district_name() else
             ("settings.todo.reset_to_default", "settings.todo.reset_to_default_help"))
         if st.button(t(label), key="settings.todo.reset", help=t(help_key)):
-            if run_command(ResetTodoSettings(actor(), version=saved_version), form_key=form, city_layer=city_layer):
+            # the version the form was first drawn with: thresholds saved meanwhile by someone else are not dropped unseen
+            if run_command(ResetTodoSettings(actor(), version=edit_version(form, saved_version)), form_key=form,
+                           city_layer=city_layer):
                 saved(form, t("settings.todo.reset_done"), clear=True)
 
 

@@ -166,6 +166,13 @@ def forget_edit_version(form: str) -> None:
     drop(widget_key(form, "version"))
 
 
+def forget_edit_versions(*prefixes: str) -> None:
+    """Forget the edit versions of the forms whose keys start with one of `prefixes`, which are no
+    longer drawn (a tab left): drawn again, they start from their record as it is then."""
+    suffix = widget_key("", "version")
+    drop(*[k for k in st.session_state if str(k).endswith(suffix) and str(k).startswith(prefixes)])
+
+
 def clear_form(form: str, fields: Iterable[str] | None = None) -> None:
     """Drop the named fields of a form — or, without `fields`, everything kept for it (its fields,
     messages and edit version) — so that it shows the record as saved, or empty, next time."""

@@ -21,8 +21,8 @@ from core.holiday_notice import MAX_CHARS as NOTICE_MAX_CHARS, notice_year, pars
 from core.i18n import t
 from core.kinds import KINDS
 from db import districts
-from db.calendar import ESTIMATES_KEY, calendar_signature, recompute_open_due_dates
-from db.commands.base import Command, NothingChanged, NotFound, StaleEdit, result, snapshot, stored, typed
+from db.calendar import ESTIMATES_KEY, calendar_signature, estimates_checked, recompute_open_due_dates
+from db.commands.base import Command, CommandError, NothingChanged, NotFound, StaleEdit, result, snapshot, stored, typed
 from db.models import DeadlineRuleSetting, HolidayEntry, Setting
 from db.stored_values import fitted, max_length
 from db.queries.settings import configurable
@@ -225,7 +225,7 @@ class RefreshEstimates(Command):
     def apply(self, session: Session):
         self.report(moved=recompute_open_due_dates(session, None))
         noted = Setting.row(session, ESTIMATES_KEY)
-        if not self.moved and noted is not None and noted.value == calendar_signature():
+        if not self.moved and estimates_checked(session):
             raise NothingChanged()  # another app process starting at the same moment has just done it
         if noted is None:
             session.add(Setting(key=ESTIMATES_KEY, value=calendar_signature(), version=1))
@@ -239,7 +239,7 @@ def refresh_estimates(engine, actor, *, always: bool = False) -> int:
     estimates were last checked against (nothing is written otherwise); returns how many due dates
     moved. Unless `always` (the command line's runs), a district whose estimates were checked
     against this calendar is not looked at again: one read."""
-    from db.calendar import estimates_checked, stale_estimates
+    from db.calendar import stale_estimates
     from db.engine import read_session
     if districts.district_of(engine) is None:  # `manage.py migrate`: each district's
         return sum(refresh_estimates(scoped, actor, always=always) for _, scoped in districts.each(engine))
@@ -250,5 +250,11 @@ def refresh_estimates(engine, actor, *, always: bool = False) -> int:
     if checked and not stale_estimates(engine):
         return 0
     command = RefreshEstimates(actor)
-    command.run(engine)
+    try:
+        command.run(engine)
+    except CommandError:  # another app process starting at the same moment wrote the note first
+        with read_session(engine) as session:
+            if estimates_checked(session):
+                return 0
+        raise
     return command.moved

@@ -14,27 +14,25 @@ branch_labels = None
 depends_on = None
 
 
+def _rebuild(*columns: sa.Column, rows: list[dict]) -> None:
+    """table_version dropped and made again (not renamed: on PostgreSQL its primary key's name
+    would stay with the old table and the new one's would differ from a fresh database's)."""
+    op.drop_table("table_version")
+    table = op.create_table("table_version", *columns)
+    op.bulk_insert(table, rows)
+
+
 def upgrade() -> None:
-    op.rename_table("table_version", "table_version_0012")
-    op.create_table(
-        "table_version",
-        sa.Column("name", sa.String(64), primary_key=True),
-        sa.Column("scope", sa.String(16), primary_key=True),
-        sa.Column("version", sa.Integer(), nullable=False),
-    )
-    # the counts so far are the totals ("all": db.table_versions.TOTAL)
-    op.execute(sa.text("INSERT INTO table_version (name, scope, version) "
-                       "SELECT name, 'all', version FROM table_version_0012"))
-    op.drop_table("table_version_0012")
+    counts = op.get_bind().execute(sa.text("SELECT name, version FROM table_version")).all()
+    _rebuild(sa.Column("name", sa.String(64), primary_key=True),
+             sa.Column("scope", sa.String(16), primary_key=True),
+             sa.Column("version", sa.Integer(), nullable=False),
+             # the counts so far are the totals ("all": db.table_versions.TOTAL)
+             rows=[{"name": name, "scope": "all", "version": version} for name, version in counts])
 
 
 def downgrade() -> None:
-    op.rename_table("table_version", "table_version_0013")
-    op.create_table(
-        "table_version",
-        sa.Column("name", sa.String(64), primary_key=True),
-        sa.Column("version", sa.Integer(), nullable=False),
-    )
-    op.execute(sa.text("INSERT INTO table_version (name, version) "
-                       "SELECT name, version FROM table_version_0013 WHERE scope = 'all'"))
-    op.drop_table("table_version_0013")
+    counts = op.get_bind().execute(sa.text("SELECT name, version FROM table_version WHERE scope = 'all'")).all()
+    _rebuild(sa.Column("name", sa.String(64), primary_key=True),
+             sa.Column("version", sa.Integer(), nullable=False),
+             rows=[{"name": name, "version": version} for name, version in counts])
