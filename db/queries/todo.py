@@ -187,8 +187,12 @@ def role_todo_count(engine: Engine, role: str, today: date) -> int:
     beside 待办 in the navigation of every page."""
     with read_session(engine) as s:
         lists = ROLE_LISTS[role](today, WorkdayIndex(work_calendar(s)), todo_settings(s))
-        return sum(min(LIMIT, s.scalar(select(func.count()).select_from(query.order_by(None).subquery())))
-                   for _, _, query, _ in lists)
+        if not lists:
+            return 0
+        # one statement; each list counted only up to LIMIT, which is all it shows
+        counts = [select(func.count()).select_from(query.order_by(None).limit(LIMIT).subquery()).scalar_subquery()
+                  for _, _, query, _ in lists]
+        return sum(s.execute(select(*counts)).one())
 
 
 def office_todo(engine: Engine, today: date, settings: TodoSettings | None = None) -> list[dict]:
