@@ -85,6 +85,13 @@ def sign_in(page, base_url: str, username: str, password: str, *, expect_cookie:
         raise AssertionError("the sign-in cookie was never set")
 
 
+def sign_in_form_shown(page) -> None:
+    """Wait for the sign-in page. While Streamlit redraws after a sign-out, the page may hold the
+    heading twice for a moment (the one of the run before, not yet removed): either one will do."""
+    from playwright.sync_api import expect
+    expect(page.get_by_role("heading", name="登录府检联动工作台", exact=True).first).to_be_visible()
+
+
 def settle(page, timeout: int = 30_000) -> None:
     """Commit the focused field, as leaving it would, and wait until the script run this sets off
     has finished, so that the next click is not raced by a rerun redrawing the page."""

@@ -1,7 +1,7 @@
 """Main flow in a real browser: sign in with a demo account and see the overview."""
 import pytest
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import screenshot, sign_in, sign_in_form_shown
 
 pytestmark = pytest.mark.browser
 
@@ -41,12 +41,12 @@ def test_cookie_keeps_session_and_sign_out_revokes_it(server, page, browser):
     expect(page.get_by_role("heading", name="逾期反馈", exact=True)).to_be_visible()
     stolen = [c for c in page.context.cookies() if c["name"] == "fjld_auth"]
     page.get_by_role("button", name="退出登录").click()
-    expect(page.get_by_role("heading", name="登录府检联动工作台", exact=True)).to_be_visible()
+    sign_in_form_shown(page)
     other = browser.new_context()
     other.add_cookies(stolen)
     replay = other.new_page()
     replay.goto(f"{server}/overdue")
-    expect(replay.get_by_role("heading", name="登录府检联动工作台", exact=True)).to_be_visible()
+    sign_in_form_shown(replay)
     expect(replay.get_by_role("heading", name="逾期反馈", exact=True)).to_have_count(0)
     other.close()
 
@@ -69,4 +69,4 @@ def test_a_reload_the_moment_the_pages_appear_keeps_the_user_signed_in(server, p
             expect(page.get_by_role("heading", name="逾期反馈", exact=True)).to_be_visible()
         expect(page.get_by_role("heading", name="登录府检联动工作台", exact=True)).to_have_count(0)
         page.get_by_role("button", name="退出登录").click()
-        expect(page.get_by_role("heading", name="登录府检联动工作台", exact=True)).to_be_visible()
+        sign_in_form_shown(page)
