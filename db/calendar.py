@@ -151,11 +151,17 @@ def calendar_signature() -> dict:
             "packages": dict(_package_releases())}
 
 
-def estimates_checked(session: Session) -> bool:
-    """Whether the district's estimates were checked against the calendar as it is now (one row)."""
+def calendar_noted(session: Session):
+    """The district's note of the calendar its estimates were last checked against, or None."""
     from db.models import Setting
-    row = Setting.row(session, ESTIMATES_KEY)
-    return row is not None and row.value == calendar_signature()
+    return Setting.row(session, ESTIMATES_KEY)
+
+
+def estimates_checked(session: Session, noted=None) -> bool:
+    """Whether the district's estimates were checked against the calendar as it is now (`noted`:
+    calendar_noted(session), when the caller has read it)."""
+    noted = calendar_noted(session) if noted is None else noted
+    return noted is not None and noted.value == calendar_signature()
 
 
 def stale_estimates(engine) -> int:

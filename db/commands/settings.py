@@ -21,7 +21,7 @@ from core.holiday_notice import MAX_CHARS as NOTICE_MAX_CHARS, notice_year, pars
 from core.i18n import t
 from core.kinds import KINDS
 from db import districts
-from db.calendar import ESTIMATES_KEY, calendar_signature, estimates_checked, recompute_open_due_dates
+from db.calendar import ESTIMATES_KEY, calendar_noted, calendar_signature, estimates_checked, recompute_open_due_dates
 from db.commands.base import Command, CommandError, NothingChanged, NotFound, StaleEdit, result, snapshot, stored, typed
 from db.models import DeadlineRuleSetting, HolidayEntry, Setting
 from db.stored_values import fitted, max_length
@@ -224,8 +224,8 @@ class RefreshEstimates(Command):
 
     def apply(self, session: Session):
         self.report(moved=recompute_open_due_dates(session, None))
-        noted = Setting.row(session, ESTIMATES_KEY)
-        if not self.moved and estimates_checked(session):
+        noted = calendar_noted(session)
+        if not self.moved and estimates_checked(session, noted):
             raise NothingChanged()  # another app process starting at the same moment has just done it
         if noted is None:
             session.add(Setting(key=ESTIMATES_KEY, value=calendar_signature(), version=1))
@@ -245,9 +245,7 @@ def refresh_estimates(engine, actor, *, always: bool = False) -> int:
         return sum(refresh_estimates(scoped, actor, always=always) for _, scoped in districts.each(engine))
     with read_session(engine) as session:
         checked = estimates_checked(session)
-    if checked and not always:
-        return 0
-    if checked and not stale_estimates(engine):
+    if checked and (not always or not stale_estimates(engine)):
         return 0
     command = RefreshEstimates(actor)
     try:
