@@ -26,7 +26,7 @@ from core.permissions import CITY_ADMIN, CITY_ROLES, Actor
 from db.commands.base import CommandError
 from db.commands.users import CreateUser
 from db import districts
-from db.engine import make_engine, migrate
+from db.engine import gather_statistics, make_engine, migrate
 from seed.reference import load_reference
 
 # The first admin is created by whoever can run commands on the server: recorded as "cli".
@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         moved = refresh_estimates(engine, CLI_ACTOR, always=True)
         if moved:
             print(f"{moved} estimated due dates recomputed with the calendar as it is now")
+        gather_statistics(engine)
         return 0
     if args.command == "remind":
         return _remind(engine, args)
@@ -123,6 +124,8 @@ def _remind(engine, args) -> int:
         failed = failed or bool(report.failed)
         if not args.json:
             print(f"{district['name']}: {report.outcome}")
+    if not args.dry_run:  # once a day, after the day's writes: SQLite never gathers the planner's statistics itself
+        gather_statistics(engine)
     if args.json:
         print(json.dumps(planned if len(planned) > 1 else next(iter(planned.values()), []), ensure_ascii=False,
                          indent=2))

@@ -1,15 +1,22 @@
-"""督办: every 限期督办 with filters; issue drafts, respond, resolve."""
+"""督办: every 限期督办 with filters, one page at a time (the downloads hold them all); issue drafts,
+respond, resolve."""
+import math
+
 import streamlit as st
 
 from core import lifecycles as lc
 from core.clock import today
 from core.i18n import fmt_date, t
 from db.queries.common import units
-from db.queries.supervision import supervision_counts, supervision_list
-from ui.session import read
+from db.queries.supervision import (SupervisionFilter, supervision_counts, supervision_list, supervision_one,
+                                    supervision_page, supervision_total)
+from ui import state
+from ui.session import read, reader_for_click
 from ui.supervision_forms import supervision_step_forms
 from ui.tables import download_buttons, escape_markdown, labelled_text, pick_table, present
-from ui.url_state import set_param, url_option, url_selectbox, url_selection
+from ui.url_state import set_param, url_int, url_option, url_selectbox, url_selection
+
+PAGE_SIZE = 50
 
 STATUSES = ("", "escalated") + lc.SUPERVISION_STATUSES
 TARGETS = ("", "item", "follow_up", "key_task")
@@ -27,16 +34,27 @@ unit_id = url_selectbox(t("supervision.unit"), [None] + list(names), key="superv
 target = url_selectbox(t("supervision.target_type"), TARGETS, key="supervision.target", param="target",
                        container=c4, format_func=lambda v: t(f"supervision.target.{v}") if v else t("common.all"))
 
-rows = read(supervision_list, day, status or None, level or None, unit_id, target or None)
+f = SupervisionFilter(status or None, level or None, unit_id, target or None)
+total = read(supervision_total, day, f)
 m = st.columns(3, border=True)
 figures = read(supervision_counts, day)
 m[0].metric(t("supervision.kpi.open"), figures["open"])
 m[1].metric(t("supervision.kpi.escalated"), figures["escalated"])
 m[2].metric(t("supervision.kpi.drafts"), figures["drafts"])
 
-if rows.empty:
+if not total:
     st.info(t("supervision.empty"))
     st.stop()
+
+# The list one page at a time; changed filters start again at page 1.
+if state.changed(state.SUPERVISION_FILTERS, f):
+    set_param("supervision.page", "page", 1)
+pages = max(1, math.ceil(total / PAGE_SIZE))
+c1, c2 = st.columns([1, 4], vertical_alignment="bottom")
+page = url_int(t("referrals.page"), key="supervision.page", param="page", default=1, min_value=1, max_value=pages,
+               container=c1)
+c2.caption(t("referrals.count", total=total, page=page, pages=pages))
+rows = read(supervision_page, day, f, page, PAGE_SIZE)
 
 
 def state_label(row) -> str:
@@ -44,21 +62,31 @@ def state_label(row) -> str:
 
 
 STATE_LABELS = {s: t(f"sup_status.{s}") for s in lc.SUPERVISION_STATUSES}
-table = rows.assign(
-    target=rows["target_type"].map(lambda v: t(f"supervision.target.{v}")),
-    state=rows["status"].map(STATE_LABELS).where(~rows["escalated"], t("sup_status.escalated")),
-    deadline_text=rows["deadline"].map(fmt_date),
-    issued=rows["issued_on"].map(fmt_date),
-)[["target", "target_title", "unit", "level", "deadline_text", "state", "issued", "instruction"]]
-table.columns = [t("supervision.target_type"), t("supervision.target_title"), t("supervision.unit"),
-                 t("supervision.level"), t("supervision.deadline"), t("item.status"), t("supervision.issued_on"),
-                 t("supervision.instruction")]
-pick_table(table, rows["id"].tolist(), key="supervision.list",
+
+
+def shown_table(rows):
+    table = rows.assign(
+        target=rows["target_type"].map(lambda v: t(f"supervision.target.{v}")),
+        state=rows["status"].map(STATE_LABELS).where(~rows["escalated"], t("sup_status.escalated")),
+        deadline_text=rows["deadline"].map(fmt_date),
+        issued=rows["issued_on"].map(fmt_date),
+    )[["target", "target_title", "unit", "level", "deadline_text", "state", "issued", "instruction"]]
+    table.columns = [t("supervision.target_type"), t("supervision.target_title"), t("supervision.unit"),
+                     t("supervision.level"), t("supervision.deadline"), t("item.status"), t("supervision.issued_on"),
+                     t("supervision.instruction")]
+    return table
+
+
+pick_table(shown_table(rows), rows["id"].tolist(), key="supervision.list",
            on_pick=lambda chosen: set_param("supervision.chosen", "id", chosen or 0))
-download_buttons(lambda: table, f"supervision-{day.isoformat()}", key="supervision.download")
+fetch = reader_for_click()  # the download holds every matching row, read when it is clicked
+download_buttons(lambda: shown_table(fetch(supervision_list, day, f.status, f.level, f.unit_id, f.target_type)),
+                 f"supervision-{day.isoformat()}", key="supervision.download")
 
 chosen = url_selection("id")
 match = rows[rows["id"] == chosen]
+if chosen and match.empty:  # a link to a 督办 on another page of the list, or outside the filters
+    match = read(supervision_one, day, chosen)
 if chosen and not match.empty:
     row = match.iloc[0].to_dict()
     st.divider()

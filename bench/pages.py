@@ -36,7 +36,7 @@ TODAY = date(2026, 11, 26)
 def build_database(scale: int, directory: Path, url: str | None = None, districts: int = 1) -> str:
     from sqlalchemy import inspect
 
-    from db.engine import make_engine, migrate
+    from db.engine import gather_statistics, make_engine, migrate
     from seed.demo import create_demo_accounts, generate_demo
     from seed.reference import load_reference
     url = url or f"sqlite:///{directory / f'bench-{scale}.db'}"
@@ -53,11 +53,10 @@ def build_database(scale: int, directory: Path, url: str | None = None, district
     from db.commands.settings import refresh_estimates
     from manage import CLI_ACTOR
     refresh_estimates(engine, CLI_ACTOR, always=True)  # as `manage.py migrate` does before app processes start
-    if engine.dialect.name == "postgresql":
-        # The planner's statistics, which autovacuum gathers within a minute of the load on a database
-        # in use: without them the freshly built one plans its item queries for a handful of rows.
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE")
+    # The planner's statistics, as `manage.py migrate` gathers them (and PostgreSQL's autovacuum within a
+    # minute of a load on a database in use): without them the freshly built database plans its item
+    # queries for a handful of rows.
+    gather_statistics(engine)
     engine.dispose()
     return url
 

@@ -14,7 +14,7 @@ from core.permissions import ADMIN, CITY_ROLES, Actor, can
 from db import districts, table_versions
 from db.commands.base import CommandError, StaleEdit
 from db.commands.settings import refresh_estimates
-from db.engine import make_engine, migrate
+from db.engine import gather_statistics, make_engine, migrate
 from seed.reference import load_reference
 from ui import state
 from ui.tables import escape_markdown
@@ -38,6 +38,8 @@ def _engine_for(url: str, demo: bool | None) -> Engine:
     if demo:
         from seed.demo_districts import create_city_demo
         create_city_demo(engine)
+    if demo is not None:
+        gather_statistics(engine)
     return engine
 
 

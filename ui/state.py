@@ -39,6 +39,7 @@ URL_BOUND = "_url_bound"  # keys of the widgets bound to the URL (enter_page for
 URL_SEEN = "_url_seen."  # + widget key: the URL value a hand-synced filter was last seeded from
 REFERRAL_FILTERS = "_referrals.filters"  # the filters and sort the item list was last drawn with
 AUDIT_FILTERS = "_audit.filters"  # the filters the audit list was last drawn with
+SUPERVISION_FILTERS = "_supervision.filters"  # the filters the 督办 list was last drawn with
 IMPORT_NONCE = "_import.nonce"  # bumped after an import, which gives the uploader a new, empty key
 IMPORT_CHECK = "_import.check"  # {"token", "parsed", "check"} of the uploaded file
 BACKUP_READY = "_backup.ready"  # ui.downloads.OneTimeFile of a backup not yet handed over

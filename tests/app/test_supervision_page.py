@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from core.permissions import Actor
 from db.commands.supervision import DraftSupervision, IssueSupervision, RespondSupervision
 from db.engine import make_engine, read_session
+from core.i18n import fmt_date
 from db.models import Item, Supervision, Unit
 from tests.app.conftest import open_page, signed_in_app, unit_id
 from tests.conftest import TODAY
-from tests.app.helpers import metrics, url_param
+from tests.app.helpers import captions, metrics, url_param
 
 PAGE = "app_pages/supervision.py"
 OPEN = ("sent", "received", "in_progress")
@@ -208,3 +209,43 @@ def test_the_figures_count_every_supervision_whatever_the_filters(app_env):
                     "待签发草稿": count(Supervision.status == "draft")}
     at = supervision_page(status="resolved")  # a filter narrows the list, never the figures
     assert {label: metrics(at)[label] for label in expected} == expected
+
+
+def many_supervisions(url, n: int) -> list[int]:
+    """n 督办 on one open item, deadlines a day apart from 100 days on (after the demo's)."""
+    item_id = open_item_of(url, "market_regulation")
+    return [issue_on(url, item_id, days=100 + k, instruction=f"分页督办{k}") for k in range(n)]
+
+
+def total_supervisions(url, **where) -> int:
+    with read_session(make_engine(url)) as s:
+        return s.scalar(select(func.count()).select_from(Supervision).filter_by(**where))
+
+
+def test_a_long_list_is_shown_a_page_at_a_time_deadline_first(app_env):
+    many_supervisions(app_env, 60)
+    total = total_supervisions(app_env)
+    pages = -(-total // 50)
+    first = supervision_page()
+    assert len(sup_table(first)) == 50 and f"共 {total} 件 · 第 1/{pages} 页" in captions(first)
+    last = supervision_page(page=str(pages))
+    rest = sup_table(last)
+    assert len(rest) == total - 50 * (pages - 1) and f"共 {total} 件 · 第 {pages}/{pages} 页" in captions(last)
+    assert "分页督办59" in set(rest["督办要求"])  # the latest deadline is on the last page
+    assert list(sup_table(first)["督办期限"])[-1] <= list(rest["督办期限"])[0]
+    # A filter starts again at page 1: the 挂牌 督办 fit on one page.
+    last.selectbox(key="level").set_value("挂牌").run()
+    assert last.number_input(key="supervision.page").value == 1 and "page" not in last.query_params
+    assert set(sup_table(last)["督办级别"]) == {"挂牌"}
+    assert len(sup_table(last)) == total_supervisions(app_env, level="挂牌")
+
+
+def test_a_link_to_a_supervision_on_a_later_page_opens_it(app_env):
+    ids = many_supervisions(app_env, 55)
+    at = supervision_page(id=str(ids[-1]))  # the latest deadline: not on the first page
+    assert not at.exception
+    assert "分页督办54" not in set(sup_table(at)["督办要求"])
+    # its detail, under the first page of the list: its deadline, and its instruction
+    assert f"督办期限 {fmt_date(TODAY + timedelta(days=154))}" in all_text(at)
+    assert "分页督办54" in [x.value for x in at.text]
+

@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from core.passwords import check_password
-from db.engine import make_engine, migrate, read_session
+from db.engine import gather_statistics, make_engine, migrate, read_session
 from db.models import AuditLog, Base, KeyTask, Leader, Setting, TaskGroup, Unit, User
 from db.queries.common import data_version, has_demo_data
 from seed import reference
@@ -128,6 +128,33 @@ def test_cli_creates_first_admin(tmp_path):
     weak = subprocess.run([sys.executable, "manage.py", "create-admin", "second", "--password-stdin"],
                           input="weak\n", text=True, capture_output=True, cwd=ROOT, env=env)
     assert weak.returncode == 2 and "password" in weak.stderr
+
+
+def planned_rows(engine, table: str) -> int | None:
+    """The planner's idea of a table's rows: None before its statistics were ever gathered."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            if not conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+                return None
+            stat = conn.exec_driver_sql("SELECT stat FROM sqlite_stat1 WHERE tbl = ? AND idx IS NULL OR "
+                                        "tbl = ? ORDER BY idx IS NULL DESC LIMIT 1", (table, table)).scalar()
+            return None if stat is None else int(stat.split()[0])
+        reltuples = conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = %s", (table,)).scalar()
+        return None if reltuples < 0 else int(reltuples)
+
+
+def test_the_planners_statistics_are_gathered_on_both_databases(engine):
+    gather_statistics(engine)
+    assert planned_rows(engine, "unit") == 41
+
+
+def test_manage_migrate_gathers_sqlites_statistics_which_it_never_does_itself(tmp_path):
+    url = f"sqlite:///{tmp_path}/stats.db"
+    env = {"DATABASE_URL": url, "FJLD_DEMO": "0", "COOKIE_KEY": "x" * 4 + "0123456789abcdefghijklmnopqrstuvwxyz",
+           "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "manage.py", "migrate"], text=True, capture_output=True, cwd=ROOT, env=env)
+    assert run.returncode == 0, run.stderr
+    assert planned_rows(make_engine(url), "unit") == 41
 
 
 def test_restart_does_not_undo_changes_made_in_the_app(engine):

@@ -23,7 +23,8 @@ from db.engine import read_session, session_factory
 from db.models import (FollowUp, FollowUpAssist, Item, KeyTask, Liaison, Meeting, Supervision, TaskAssignment,
                        Unit)
 from db.queries.overdue import unit_reliability
-from db.queries.supervision import supervision_list
+from db.queries.supervision import (SupervisionFilter, supervision_list, supervision_one, supervision_page,
+                                    supervision_total)
 from db.queries.units import (notice_data, trend_months, unit_directory, unit_feedback_stats, unit_follow_up_counts,
                               unit_follow_ups, unit_item_counts, unit_monthly_feedback, unit_open_supervision,
                               unit_tasks)
@@ -142,6 +143,21 @@ def test_supervision_addressed_to_the_unit(engine, world):
     sup = supervision_list(engine, TODAY, unit_id=world["u"])
     assert sorted(sup["instruction"]) == ["请报送进展", "请限期反馈"]
     assert unit_open_supervision(engine, world["u"]) == 1
+
+
+def test_supervision_list_a_page_at_a_time_deadline_first(engine, world):
+    everything = SupervisionFilter()
+    assert supervision_total(engine, TODAY, everything) == 3
+    first, second = (supervision_page(engine, TODAY, everything, page, page_size=2) for page in (1, 2))
+    assert list(first["instruction"]) == ["请报送进展", "请限期反馈"]  # deadline 11-10, then 12-05 (lower id first)
+    assert list(second["instruction"]) == ["无关"]
+    assert list(first["escalated"]) == [False, False] and len(supervision_page(engine, TODAY, everything, 3, 2)) == 0
+    theirs = SupervisionFilter(unit_id=world["u"], status="issued")
+    assert supervision_total(engine, TODAY, theirs) == 1
+    assert list(supervision_page(engine, TODAY, theirs)["instruction"]) == ["请限期反馈"]
+    one = supervision_one(engine, TODAY, int(second["id"].iloc[0]))
+    assert list(one["instruction"]) == ["无关"] and list(one["target_title"]) == ["r1 食品安全检察建议"]
+    assert supervision_one(engine, TODAY, 10**6).empty
 
 
 def test_directory_lists_every_unit_with_leader_current_liaisons_and_overdue(engine, world):
