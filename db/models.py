@@ -180,18 +180,27 @@ class ProgressUpdate(Base, InDistrict):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+# The columns the item figures count by, beyond the unit, status and date an index is ordered by.
+FIGURE_COLUMNS = ("needs_feedback", "due_on", "feedback_on", "received_on", "kind", "mechanism", "due_approximate")
+
+
 class Item(Base, InDistrict, Versioned):
     """A tracked item of any kind in DESIGN §3 (referral, suggestion, notice, consultation…)."""
     __tablename__ = "item"
     __table_args__ = (
-        Index("ix_item_status_due", "status", "due_on"),
-        Index("ix_item_to_unit_status_sent", "to_unit_id", "status", "sent_on"),  # the per-unit counts, from the index alone
-        Index("ix_item_from_unit_status", "from_unit_id", "status"),
-        Index("ix_item_sent_on", "sent_on"),
+        # Every read is one district's (db/districts.py), so each index starts with the district: an
+        # index without it sends every matching entry to the table row to check the district. The
+        # two wide ones hold every column the figures count by, so the per-unit and period figures
+        # are read from the index alone, not from 26,000 rows of the table (migration 0014).
+        Index("ix_item_status_due", "district_id", "status", "due_on"),
+        Index("ix_item_status_feedback", "district_id", "status", "feedback_on"),  # 待办: answers to confirm
+        Index("ix_item_to_unit_status_sent", "district_id", "to_unit_id", "status", "sent_on", *FIGURE_COLUMNS),
+        Index("ix_item_from_unit_status", "district_id", "from_unit_id", "status", "sent_on"),
+        Index("ix_item_sent_on", "district_id", "sent_on", "to_unit_id", "from_unit_id", "status", *FIGURE_COLUMNS),
         # the period figures (weekly review, 通报): answered, closed, due in a span of days
-        Index("ix_item_feedback_on", "feedback_on"),
-        Index("ix_item_closed_on", "closed_on"),
-        Index("ix_item_due_on", "due_on"),
+        Index("ix_item_feedback_on", "district_id", "feedback_on"),
+        Index("ix_item_closed_on", "district_id", "closed_on"),
+        Index("ix_item_due_on", "district_id", "due_on"),
         UniqueConstraint("district_id", "external_ref", name="uq_item_district_external_ref"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
