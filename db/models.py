@@ -181,7 +181,8 @@ class ProgressUpdate(Base, InDistrict):
 
 
 # The columns the item figures count by, beyond the unit, status and date an index is ordered by.
-FIGURE_COLUMNS = ("needs_feedback", "due_on", "feedback_on", "received_on", "kind", "mechanism", "due_approximate")
+FIGURE_COLUMNS = ("needs_feedback", "due_on", "feedback_on", "received_on", "closed_on", "kind", "mechanism",
+                  "due_approximate")
 
 
 class Item(Base, InDistrict, Versioned):
@@ -334,6 +335,8 @@ class FollowUpNote(Base, InDistrict):
 class Supervision(Base, InDistrict, Versioned):
     """限期督办 on an item, a follow-up or a key task."""
     __tablename__ = "supervision"
+    # a record's 督办 (its detail; the overdue list's "督办中" mark, per row of the page)
+    __table_args__ = (Index("ix_supervision_target", "district_id", "target_type", "target_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     target_type: Mapped[str] = mapped_column(String(16))  # item | follow_up | key_task
     target_id: Mapped[int] = mapped_column(Integer)

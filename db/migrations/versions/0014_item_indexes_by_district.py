@@ -1,6 +1,6 @@
 """items: every index starts with the district (each read is one district's), and the receiving
 unit's and the sending date's indexes hold every column the figures count by, so the figures are
-read from the index alone
+read from the index alone; a record's 督办 are found by their target
 
 Revision ID: 0014
 Revises: 0013
@@ -12,7 +12,7 @@ down_revision = "0013"
 branch_labels = None
 depends_on = None
 
-FIGURES = ["needs_feedback", "due_on", "feedback_on", "received_on", "kind", "mechanism", "due_approximate"]
+FIGURES = ["needs_feedback", "due_on", "feedback_on", "received_on", "closed_on", "kind", "mechanism", "due_approximate"]
 BEFORE = {
     "ix_item_status_due": ["status", "due_on"],
     "ix_item_to_unit_status_sent": ["to_unit_id", "status", "sent_on"],
@@ -43,7 +43,9 @@ def _replace(old: dict, new: dict) -> None:
 
 def upgrade() -> None:
     _replace(BEFORE, AFTER)
+    op.create_index("ix_supervision_target", "supervision", ["district_id", "target_type", "target_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_supervision_target", table_name="supervision")
     _replace(AFTER, BEFORE)
