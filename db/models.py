@@ -397,6 +397,15 @@ class Setting(Base, KeyedInDistrict, Versioned):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict | list | str | int | bool | None] = mapped_column(JSON)
 
+    @classmethod
+    def put(cls, session, key: str, value, row: "Setting | None") -> None:
+        """Store `value` under `key` in the session's district: into `row`, the district's own row the
+        command read (and checked the version of), or into a new row when it has none."""
+        if row is None:
+            session.add(cls(key=key, value=value, version=1))
+        else:
+            row.value = value
+
 
 class DeadlineRuleSetting(Base, KeyedInDistrict, Versioned):
     """A district admin's override of a kind's default deadline (amount and unit); the default and

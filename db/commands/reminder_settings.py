@@ -49,10 +49,7 @@ class SaveTodoSettings(CityLayered, Command):
             raise StaleEdit()
         before = dict(row.value) if row and isinstance(row.value, dict) else None
         value = TodoSettings(**{name: getattr(self, name) for name in ranges()}).as_stored()
-        if row is None:
-            session.add(Setting(key=SETTING_KEY, value=value, version=1))
-        else:
-            row.value = value
+        Setting.put(session, SETTING_KEY, value, row)
         return None, before, value
 
 

@@ -227,10 +227,7 @@ class RefreshEstimates(Command):
         noted = calendar_noted(session)
         if not self.moved and estimates_checked(session, noted):
             raise NothingChanged()  # another app process starting at the same moment has just done it
-        if noted is None:
-            session.add(Setting(key=ESTIMATES_KEY, value=calendar_signature(), version=1))
-        else:
-            noted.value = calendar_signature()
+        Setting.put(session, ESTIMATES_KEY, calendar_signature(), noted)
         return None, None, {"moved": self.moved}
 
 

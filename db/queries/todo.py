@@ -35,8 +35,9 @@ def saved_todo_settings(s: Session) -> tuple[TodoSettings, int, str]:
     """The thresholds in force (core.todo_settings: the district's own, else the city layer's, else
     the defaults), the version of the district's own saved setting (0: never saved), and whose
     they are ("own", "city" or "default")."""
-    in_force, own = Setting.layered(s, SETTING_KEY), Setting.row(s, SETTING_KEY)
-    source = "own" if own is not None else "city" if in_force is not None else "default"
+    own, city = Setting.in_layers(s, Setting.key == SETTING_KEY).get(SETTING_KEY, (None, None))
+    in_force = own if own is not None else city
+    source = "own" if own is not None else "city" if city is not None else "default"
     return TodoSettings.from_stored(in_force.value if in_force else None), own.version if own else 0, source
 
 
