@@ -53,9 +53,10 @@ def build_database(scale: int, directory: Path, url: str | None = None, district
     from db.commands.settings import refresh_estimates
     from manage import CLI_ACTOR
     refresh_estimates(engine, CLI_ACTOR, always=True)  # as `manage.py migrate` does before app processes start
-    # The planner's statistics, as `manage.py migrate` gathers them (and PostgreSQL's autovacuum within a
-    # minute of a load on a database in use): without them the freshly built database plans its item
-    # queries for a handful of rows.
+    # The planner's statistics (and on PostgreSQL a vacuum), as `manage.py migrate` gathers them and
+    # PostgreSQL's autovacuum within a minute of a load on a database in use: without them the freshly
+    # built database plans its item queries for a handful of rows, and reads every row where the
+    # index holds the figures.
     gather_statistics(engine)
     engine.dispose()
     return url

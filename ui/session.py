@@ -30,15 +30,16 @@ def _engine_for(url: str, demo: bool | None) -> Engine:
     engine = make_engine(url)
     migrate(engine)
     load_reference(engine)
+    made = False
     if demo is not None:  # 硚口区's demo data and accounts
         from seed.demo import create_demo_accounts, generate_demo
         home = districts.scoped(engine, districts.by_code(engine, districts.HOME))
-        generate_demo(home)
+        made = bool(generate_demo(home))
         create_demo_accounts(home)
     if demo:
         from seed.demo_districts import create_city_demo
-        create_city_demo(engine)
-    if demo is not None:
+        made = any(create_city_demo(engine).values()) or made
+    if made:  # a new demo database: the planner's statistics of its data (manage.py migrate's, in production)
         gather_statistics(engine)
     return engine
 
