@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         moved = refresh_estimates(engine, CLI_ACTOR, always=True)
         if moved:
             print(f"{moved} estimated due dates recomputed with the calendar as it is now")
-        gather_statistics(engine)
+        _gather_statistics(engine)
         return 0
     if args.command == "remind":
         return _remind(engine, args)
@@ -124,12 +124,22 @@ def _remind(engine, args) -> int:
         failed = failed or bool(report.failed)
         if not args.json:
             print(f"{district['name']}: {report.outcome}")
-    if not args.dry_run:  # once a day, after the day's writes: SQLite never gathers the planner's statistics itself
-        gather_statistics(engine)
     if args.json:
         print(json.dumps(planned if len(planned) > 1 else next(iter(planned.values()), []), ensure_ascii=False,
                          indent=2))
+    if not args.dry_run and engine.dialect.name == "sqlite":  # once a day: SQLite never gathers them itself
+        _gather_statistics(engine)
     return 0 if not failed else 1
+
+
+def _gather_statistics(engine) -> None:
+    """The planner's statistics; a database too busy for them now is not a failure of the command."""
+    from sqlalchemy.exc import OperationalError
+    try:
+        gather_statistics(engine)
+    except OperationalError as exc:
+        print(f"warning: the planner's statistics were not gathered ({exc.orig}); the next run will",
+              file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -42,13 +42,12 @@ m[0].metric(t("supervision.kpi.open"), figures["open"])
 m[1].metric(t("supervision.kpi.escalated"), figures["escalated"])
 m[2].metric(t("supervision.kpi.drafts"), figures["drafts"])
 
-if not total:
-    st.info(t("supervision.empty"))
-    st.stop()
-
 # The list one page at a time; changed filters start again at page 1.
 if state.changed(state.SUPERVISION_FILTERS, f):
     set_param("supervision.page", "page", 1)
+if not total:
+    st.info(t("supervision.empty"))
+    st.stop()
 pages = max(1, math.ceil(total / PAGE_SIZE))
 c1, c2 = st.columns([1, 4], vertical_alignment="bottom")
 page = url_int(t("referrals.page"), key="supervision.page", param="page", default=1, min_value=1, max_value=pages,

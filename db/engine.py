@@ -59,28 +59,33 @@ def at_head(engine: Engine) -> bool:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [head_revision()]
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine) -> bool:
     """Bring the schema to the newest revision (idempotent; a process that finds it there already,
-    as every start but an upgrade's does, leaves Alembic unloaded)."""
+    as every start but an upgrade's does, leaves Alembic unloaded). True when it upgraded."""
     if at_head(engine):
-        return
+        return False
     from alembic import command
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.connect() as conn, sqlite_foreign_keys_off(conn):
         with conn.begin(), table_versions.uncounted(conn):
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+    return True
 
 
 def gather_statistics(engine: Engine) -> None:
-    """The query planner's statistics of every table (ANALYZE); on PostgreSQL also VACUUM, which
-    marks the table's pages all-visible, so that the figures are read from the index alone (an
-    index-only scan) instead of from every row. PostgreSQL's autovacuum does both within a minute
-    of a large load; SQLite never gathers statistics by itself, and without them it picks indexes
-    for its counts by guesswork. `manage.py migrate`, the daily run and a new demo database call this."""
-    statement = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
+    """The query planner's statistics of every table: on SQLite `ANALYZE` (bounded: a sample of each
+    index, a fraction of a second however large the file), which it never gathers by itself, and
+    without which it picks indexes for its counts by guesswork; on PostgreSQL `VACUUM ANALYZE`, as
+    autovacuum does within a minute of a large load: the vacuum marks the pages all-visible, so the
+    figures are read from the index alone. After a schema upgrade or a new demo database (the app's
+    start), `manage.py migrate`, and on SQLite the daily run."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql(statement)
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("VACUUM ANALYZE")
+        else:
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("ANALYZE")
 
 
 @contextmanager

@@ -202,10 +202,11 @@ class Item(Base, InDistrict, Versioned):
         Index("ix_item_feedback_on", "district_id", "feedback_on"),
         Index("ix_item_closed_on", "district_id", "closed_on"),
         Index("ix_item_due_on", "district_id", "due_on"),
+        Index("ix_item_kind", "district_id", "kind"),
         UniqueConstraint("district_id", "external_ref", name="uq_item_district_external_ref"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
     mechanism: Mapped[str] = mapped_column(String(16))
     from_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     to_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))

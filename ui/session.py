@@ -28,18 +28,17 @@ def _engine_for(url: str, demo: bool | None) -> Engine:
     """Created once per process and database: migrate, load reference data, demo data if asked
     (demo: False for 硚口区's, True for the city demo's three districts, None for none)."""
     engine = make_engine(url)
-    migrate(engine)
+    made = migrate(engine)  # an upgrade, or a new database
     load_reference(engine)
-    made = False
     if demo is not None:  # 硚口区's demo data and accounts
         from seed.demo import create_demo_accounts, generate_demo
         home = districts.scoped(engine, districts.by_code(engine, districts.HOME))
-        made = bool(generate_demo(home))
+        made = bool(generate_demo(home)) or made
         create_demo_accounts(home)
     if demo:
         from seed.demo_districts import create_city_demo
         made = any(create_city_demo(engine).values()) or made
-    if made:  # a new demo database: the planner's statistics of its data (manage.py migrate's, in production)
+    if made:  # after an upgrade or a new demo database: the planner's statistics (manage.py migrate's too)
         gather_statistics(engine)
     return engine
 

@@ -249,3 +249,14 @@ def test_a_link_to_a_supervision_on_a_later_page_opens_it(app_env):
     assert f"督办期限 {fmt_date(TODAY + timedelta(days=154))}" in all_text(at)
     assert "分页督办54" in [x.value for x in at.text]
 
+
+
+def test_a_link_to_a_supervision_outside_the_filters_opens_it_under_the_list(app_env):
+    item_id = open_item_of(app_env, "market_regulation")
+    general = IssueSupervision(SYSTEM_ADMIN, target_type="item", target_id=item_id, level="一般",
+                               deadline=TODAY + timedelta(days=30), instruction="一般督办:请月底前反馈。"
+                               ).run(make_engine(app_env))
+    at = supervision_page(level="挂牌", id=str(general))  # the list shows 挂牌 only
+    assert not at.exception and set(sup_table(at)["督办级别"]) == {"挂牌"}
+    assert "一般督办:请月底前反馈。" in [x.value for x in at.text]
+    assert f"督办期限 {fmt_date(TODAY + timedelta(days=30))}" in all_text(at)

@@ -21,6 +21,7 @@ BEFORE = {
     "ix_item_feedback_on": ["feedback_on"],
     "ix_item_closed_on": ["closed_on"],
     "ix_item_due_on": ["due_on"],
+    "ix_item_kind": ["kind"],
 }
 AFTER = {
     "ix_item_status_due": ["district_id", "status", "due_on"],
@@ -31,6 +32,7 @@ AFTER = {
     "ix_item_feedback_on": ["district_id", "feedback_on"],
     "ix_item_closed_on": ["district_id", "closed_on"],
     "ix_item_due_on": ["district_id", "due_on"],
+    "ix_item_kind": ["district_id", "kind"],
 }
 
 
