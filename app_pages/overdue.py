@@ -1,7 +1,5 @@
 """逾期反馈: every overdue item oldest first (one page at a time; the downloads hold them all), aging,
 per-unit reliability, due soon, late answers."""
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -14,7 +12,7 @@ from ui.overview_links import CATEGORIES, category_label
 from ui.session import engine, read
 from ui.supervision_forms import supervision_issue_form
 from ui.tables import download_buttons, escape_markdown, for_display, pick_table, table_or_note
-from ui.url_state import set_param, url_int, url_selectbox, url_selection
+from ui.url_state import set_param, url_page, url_selectbox, url_selection
 
 PAGE_SIZE = 50
 day = today()
@@ -49,11 +47,7 @@ st.subheader(t("overdue.list"))
 if not summary["overdue"]:
     st.success(t("overview.no_overdue"))
 else:  # the list one page at a time, oldest first; the downloads hold every row
-    pages = max(1, math.ceil(summary["overdue"] / PAGE_SIZE))
-    c1, c2 = st.columns([1, 4], vertical_alignment="bottom")
-    page = url_int(t("referrals.page"), key="overdue.page", param="page", default=1, min_value=1, max_value=pages,
-                   container=c1)
-    c2.caption(t("referrals.count", total=summary["overdue"], page=page, pages=pages))
+    page = url_page(summary["overdue"], key="overdue.page", page_size=PAGE_SIZE)
     overdue = read(q.overdue_page, day, category, page, PAGE_SIZE)
     shown = shown_table(overdue)
     pick_table(shown, overdue["id"].tolist(), key="overdue.list", height=min(460, 38 + 35 * len(shown)),

@@ -1,6 +1,6 @@
 """督办: every 限期督办 with filters, one page at a time (the downloads hold them all); issue drafts,
 respond, resolve."""
-import math
+from dataclasses import asdict
 
 import streamlit as st
 
@@ -14,7 +14,7 @@ from ui import state
 from ui.session import read, reader_for_click
 from ui.supervision_forms import supervision_step_forms
 from ui.tables import download_buttons, escape_markdown, labelled_text, pick_table, present
-from ui.url_state import set_param, url_int, url_option, url_selectbox, url_selection
+from ui.url_state import set_param, url_option, url_page, url_selectbox, url_selection
 
 PAGE_SIZE = 50
 
@@ -48,11 +48,7 @@ if state.changed(state.SUPERVISION_FILTERS, f):
 if not total:
     st.info(t("supervision.empty"))
     st.stop()
-pages = max(1, math.ceil(total / PAGE_SIZE))
-c1, c2 = st.columns([1, 4], vertical_alignment="bottom")
-page = url_int(t("referrals.page"), key="supervision.page", param="page", default=1, min_value=1, max_value=pages,
-               container=c1)
-c2.caption(t("referrals.count", total=total, page=page, pages=pages))
+page = url_page(total, key="supervision.page", page_size=PAGE_SIZE)
 rows = read(supervision_page, day, f, page, PAGE_SIZE)
 
 
@@ -79,7 +75,7 @@ def shown_table(rows):
 pick_table(shown_table(rows), rows["id"].tolist(), key="supervision.list",
            on_pick=lambda chosen: set_param("supervision.chosen", "id", chosen or 0))
 fetch = reader_for_click()  # the download holds every matching row, read when it is clicked
-download_buttons(lambda: shown_table(fetch(supervision_list, day, f.status, f.level, f.unit_id, f.target_type)),
+download_buttons(lambda: shown_table(fetch(supervision_list, day, **asdict(f))),
                  f"supervision-{day.isoformat()}", key="supervision.download")
 
 chosen = url_selection("id")

@@ -197,6 +197,16 @@ def url_int(label: str, *, key: str, param: str, default: int | None, min_value:
     return value
 
 
+def url_page(total: int, *, key: str, page_size: int) -> int:
+    """The page of a long list to read (?page=, 1 to the last page), drawn as a number box beside
+    "共 N 件 · 第 p/n 页"."""
+    pages = max(1, -(-total // page_size))
+    c1, c2 = st.columns([1, 4], vertical_alignment="bottom")
+    page = url_int(t("referrals.page"), key=key, param="page", default=1, min_value=1, max_value=pages, container=c1)
+    c2.caption(t("referrals.count", total=total, page=page, pages=pages))
+    return page
+
+
 def set_param(key: str, param: str, value) -> None:
     """Set a hand-kept filter by code (e.g. from a chart or table click), before it is drawn."""
     state.put(key, value)

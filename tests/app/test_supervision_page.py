@@ -35,9 +35,10 @@ def open_item_of(url, code: str) -> int:
                                               .scalar_subquery(), Item.status.in_(OPEN)).order_by(Item.id))
 
 
-def issue_on(url, item_id: int, *, days: int = 10, command=IssueSupervision, instruction="请按期书面反馈。") -> int:
+def issue_on(url, item_id: int, *, days: int = 10, command=IssueSupervision, instruction="请按期书面反馈。",
+             level: str = "重点") -> int:
     """A 督办 on an item, made behind the page."""
-    return command(SYSTEM_ADMIN, target_type="item", target_id=item_id, level="重点",
+    return command(SYSTEM_ADMIN, target_type="item", target_id=item_id, level=level,
                    deadline=TODAY + timedelta(days=days), instruction=instruction).run(make_engine(url))
 
 
@@ -250,12 +251,9 @@ def test_a_link_to_a_supervision_on_a_later_page_opens_it(app_env):
     assert "分页督办54" in [x.value for x in at.text]
 
 
-
 def test_a_link_to_a_supervision_outside_the_filters_opens_it_under_the_list(app_env):
-    item_id = open_item_of(app_env, "market_regulation")
-    general = IssueSupervision(SYSTEM_ADMIN, target_type="item", target_id=item_id, level="一般",
-                               deadline=TODAY + timedelta(days=30), instruction="一般督办:请月底前反馈。"
-                               ).run(make_engine(app_env))
+    general = issue_on(app_env, open_item_of(app_env, "market_regulation"), days=30, level="一般",
+                       instruction="一般督办:请月底前反馈。")
     at = supervision_page(level="挂牌", id=str(general))  # the list shows 挂牌 only
     assert not at.exception and set(sup_table(at)["督办级别"]) == {"挂牌"}
     assert "一般督办:请月底前反馈。" in [x.value for x in at.text]

@@ -136,8 +136,8 @@ def planned_rows(engine, table: str) -> int | None:
         if engine.dialect.name == "sqlite":
             if not conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
                 return None
-            stat = conn.exec_driver_sql("SELECT stat FROM sqlite_stat1 WHERE tbl = ? AND idx IS NULL OR "
-                                        "tbl = ? ORDER BY idx IS NULL DESC LIMIT 1", (table, table)).scalar()
+            # each row's stat starts with the table's row count
+            stat = conn.exec_driver_sql("SELECT stat FROM sqlite_stat1 WHERE tbl = ? LIMIT 1", (table,)).scalar()
             return None if stat is None else int(stat.split()[0])
         reltuples = conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = %s", (table,)).scalar()
         return None if reltuples < 0 else int(reltuples)
