@@ -7,12 +7,14 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import tempfile
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy.pool import NullPool
 
 os.environ.setdefault("FJLD_BCRYPT_ROUNDS", "4")
 TODAY = date(2026, 11, 26)
@@ -24,6 +26,7 @@ from seed.reference import load_reference  # noqa: E402
 REQUIRE_ALL = os.environ.get("FJLD_REQUIRE_ALL") == "1"
 PG_ADMIN_URL = os.environ.get("FJLD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = tempfile.gettempdir()  # read before any test points tempfile elsewhere (own_tempdir)
 
 
 def pytest_unconfigure(config):
@@ -43,33 +46,63 @@ def skip_or_fail(reason: str):
 def pg_database(template: str | None = None):
     """A new PostgreSQL database of this test run's own (a copy of the database `template` when
     given, which nobody may be connected to); yields its URL and drops it afterwards."""
-    from sqlalchemy import create_engine, text
     name = f"fjld_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    _create_pg_database(name, template)
+    try:
+        yield _pg_url(name)
+    finally:
+        _drop_pg_database(name)
+
+
+def _pg_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _pg_admin(statement: str) -> None:
+    from sqlalchemy import create_engine, text
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
         conn = admin.connect()
     except Exception as exc:  # noqa: BLE001 - any connection problem means "no PostgreSQL here"
         skip_or_fail(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}")
     with conn:  # a database that cannot be made (e.g. its template in use) is an error, not a skip
-        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        conn.execute(text(statement))
+
+
+def _create_pg_database(name: str, template: str | None = None) -> None:
+    _pg_admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+
+
+def _drop_pg_database(name: str) -> None:
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
 def empty_database(backend: str, tmp_path: Path):
     """An engine on a new, empty database of `backend` (a SQLite file in tmp_path, or a PostgreSQL
     database of its own, dropped afterwards)."""
-    if backend == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path}/test.db")
+    with _new_database(backend, tmp_path, template=None) as eng:
         yield eng
-        eng.dispose()
-        return
-    with pg_database() as url:
+
+
+@contextmanager
+def reference_database(backend: str, tmp_path: Path):
+    """As empty_database, but migrated to head with the reference data: a copy of this run's
+    reference template."""
+    with _new_database(backend, tmp_path, template=_reference_template(backend)) as eng:
+        yield eng
+
+
+@contextmanager
+def _new_database(backend: str, tmp_path: Path, template: str | None):
+    if backend == "sqlite":
+        target = tmp_path / "test.db"
+        if template:
+            shutil.copy(template, target)
+        new_url = nullcontext(f"sqlite:///{target}")
+    else:
+        new_url = pg_database(template)
+    with new_url as url:
         eng = make_engine(url)
         try:
             yield eng
@@ -77,22 +110,57 @@ def empty_database(backend: str, tmp_path: Path):
             eng.dispose()
 
 
+_reference_templates: dict[str, str] = {}  # backend -> the SQLite file or PostgreSQL database
+
+
+def _reference_template(backend: str) -> str:
+    """A database migrated to head with the reference data, built once per run and backend.
+    Building one takes seconds (Alembic from 0001, on SQLite batch rebuilds of tables); copying
+    it takes milliseconds, and a run builds thousands."""
+    if backend not in _reference_templates:
+        if backend == "sqlite":
+            built = str(Path(tempfile.mkdtemp(prefix="fjld-reference-", dir=SCRATCH)) / "reference.db")
+            eng = make_engine(f"sqlite:///{built}")
+        else:
+            built = f"fjld_reference_{uuid.uuid4().hex[:12]}"
+            _create_pg_database(built)
+            eng = make_engine(_pg_url(built))
+        try:
+            migrate(eng)
+            load_reference(eng)
+        finally:
+            eng.dispose()  # closes the connections: a PostgreSQL template must have none
+        _reference_templates[backend] = built
+    return _reference_templates[backend]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for backend, built in _reference_templates.items():
+        if backend == "sqlite":
+            shutil.rmtree(Path(built).parent, ignore_errors=True)
+        else:
+            _drop_pg_database(built)
+    _reference_templates.clear()
+
+
+def sqlite_reference_copy(target: Path) -> str:
+    """The URL of a new SQLite file at `target` holding the reference database (for tests that
+    keep several engines open at once)."""
+    shutil.copy(_reference_template("sqlite"), target)
+    return f"sqlite:///{target}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
     """A migrated database with the reference data, on each backend."""
-    with empty_database(request.param, tmp_path) as eng:
-        migrate(eng)
-        load_reference(eng)
+    with reference_database(request.param, tmp_path) as eng:
         yield eng
 
 
 @pytest.fixture
 def sqlite_engine(tmp_path):
-    eng = make_engine(f"sqlite:///{tmp_path}/test.db")
-    migrate(eng)
-    load_reference(eng)
-    yield eng
-    eng.dispose()
+    with reference_database("sqlite", tmp_path) as eng:
+        yield eng
 
 
 @pytest.fixture(scope="session")

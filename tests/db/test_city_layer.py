@@ -24,7 +24,7 @@ from db.engine import read_session
 from db.models import AuditLog, Item, Unit
 from db.queries.settings import calendar_coverage, deadline_rules, holiday_entries
 from seed.demo_districts import CITY_DEMO_ACTOR, CITY_DEMO_DISTRICTS, fictional_plan
-from tests.conftest import empty_database, load_reference, migrate
+from tests.conftest import reference_database
 
 OTHER = CITY_DEMO_DISTRICTS[0]
 CITY = Actor(None, "city_admin", CITY_ADMIN)
@@ -35,9 +35,7 @@ MONDAY = date(2026, 11, 9)  # a working day inside that period
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def city(request, tmp_path):
-    with empty_database(request.param, tmp_path) as engine:
-        migrate(engine)
-        load_reference(engine)
+    with reference_database(request.param, tmp_path) as engine:
         with tempfile.TemporaryDirectory() as plan:
             other, _ = add_district(engine, CITY_DEMO_ACTOR, OTHER["code"], OTHER["name"],
                                     fictional_plan(OTHER, Path(plan)))

@@ -70,7 +70,7 @@ from db.imports.templates import csv_file
 from db.models import (Accountability, Base, District, FollowUp, FollowUpNote, HolidayEntry, Item, ItemEvent, KeyTask, Liaison,
                        Meeting, Milestone, ProgressUpdate, Setting, Supervision, Unit, User)
 from db.stored_values import max_length
-from tests.conftest import TODAY, command_classes, empty_database, load_reference, migrate
+from tests.conftest import TODAY, command_classes, reference_database
 from tests.db.test_holiday_notice_entry import NOTICE_2027
 
 PROBE_SECONDS = 5  # a probe taking longer fails (e.g. a period of 10**9 working days counted)
@@ -301,8 +301,6 @@ def _snapshot_statement(district_id: int | None = None):
 
 
 def _ready(ctx_backend: str, engine, tmp: Path) -> Ctx:
-    migrate(engine)
-    load_reference(engine)
     # 硚口区's engine: a probe of AddDistrict adds districts, after which no engine goes unscoped
     return Ctx(ctx_backend, districts.scoped(engine, districts.by_code(engine, districts.HOME)), tmp)
 
@@ -310,14 +308,14 @@ def _ready(ctx_backend: str, engine, tmp: Path) -> Ctx:
 @pytest.fixture(scope="module")
 def sqlite_ctx(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("corpus-sqlite")
-    with empty_database("sqlite", tmp) as engine:
+    with reference_database("sqlite", tmp) as engine:
         yield _ready("sqlite", engine, tmp)
 
 
 @pytest.fixture(scope="module")
 def postgresql_ctx(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("corpus-pg")
-    with empty_database("postgresql", tmp) as engine:
+    with reference_database("postgresql", tmp) as engine:
         yield _ready("postgresql", engine, tmp)
 
 

@@ -23,13 +23,13 @@ from core.lifecycles import (FOLLOW_UP_STATUSES, ITEM_STATUSES, ITEM_TRANSITIONS
                              is_overdue, supervision_escalated, task_status)
 from core.passwords import check_password, weak_password  # noqa: E402
 from core.permissions import ROLES  # noqa: E402
-from db.engine import make_engine, migrate, read_session  # noqa: E402
+from db.engine import make_engine, read_session  # noqa: E402
 from db.models import (AuditLog, FollowUp, FollowUpAssist, FollowUpNote, Item, ItemEvent,  # noqa: E402
                        KeyTask, Liaison, Meeting, MeetingAttendance, Milestone, ProgressUpdate, Setting,
                        Supervision, TaskAssignment, Unit, User)
 from seed.demo import (DEMO_ACCOUNTS, MEETING_KINDS, create_demo_accounts,  # noqa: E402
                        generate_demo)
-from seed.reference import load_reference  # noqa: E402
+from tests.conftest import sqlite_reference_copy  # noqa: E402
 
 TODAY = date(2026, 11, 26)
 TABLES = {m.__tablename__: m for m in (Item, ItemEvent, Liaison, TaskAssignment, Milestone, ProgressUpdate,
@@ -38,10 +38,7 @@ TABLES = {m.__tablename__: m for m in (Item, ItemEvent, Liaison, TaskAssignment,
 
 
 def _fresh_engine(path):
-    eng = make_engine(f"sqlite:///{path}")
-    migrate(eng)
-    load_reference(eng)
-    return eng
+    return make_engine(sqlite_reference_copy(path))
 
 
 def _table_counts(eng) -> dict[str, int]:

@@ -22,7 +22,7 @@ from db.models import Item, Unit, User
 from db.queries import referrals
 from seed.demo import generate_demo
 from seed.demo_districts import CITY_DEMO_ACTOR, CITY_DEMO_DISTRICTS, fictional_plan
-from tests.conftest import TODAY, command_classes, empty_database, load_reference, migrate
+from tests.conftest import TODAY, command_classes, reference_database
 from tests.db.test_command_corpus import SPECS_UNDER_TEST, Ctx, _snapshot_statement, item_in
 
 OTHER = CITY_DEMO_DISTRICTS[0]
@@ -38,8 +38,6 @@ class Two:
     """硚口区 (home) with the corpus's targets, and a second district (other)."""
 
     def __init__(self, backend: str, engine, tmp: Path):
-        migrate(engine)
-        load_reference(engine)
         self.engine = engine
         self.home = districts.by_code(engine, districts.HOME)
         with tempfile.TemporaryDirectory() as plan:
@@ -53,7 +51,7 @@ class Two:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def two(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(f"districts-{request.param}")
-    with empty_database(request.param, tmp) as engine:
+    with reference_database(request.param, tmp) as engine:
         yield Two(request.param, engine, tmp)
 
 

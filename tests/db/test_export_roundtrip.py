@@ -14,14 +14,13 @@ from sqlalchemy import String, cast, func, select, update
 from core.permissions import Actor
 from core.spreadsheets import csv_bytes, workbook_bytes
 from db.commands.imports import ImportFile, check_import
-from db.engine import migrate, read_session, session_factory
+from db.engine import read_session, session_factory
 from db.imports import SPECS, parse_file
 from db.models import (AuditLog, FollowUp, FollowUpAssist, FollowUpNote, Item, ItemEvent, Liaison, Meeting,
                        MeetingAttendance, Unit)
 from db.queries.exports import export_table, export_workbook
 from seed.demo import generate_demo
-from seed.reference import load_reference
-from tests.conftest import TODAY, empty_database
+from tests.conftest import TODAY, reference_database
 
 ADMIN = Actor(None, "admin1", "admin")
 OFFICE = Actor(None, "office1", "office")
@@ -35,9 +34,7 @@ KINDS = ["items", "follow_ups", "units", "liaisons"]
 def demo(request, tmp_path_factory):
     """A year of demo data, every record with an external reference; shared by the module's tests
     (each leaves the data as it found it, or fails)."""
-    with empty_database(request.param, tmp_path_factory.mktemp("roundtrip")) as eng:
-        migrate(eng)
-        load_reference(eng)
+    with reference_database(request.param, tmp_path_factory.mktemp("roundtrip")) as eng:
         generate_demo(eng, today=TODAY)
         with session_factory(eng).begin() as s:
             for model, prefix in ((Item, "DEMO-I-"), (FollowUp, "DEMO-F-"), (Liaison, "DEMO-L-")):
