@@ -7,7 +7,6 @@ Widget keys: audit.user, audit.entity, audit.entity_id, audit.action, audit.peri
 sets audit.row), audit.row_close, audit.download.csv / .xlsx. URL parameters: user, entity,
 entity_id, action, period, from, to, page, row."""
 import json
-import math
 from datetime import datetime
 
 import pandas as pd
@@ -18,6 +17,7 @@ from core.i18n import CATALOG, t
 from core.kinds import KINDS, UNIT_LABELS
 from core.permissions import can
 from db.queries import audit as q
+from db.queries.common import page_count
 from db.stored_values import INT_MAX
 from ui import state
 from ui.session import actor, read, reader_for_click
@@ -122,11 +122,11 @@ if state.changed(state.AUDIT_FILTERS, f):
     set_param("audit.page", "page", 1)
 c1, c2 = st.columns([1, 4])
 page = url_int(t("audit.page"), key="audit.page", param="page", default=1, min_value=1, container=c1)
-rows, total = read(q.audit_page, f, day, page, q.PAGE_SIZE)
-pages = max(1, math.ceil(total / q.PAGE_SIZE))
+rows, total = read(q.audit_page, f, day, page)
+pages = page_count(total)
 if rows.empty and total and page > pages:  # the filters narrowed the list below this page
     page = pages
-    rows, total = read(q.audit_page, f, day, page, q.PAGE_SIZE)
+    rows, total = read(q.audit_page, f, day, page)
 c2.caption(t("audit.count", total=total, page=min(page, pages), pages=pages))
 
 if rows.empty:

@@ -14,7 +14,6 @@ from ui.supervision_forms import supervision_issue_form
 from ui.tables import download_buttons, escape_markdown, for_display, pick_table, table_or_note
 from ui.url_state import set_param, url_page, url_selectbox, url_selection
 
-PAGE_SIZE = 50
 day = today()
 st.title(t("overdue.title"))
 st.caption(t("overview.caption", today=fmt_date(day)))
@@ -47,8 +46,8 @@ st.subheader(t("overdue.list"))
 if not summary["overdue"]:
     st.success(t("overview.no_overdue"))
 else:  # the list one page at a time, oldest first; the downloads hold every row
-    page = url_page(summary["overdue"], key="overdue.page", page_size=PAGE_SIZE)
-    overdue = read(q.overdue_page, day, category, page, PAGE_SIZE)
+    page = url_page(summary["overdue"], key="overdue.page")
+    overdue = read(q.overdue_page, day, category, page)
     shown = shown_table(overdue)
     pick_table(shown, overdue["id"].tolist(), key="overdue.list", height=min(460, 38 + 35 * len(shown)),
                on_pick=lambda item: set_param("overdue.item", "item", item or 0))

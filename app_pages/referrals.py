@@ -1,6 +1,5 @@
 """移送与反馈: filters, the unit × stage matrix, the paginated item list, charts, item detail,
 and the new-item form."""
-import math
 
 import streamlit as st
 
@@ -9,6 +8,7 @@ from core.i18n import t
 from core.lifecycles import ITEM_STATUSES
 from core.permissions import can
 from db.queries import referrals as q
+from db.queries.common import page_count
 from ui.charts import median_days_by_kind, monthly_by_kind, show, stacked_status_by_unit
 from ui.item_detail import render_item
 from ui.item_form import new_item_form
@@ -18,7 +18,6 @@ from ui.session import actor, read, reader_for_click
 from ui.tables import download_buttons, for_display, pick_table
 from ui.url_state import set_param, url_int, url_selectbox, url_selection
 
-PAGE_SIZE = 50
 LIST_COLUMNS = {"doc_number": "item.doc_number", "title": "item.title", "kind": "item.kind",
                 "from_unit": "item.from_unit", "to_unit": "item.to_unit", "sent_on": "item.sent_on",
                 "due_on": "item.due_on", "status": "item.status", "outcome": "item.outcome",
@@ -64,8 +63,8 @@ sort = url_selectbox(t("referrals.sort"), list(q.SORTS), key="referrals.sort", p
 if state.changed(state.REFERRAL_FILTERS, (f, sort)):  # new filters: back to page 1
     set_param("referrals.page", "page", 1)
 page = url_int(t("referrals.page"), key="referrals.page", param="page", default=1, min_value=1, container=c2)
-rows, total = read(q.item_page, f, day, page, PAGE_SIZE, sort)
-pages = max(1, math.ceil(total / PAGE_SIZE))
+rows, total = read(q.item_page, f, day, page, sort=sort)
+pages = page_count(total)
 c3.caption(t("referrals.count", total=total, page=min(page, pages), pages=pages))
 if rows.empty:
     st.info(t("referrals.no_match"))

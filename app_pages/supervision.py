@@ -16,7 +16,6 @@ from ui.supervision_forms import supervision_step_forms
 from ui.tables import download_buttons, escape_markdown, labelled_text, pick_table, present
 from ui.url_state import set_param, url_option, url_page, url_selectbox, url_selection
 
-PAGE_SIZE = 50
 
 STATUSES = ("", "escalated") + lc.SUPERVISION_STATUSES
 TARGETS = ("", "item", "follow_up", "key_task")
@@ -48,8 +47,8 @@ if state.changed(state.SUPERVISION_FILTERS, f):
 if not total:
     st.info(t("supervision.empty"))
     st.stop()
-page = url_page(total, key="supervision.page", page_size=PAGE_SIZE)
-rows = read(supervision_page, day, f, page, PAGE_SIZE)
+page = url_page(total, key="supervision.page")
+rows = read(supervision_page, day, f, page)
 
 
 def state_label(row) -> str:

@@ -36,6 +36,7 @@ from typing import Callable, Sequence
 import streamlit as st
 
 from core.i18n import t
+from db.queries.common import page_count
 from db.stored_values import FIRST_DAY, INT_MAX, LAST_DAY
 from ui import state
 
@@ -197,10 +198,10 @@ def url_int(label: str, *, key: str, param: str, default: int | None, min_value:
     return value
 
 
-def url_page(total: int, *, key: str, page_size: int) -> int:
+def url_page(total: int, *, key: str) -> int:
     """The page of a long list to read (?page=, 1 to the last page), drawn as a number box beside
     "共 N 件 · 第 p/n 页"."""
-    pages = max(1, -(-total // page_size))
+    pages = page_count(total)
     c1, c2 = st.columns([1, 4], vertical_alignment="bottom")
     page = url_int(t("referrals.page"), key=key, param="page", default=1, min_value=1, max_value=pages, container=c1)
     c2.caption(t("referrals.count", total=total, page=page, pages=pages))

@@ -14,11 +14,10 @@ from sqlalchemy.engine import Engine
 from core.clock import SHANGHAI
 from db.engine import read_session
 from db.models import AuditLog
-from db.queries.common import frame
+from db.queries.common import PAGE_SIZE, frame, one_page
 
 # "all" first: the default view is the newest entries, whatever their age.
 PERIODS = ("all", "7d", "30d", "90d", "year", "custom")
-PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
 # Bookkeeping columns that change on every edit; left out of the changed-fields view (the raw
 # before/after still shows them).
@@ -88,8 +87,8 @@ def audit_page(engine: Engine, f: AuditFilter, today: date, page: int = 1,
     where = conditions(f, today)
     with read_session(engine) as s:
         total = s.scalar(select(func.count()).select_from(AuditLog).where(*where))
-        df = frame(s, _select().add_columns(AuditLog.before, AuditLog.after).where(*where)
-                   .order_by(AuditLog.id.desc()).limit(page_size).offset(max(0, page - 1) * page_size))
+        df = frame(s, one_page(_select().add_columns(AuditLog.before, AuditLog.after).where(*where)
+                               .order_by(AuditLog.id.desc()), page, page_size))
     df["changed"] = [[c["field"] for c in changed_fields(b, a)] for b, a in zip(df["before"], df["after"])]
     return df.drop(columns=["before", "after"]), total
 

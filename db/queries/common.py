@@ -11,6 +11,19 @@ from db.engine import read_session
 from db.models import Setting, Unit
 
 
+PAGE_SIZE = 50  # rows of a long list read and shown at a time
+
+
+def one_page(statement, page: int, page_size: int = PAGE_SIZE):
+    """`statement` limited to its `page`th page (1 is the first; below 1 reads the first)."""
+    return statement.limit(page_size).offset((max(page, 1) - 1) * page_size)
+
+
+def page_count(total: int, page_size: int = PAGE_SIZE) -> int:
+    """How many pages `total` rows fill (1 when there are none)."""
+    return max(1, -(-total // page_size))
+
+
 def frame(session: Session, statement) -> pd.DataFrame:
     """The rows of a select as a frame whose columns are the select's own names, in its order —
     also when nothing matches, which a frame built from a list of mappings would not give. Every

@@ -13,7 +13,7 @@ from core.kinds import KINDS
 from db.calendar import effective_rule, work_calendar
 from db.engine import read_session
 from db.models import Item, Supervision, Unit
-from db.queries.common import frame
+from db.queries.common import PAGE_SIZE, frame, one_page
 from db.queries.predicates import (in_category, in_period, item_answered_late, item_answered_on_time,
                                    item_due_within, item_feedback_record, item_open, item_overdue,
                                    supervision_open)
@@ -65,11 +65,10 @@ def overdue_items(engine: Engine, today: date, unit_id: int | None = None, categ
 
 
 def overdue_page(engine: Engine, today: date, category: str | None = None, page: int = 1,
-                 page_size: int = 50) -> pd.DataFrame:
+                 page_size: int = PAGE_SIZE) -> pd.DataFrame:
     """One page of the overdue list (oldest due date first): the rows the screen shows."""
     with read_session(engine) as s:
-        statement = _overdue_select(today, None, category).limit(page_size).offset((max(page, 1) - 1) * page_size)
-        return _with_days(s, frame(s, statement), today)
+        return _with_days(s, frame(s, one_page(_overdue_select(today, None, category), page, page_size)), today)
 
 
 def overdue_item(engine: Engine, today: date, item_id: int) -> pd.DataFrame:

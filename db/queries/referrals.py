@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from db.engine import read_session
 from db.models import AuditLog, Item, ItemEvent, KeyTask, Supervision, Unit, User
-from db.queries.common import frame
+from db.queries.common import PAGE_SIZE, frame, one_page
 from db.queries.item_records import item_accountability, item_links
 from db.queries.predicates import (in_category, in_period, item_answered_late, item_due_within, item_overdue,
                                    text_matches)
@@ -77,14 +77,14 @@ def _list_select():
             .join(FROM, FROM.id == Item.from_unit_id).join(TO, TO.id == Item.to_unit_id))
 
 
-def item_page(engine: Engine, f: ItemFilter, today: date, page: int = 1, page_size: int = 50,
+def item_page(engine: Engine, f: ItemFilter, today: date, page: int = 1, page_size: int = PAGE_SIZE,
               sort: str = "sent_desc") -> tuple[pd.DataFrame, int]:
     """One page of the filtered list, and the total count (never loads every row)."""
     where = conditions(f, today)
     with read_session(engine) as s:
         total = s.scalar(select(func.count()).select_from(Item).where(*where))
-        rows = frame(s, _list_select().where(*where).order_by(*SORTS.get(sort, SORTS["sent_desc"]))
-                     .limit(page_size).offset(max(0, page - 1) * page_size))
+        rows = frame(s, one_page(_list_select().where(*where).order_by(*SORTS.get(sort, SORTS["sent_desc"])),
+                                 page, page_size))
     return rows, total
 
 

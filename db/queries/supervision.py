@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from core import lifecycles as lc
 from db.engine import read_session
 from db.models import FollowUp, Item, KeyTask, Supervision, Unit
-from db.queries.common import frame
+from db.queries.common import PAGE_SIZE, frame, one_page
 from db.queries.predicates import supervision_escalated, supervision_open
 
 
@@ -86,11 +86,10 @@ def supervision_total(engine: Engine, today: date, f: SupervisionFilter) -> int:
 
 
 def supervision_page(engine: Engine, today: date, f: SupervisionFilter, page: int = 1,
-                     page_size: int = 50) -> pd.DataFrame:
+                     page_size: int = PAGE_SIZE) -> pd.DataFrame:
     """One page of the filtered list, deadline first (never every row)."""
     with read_session(engine) as s:
-        rows = frame(s, _rows_select().where(*f.conditions(today)).order_by(*ORDER)
-                     .limit(page_size).offset(max(0, page - 1) * page_size))
+        rows = frame(s, one_page(_rows_select().where(*f.conditions(today)).order_by(*ORDER), page, page_size))
     return _with_escalated(rows, today)
 
 
