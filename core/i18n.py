@@ -487,6 +487,7 @@ CATALOG: dict[str, str] = {
     "page.data": "导入导出",
     "page.audit": "操作日志",
     "common.none": "—",
+    "common.first_shown": "共 {total} 件,列出前 {shown} 件;下载含全部。",
     "common.download_csv": "下载 CSV",
     "common.download_xlsx": "下载 Excel",
     "common.all": "全部",

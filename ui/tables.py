@@ -90,6 +90,16 @@ def table_or_note(table, empty_key: str, note: Callable = st.caption, **options)
         st.dataframe(table, hide_index=True, width="stretch", **options)
 
 
+def whole_list_download(shown: pd.DataFrame, total: int, make_df: Callable[[], pd.DataFrame], file_stem: str, *,
+                        key: str) -> None:
+    """Under a list drawn as its first rows only: how many it holds in all when some are not drawn,
+    and the downloads, which hold every row."""
+    if total > len(shown):
+        st.caption(t("common.first_shown", total=total, shown=len(shown)))
+    if total:
+        download_buttons(make_df, file_stem, key=key)
+
+
 to_csv_bytes = csv_bytes
 
 

@@ -139,25 +139,28 @@ def unit_reliability(engine: Engine, today: date, category: str | None = None) -
 
 
 def due_soon(engine: Engine, today: date, days: int = 7, unit_id: int | None = None,
-             category: str | None = None) -> pd.DataFrame:
+             category: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Open items due within `days`, soonest first (the first `limit` when given)."""
     with read_session(engine) as s:
         df = frame(s, select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on, Item.due_approximate,
                              Item.status)
                    .join(TO, TO.id == Item.to_unit_id)
                    .where(item_due_within(today, days), *_unit_scope(unit_id, category))
-                   .order_by(Item.due_on, Item.id))
+                   .order_by(Item.due_on, Item.id).limit(limit))
     df["days_left"] = [(d - today).days for d in df["due_on"]]
     return df
 
 
 def answered_late(engine: Engine, today: date, period: str = "90d", unit_id: int | None = None,
-                  category: str | None = None) -> pd.DataFrame:
+                  category: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Items answered after their due date within `period`, latest answer first (the first
+    `limit` when given)."""
     with read_session(engine) as s:
         df = frame(s, select(Item.id, Item.kind, Item.title, TO.name.label("to_unit"), Item.due_on, Item.due_approximate,
                              Item.feedback_on)
                    .join(TO, TO.id == Item.to_unit_id)
                    .where(item_answered_late(), in_period(Item.feedback_on, period, today),
                           *_unit_scope(unit_id, category))
-                   .order_by(Item.feedback_on.desc(), Item.id))
+                   .order_by(Item.feedback_on.desc(), Item.id).limit(limit))
     df["days_late"] = [(f - d).days for f, d in zip(df["feedback_on"], df["due_on"])]
     return df

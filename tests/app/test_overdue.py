@@ -232,3 +232,27 @@ def test_a_link_to_an_overdue_item_on_a_later_page_opens_it(app_env):
     at = overdue_page(item=str(ids[-1]))  # among the newest overdue: not on the first page
     assert "较新的逾期建议54" not in set(overdue_list(at)["标题"]) and not at.exception
     assert any("较新的逾期建议54" in m.value for m in at.markdown)
+
+
+def test_a_long_list_of_late_answers_shows_the_latest_fifty_and_downloads_them_all(app_env):
+    engine = make_engine(app_env)
+    with read_session(engine) as s:
+        units = dict(s.execute(select(Unit.code, Unit.id)).all())
+    ids = [CreateItem(SYSTEM_ADMIN, kind="procuratorial_suggestion", from_unit_id=units["procuratorate"],
+                      to_unit_id=units["market_regulation"], doc_number=f"硚检建〔2025〕{n + 700}号", title=f"迟复建议{n}",
+                      sent_on=TODAY - timedelta(days=150), received_on=TODAY - timedelta(days=150),
+                      details={}).run(engine) for n in range(60)]
+    with engine.begin() as conn:  # all answered late within the last 90 days, each a day after the one before
+        for n, item_id in enumerate(ids):
+            conn.execute(update(Item).where(Item.id == item_id)
+                         .values(status="responded", feedback_on=TODAY - timedelta(days=80 - n)))
+    late = (Item.feedback_on.is_not(None), Item.feedback_on > Item.due_on, Item.feedback_on >= TODAY - timedelta(days=90))
+    total = hand_count(app_env, *late)
+    assert total > 60
+    at = overdue_page()
+    shown = table_with(at, "逾期天数", "反馈日期")
+    assert metrics(at)["期内逾期反馈"] == str(total)
+    assert len(shown) == 50 and "迟复建议59" in set(shown["标题"])  # the latest answers first
+    assert list(shown["反馈日期"]) == sorted(shown["反馈日期"], reverse=True)
+    assert f"共 {total} 件,列出前 50 件;下载含全部。" in captions(at)
+    assert {"overdue.download_late.csv", "overdue.download_late.xlsx"} <= {b.key for b in at.download_button}
