@@ -12,8 +12,10 @@ from core.lifecycles import TASK_LATE
 from db import districts
 from db.engine import read_session
 from db.models import FollowUp, Item, Supervision
+from db.queries.common import frame
 from db.queries.predicates import (follow_up_overdue, item_answered_on_time, item_feedback_record, item_open,
                                    item_overdue, period_start, supervision_escalated, supervision_open)
+from db.queries.sql import month_of
 from db.queries.tasks import task_board
 
 COLUMNS = ["district_id", "district", "open_items", "overdue", "answered", "answered_on_time", "on_time_rate",
@@ -92,16 +94,12 @@ def monthly_on_time(engine: Engine, today: date) -> pd.DataFrame:
     beside the figures)."""
     since = period_start("12m", today)
     names = {d["id"]: d["name"] for d in districts.listed(engine)}
+    month = month_of(engine, Item.feedback_on).label("month")
     with read_session(districts.scoped(engine, districts.ALL)) as s:
-        rows = s.execute(select(Item.district_id, Item.feedback_on, func.count().label("answered"),
-                                func.count().filter(item_answered_on_time()).label("on_time"))
-                         .where(item_feedback_record(today), Item.feedback_on >= since)
-                         .group_by(Item.district_id, Item.feedback_on)).all()
-    df = pd.DataFrame(rows, columns=["district_id", "feedback_on", "answered", "on_time"])
-    if df.empty:
-        return pd.DataFrame(columns=["district", "month", "answered", "on_time_rate"])
-    df["month"] = [d.strftime("%Y-%m") for d in df["feedback_on"]]
-    out = df.groupby(["district_id", "month"], as_index=False)[["answered", "on_time"]].sum()
+        out = frame(s, select(Item.district_id, month, func.count().label("answered"),
+                              func.count().filter(item_answered_on_time()).label("on_time"))
+                    .where(item_feedback_record(today), Item.feedback_on >= since)
+                    .group_by(Item.district_id, month).order_by(Item.district_id, month))
     out["district"] = out["district_id"].map(names)
     out["on_time_rate"] = out["on_time"] / out["answered"]
     return out[["district", "month", "answered", "on_time_rate"]]

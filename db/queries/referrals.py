@@ -16,7 +16,7 @@ from db.queries.common import PAGE_SIZE, frame, one_page
 from db.queries.item_records import item_accountability, item_links
 from db.queries.predicates import (in_category, in_period, item_answered_late, item_due_within, item_overdue,
                                    text_matches)
-from db.queries.sql import days_between, weighted_median
+from db.queries.sql import days_between, month_of, weighted_median
 
 SORTS = {
     "sent_desc": (Item.sent_on.desc(), Item.id.desc()),
@@ -114,13 +114,11 @@ def unit_status_matrix(engine: Engine, f: ItemFilter, today: date) -> pd.DataFra
 
 
 def monthly_by_kind(engine: Engine, f: ItemFilter, today: date) -> pd.DataFrame:
+    """Items sent per month (YYYY-MM) and kind, counted in SQL: one row per month and kind."""
+    month = month_of(engine, Item.sent_on).label("month")
     with read_session(engine) as s:
-        df = frame(s, select(Item.sent_on, Item.kind, func.count().label("count")).where(*conditions(f, today))
-                   .group_by(Item.sent_on, Item.kind))
-    if df.empty:
-        return pd.DataFrame(columns=["month", "kind", "count"])
-    df["month"] = [d.strftime("%Y-%m") for d in df["sent_on"]]
-    return df.groupby(["month", "kind"], as_index=False)["count"].sum()
+        return frame(s, select(month, Item.kind, func.count().label("count")).where(*conditions(f, today))
+                     .group_by(month, Item.kind).order_by(month, Item.kind))
 
 
 def median_days_to_feedback(engine: Engine, f: ItemFilter, today: date) -> pd.DataFrame:
