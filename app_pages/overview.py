@@ -73,7 +73,7 @@ else:
         else:
             chart_to_list("overview.chart_overdue", {"period": "all", "overdue": "true"}, bars, overdue, "overdue",
                           "unit", t("overview.col.overdue"), t("overview.col.unit"))
-    matrix = by_unit.pivot_table(index="unit", columns="status", values="count", aggfunc="sum", fill_value=0)
+    matrix = by_unit.set_index(["unit", "status"])["count"].unstack(fill_value=0)
     matrix.columns = [t(f"status.{c}") for c in matrix.columns]
     table = totals.set_index("unit")[["category", "sent", "total", "overdue"]].join(matrix).reset_index()
     table["category"] = table["category"].map(lambda c: t(f"category.{c}"))

@@ -106,7 +106,7 @@ def unit_status_matrix(engine: Engine, f: ItemFilter, today: date) -> pd.DataFra
         names = frame(s, select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.sort_order))
     if df.empty:
         return pd.DataFrame(columns=["unit_id", "unit", "total", "overdue", "answered_late"])
-    wide = df.pivot_table(index="unit_id", columns="status", values="count", aggfunc="sum", fill_value=0)
+    wide = df.set_index(["unit_id", "status"])["count"].unstack(fill_value=0)  # one row per pair: no pivot_table
     sums = df.groupby("unit_id")[["count", "overdue", "answered_late"]].sum()
     out = wide.join(sums.rename(columns={"count": "total"})).reset_index()
     out = names.merge(out, on="unit_id", how="inner").sort_values(["total", "sort_order"], ascending=[False, True])
