@@ -114,18 +114,18 @@ def unit_reliability(engine: Engine, today: date, category: str | None = None) -
         # the answers by unit and days taken, each count with its on-time part: rates and medians in one pass
         spread = s.execute(select(unit, days.label("days"), func.count().label("n"),
                                   func.count().filter(item_answered_on_time()).label("on_time"))
-                           .where(answered, *scope).group_by(Item.to_unit_id, days)).mappings().all()
+                           .where(answered, *scope).group_by(Item.to_unit_id, days)).all()  # thousands: as tuples
         units = s.execute(select(Unit.id.label("unit_id"), Unit.name.label("unit"), Unit.category, Unit.sort_order)
                           ).mappings().all()
     figures: dict[int, dict] = {}
     for r in now:
         figures.setdefault(r["unit_id"], {}).update(r)
     medians: dict[int, list] = {}
-    for r in spread:
-        medians.setdefault(r["unit_id"], []).append((r["days"], r["n"]))
-        f = figures.setdefault(r["unit_id"], {})
-        f["answered"] = f.get("answered", 0) + r["n"]
-        f["on_time"] = f.get("on_time", 0) + r["on_time"]
+    for unit_id, days_taken, n, on_time in spread:
+        medians.setdefault(unit_id, []).append((days_taken, n))
+        f = figures.setdefault(unit_id, {})
+        f["answered"] = f.get("answered", 0) + n
+        f["on_time"] = f.get("on_time", 0) + on_time
     rows = []
     for u in units:
         f = figures.get(u["unit_id"])

@@ -127,10 +127,10 @@ def median_days_to_feedback(engine: Engine, f: ItemFilter, today: date) -> pd.Da
     with read_session(engine) as s:
         rows = s.execute(select(Item.kind, days.label("days"), func.count().label("n"))
                          .where(*conditions(f, today), Item.feedback_on.is_not(None))
-                         .group_by(Item.kind, days)).mappings().all()
+                         .group_by(Item.kind, days)).all()
     by_kind: dict[str, list] = {}
-    for r in rows:
-        by_kind.setdefault(r["kind"], []).append((r["days"], r["n"]))
+    for kind, days_taken, n in rows:
+        by_kind.setdefault(kind, []).append((days_taken, n))
     return pd.DataFrame([{"kind": k, "median_days": weighted_median(v), "answered": sum(n for _, n in v)}
                          for k, v in by_kind.items()], columns=["kind", "median_days", "answered"])
 
