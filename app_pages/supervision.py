@@ -51,17 +51,15 @@ page = url_page(total, key="supervision.page")
 rows = read(supervision_page, day, f, page)
 
 
-def state_label(row) -> str:
-    return t("sup_status.escalated") if row["escalated"] else t(f"sup_status.{row['status']}")
-
-
-STATE_LABELS = {s: t(f"sup_status.{s}") for s in lc.SUPERVISION_STATUSES}
+def state_label(status: str, escalated: bool) -> str:
+    """A 督办's state as shown: 已逾期 (escalated) over its status when past its deadline unresolved."""
+    return t("sup_status.escalated") if escalated else t(f"sup_status.{status}")
 
 
 def shown_table(rows):
     table = rows.assign(
         target=rows["target_type"].map(lambda v: t(f"supervision.target.{v}")),
-        state=rows["status"].map(STATE_LABELS).where(~rows["escalated"], t("sup_status.escalated")),
+        state=[state_label(s, e) for s, e in zip(rows["status"], rows["escalated"])],
         deadline_text=rows["deadline"].map(fmt_date),
         issued=rows["issued_on"].map(fmt_date),
     )[["target", "target_title", "unit", "level", "deadline_text", "state", "issued", "instruction"]]
@@ -87,7 +85,7 @@ if chosen and not match.empty:
     st.subheader(escape_markdown(row["target_title"]) if present(row["target_title"]) else t("common.none"), anchor=False)
     target_label = t("supervision.target." + row["target_type"])
     st.caption(f"{target_label} · {escape_markdown(row['unit'])} · {row['level']} · "
-               f"{t('supervision.deadline')} {fmt_date(row['deadline'])} · {state_label(row)}")
+               f"{t('supervision.deadline')} {fmt_date(row['deadline'])} · {state_label(row['status'], row['escalated'])}")
     labelled_text("supervision.instruction", row["instruction"])
     labelled_text("supervision.response_text", row["response_text"], row["responded_on"])
     labelled_text("supervision.resolution_text", row["resolution_text"], row["resolved_on"])
