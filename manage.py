@@ -26,7 +26,7 @@ from core.permissions import CITY_ADMIN, CITY_ROLES, Actor
 from db.commands.base import CommandError
 from db.commands.users import CreateUser
 from db import districts
-from db.engine import gather_statistics, make_engine, migrate
+from db.engine import gather_statistics, gathers_statistics_itself, make_engine, migrate
 from seed.reference import load_reference
 
 # The first admin is created by whoever can run commands on the server: recorded as "cli".
@@ -127,7 +127,7 @@ def _remind(engine, args) -> int:
     if args.json:
         print(json.dumps(planned if len(planned) > 1 else next(iter(planned.values()), []), ensure_ascii=False,
                          indent=2))
-    if not args.dry_run and engine.dialect.name == "sqlite":  # once a day: SQLite never gathers them itself
+    if not args.dry_run and not gathers_statistics_itself(engine):  # once a day
         _gather_statistics(engine)
     return 0 if not failed else 1
 

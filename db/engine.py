@@ -88,6 +88,12 @@ def gather_statistics(engine: Engine) -> None:
             conn.exec_driver_sql("ANALYZE")
 
 
+def gathers_statistics_itself(engine: Engine) -> bool:
+    """Whether the database keeps its planner's statistics current by itself (PostgreSQL's
+    autovacuum); SQLite's are gathered by the daily run instead."""
+    return engine.dialect.name == "postgresql"
+
+
 @contextmanager
 def sqlite_foreign_keys_off(conn) -> Iterator[None]:
     """SQLite changes a table's constraints by copying it into a new table (Alembic's batch mode),
