@@ -8,7 +8,7 @@ from core.clock import today
 from core.i18n import fmt_date, fmt_due, group_label, t
 from db.queries import tasks as q
 from db.queries.common import units
-from ui.charts import milestone_timeline, progress_by_task, show
+from ui.charts import PROGRESS_COLUMNS, milestone_timeline, progress_by_task, show
 from ui.session import read
 from ui.supervision_forms import supervision_issue_form
 from ui.tables import download_buttons, escape_markdown, kind_label, pick_table, present, status_label, table_or_note
@@ -30,7 +30,7 @@ for col, g in zip(m[1:], groups.itertuples()):
                delta=t("overview.kpi.tasks_late", n=g.late) if g.late else None, delta_color="inverse",
                delta_arrow="off")
 
-show(progress_by_task, board)
+show(progress_by_task, board[PROGRESS_COLUMNS])
 
 table = pd.DataFrame({
     t("tasks.col.number"): board["number"], t("tasks.col.group"): board["group_title"],

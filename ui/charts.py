@@ -133,8 +133,13 @@ def follow_ups_by_unit(rates: pd.DataFrame) -> alt.Chart:
 TASK_STATUS_COLORS = {"not_started": "#bdbdbd", "in_progress": "#3182bd", "late": "#c0392b", "done": "#31a354"}
 
 
+PROGRESS_COLUMNS = ["number", "title", "group_number", "group_title", "status", "percent"]
+
+
 def progress_by_task(board: pd.DataFrame) -> alt.Chart:
-    """Latest progress of each task, grouped by the five groups, coloured by derived status."""
+    """Latest progress of each task, grouped by the five groups, coloured by derived status; give
+    it the board's PROGRESS_COLUMNS (the cache key hashes what it is given, and the chart's data
+    carries it to the browser)."""
     data = board.assign(label=[f"{n}. {x}" for n, x in zip(board["number"], board["title"])],
                         group=[group_label(g, gt) for g, gt in zip(board["group_number"], board["group_title"])],
                         status_label=board["status"].map(lambda s: t(f"task_status.{s}")))
