@@ -52,7 +52,7 @@ rows = read(supervision_page, day, f, page)
 
 
 def state_label(status: str, escalated: bool) -> str:
-    """A 督办's state as shown: 已逾期 (escalated) over its status when past its deadline unresolved."""
+    """A supervision's state as shown: escalated, over its status, when past its deadline unresolved."""
     return t("sup_status.escalated") if escalated else t(f"sup_status.{status}")
 
 

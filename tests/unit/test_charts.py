@@ -44,8 +44,18 @@ def test_every_chart_is_valid_vega_lite(name):
 
 def test_the_drawn_spec_carries_its_data_leaves_the_width_to_the_page_and_can_pick_a_unit():
     builder, args, kwargs = BUILDERS["bars"]
-    spec = charts._spec(builder, "bars", args, tuple(sorted(kwargs.items())), "unit_id")
+    data = (args, tuple(sorted(kwargs.items())))
+    spec = charts._spec(builder, "bars", charts._digest(data), data, "unit_id")
     (data,) = spec["datasets"].values()  # as the Arrow stream Streamlit sends
     assert list(pa.ipc.open_stream(data).read_pandas()["unit"]) == ["区市场监管局", "区司法局"]
     assert "continuousWidth" not in str(spec.get("config", {}))  # no default 300-pixel view
     assert spec["params"][0]["name"] == "pick" and spec["params"][0]["select"]["fields"] == ["unit_id"]
+
+
+def test_a_charts_cache_key_follows_its_data():
+    def frame(overdue_of_justice: int) -> pd.DataFrame:  # built afresh each time, as a page run does
+        return pd.DataFrame({"unit": ["区市场监管局", "区司法局"], "overdue": [3, overdue_of_justice]})
+    key = charts._digest(((frame(1),), ()))
+    assert charts._digest(((frame(1),), ())) == key  # the same data on the next run: the spec is reused
+    assert charts._digest(((frame(2),), ())) != key  # one count changed: a new spec
+    assert charts._digest(((frame(1),), (("title", "x"),))) != key
