@@ -16,7 +16,6 @@ from ui.supervision_forms import supervision_step_forms
 from ui.tables import download_buttons, escape_markdown, labelled_text, pick_table, present
 from ui.url_state import set_param, url_option, url_page, url_selectbox, url_selection
 
-
 STATUSES = ("", "escalated") + lc.SUPERVISION_STATUSES
 TARGETS = ("", "item", "follow_up", "key_task")
 day = today()

@@ -192,15 +192,22 @@ def test_viewer_sees_the_overdue_list_but_no_supervision_form(app_env):
     assert "限期督办" not in [e.label for e in at.expander]
 
 
-def test_a_long_overdue_list_is_shown_a_page_at_a_time_oldest_first(app_env):
-    engine = make_engine(app_env)
+def suggestions(url, count: int, *, number_from: int, title: str, days_ago) -> list[int]:
+    """`count` suggestions from the procuratorate to 区市场监管局 (`title` + n), each sent and received
+    `days_ago(n)` days before TODAY; their ids."""
+    engine = make_engine(url)
     with read_session(engine) as s:
         units = dict(s.execute(select(Unit.code, Unit.id)).all())
-    for n in range(60):  # more than a page of overdue items
-        CreateItem(SYSTEM_ADMIN, kind="procuratorial_suggestion", from_unit_id=units["procuratorate"],
-                   to_unit_id=units["market_regulation"], doc_number=f"硚检建〔2025〕{n + 300}号", title=f"逾期建议{n}",
-                   sent_on=TODAY - timedelta(days=200 + n), received_on=TODAY - timedelta(days=200 + n),
-                   details={}).run(engine)
+    return [CreateItem(SYSTEM_ADMIN, kind="procuratorial_suggestion", from_unit_id=units["procuratorate"],
+                       to_unit_id=units["market_regulation"], doc_number=f"硚检建〔2025〕{n + number_from}号",
+                       title=f"{title}{n}", sent_on=TODAY - timedelta(days=days_ago(n)),
+                       received_on=TODAY - timedelta(days=days_ago(n)), details={}).run(engine)
+            for n in range(count)]
+
+
+def test_a_long_overdue_list_is_shown_a_page_at_a_time_oldest_first(app_env):
+    engine = make_engine(app_env)
+    suggestions(app_env, 60, number_from=300, title="逾期建议", days_ago=lambda n: 200 + n)  # more than a page
     total = hand_count(app_env, *OVERDUE)
     pages = -(-total // 50)
     first = overdue_page()
@@ -222,13 +229,7 @@ def test_a_long_overdue_list_is_shown_a_page_at_a_time_oldest_first(app_env):
 
 
 def test_a_link_to_an_overdue_item_on_a_later_page_opens_it(app_env):
-    engine = make_engine(app_env)
-    with read_session(engine) as s:
-        units = dict(s.execute(select(Unit.code, Unit.id)).all())
-    ids = [CreateItem(SYSTEM_ADMIN, kind="procuratorial_suggestion", from_unit_id=units["procuratorate"],
-                      to_unit_id=units["market_regulation"], doc_number=f"硚检建〔2025〕{n + 500}号", title=f"较新的逾期建议{n}",
-                      sent_on=TODAY - timedelta(days=70), received_on=TODAY - timedelta(days=70), details={}).run(engine)
-           for n in range(55)]
+    ids = suggestions(app_env, 55, number_from=500, title="较新的逾期建议", days_ago=lambda n: 70)
     at = overdue_page(item=str(ids[-1]))  # among the newest overdue: not on the first page
     assert "较新的逾期建议54" not in set(overdue_list(at)["标题"]) and not at.exception
     assert any("较新的逾期建议54" in m.value for m in at.markdown)
@@ -236,12 +237,7 @@ def test_a_link_to_an_overdue_item_on_a_later_page_opens_it(app_env):
 
 def test_a_long_list_of_late_answers_shows_the_latest_fifty_and_downloads_them_all(app_env):
     engine = make_engine(app_env)
-    with read_session(engine) as s:
-        units = dict(s.execute(select(Unit.code, Unit.id)).all())
-    ids = [CreateItem(SYSTEM_ADMIN, kind="procuratorial_suggestion", from_unit_id=units["procuratorate"],
-                      to_unit_id=units["market_regulation"], doc_number=f"硚检建〔2025〕{n + 700}号", title=f"迟复建议{n}",
-                      sent_on=TODAY - timedelta(days=150), received_on=TODAY - timedelta(days=150),
-                      details={}).run(engine) for n in range(60)]
+    ids = suggestions(app_env, 60, number_from=700, title="迟复建议", days_ago=lambda n: 150)
     with engine.begin() as conn:  # all answered late within the last 90 days, each a day after the one before
         for n, item_id in enumerate(ids):
             conn.execute(update(Item).where(Item.id == item_id)
