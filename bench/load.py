@@ -7,22 +7,31 @@ nginx's sticky hash would), then drives N concurrent browser sessions (Playwrigh
 Chromium, headless) through sign-in → 总览 → 移送与反馈 → 逾期反馈, `--rounds` times each, while one
 office session writes every few seconds (a note on an item and an edit of an item by turns,
 through the command layer, so the readers' cached item figures go stale as they do in real use).
+People arrive over `--ramp-s` seconds (session n starts at n × ramp / N) and read each page for
+`--think-s` seconds (± half, fixed per session and visit) before the next click, as users do;
+`--think-s 0 --ramp-s 0` is the saturation case: every session starts at once and clicks the
+moment a page is drawn. Each new browser loads the front end as its person arrives, on the same
+two cores as the app; with `--open-first` every browser has loaded the sign-in page (in turn)
+before the clock starts, as on a real deployment, where that work is done by each person's own
+computer.
 
 Reports the time from a click (the sign-in button or a navigation link) to the page drawn (its
 title shown and the script run finished): p50 and p95 over every visit; and the app processes'
 resident memory before the sessions and with all of them open, as growth per session. Prints a
 table and writes JSON with keys sessions, processes, scale, database, visits, p50_ms, p95_ms,
-p95_pages_ms (the visits between pages, sign-in left out),
-by_page, rss_before_mb, rss_after_mb, growth_per_session_mb, and the CPU time the app processes
-and the browsers used while the sessions ran (server_cpu_s, server_cpu_ms_per_visit,
-browser_cpu_s): on one machine the browsers take most of it, so the split says how much of a
-slow visit was the app's."""
+p95_pages_ms (the visits between pages, sign-in left out), steady_visits and p95_steady_ms (the
+visits begun once the last session had signed in: while people arrive, each new browser loading
+the front end takes the same two cores), think_s, ramp_s, open_first, by_page, rss_before_mb,
+rss_after_mb, growth_per_session_mb, and the CPU time the app processes and the browsers used
+while the clock ran (server_cpu_s, server_cpu_ms_per_visit, browser_cpu_s): on one machine the
+browsers take most of it, so the split says how much of a slow visit was the app's."""
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -122,43 +131,71 @@ async def _drawn(page, title: str) -> None:
     await page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=120_000)
 
 
-async def session(browser, base: str, n: int, rounds: int, times: list) -> None:
+def think_times(n: int, visits: int, think_s: float) -> list[float]:
+    """Session n's reading time on each page: `think_s` ± half, the same on every run."""
+    rng = random.Random(n)
+    return [think_s * rng.uniform(0.5, 1.5) for _ in range(visits)]
+
+
+async def open_signin(browser, base: str):
+    """A new browser session (its own cookies) with the sign-in page loaded: Streamlit's front end
+    fetched, compiled and connected."""
     context = await browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
     page = await context.new_page()
-    username, password = ACCOUNTS[n % len(ACCOUNTS)]
     await page.goto(base)
+    await page.get_by_label("用户名").wait_for(timeout=120_000)
+    return page
+
+
+async def session(browser, base: str, n: int, rounds: int, times: list, start_s: float = 0.0,
+                  think_s: float = 0.0, page=None):
+    """Session n: sign in after `start_s`, then go through the pages `rounds` times. Without a
+    `page` opened beforehand, the browser loads the sign-in page first, as someone arriving does."""
+    await asyncio.sleep(start_s)
+    thinking = iter(think_times(n, 1 + 3 * rounds, think_s))
+    page = page or await open_signin(browser, base)
+    username, password = ACCOUNTS[n % len(ACCOUNTS)]
     await page.get_by_label("用户名").fill(username)
     await page.get_by_label("密码").fill(password)
     start = time.perf_counter()
     await page.get_by_role("button", name="登录").click()
     await _drawn(page, "总览")
-    times.append(("signin", (time.perf_counter() - start) * 1000))
+    times.append(("signin", (time.perf_counter() - start) * 1000, start))
     for _ in range(rounds):
         for key, title in (*PAGES[1:], PAGES[0]):
+            await asyncio.sleep(next(thinking))
             await page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
             start = time.perf_counter()
             await page.get_by_role("link", name=title).first.click()
             await page.wait_for_url(lambda address: urlparse(address).path.strip("/") in (key, *LANDING.get(key, ())),
                                     timeout=120_000, wait_until="commit")
             await _drawn(page, title)
-            times.append((key, (time.perf_counter() - start) * 1000))
-    return context  # kept open: the memory is measured with every session alive
+            times.append((key, (time.perf_counter() - start) * 1000, start))
+    return page.context  # kept open: the memory is measured with every session alive
 
 
-async def drive(bases: list[str], sessions: int, rounds: int, pids: list[int]) -> tuple[list, list[float], float]:
+async def drive(bases: list[str], sessions: int, rounds: int, pids: list[int], ramp_s: float = 0.0,
+                think_s: float = 0.0, open_first: bool = False) -> dict:
+    """Run the sessions; with `open_first`, every session's browser loads the sign-in page (in
+    turn) before the clock starts. Returns the visits' times, the app processes' memory with every
+    session open, and the CPU the app processes and the browsers used while the clock ran."""
     from playwright.async_api import async_playwright
     times: list = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
-        contexts = await asyncio.gather(*(session(browser, bases[n % len(bases)], n, rounds, times)
-                                          for n in range(sessions)))
+        opened = [await open_signin(browser, bases[n % len(bases)]) for n in range(sessions)] if open_first \
+            else [None] * sessions
+        cpu = (sum(cpu_s(pid) for pid in pids), browser_cpu_s(), time.perf_counter())
+        contexts = await asyncio.gather(*(session(browser, bases[n % len(bases)], n, rounds, times,
+                                                  n * ramp_s / sessions, think_s, opened[n]) for n in range(sessions)))
+        used = {"elapsed_s": time.perf_counter() - cpu[2], "server_cpu_s": sum(cpu_s(pid) for pid in pids) - cpu[0],
+                "browser_cpu_s": browser_cpu_s() - cpu[1]}
         after = [rss_mb(pid) for pid in pids]
-        browsers = browser_cpu_s()
         for context in contexts:
             await context.close()
         await browser.close()
-    return times, after, browsers
+    return {"times": times, "rss_after_mb": after, **used}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -173,6 +210,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3, help="times each session goes through the three pages")
+    parser.add_argument("--think-s", type=float, default=5.0, help="seconds a user reads a page before the next click")
+    parser.add_argument("--ramp-s", type=float, default=10.0, help="seconds over which the sessions start")
+    parser.add_argument("--open-first", action="store_true",
+                        help="every browser loads the sign-in page before the clock starts (on a real deployment "
+                             "each person's own computer does that work, not the server's two cores)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     from bench.pages import TODAY, build_database
@@ -186,34 +228,38 @@ def main(argv: list[str] | None = None) -> dict:
         for base in bases:  # each process's first page (imports, caches) before the clock starts
             asyncio.run(drive([base], 1, 0, pids))
         before = [rss_mb(pid) for pid in pids]
-        server_cpu = sum(cpu_s(pid) for pid in pids)
         stop, writes = threading.Event(), [0]
         thread = threading.Thread(target=writer, args=(url, stop, writes), daemon=True)
         thread.start()
-        t0 = time.perf_counter()
-        times, after, browsers = asyncio.run(drive(bases, args.sessions, args.rounds, pids))
-        elapsed = time.perf_counter() - t0
-        server_cpu = sum(cpu_s(pid) for pid in pids) - server_cpu
+        ran = asyncio.run(drive(bases, args.sessions, args.rounds, pids, args.ramp_s, args.think_s, args.open_first))
         stop.set()
         thread.join()
-    values = [ms for _, ms in times]
-    pages = [ms for key, ms in times if key != "signin"]  # moving between pages once signed in
-    by_page = {key: round(statistics.median([ms for k, ms in times if k == key]), 1)
+    times, after, elapsed = ran["times"], ran["rss_after_mb"], ran["elapsed_s"]
+    values = [ms for _, ms, _ in times]
+    pages = [ms for key, ms, _ in times if key != "signin"]  # moving between pages once signed in
+    everyone_in = max(started + ms / 1000 for key, ms, started in times if key == "signin")
+    steady = [ms for _, ms, started in times if started >= everyone_in]  # once the last session is in
+    by_page = {key: round(statistics.median([ms for k, ms, _ in times if k == key]), 1)
                for key in ("signin", *(k for k, _ in PAGES))}
     result = {"sessions": args.sessions, "processes": args.processes, "scale": args.scale,
+              "think_s": args.think_s, "ramp_s": args.ramp_s, "open_first": args.open_first,
               "database": "postgresql" if url.startswith("postgresql") else "sqlite", "visits": len(values),
               "writes": writes[0], "elapsed_s": round(elapsed, 1),
               "p50_ms": round(percentile(values, 0.5), 1), "p95_ms": round(percentile(values, 0.95), 1),
               "p95_pages_ms": round(percentile(pages, 0.95), 1),
+              "steady_visits": len(steady), "p95_steady_ms": round(percentile(steady, 0.95), 1) if steady else None,
               "by_page_median_ms": by_page, "rss_before_mb": [round(r, 1) for r in before],
               "rss_after_mb": [round(r, 1) for r in after],
               "growth_per_session_mb": round((sum(after) - sum(before)) / args.sessions, 1),
-              "server_cpu_s": round(server_cpu, 1), "browser_cpu_s": round(browsers, 1),
-              "server_cpu_ms_per_visit": round(server_cpu * 1000 / len(values), 1)}
-    print(f"{args.sessions} sessions on {args.processes} processes, scale {args.scale}, {result['database']}: "
+              "server_cpu_s": round(ran["server_cpu_s"], 1), "browser_cpu_s": round(ran["browser_cpu_s"], 1),
+              "server_cpu_ms_per_visit": round(ran["server_cpu_s"] * 1000 / len(values), 1)}
+    print(f"{args.sessions} sessions on {args.processes} processes, scale {args.scale}, {result['database']}, "
+          f"reading {args.think_s} s a page, arriving over {args.ramp_s} s"
+          f"{' (sign-in pages loaded first)' if args.open_first else ''}: "
           f"{len(values)} visits and {writes[0]} writes in {elapsed:.0f} s")
     print(f"time to a drawn page: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms "
-          f"(p95 {result['p95_pages_ms']} ms leaving sign-in out); medians {by_page}")
+          f"(p95 {result['p95_pages_ms']} ms leaving sign-in out; p95 {result['p95_steady_ms']} ms over the "
+          f"{len(steady)} visits made once every session was signed in); medians {by_page}")
     print(f"CPU: app processes {result['server_cpu_s']} s ({result['server_cpu_ms_per_visit']} ms per visit), "
           f"browsers {result['browser_cpu_s']} s, of {(os.cpu_count() or 1) * elapsed:.0f} s the machine had")
     print(f"memory: {result['rss_before_mb']} MB before, {result['rss_after_mb']} MB with every session open: "
