@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 from db.engine import read_session
 from db.models import FollowUp, Item, KeyTask, Meeting, Milestone, ProgressUpdate, Supervision, Unit
 from db.queries.common import frame
-from db.queries.predicates import dated_between, follow_up_open, item_overdue_on, item_owes_feedback, item_rows
+from db.queries.predicates import dated_between, follow_up_open, item_overdue_on, item_owes_feedback, item_rows, \
+    item_unanswered_since
 from db.queries.referrals import FROM, TO
 
 SECTIONS = ("summary", "overdue_by_unit", "follow_ups_next_week", "task_updates", "late_milestones", "open_supervision")
@@ -78,12 +79,8 @@ def _item_figures(week: Week, as_of: date):
               func.count().filter(_between(Item.closed_on, week)),
               func.count().filter(item_overdue_on(as_of)))  # the plain form: on rows already chosen
     rows = (_between(Item.sent_on, week), _between(Item.feedback_on, week), _between(Item.closed_on, week),
-            dated_between(Item.due_on, week.monday - timedelta(days=1), week.sunday - timedelta(days=1)),
-            Item.feedback_on >= as_of)  # with no feedback yet (UNANSWERED): what may be overdue then
-    return counts, rows
-
-
-UNANSWERED = Item.feedback_on.is_(None)
+            dated_between(Item.due_on, week.monday - timedelta(days=1), week.sunday - timedelta(days=1)))
+    return counts, rows  # and what may be overdue on `as_of`: see _counts
 
 
 def _counts(session, weeks: list[tuple[Week, date]], dialect: str) -> list[dict[str, int]]:
@@ -91,7 +88,8 @@ def _counts(session, weeks: list[tuple[Week, date]], dialect: str) -> list[dict[
     figures of all the weeks in one pass over the items."""
     parts = [_item_figures(week, as_of) for week, as_of in weeks]
     row = session.execute(select(*(c for counts, _ in parts for c in counts)).select_from(Item)
-                          .where(item_rows(dialect, UNANSWERED, *(c for _, rows in parts for c in rows)))).one()
+                          .where(item_rows(dialect, *item_unanswered_since(min(as_of for _, as_of in weeks)),
+                                           *(c for _, rows in parts for c in rows)))).one()
     result = []
     for n, (week, as_of) in enumerate(weeks):
         figures = dict(zip(ITEM_FIGURES, row[n * len(ITEM_FIGURES):(n + 1) * len(ITEM_FIGURES)]))
@@ -119,7 +117,7 @@ def weekly_review(engine: Engine, monday: date, today: date) -> dict:
         now, before = item_overdue_on(as_of), item_overdue_on(prev_as_of)
         by_unit = s.execute(select(Item.to_unit_id, func.count().filter(now), func.count().filter(before),
                                    func.min(Item.due_on).filter(now))
-                            .where(item_rows(dialect, UNANSWERED, Item.feedback_on >= min(as_of, prev_as_of)),
+                            .where(item_rows(dialect, *item_unanswered_since(min(as_of, prev_as_of))),
                                    or_(now, before))
                             .group_by(Item.to_unit_id)).all()
         by_unit_now = {unit: now for unit, now, _, _ in by_unit if now}
