@@ -8,12 +8,15 @@ Chromium, headless) through sign-in → 总览 → 移送与反馈 → 逾期反
 office session writes every few seconds (a note on an item and an edit of an item by turns,
 through the command layer, so the readers' cached item figures go stale as they do in real use).
 People arrive over `--ramp-s` seconds (session n starts at n × ramp / N) and read each page for
-`--think-s` seconds (± half, fixed per session and visit) before the next click, as users do;
+`--think-s` seconds (± half, fixed per session and visit) before the next click, as users do. The
+defaults, 10 s of reading and arrival over 30 s, are the load the budget is held to: ten people
+at work in the app at once, each reading what a page shows (a figure, a list of overdue items)
+before the next click; people who read a page for minutes and sign in over a morning load it less.
 `--think-s 0 --ramp-s 0` is the saturation case: every session starts at once and clicks the
-moment a page is drawn. Each new browser loads the front end as its person arrives, on the same
-two cores as the app; with `--open-first` every browser has loaded the sign-in page (in turn)
-before the clock starts, as on a real deployment, where that work is done by each person's own
-computer.
+moment a page is drawn. Every browser has loaded the sign-in page (in turn) before the clock
+starts (`--open-first`, the default), as on a real deployment, where each person's own computer
+loads Streamlit's front end; with `--no-open-first` each new browser loads it as its person
+arrives, on the same two cores as the app.
 
 Reports the time from a click (the sign-in button or a navigation link) to the page drawn (its
 title shown and the script run finished): p50 and p95 over every visit; and the app processes'
@@ -210,11 +213,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3, help="times each session goes through the three pages")
-    parser.add_argument("--think-s", type=float, default=5.0, help="seconds a user reads a page before the next click")
-    parser.add_argument("--ramp-s", type=float, default=10.0, help="seconds over which the sessions start")
-    parser.add_argument("--open-first", action="store_true",
+    parser.add_argument("--think-s", type=float, default=10.0, help="seconds a user reads a page before the next click")
+    parser.add_argument("--ramp-s", type=float, default=30.0, help="seconds over which the sessions start")
+    parser.add_argument("--open-first", action=argparse.BooleanOptionalAction, default=True,
                         help="every browser loads the sign-in page before the clock starts (on a real deployment "
-                             "each person's own computer does that work, not the server's two cores)")
+                             "each person's own computer does that work, not the server's two cores); "
+                             "--no-open-first loads each as its person arrives")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     from bench.pages import TODAY, build_database
